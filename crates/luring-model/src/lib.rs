@@ -1,0 +1,28 @@
+//! # luring-model
+//!
+//! The domain of Luring — tasks, official documents (naskah dinas), units and people —
+//! as plain Rust values with the rules every replica must agree on. It does no I/O and
+//! knows nothing of SQLite, automerge, HTTP or Tauri, so the client, the server and the
+//! desktop all apply exactly the same validation.
+//!
+//! Values are validated when they are built: a [`Title`], [`Date`] or [`Nip`] that
+//! exists is valid, so code holding one never checks again. Parsing errors are
+//! [`ValidationError`]s whose messages are written for the person who typed the value.
+//!
+//! [`Document::content_hash`] is the canonical BLAKE3 hash of one document version; an
+//! approval binds to it, so its encoding is fixed and versioned (see [`hash`]).
+#![forbid(unsafe_code)]
+
+mod document;
+mod error;
+pub mod hash;
+mod org;
+mod task;
+mod values;
+
+pub use document::{Classification, DocKind, Document};
+pub use error::{ValidationError, ValidationResult};
+pub use hash::ContentHash;
+pub use org::{Person, Role, Unit};
+pub use task::{ChecklistItem, Comment, Disposition, Task, TaskPatch, TaskStatus};
+pub use values::{Date, EntityId, Nip, Text, Title};

@@ -1,0 +1,156 @@
+//! Tasks (tugas): what a person must do, by when, who passed it to whom.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ValidationError, ValidationResult};
+use crate::values::{Date, EntityId, Nip, Text, Title};
+
+/// Longest task description, in characters.
+pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
+/// Longest comment, checklist item or disposition instruction, in characters.
+pub const NOTE_MAX_CHARS: usize = 2_000;
+
+/// Where a task stands. The spelling is Indonesian because it is shown and typed as is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskStatus {
+    Baru,
+    Dikerjakan,
+    Menunggu,
+    Selesai,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 4] = [Self::Baru, Self::Dikerjakan, Self::Menunggu, Self::Selesai];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Baru => "baru",
+            Self::Dikerjakan => "dikerjakan",
+            Self::Menunggu => "menunggu",
+            Self::Selesai => "selesai",
+        }
+    }
+}
+
+impl FromStr for TaskStatus {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> ValidationResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| ValidationError::BadStatus(s.to_owned()))
+    }
+}
+
+impl fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One line of a task's checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub text: Text,
+    pub done: bool,
+}
+
+/// A comment on a task, kept in the order the replicas agree on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: String,
+    pub author: Option<Nip>,
+    pub author_name: String,
+    /// RFC 3339 time at the author's device.
+    pub at: String,
+    pub text: Text,
+}
+
+/// One step of a disposition chain: who passed the task to whom, with an instruction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disposition {
+    pub from: Nip,
+    pub to: Nip,
+    pub instruction: Text,
+    pub at: String,
+}
+
+/// A task as every replica reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: EntityId,
+    pub title: Title,
+    pub description: Text,
+    pub status: TaskStatus,
+    pub due: Option<Date>,
+    /// Sorted and without duplicates.
+    pub assignees: Vec<Nip>,
+    pub checklist: Vec<ChecklistItem>,
+    pub comments: Vec<Comment>,
+    pub dispositions: Vec<Disposition>,
+    /// Code of the unit the task belongs to, once it is known (after login).
+    pub unit: Option<String>,
+    pub created_at: String,
+}
+
+/// A change to some of a task's fields; `None` leaves a field alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskPatch {
+    pub title: Option<Title>,
+    pub status: Option<TaskStatus>,
+    /// `Some(None)` clears the due date.
+    pub due: Option<Option<Date>>,
+    pub description: Option<Text>,
+    pub add_assignees: Vec<Nip>,
+    pub remove_assignees: Vec<Nip>,
+}
+
+impl TaskPatch {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl Task {
+    /// Parses a description, enforcing its length limit.
+    pub fn description(s: &str) -> ValidationResult<Text> {
+        Text::parse("the description", s, DESCRIPTION_MAX_CHARS, false)
+    }
+    /// Parses a comment's text: not blank, limited in length.
+    pub fn comment_text(s: &str) -> ValidationResult<Text> {
+        Text::parse("the comment", s, NOTE_MAX_CHARS, true)
+    }
+    /// Parses a checklist item's text.
+    pub fn checklist_text(s: &str) -> ValidationResult<Text> {
+        Text::parse("the checklist item", s, NOTE_MAX_CHARS, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_and_refuse_others() {
+        for s in TaskStatus::ALL {
+            assert_eq!(s.as_str().parse::<TaskStatus>().unwrap(), s);
+        }
+        assert_eq!(
+            "done".parse::<TaskStatus>(),
+            Err(ValidationError::BadStatus("done".into()))
+        );
+        assert!("Baru".parse::<TaskStatus>().is_err());
+    }
+
+    #[test]
+    fn comments_must_say_something() {
+        assert!(Task::comment_text("  ").is_err());
+        assert!(Task::comment_text(&"x".repeat(2001)).is_err());
+        assert!(Task::comment_text("oke, saya kerjakan").is_ok());
+    }
+}
