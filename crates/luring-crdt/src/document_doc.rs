@@ -1,0 +1,143 @@
+//! The automerge layout of a naskah dinas.
+
+use automerge::transaction::Transactable;
+use automerge::{ActorId, AutoCommit, ObjType, ROOT};
+use luring_model::{Classification, DocKind, Document, EntityId, Text, Title};
+
+use crate::error::Result;
+use crate::read::Reader;
+
+/// The fields a new document starts with.
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub id: EntityId,
+    pub kind: DocKind,
+    pub title: Title,
+    pub body: Text,
+    pub classification: Classification,
+    pub unit: Option<String>,
+    pub created_at: String,
+}
+
+/// A change to a document; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentEdit {
+    pub title: Option<Title>,
+    pub kind: Option<DocKind>,
+    /// The whole new body; only its difference from the current body is written.
+    pub body: Option<Text>,
+    pub classification: Option<Classification>,
+}
+
+/// Makes the automerge document of a new naskah dinas, as one change by `actor`.
+pub fn new_document(actor: ActorId, d: &NewDocument) -> Result<AutoCommit> {
+    let mut doc = AutoCommit::new().with_actor(actor);
+    doc.put(ROOT, "type", "document")?;
+    doc.put(ROOT, "schema", crate::SCHEMA_VERSION)?;
+    doc.put(ROOT, "id", d.id.as_str())?;
+    doc.put(ROOT, "kind", d.kind.as_str())?;
+    doc.put(ROOT, "title", d.title.as_str())?;
+    let body = doc.put_object(ROOT, "body", ObjType::Text)?;
+    doc.update_text(&body, d.body.as_str())?;
+    doc.put(ROOT, "classification", d.classification.as_str())?;
+    doc.put_object(ROOT, "attachments", ObjType::List)?;
+    if let Some(unit) = &d.unit {
+        doc.put(ROOT, "unit", unit.as_str())?;
+    }
+    doc.put(ROOT, "created_at", d.created_at.as_str())?;
+    Ok(doc)
+}
+
+/// Applies an edit. The body is updated by splicing in the difference, so an edit that
+/// touches one paragraph leaves the others free to change concurrently elsewhere.
+pub fn update_document(doc: &mut AutoCommit, e: &DocumentEdit) -> Result<()> {
+    let body = Reader::new(doc, "document").obj(&ROOT, "body", ObjType::Text)?;
+    if let Some(t) = &e.title {
+        doc.put(ROOT, "title", t.as_str())?;
+    }
+    if let Some(k) = e.kind {
+        doc.put(ROOT, "kind", k.as_str())?;
+    }
+    if let Some(c) = e.classification {
+        doc.put(ROOT, "classification", c.as_str())?;
+    }
+    if let Some(text) = &e.body {
+        let b = match body {
+            Some(b) => b,
+            None => doc.put_object(ROOT, "body", ObjType::Text)?,
+        };
+        doc.update_text(&b, text.as_str())?;
+    }
+    Ok(())
+}
+
+/// Reads and validates a document.
+pub fn read_document(doc: &AutoCommit) -> Result<Document> {
+    let r = Reader::new(doc, "document");
+    let bad = r.invalid();
+    Ok(Document {
+        id: EntityId::parse(&r.str(&ROOT, "id")?).map_err(&bad)?,
+        kind: r.str(&ROOT, "kind")?.parse().map_err(&bad)?,
+        title: Title::parse(&r.str(&ROOT, "title")?).map_err(&bad)?,
+        body: Document::body(&r.text(&ROOT, "body")?).map_err(&bad)?,
+        classification: r.str(&ROOT, "classification")?.parse().map_err(&bad)?,
+        attachments: r
+            .list_of_str(&ROOT, "attachments")?
+            .iter()
+            .map(|a| Document::attachment(a))
+            .collect::<Result<_, _>>()
+            .map_err(&bad)?,
+        letter_number: r.opt_str(&ROOT, "letter_number")?,
+        unit: r.opt_str(&ROOT, "unit")?,
+        created_at: r.str(&ROOT, "created_at")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(body: &str) -> AutoCommit {
+        new_document(
+            ActorId::random(),
+            &NewDocument {
+                id: EntityId::parse("d-1").unwrap(),
+                kind: DocKind::Surat,
+                title: Title::parse("Undangan rapat").unwrap(),
+                body: Document::body(body).unwrap(),
+                classification: Classification::Biasa,
+                unit: None,
+                created_at: "2026-11-23T08:00:00Z".into(),
+            },
+        )
+        .unwrap()
+    }
+
+    fn set_body(doc: &mut AutoCommit, body: &str) {
+        update_document(
+            doc,
+            &DocumentEdit {
+                body: Some(Document::body(body).unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn edits_to_different_paragraphs_both_survive() {
+        let mut a = new("Paragraf satu.\nParagraf dua.\n");
+        let mut b = AutoCommit::load(&a.save()).unwrap().with_actor(ActorId::random());
+        set_body(&mut a, "Paragraf satu, diubah A.\nParagraf dua.\n");
+        set_body(&mut b, "Paragraf satu.\nParagraf dua, diubah B.\n");
+        a.merge(&mut b).unwrap();
+        b.merge(&mut a).unwrap();
+        let (da, db) = (read_document(&a).unwrap(), read_document(&b).unwrap());
+        assert_eq!(da, db);
+        assert_eq!(
+            da.body.as_str(),
+            "Paragraf satu, diubah A.\nParagraf dua, diubah B.\n"
+        );
+        assert_eq!(crate::entity_kind(&a).unwrap(), crate::EntityKind::Document);
+    }
+}

@@ -1,0 +1,30 @@
+//! # luring-crdt
+//!
+//! Every task and document is one automerge document. This crate fixes their layout —
+//! which keys exist and which merge rule each one follows — and converts between that
+//! layout and the model's types. The client's store and the agency server both use it,
+//! so they read the same bytes the same way and apply the same validation to a merged
+//! result.
+//!
+//! Layout choices that decide how concurrent edits merge:
+//! - titles, status, due dates are scalar registers: concurrent sets pick one winner,
+//!   deterministically on every replica;
+//! - descriptions and document bodies are automerge Text, edited with
+//!   [`automerge::transaction::Transactable::update_text`] so that only the difference is
+//!   written and concurrent edits to different parts both survive;
+//! - assignees are a map keyed by NIP (a set: concurrent adds both stay);
+//! - comments, checklists and dispositions are lists of maps (concurrent appends both stay).
+#![forbid(unsafe_code)]
+
+mod document_doc;
+mod error;
+mod read;
+mod task_doc;
+
+pub use document_doc::{new_document, read_document, update_document, DocumentEdit, NewDocument};
+pub use error::{CrdtError, Result};
+pub use read::{entity_kind, EntityKind};
+pub use task_doc::{add_comment, new_task, patch_task, read_task, NewTask};
+
+/// Version of the layout written into every document under `"schema"`.
+pub const SCHEMA_VERSION: i64 = 1;
