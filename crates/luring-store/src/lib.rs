@@ -1,1 +1,30 @@
-pub fn x(){}
+//! # luring-store
+//!
+//! The local store of one profile: a single SQLite file (WAL, `synchronous = FULL`, so a
+//! commit survives a power cut) holding
+//! - every task and document as an automerge document: a compacted snapshot plus the
+//!   changes made since (table `entities`, `changes`);
+//! - query tables derived from those documents in the same transaction (`tasks`,
+//!   `task_assignees`, `documents`, and the FTS5 index `docs_fts`), so listing and search
+//!   never load automerge, and can always be rebuilt from the documents;
+//! - the outbox: hashes of changes made here that nobody has acknowledged yet;
+//! - profile metadata (`meta`).
+//!
+//! Every write is one immediate transaction: the automerge change, the derived rows and the
+//! outbox entry commit together or not at all. [`Store::check_derived`] recomputes the
+//! query tables from the documents and reports any difference; the crash tests use it.
+#![forbid(unsafe_code)]
+
+mod bundle;
+mod derive;
+mod entity;
+mod error;
+mod meta;
+pub mod migrations;
+mod queries;
+mod store;
+
+pub use bundle::ImportSummary;
+pub use error::{Result, StoreError};
+pub use queries::{DocRow, Stats, TaskFilter, TaskRow};
+pub use store::Store;

@@ -1,0 +1,137 @@
+//! Versioned, forward-only schema migrations, tracked in `PRAGMA user_version`.
+//!
+//! A migration is never edited once released: a fix is a new migration. A migration that
+//! changes what the query tables hold sets `rebuild_derived`, and the store then rebuilds
+//! them from the automerge documents, which are the only source of truth.
+
+use rusqlite::Connection;
+
+use crate::error::{Result, StoreError};
+
+/// One step of the schema.
+pub struct Migration {
+    pub version: i64,
+    pub sql: &'static str,
+    /// The query tables must be recomputed from the documents after this step.
+    pub rebuild_derived: bool,
+}
+
+/// All migrations, in order; the last version is the current schema.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        rebuild_derived: false,
+        sql: "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+-- Source of truth: one automerge document per entity.
+CREATE TABLE entities (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('task', 'document')),
+    snapshot BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    hash BLOB NOT NULL,
+    bytes BLOB NOT NULL,
+    UNIQUE (entity_id, hash)
+);
+CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    hash BLOB NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+-- Derived query tables.
+CREATE TABLE tasks (
+    id TEXT PRIMARY KEY REFERENCES entities(id),
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    due TEXT,
+    unit TEXT,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX tasks_by_status_due ON tasks(status, due IS NULL, due, id);
+CREATE INDEX tasks_by_due ON tasks(due IS NULL, due, id);
+CREATE TABLE task_assignees (
+    nip TEXT NOT NULL,
+    task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    PRIMARY KEY (nip, task_id)
+) WITHOUT ROWID;
+CREATE INDEX task_assignees_by_task ON task_assignees(task_id);
+CREATE TABLE documents (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE REFERENCES entities(id),
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    classification TEXT NOT NULL,
+    letter_number TEXT,
+    content_hash TEXT NOT NULL,
+    unit TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX documents_by_kind ON documents(kind, created_at);
+",
+    },
+    Migration {
+        version: 2,
+        rebuild_derived: true,
+        sql: "
+-- Full-text search over document titles and bodies, kept in step by triggers.
+CREATE VIRTUAL TABLE docs_fts USING fts5(
+    title, body, content='documents', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+    INSERT INTO docs_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
+CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+    INSERT INTO docs_fts(docs_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+END;
+CREATE TRIGGER documents_au AFTER UPDATE ON documents BEGIN
+    INSERT INTO docs_fts(docs_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+    INSERT INTO docs_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+END;
+INSERT INTO docs_fts(docs_fts) VALUES ('rebuild');
+",
+    },
+];
+
+/// The schema version this code writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Current schema version of an open database.
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies every migration above the database's version up to `target`, each in its own
+/// transaction with its version bump. Returns whether derived tables must be rebuilt.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<bool> {
+    let current = version(conn)?;
+    if current > latest() {
+        return Err(StoreError::NewerSchema {
+            found: current,
+            known: latest(),
+        });
+    }
+    let mut rebuild = false;
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > current && m.version <= target)
+    {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        if version(&tx)? >= m.version {
+            continue;
+        }
+        tx.execute_batch(m.sql)?;
+        tx.pragma_update(None, "user_version", m.version)?;
+        tx.commit()?;
+        rebuild |= m.rebuild_derived;
+    }
+    Ok(rebuild)
+}

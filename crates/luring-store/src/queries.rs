@@ -1,0 +1,164 @@
+//! Reads served from the query tables alone — never from automerge — so lists and search
+//! stay fast with a hundred thousand tasks.
+
+use rusqlite::{params_from_iter, Connection, Row};
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// A task as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskRow {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub due: Option<String>,
+    pub assignees: Vec<String>,
+    pub unit: Option<String>,
+}
+
+/// Which tasks to list. Results are sorted by due date (tasks without one last), then id.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub status: Option<String>,
+    pub assignee: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: u32,
+}
+
+/// A document as listed or found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocRow {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub classification: String,
+    pub letter_number: Option<String>,
+    pub content_hash: String,
+    /// For search results: a short excerpt around the match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+}
+
+/// Counts shown by `luring status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub tasks: i64,
+    pub documents: i64,
+    pub outbox: i64,
+}
+
+pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRow>> {
+    let mut sql = String::from(
+        "SELECT t.id, t.title, t.status, t.due, t.unit,
+                (SELECT group_concat(nip, ',') FROM task_assignees a WHERE a.task_id = t.id)
+         FROM tasks t",
+    );
+    let mut args: Vec<String> = Vec::new();
+    let mut conds: Vec<&str> = Vec::new();
+    if let Some(s) = &f.status {
+        conds.push("t.status = ?");
+        args.push(s.clone());
+    }
+    if let Some(n) = &f.assignee {
+        conds.push("t.id IN (SELECT task_id FROM task_assignees WHERE nip = ?)");
+        args.push(n.clone());
+    }
+    if !conds.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conds.join(" AND "));
+    }
+    sql.push_str(" ORDER BY t.due IS NULL, t.due, t.id");
+    if let Some(limit) = f.limit {
+        sql.push_str(&format!(" LIMIT {limit} OFFSET {}", f.offset));
+    } else if f.offset > 0 {
+        sql.push_str(&format!(" LIMIT -1 OFFSET {}", f.offset));
+    }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args), |r| {
+        let assignees: Option<String> = r.get(5)?;
+        let mut assignees: Vec<String> = assignees
+            .map(|s| s.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        assignees.sort();
+        Ok(TaskRow {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            status: r.get(2)?,
+            due: r.get(3)?,
+            unit: r.get(4)?,
+            assignees,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn doc_row(r: &Row<'_>) -> rusqlite::Result<DocRow> {
+    Ok(DocRow {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        title: r.get(2)?,
+        classification: r.get(3)?,
+        letter_number: r.get(4)?,
+        content_hash: r.get(5)?,
+        snippet: r.get(6)?,
+    })
+}
+
+pub(crate) fn list_documents(conn: &Connection, kind: Option<&str>) -> Result<Vec<DocRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, title, classification, letter_number, content_hash, NULL FROM documents
+         WHERE ?1 IS NULL OR kind = ?1 ORDER BY created_at DESC, id",
+    )?;
+    let rows = stmt.query_map([kind], doc_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Turns what a person typed into an FTS5 query: every word must appear (as a prefix),
+/// and FTS5's own operators are treated as plain text so no input is a syntax error.
+pub(crate) fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+pub(crate) fn search_documents(conn: &Connection, input: &str, limit: u32) -> Result<Vec<DocRow>> {
+    let Some(q) = fts_query(input) else {
+        return Ok(vec![]);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.kind, d.title, d.classification, d.letter_number, d.content_hash,
+                snippet(docs_fts, 1, '[', ']', '…', 12)
+         FROM docs_fts JOIN documents d ON d.rowid = docs_fts.rowid
+         WHERE docs_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![q, limit], doc_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn stats(conn: &Connection) -> Result<Stats> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM tasks), (SELECT count(*) FROM documents),
+                (SELECT count(*) FROM outbox)",
+        [],
+        |r| {
+            Ok(Stats {
+                tasks: r.get(0)?,
+                documents: r.get(1)?,
+                outbox: r.get(2)?,
+            })
+        },
+    )?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fts_query_neutralises_operators() {
+        assert_eq!(super::fts_query("rapat AND \"x"), Some("\"rapat\"* \"AND\"* \"x\"*".into()));
+        assert_eq!(super::fts_query("  ** "), None);
+    }
+}

@@ -1,0 +1,330 @@
+//! The [`Store`]: one open profile database and the operations on it.
+
+use std::path::Path;
+
+use automerge::{ActorId, AutoCommit, ChangeHash};
+use luring_crdt::{EntityKind, NewDocument, NewTask};
+use luring_model::{Document, Task};
+use rusqlite::{params, Connection, TransactionBehavior};
+
+use crate::bundle::{self, BundleBody, BundleEntity, BundleError, ImportSummary};
+use crate::error::{Result, StoreError};
+use crate::queries::{self, DocRow, Stats, TaskFilter, TaskRow};
+use crate::{derive, entity, meta, migrations};
+
+/// An open local store. Not `Sync`: one per thread; several processes may share the file.
+pub struct Store {
+    conn: Connection,
+    actor: ActorId,
+}
+
+/// Time stamped on automerge changes (seconds since the Unix epoch).
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        Self::from_connection(conn, migrations::latest())
+    }
+
+    /// Opens an in-memory store (tests).
+    pub fn open_in_memory() -> Result<Self> {
+        Self::from_connection(Connection::open_in_memory()?, migrations::latest())
+    }
+
+    fn from_connection(mut conn: Connection, target: i64) -> Result<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // WAL lets readers run beside a writer; FULL makes every commit durable against
+        // power loss, not only against a crash of this process.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        if migrations::migrate_to(&mut conn, target)? {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            derive::rebuild(&tx)?;
+            tx.commit()?;
+        }
+        let actor = match meta::get(&conn, "actor")? {
+            Some(hex) => ActorId::try_from(hex.as_str()).map_err(|e| StoreError::Damaged {
+                id: "meta.actor".into(),
+                reason: e.to_string(),
+            })?,
+            None => {
+                let a = ActorId::random();
+                meta::set(&conn, "actor", &a.to_hex_string())?;
+                a
+            }
+        };
+        Ok(Self { conn, actor })
+    }
+
+    /// The automerge actor id of every change made through this store.
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    /// The underlying connection, for tests and diagnostics.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        meta::get(&self.conn, key)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        meta::set(&self.conn, key, value)
+    }
+
+    /// Runs `f` in one immediate transaction: all of it commits, or none.
+    fn write<T>(&mut self, f: impl FnOnce(&Connection, &ActorId) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx, &self.actor)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Creates tasks, all in one transaction.
+    pub fn create_tasks(&mut self, tasks: &[NewTask]) -> Result<()> {
+        self.write(|c, actor| {
+            for t in tasks {
+                let mut doc = luring_crdt::new_task(actor.clone(), t)?;
+                commit(&mut doc);
+                let task = luring_crdt::read_task(&doc)?;
+                entity::insert(c, task.id.as_str(), EntityKind::Task, &mut doc)?;
+                outbox_all(c, task.id.as_str(), &mut doc, &[])?;
+                derive::put_task(c, &task)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Creates documents, all in one transaction.
+    pub fn create_documents(&mut self, docs: &[NewDocument]) -> Result<()> {
+        self.write(|c, actor| {
+            for d in docs {
+                let mut doc = luring_crdt::new_document(actor.clone(), d)?;
+                commit(&mut doc);
+                let document = luring_crdt::read_document(&doc)?;
+                entity::insert(c, document.id.as_str(), EntityKind::Document, &mut doc)?;
+                outbox_all(c, document.id.as_str(), &mut doc, &[])?;
+                derive::put_document(c, &document)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Changes one task through `edit`, durably, and returns it as it now reads.
+    pub fn update_task(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut AutoCommit) -> luring_crdt::Result<()>,
+    ) -> Result<Task> {
+        self.write(|c, actor| {
+            let mut doc = entity::load(c, id, EntityKind::Task, actor)?;
+            let before = doc.get_heads();
+            edit(&mut doc)?;
+            commit(&mut doc);
+            let task = luring_crdt::read_task(&doc)?;
+            let hashes = entity::append(c, id, &mut doc, &before)?;
+            outbox(c, id, &hashes)?;
+            derive::put_task(c, &task)?;
+            Ok(task)
+        })
+    }
+
+    /// Changes one document through `edit`, durably, and returns it as it now reads.
+    pub fn update_document(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut AutoCommit) -> luring_crdt::Result<()>,
+    ) -> Result<Document> {
+        self.write(|c, actor| {
+            let mut doc = entity::load(c, id, EntityKind::Document, actor)?;
+            let before = doc.get_heads();
+            edit(&mut doc)?;
+            commit(&mut doc);
+            let document = luring_crdt::read_document(&doc)?;
+            let hashes = entity::append(c, id, &mut doc, &before)?;
+            outbox(c, id, &hashes)?;
+            derive::put_document(c, &document)?;
+            Ok(document)
+        })
+    }
+
+    /// Reads a whole task from its automerge document.
+    pub fn task(&self, id: &str) -> Result<Task> {
+        let doc = entity::load(&self.conn, id, EntityKind::Task, &self.actor)?;
+        Ok(luring_crdt::read_task(&doc)?)
+    }
+
+    /// Reads a whole document from its automerge document.
+    pub fn document(&self, id: &str) -> Result<Document> {
+        let doc = entity::load(&self.conn, id, EntityKind::Document, &self.actor)?;
+        Ok(luring_crdt::read_document(&doc)?)
+    }
+
+    /// The automerge heads of an entity (what an approval binds to).
+    pub fn heads(&self, id: &str, kind: EntityKind) -> Result<Vec<ChangeHash>> {
+        Ok(entity::load(&self.conn, id, kind, &self.actor)?.get_heads())
+    }
+
+    pub fn list_tasks(&self, f: &TaskFilter) -> Result<Vec<TaskRow>> {
+        queries::list_tasks(&self.conn, f)
+    }
+
+    pub fn list_documents(&self, kind: Option<&str>) -> Result<Vec<DocRow>> {
+        queries::list_documents(&self.conn, kind)
+    }
+
+    pub fn search_documents(&self, query: &str, limit: u32) -> Result<Vec<DocRow>> {
+        queries::search_documents(&self.conn, query, limit)
+    }
+
+    pub fn stats(&self) -> Result<Stats> {
+        queries::stats(&self.conn)
+    }
+
+    /// Serialises every entity into a bundle file's bytes.
+    pub fn export_bundle(&self, source: &str) -> Result<Vec<u8>> {
+        let mut entities = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, snapshot FROM entities ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let mut doc = entity::load_any(&self.conn, &id, r.get(2)?)?;
+            entities.push(BundleEntity {
+                id,
+                kind: r.get(1)?,
+                data: doc.save(),
+            });
+        }
+        Ok(bundle::encode(&BundleBody {
+            source: source.to_owned(),
+            created_at: now_rfc3339(),
+            entities,
+        })?)
+    }
+
+    /// Merges a bundle file's bytes. Either every entity merges and validates, or nothing
+    /// changes. Merged changes are not put in the outbox: they are someone else's.
+    pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportSummary> {
+        let body = bundle::decode(bytes)?;
+        self.write(|c, actor| {
+            let mut sum = ImportSummary {
+                entities: body.entities.len(),
+                ..Default::default()
+            };
+            for e in &body.entities {
+                let refuse = |reason: String| {
+                    StoreError::Bundle(BundleError::BadEntity {
+                        id: e.id.clone(),
+                        reason,
+                    })
+                };
+                let mut incoming = AutoCommit::load(&e.data)
+                    .map_err(|err| refuse(format!("is not a valid document ({err})")))?;
+                let kind = luring_crdt::entity_kind(&incoming).map_err(|err| refuse(err.to_string()))?;
+                if kind.as_str() != e.kind {
+                    return Err(refuse(format!("claims to be a {} but holds a {}", e.kind, kind.as_str())));
+                }
+                let existing = entity::kind_of(c, &e.id)?;
+                let (mut doc, before) = match existing {
+                    Some(_) => {
+                        let mut doc = entity::load(c, &e.id, kind, actor)
+                            .map_err(|err| refuse(err.to_string()))?;
+                        let before = doc.get_heads();
+                        doc.merge(&mut incoming)
+                            .map_err(|err| refuse(format!("cannot be merged ({err})")))?;
+                        (doc, Some(before))
+                    }
+                    None => (incoming, None),
+                };
+                let id_inside = match kind {
+                    EntityKind::Task => luring_crdt::read_task(&doc).map(|t| t.id),
+                    EntityKind::Document => luring_crdt::read_document(&doc).map(|d| d.id),
+                }
+                .map_err(|err| refuse(err.to_string()))?;
+                if id_inside.as_str() != e.id {
+                    return Err(refuse(format!("holds the data of '{id_inside}'")));
+                }
+                match before {
+                    None => {
+                        entity::insert(c, &e.id, kind, &mut doc)?;
+                        sum.created += 1;
+                    }
+                    Some(before) => {
+                        let n = entity::append(c, &e.id, &mut doc, &before)?.len();
+                        if n == 0 {
+                            continue;
+                        }
+                        sum.updated += 1;
+                        sum.changes += n;
+                    }
+                }
+                match kind {
+                    EntityKind::Task => derive::put_task(c, &luring_crdt::read_task(&doc)?)?,
+                    EntityKind::Document => {
+                        derive::put_document(c, &luring_crdt::read_document(&doc)?)?
+                    }
+                }
+            }
+            Ok(sum)
+        })
+    }
+
+    /// Differences between the stored query tables and those recomputed from the
+    /// documents; empty when the store is consistent.
+    pub fn check_derived(&self) -> Result<Vec<String>> {
+        derive::check(&self.conn)
+    }
+
+    /// Recomputes the query tables from the documents.
+    pub fn rebuild_derived(&mut self) -> Result<()> {
+        self.write(|c, _| derive::rebuild(c))
+    }
+
+    /// SQLite's own `PRAGMA integrity_check`: "ok" when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+/// Commits pending automerge operations with a timestamp.
+fn commit(doc: &mut AutoCommit) {
+    doc.commit_with(automerge::transaction::CommitOptions::default().with_time(now_secs()));
+}
+
+fn outbox(c: &Connection, id: &str, hashes: &[ChangeHash]) -> Result<()> {
+    let mut ins = c.prepare_cached(
+        "INSERT OR IGNORE INTO outbox(entity_id, hash, created_at) VALUES (?1, ?2, ?3)",
+    )?;
+    let at = now_rfc3339();
+    for h in hashes {
+        ins.execute(params![id, h.0.as_slice(), at])?;
+    }
+    Ok(())
+}
+
+fn outbox_all(c: &Connection, id: &str, doc: &mut AutoCommit, before: &[ChangeHash]) -> Result<()> {
+    let hashes: Vec<ChangeHash> = doc.get_changes(before).iter().map(|ch| ch.hash()).collect();
+    outbox(c, id, &hashes)
+}
+
+#[cfg(test)]
+mod tests;

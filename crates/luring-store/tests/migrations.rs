@@ -1,0 +1,126 @@
+//! A database written by the first schema version opens and upgrades under today's code.
+
+use automerge::ActorId;
+use luring_crdt::{NewDocument, NewTask};
+use luring_model::*;
+use luring_store::{migrations, Store, TaskFilter};
+use rusqlite::{params, Connection};
+
+/// Writes a profile the way schema version 1 did: entities and derived rows, no search
+/// index (that came with version 2).
+fn make_v1(path: &std::path::Path) {
+    let mut conn = Connection::open(path).unwrap();
+    migrations::migrate_to(&mut conn, 1).unwrap();
+    assert_eq!(migrations::version(&conn).unwrap(), 1);
+    let actor = ActorId::random();
+    let mut task = luring_crdt::new_task(
+        actor.clone(),
+        &NewTask {
+            id: EntityId::parse("t-lama").unwrap(),
+            title: Title::parse("Tugas dari versi pertama").unwrap(),
+            description: Text::default(),
+            status: TaskStatus::Menunggu,
+            due: Some(Date::parse("2026-12-31").unwrap()),
+            assignees: vec![Nip::parse("198703122010011002").unwrap()],
+            unit: None,
+            created_at: "2026-01-02T03:04:05Z".into(),
+        },
+    )
+    .unwrap();
+    let mut doc = luring_crdt::new_document(
+        actor.clone(),
+        &NewDocument {
+            id: EntityId::parse("d-lama").unwrap(),
+            kind: DocKind::Laporan,
+            title: Title::parse("Laporan triwulan").unwrap(),
+            body: Document::body("Realisasi anggaran triwulan ketiga.").unwrap(),
+            classification: Classification::Biasa,
+            unit: None,
+            created_at: "2026-01-02T03:04:05Z".into(),
+        },
+    )
+    .unwrap();
+    let d = luring_crdt::read_document(&doc).unwrap();
+    conn.execute_batch("BEGIN").unwrap();
+    conn.execute(
+        "INSERT INTO entities(id, kind, snapshot) VALUES ('t-lama', 'task', ?1), ('d-lama', 'document', ?2)",
+        params![task.save(), doc.save()],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO tasks(id, title, status, due, unit, created_at)
+         VALUES ('t-lama', 'Tugas dari versi pertama', 'menunggu', '2026-12-31', NULL, '2026-01-02T03:04:05Z')",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO task_assignees(nip, task_id) VALUES ('198703122010011002', 't-lama')",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO documents(id, kind, title, body, classification, letter_number, content_hash, unit, created_at)
+         VALUES ('d-lama', 'laporan', 'Laporan triwulan', ?1, 'biasa', NULL, ?2, NULL, '2026-01-02T03:04:05Z')",
+        params![d.body.as_str(), d.content_hash().to_string()],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('actor', ?1), ('name', 'Ani')",
+        [actor.to_hex_string()],
+    )
+    .unwrap();
+    conn.execute_batch("COMMIT").unwrap();
+}
+
+#[test]
+fn version_1_database_upgrades_and_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("luring.db");
+    make_v1(&path);
+
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(migrations::version(s.connection()).unwrap(), migrations::latest());
+    assert!(migrations::latest() > 1);
+    assert_eq!(s.meta("name").unwrap().as_deref(), Some("Ani"));
+    let tasks = s
+        .list_tasks(&TaskFilter {
+            status: Some("menunggu".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0].assignees, ["198703122010011002"]);
+    // Search did not exist in version 1; the upgrade indexed the old document.
+    let hits = s.search_documents("anggaran", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, "d-lama");
+    assert!(s.check_derived().unwrap().is_empty());
+    // And the old entities take new edits.
+    s.update_task("t-lama", |d| {
+        luring_crdt::patch_task(
+            d,
+            &TaskPatch {
+                status: Some(TaskStatus::Selesai),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.task("t-lama").unwrap().status, TaskStatus::Selesai);
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_database_from_a_newer_luring_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("luring.db");
+    drop(Store::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", migrations::latest() + 1)
+        .unwrap();
+    drop(conn);
+    let err = Store::open(&path).err().expect("newer schema accepted");
+    assert!(err.to_string().contains("newer Luring"), "{err}");
+}
