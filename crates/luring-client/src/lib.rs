@@ -1,1 +1,28 @@
-pub fn x(){}
+//! # luring-client
+//!
+//! The application service of Luring: everything a user does with one profile — tasks,
+//! naskah dinas, offline exchange by bundle — as plain function calls. The `luring` CLI and
+//! the desktop shell are thin layers over [`Profile`], so both behave the same.
+//!
+//! Inputs arrive as the strings a person typed and are validated here, once, with the
+//! model's rules; every failure is a [`ClientError`] whose message is one sentence saying
+//! what to do, and whose [`ClientError::code`] lets a UI show its own translation.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), luring_client::ClientError> {
+//! use luring_client::{NewTaskInput, Profile};
+//! let mut p = Profile::init("/tmp/ani".as_ref(), "Ani Lestari", "198703122010011002")?;
+//! let id = p.add_task(&NewTaskInput { title: "Susun laporan".into(), due: Some("2026-12-01".into()), ..Default::default() })?;
+//! p.set_task(&id, &luring_client::TaskChanges { status: Some("dikerjakan".into()), ..Default::default() })?;
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod ids;
+mod profile;
+mod views;
+
+pub use error::{ClientError, Result};
+pub use luring_store::{DocRow, ImportSummary, TaskRow};
+pub use profile::{NewDocInput, NewTaskInput, Profile, TaskChanges, DB_FILE};
+pub use views::{DocView, ExportSummary, StatusView, TaskView};

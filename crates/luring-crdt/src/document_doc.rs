@@ -127,7 +127,9 @@ mod tests {
     #[test]
     fn edits_to_different_paragraphs_both_survive() {
         let mut a = new("Paragraf satu.\nParagraf dua.\n");
-        let mut b = AutoCommit::load(&a.save()).unwrap().with_actor(ActorId::random());
+        let mut b = AutoCommit::load(&a.save())
+            .unwrap()
+            .with_actor(ActorId::random());
         set_body(&mut a, "Paragraf satu, diubah A.\nParagraf dua.\n");
         set_body(&mut b, "Paragraf satu.\nParagraf dua, diubah B.\n");
         a.merge(&mut b).unwrap();

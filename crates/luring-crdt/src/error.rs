@@ -10,9 +10,15 @@ pub enum CrdtError {
     #[error("the data is not a valid automerge document: {0}")]
     Automerge(#[from] automerge::AutomergeError),
     #[error("the {kind} is missing its '{key}' field")]
-    Missing { kind: &'static str, key: &'static str },
+    Missing {
+        kind: &'static str,
+        key: &'static str,
+    },
     #[error("the {kind}'s '{key}' field has the wrong type")]
-    WrongType { kind: &'static str, key: &'static str },
+    WrongType {
+        kind: &'static str,
+        key: &'static str,
+    },
     #[error("the {kind} breaks a rule: {source}")]
     Invalid {
         kind: &'static str,

@@ -192,7 +192,9 @@ mod tests {
     #[test]
     fn round_trip_and_concurrent_edits_merge() {
         let mut a = new_task(ActorId::random(), &base()).unwrap();
-        let mut b = AutoCommit::load(&a.save()).unwrap().with_actor(ActorId::random());
+        let mut b = AutoCommit::load(&a.save())
+            .unwrap()
+            .with_actor(ActorId::random());
         patch_task(
             &mut a,
             &TaskPatch {

@@ -26,9 +26,7 @@ pub enum ValidationError {
     BadStatus(String),
     #[error("'{0}' is not a NIP: a NIP is exactly 18 digits")]
     BadNip(String),
-    #[error(
-        "'{0}' is not a document kind: use nota-dinas, surat, laporan, memo or lainnya"
-    )]
+    #[error("'{0}' is not a document kind: use nota-dinas, surat, laporan, memo or lainnya")]
     BadDocKind(String),
     #[error("'{0}' is not a classification: use biasa, terbatas or rahasia")]
     BadClassification(String),

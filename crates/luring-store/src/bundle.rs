@@ -66,7 +66,8 @@ pub struct ImportSummary {
 
 pub(crate) fn encode(body: &BundleBody) -> Result<Vec<u8>, BundleError> {
     let raw = postcard::to_stdvec(body).map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    let packed = zstd::encode_all(raw.as_slice(), 9).map_err(|e| BundleError::Corrupt(e.to_string()))?;
+    let packed =
+        zstd::encode_all(raw.as_slice(), 9).map_err(|e| BundleError::Corrupt(e.to_string()))?;
     let mut out = Vec::with_capacity(MAGIC.len() + 33 + packed.len());
     out.extend_from_slice(MAGIC);
     out.push(FORMAT_VERSION);
@@ -119,7 +120,10 @@ mod tests {
             b[i] ^= 1;
             assert!(decode(&b).is_err(), "flip at {i} accepted");
         }
-        assert!(matches!(decode(&bytes[..bytes.len() - 1]), Err(BundleError::Checksum)));
+        assert!(matches!(
+            decode(&bytes[..bytes.len() - 1]),
+            Err(BundleError::Checksum)
+        ));
         assert!(matches!(decode(b"hello"), Err(BundleError::NotABundle)));
         let mut newer = bytes.clone();
         newer[MAGIC.len()] = 9;

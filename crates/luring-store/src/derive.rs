@@ -97,7 +97,10 @@ pub(crate) fn check(conn: &Connection) -> Result<Vec<String>> {
                 .map(|r| format!("derived but not stored: {r}")),
         )
         .collect();
-    if let Err(e) = conn.execute("INSERT INTO docs_fts(docs_fts) VALUES ('integrity-check')", []) {
+    if let Err(e) = conn.execute(
+        "INSERT INTO docs_fts(docs_fts) VALUES ('integrity-check')",
+        [],
+    ) {
         diffs.push(format!("full-text index: {e}"));
     }
     Ok(diffs)

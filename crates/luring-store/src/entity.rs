@@ -20,7 +20,9 @@ pub(crate) fn kind_str(k: EntityKind) -> &'static str {
 /// The stored kind of an entity, if it exists.
 pub(crate) fn kind_of(conn: &Connection, id: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT kind FROM entities WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT kind FROM entities WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
@@ -61,8 +63,8 @@ pub(crate) fn load_any(conn: &Connection, id: &str, snapshot: Vec<u8>) -> Result
         reason: e.to_string(),
     };
     let mut doc = AutoCommit::load(&snapshot).map_err(damaged)?;
-    let mut stmt = conn
-        .prepare_cached("SELECT bytes FROM changes WHERE entity_id = ?1 ORDER BY seq")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT bytes FROM changes WHERE entity_id = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([id])?;
     let mut changes = Vec::new();
     while let Some(r) = rows.next()? {
@@ -79,7 +81,12 @@ pub(crate) fn load_any(conn: &Connection, id: &str, snapshot: Vec<u8>) -> Result
 }
 
 /// Inserts a new entity, stored as a snapshot.
-pub(crate) fn insert(conn: &Connection, id: &str, kind: EntityKind, doc: &mut AutoCommit) -> Result<()> {
+pub(crate) fn insert(
+    conn: &Connection,
+    id: &str,
+    kind: EntityKind,
+    doc: &mut AutoCommit,
+) -> Result<()> {
     conn.prepare_cached("INSERT INTO entities(id, kind, snapshot) VALUES (?1, ?2, ?3)")?
         .execute(params![id, kind_str(kind), doc.save()])?;
     Ok(())

@@ -158,7 +158,10 @@ pub(crate) fn stats(conn: &Connection) -> Result<Stats> {
 mod tests {
     #[test]
     fn fts_query_neutralises_operators() {
-        assert_eq!(super::fts_query("rapat AND \"x"), Some("\"rapat\"* \"AND\"* \"x\"*".into()));
+        assert_eq!(
+            super::fts_query("rapat AND \"x"),
+            Some("\"rapat\"* \"AND\"* \"x\"*".into())
+        );
         assert_eq!(super::fts_query("  ** "), None);
     }
 }

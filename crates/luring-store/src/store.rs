@@ -237,9 +237,14 @@ impl Store {
                 };
                 let mut incoming = AutoCommit::load(&e.data)
                     .map_err(|err| refuse(format!("is not a valid document ({err})")))?;
-                let kind = luring_crdt::entity_kind(&incoming).map_err(|err| refuse(err.to_string()))?;
+                let kind =
+                    luring_crdt::entity_kind(&incoming).map_err(|err| refuse(err.to_string()))?;
                 if kind.as_str() != e.kind {
-                    return Err(refuse(format!("claims to be a {} but holds a {}", e.kind, kind.as_str())));
+                    return Err(refuse(format!(
+                        "claims to be a {} but holds a {}",
+                        e.kind,
+                        kind.as_str()
+                    )));
                 }
                 let existing = entity::kind_of(c, &e.id)?;
                 let (mut doc, before) = match existing {

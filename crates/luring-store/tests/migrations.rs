@@ -79,7 +79,10 @@ fn version_1_database_upgrades_and_keeps_everything() {
     make_v1(&path);
 
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(migrations::version(s.connection()).unwrap(), migrations::latest());
+    assert_eq!(
+        migrations::version(s.connection()).unwrap(),
+        migrations::latest()
+    );
     assert!(migrations::latest() > 1);
     assert_eq!(s.meta("name").unwrap().as_deref(), Some("Ani"));
     let tasks = s

@@ -49,13 +49,29 @@ fn tasks_are_listed_by_status_and_due_with_assignees() {
     let mut s = Store::open_in_memory().unwrap();
     s.create_tasks(&[
         task("t-a", "Tanpa tenggat", TaskStatus::Baru, None, &[ANI]),
-        task("t-b", "Lusa", TaskStatus::Baru, Some("2026-11-25"), &[BUDI, ANI]),
+        task(
+            "t-b",
+            "Lusa",
+            TaskStatus::Baru,
+            Some("2026-11-25"),
+            &[BUDI, ANI],
+        ),
         task("t-c", "Besok", TaskStatus::Baru, Some("2026-11-24"), &[]),
-        task("t-d", "Selesai", TaskStatus::Selesai, Some("2026-11-20"), &[ANI]),
+        task(
+            "t-d",
+            "Selesai",
+            TaskStatus::Selesai,
+            Some("2026-11-20"),
+            &[ANI],
+        ),
     ])
     .unwrap();
     let ids = |f: TaskFilter| -> Vec<String> {
-        s.list_tasks(&f).unwrap().into_iter().map(|t| t.id).collect()
+        s.list_tasks(&f)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.id)
+            .collect()
     };
     let baru = TaskFilter {
         status: Some("baru".into()),
@@ -101,14 +117,20 @@ fn edits_update_query_tables_and_outbox_atomically() {
         })
         .unwrap();
     }
-    assert_eq!(s.task("t-a").unwrap().title.as_str(), format!("Rapat {}", n - 1));
+    assert_eq!(
+        s.task("t-a").unwrap().title.as_str(),
+        format!("Rapat {}", n - 1)
+    );
     assert_eq!(s.stats().unwrap().outbox, 1 + n);
     // Compaction happened and nothing was lost.
     let appended: i64 = s
         .connection()
         .query_row("SELECT count(*) FROM changes", [], |r| r.get(0))
         .unwrap();
-    assert!(appended < entity::COMPACT_AFTER, "{appended} changes never compacted");
+    assert!(
+        appended < entity::COMPACT_AFTER,
+        "{appended} changes never compacted"
+    );
     // A failing edit leaves no trace.
     let err = s.update_task("t-a", |d| {
         luring_crdt::patch_task(
@@ -150,8 +172,16 @@ fn an_edit_that_breaks_a_rule_is_refused_and_leaves_no_trace() {
 fn search_finds_title_and_body_words_ignoring_accents_and_case() {
     let mut s = Store::open_in_memory().unwrap();
     s.create_documents(&[
-        doc("d-1", "Undangan Rapat Koordinasi", "Rapat membahas anggaran desa."),
-        doc("d-2", "Laporan kegiatan", "Kunjungan ke Desa Sukamaju, café baru."),
+        doc(
+            "d-1",
+            "Undangan Rapat Koordinasi",
+            "Rapat membahas anggaran desa.",
+        ),
+        doc(
+            "d-2",
+            "Laporan kegiatan",
+            "Kunjungan ke Desa Sukamaju, café baru.",
+        ),
     ])
     .unwrap();
     let found = |s: &Store, q: &str| -> Vec<String> {

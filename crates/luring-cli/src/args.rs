@@ -1,0 +1,171 @@
+//! The command line, exactly as documented in the README.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "luring",
+    version,
+    about = "Luring: tasks, official documents and approvals that work offline"
+)]
+pub struct Cli {
+    /// Profile folder (one per person and device).
+    #[arg(long, global = true, env = "LURING_PROFILE", value_name = "DIR")]
+    pub profile: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a local, offline profile.
+    Init {
+        #[arg(long)]
+        name: String,
+        /// 18-digit NIP.
+        #[arg(long)]
+        nip: String,
+    },
+    /// Tasks (tugas).
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// Official documents (naskah dinas).
+    #[command(subcommand)]
+    Doc(DocCmd),
+    /// Exchange changes by file, with no network.
+    #[command(subcommand)]
+    Bundle(BundleCmd),
+    /// Counts of tasks and documents, and changes waiting to be sent.
+    Status(Json),
+}
+
+#[derive(Debug, Args)]
+pub struct Json {
+    /// Print JSON with stable field names.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCmd {
+    /// Add a task.
+    Add {
+        title: String,
+        /// Due date, YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+        /// NIP of a person to assign (repeatable).
+        #[arg(long)]
+        assignee: Vec<String>,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List tasks, soonest due first.
+    List {
+        /// baru, dikerjakan, menunggu or selesai.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        assignee: Option<String>,
+        #[arg(long)]
+        limit: Option<u32>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show one task with its comments.
+    Show {
+        id: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Change a task's status, title or due date (`--due ""` clears it).
+    Set {
+        id: String,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        due: Option<String>,
+        /// NIP of a person to add as assignee (repeatable).
+        #[arg(long)]
+        assignee: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Comment on a task.
+    Comment {
+        id: String,
+        text: String,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocCmd {
+    /// Create a document.
+    New {
+        #[arg(long)]
+        title: String,
+        /// nota-dinas (default), surat, laporan, memo or lainnya.
+        #[arg(long)]
+        kind: Option<String>,
+        /// biasa (default), terbatas or rahasia.
+        #[arg(long)]
+        classification: Option<String>,
+        /// UTF-8 text file with the body; `-` reads standard input.
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<PathBuf>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Replace a document's body with a file's text (only the difference is recorded).
+    Edit {
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        body_file: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show one document.
+    Show {
+        id: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List documents, newest first.
+    List {
+        #[arg(long)]
+        kind: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Full-text search over titles and bodies.
+    Search {
+        query: String,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCmd {
+    /// Write every task and document to a file.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Merge a bundle file; a damaged or foreign file changes nothing.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+}

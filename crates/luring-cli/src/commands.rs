@@ -1,0 +1,263 @@
+//! One arm per command: parse, call `luring-client`, print.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use luring_client::{ClientError, NewDocInput, NewTaskInput, Profile, TaskChanges};
+use serde_json::json;
+
+use crate::args::{BundleCmd, Cli, Command, DocCmd, TaskCmd};
+use crate::output;
+
+/// An error for the user: one sentence.
+pub type CliResult<T = ()> = Result<T, String>;
+
+fn err(e: ClientError) -> String {
+    e.to_string()
+}
+
+fn profile_dir(p: &Option<PathBuf>) -> CliResult<&Path> {
+    p.as_deref().ok_or_else(|| {
+        "give the profile folder with --profile DIR or the LURING_PROFILE variable".to_owned()
+    })
+}
+
+fn open(p: &Option<PathBuf>) -> CliResult<Profile> {
+    Profile::open(profile_dir(p)?).map_err(err)
+}
+
+fn read_text(path: &Path) -> CliResult<String> {
+    let mut s = String::new();
+    let r = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut s)
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut s))
+    };
+    match r {
+        Ok(_) => Ok(s),
+        Err(e) => {
+            let reason = match e.kind() {
+                std::io::ErrorKind::NotFound => "the file does not exist".to_owned(),
+                std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+                _ if path.is_dir() => "it is a folder, not a file".to_owned(),
+                _ => e.to_string(),
+            };
+            Err(format!("cannot read {}: {reason}", path.display()))
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> CliResult {
+    match cli.command {
+        Command::Init { name, nip } => {
+            let dir = profile_dir(&cli.profile)?;
+            let p = Profile::init(dir, &name, &nip).map_err(err)?;
+            println!(
+                "Profile for {name} ({}) created in {}",
+                p.nip(),
+                dir.display()
+            );
+        }
+        Command::Status(j) => {
+            let s = open(&cli.profile)?.status().map_err(err)?;
+            if j.json {
+                output::json(&s);
+            } else {
+                println!("{} ({})", s.name, s.nip);
+                println!("tasks: {}  documents: {}", s.tasks, s.documents);
+                println!("changes waiting to be sent: {}", s.pending_changes);
+            }
+        }
+        Command::Task(t) => task(&cli.profile, t)?,
+        Command::Doc(d) => doc(&cli.profile, d)?,
+        Command::Bundle(b) => bundle(&cli.profile, b)?,
+    }
+    Ok(())
+}
+
+fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
+    let mut p = open(profile)?;
+    match cmd {
+        TaskCmd::Add {
+            title,
+            due,
+            assignee,
+            description,
+            json,
+        } => {
+            let id = p
+                .add_task(&NewTaskInput {
+                    title,
+                    description,
+                    due,
+                    assignees: assignee,
+                })
+                .map_err(err)?;
+            if json.json {
+                output::json(&json!({ "id": id }));
+            } else {
+                println!("{id}");
+            }
+        }
+        TaskCmd::List {
+            status,
+            assignee,
+            limit,
+            json,
+        } => {
+            let rows = p
+                .list_tasks(status.as_deref(), assignee.as_deref(), limit)
+                .map_err(err)?;
+            if json.json {
+                output::json(&rows);
+            } else {
+                output::task_rows(&rows);
+            }
+        }
+        TaskCmd::Show { id, json } => {
+            let t = p.show_task(&id).map_err(err)?;
+            if json.json {
+                output::json(&t);
+            } else {
+                output::task(&t);
+            }
+        }
+        TaskCmd::Set {
+            id,
+            status,
+            title,
+            due,
+            assignee,
+            json,
+        } => {
+            let t = p
+                .set_task(
+                    &id,
+                    &TaskChanges {
+                        title,
+                        status,
+                        due,
+                        add_assignees: assignee,
+                    },
+                )
+                .map_err(err)?;
+            if json.json {
+                output::json(&t);
+            } else {
+                println!("Task {} updated: [{}] {}", t.id, t.status, t.title);
+            }
+        }
+        TaskCmd::Comment { id, text, json } => {
+            let t = p.comment_task(&id, &text).map_err(err)?;
+            if json.json {
+                output::json(&t);
+            } else {
+                println!("Comment added to task {}", t.id);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> CliResult {
+    let mut p = open(profile)?;
+    match cmd {
+        DocCmd::New {
+            title,
+            kind,
+            classification,
+            body_file,
+            json,
+        } => {
+            let body = body_file
+                .as_deref()
+                .map(read_text)
+                .transpose()?
+                .unwrap_or_default();
+            let id = p
+                .new_document(&NewDocInput {
+                    title,
+                    kind,
+                    body,
+                    classification,
+                })
+                .map_err(err)?;
+            if json.json {
+                output::json(&json!({ "id": id }));
+            } else {
+                println!("{id}");
+            }
+        }
+        DocCmd::Edit {
+            id,
+            body_file,
+            json,
+        } => {
+            let body = read_text(&body_file)?;
+            let d = p.edit_document(&id, &body).map_err(err)?;
+            if json.json {
+                output::json(&d);
+            } else {
+                println!(
+                    "Document {} saved ({} characters)",
+                    d.id,
+                    d.body.chars().count()
+                );
+            }
+        }
+        DocCmd::Show { id, json } => {
+            let d = p.show_document(&id).map_err(err)?;
+            if json.json {
+                output::json(&d);
+            } else {
+                output::doc(&d);
+            }
+        }
+        DocCmd::List { kind, json } => {
+            let rows = p.list_documents(kind.as_deref()).map_err(err)?;
+            if json.json {
+                output::json(&rows);
+            } else {
+                output::doc_rows(&rows);
+            }
+        }
+        DocCmd::Search { query, json } => {
+            let rows = p.search_documents(&query).map_err(err)?;
+            if json.json {
+                output::json(&rows);
+            } else {
+                output::doc_rows(&rows);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn bundle(profile: &Option<PathBuf>, cmd: BundleCmd) -> CliResult {
+    match cmd {
+        BundleCmd::Export { out, json } => {
+            let s = open(profile)?.export_bundle(&out).map_err(err)?;
+            if json.json {
+                output::json(&s);
+            } else {
+                println!("Wrote {} ({} bytes)", s.path, s.bytes);
+            }
+        }
+        BundleCmd::Import { file, json } => {
+            let s = open(profile)?.import_bundle(&file).map_err(err)?;
+            if json.json {
+                output::json(&s);
+            } else {
+                println!(
+                    "Imported {}: {} new, {} updated ({} changes)",
+                    file.display(),
+                    s.created,
+                    s.updated,
+                    s.changes
+                );
+            }
+        }
+    }
+    Ok(())
+}

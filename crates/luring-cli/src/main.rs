@@ -1,0 +1,47 @@
+//! The `luring` command. Each subcommand parses its arguments, makes one call into
+//! `luring-client` and prints the result; no rules live here, so the desktop app and the
+//! CLI always agree.
+
+mod args;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    // A bug must still end in one readable line, never a stack trace on a user's screen.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("luring: internal error ({info}); please report it");
+    }));
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            if matches!(
+                e.kind(),
+                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return if e.kind() == DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            let first = e.render().to_string();
+            let first = first.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("luring: {first} (see `luring --help`)");
+            return ExitCode::from(2);
+        }
+    };
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("luring: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

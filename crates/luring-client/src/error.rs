@@ -1,0 +1,95 @@
+//! The one error type the CLI and the desktop show.
+
+use std::path::PathBuf;
+
+use luring_model::ValidationError;
+use luring_store::StoreError;
+
+/// Result of client operations.
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong for a user, each as one plain sentence.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    #[error("{0}")]
+    Invalid(#[from] ValidationError),
+    #[error("there is no profile in {0}: create one with `luring --profile {dir} init --name NAME --nip NIP`", dir = .0.display())]
+    NoProfile(PathBuf),
+    #[error("a profile already exists in {0}")]
+    ProfileExists(PathBuf),
+    #[error("no {kind} has the id '{id}'")]
+    NotFound { kind: &'static str, id: String },
+    #[error("'{id}' is a {actual}, not a {expected}")]
+    WrongKind {
+        id: String,
+        expected: &'static str,
+        actual: String,
+    },
+    #[error("nothing to change: give at least one of --status, --title or --due")]
+    NothingToChange,
+    #[error("cannot {action} {path}: {reason}")]
+    File {
+        action: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
+    #[error("{0}")]
+    Bundle(String),
+    #[error("the local database failed: {0}")]
+    Store(StoreError),
+}
+
+impl ClientError {
+    /// A stable, machine-readable name of the error, for UIs that translate messages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "invalid",
+            Self::NoProfile(_) => "no_profile",
+            Self::ProfileExists(_) => "profile_exists",
+            Self::NotFound { .. } => "not_found",
+            Self::WrongKind { .. } => "wrong_kind",
+            Self::NothingToChange => "nothing_to_change",
+            Self::File { .. } => "file",
+            Self::Bundle(_) => "bundle",
+            Self::Store(_) => "store",
+        }
+    }
+
+    pub(crate) fn file(action: &'static str, path: &std::path::Path, e: std::io::Error) -> Self {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "the file does not exist".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+            std::io::ErrorKind::IsADirectory => "it is a folder, not a file".to_owned(),
+            _ => e.to_string(),
+        };
+        Self::File {
+            action,
+            path: path.to_owned(),
+            reason,
+        }
+    }
+}
+
+impl From<StoreError> for ClientError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { kind, id } => Self::NotFound { kind, id },
+            StoreError::WrongKind {
+                id,
+                expected,
+                actual,
+            } => Self::WrongKind {
+                id,
+                expected,
+                actual,
+            },
+            StoreError::Bundle(b) => Self::Bundle(b.to_string()),
+            StoreError::Entity(luring_crdt::CrdtError::Invalid { source, .. }) => {
+                Self::Invalid(source)
+            }
+            other => Self::Store(other),
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! A profile: one person's local store in one folder, shared by the CLI and the desktop.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use luring_crdt::{DocumentEdit, NewDocument, NewTask};
+use luring_model::{
+    Classification, Comment, Date, DocKind, Document, EntityId, Nip, Task, TaskPatch, TaskStatus,
+    Title,
+};
+use luring_store::{DocRow, ImportSummary, Store, TaskFilter, TaskRow};
+
+use crate::error::{ClientError, Result};
+use crate::ids::new_id;
+use crate::views::{DocView, ExportSummary, StatusView, TaskView};
+
+/// Name of the database file inside a profile folder.
+pub const DB_FILE: &str = "luring.db";
+
+/// A new task as typed by a person.
+#[derive(Debug, Clone, Default)]
+pub struct NewTaskInput {
+    pub title: String,
+    pub description: String,
+    pub due: Option<String>,
+    pub assignees: Vec<String>,
+}
+
+/// A new document as typed by a person.
+#[derive(Debug, Clone, Default)]
+pub struct NewDocInput {
+    pub title: String,
+    pub kind: Option<String>,
+    pub body: String,
+    pub classification: Option<String>,
+}
+
+/// Changes to a task's fields; `None` leaves a field alone, an empty `due` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub status: Option<String>,
+    pub due: Option<String>,
+    pub add_assignees: Vec<String>,
+}
+
+/// An open profile.
+pub struct Profile {
+    dir: PathBuf,
+    store: Store,
+    name: String,
+    nip: Nip,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Profile {
+    /// Creates a local, offline profile in `dir` (created if missing).
+    pub fn init(dir: &Path, name: &str, nip: &str) -> Result<Self> {
+        let name = Title::parse(name).map_err(|_| {
+            ClientError::Invalid(luring_model::ValidationError::Empty { what: "the name" })
+        })?;
+        let nip = Nip::parse(nip)?;
+        let db = dir.join(DB_FILE);
+        if db.exists() {
+            let store = Store::open(&db)?;
+            if store.meta("nip")?.is_some() {
+                return Err(ClientError::ProfileExists(dir.to_owned()));
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| ClientError::file("create", dir, e))?;
+        let store = Store::open(&db)?;
+        store.set_meta("name", name.as_str())?;
+        store.set_meta("created_at", &now())?;
+        // Written last: a profile counts as made once its NIP is stored.
+        store.set_meta("nip", nip.as_str())?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            store,
+            name: name.to_string(),
+            nip,
+        })
+    }
+
+    /// Opens the profile in `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let db = dir.join(DB_FILE);
+        if !db.is_file() {
+            return Err(ClientError::NoProfile(dir.to_owned()));
+        }
+        let store = Store::open(&db)?;
+        let (Some(name), Some(nip)) = (store.meta("name")?, store.meta("nip")?) else {
+            return Err(ClientError::NoProfile(dir.to_owned()));
+        };
+        Ok(Self {
+            dir: dir.to_owned(),
+            store,
+            name,
+            nip: Nip::parse(&nip)?,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn nip(&self) -> &str {
+        self.nip.as_str()
+    }
+
+    /// The store underneath, for diagnostics and tests.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Adds a task and returns its id.
+    pub fn add_task(&mut self, input: &NewTaskInput) -> Result<String> {
+        let id = new_id("t");
+        let mut assignees = input
+            .assignees
+            .iter()
+            .map(|n| Nip::parse(n))
+            .collect::<Result<Vec<_>, _>>()?;
+        assignees.sort();
+        assignees.dedup();
+        let t = NewTask {
+            id: EntityId::parse(&id)?,
+            title: Title::parse(&input.title)?,
+            description: Task::description(&input.description)?,
+            status: TaskStatus::Baru,
+            due: input.due.as_deref().map(Date::parse).transpose()?,
+            assignees,
+            unit: None,
+            created_at: now(),
+        };
+        self.store.create_tasks(&[t])?;
+        Ok(id)
+    }
+
+    /// Lists tasks, soonest due first.
+    pub fn list_tasks(
+        &self,
+        status: Option<&str>,
+        assignee: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Vec<TaskRow>> {
+        let status = status.map(str::parse::<TaskStatus>).transpose()?;
+        let assignee = assignee.map(Nip::parse).transpose()?;
+        Ok(self.store.list_tasks(&TaskFilter {
+            status: status.map(|s| s.to_string()),
+            assignee: assignee.map(|n| n.to_string()),
+            limit,
+            offset: 0,
+        })?)
+    }
+
+    pub fn show_task(&self, id: &str) -> Result<TaskView> {
+        Ok(self.store.task(&EntityId::parse(id)?.to_string())?.into())
+    }
+
+    /// Changes a task's status, title or due date (an empty due date clears it).
+    pub fn set_task(&mut self, id: &str, c: &TaskChanges) -> Result<TaskView> {
+        let id = EntityId::parse(id)?;
+        let patch = TaskPatch {
+            title: c.title.as_deref().map(Title::parse).transpose()?,
+            status: c.status.as_deref().map(str::parse).transpose()?,
+            due: c
+                .due
+                .as_deref()
+                .map(|d| {
+                    if d.is_empty() {
+                        Ok(None)
+                    } else {
+                        Date::parse(d).map(Some)
+                    }
+                })
+                .transpose()?,
+            add_assignees: c
+                .add_assignees
+                .iter()
+                .map(|n| Nip::parse(n))
+                .collect::<Result<_, _>>()?,
+            ..Default::default()
+        };
+        if patch.is_empty() {
+            return Err(ClientError::NothingToChange);
+        }
+        let t = self
+            .store
+            .update_task(id.as_str(), |d| luring_crdt::patch_task(d, &patch))?;
+        Ok(t.into())
+    }
+
+    /// Adds a comment signed with this profile's name and NIP.
+    pub fn comment_task(&mut self, id: &str, text: &str) -> Result<TaskView> {
+        let id = EntityId::parse(id)?;
+        let c = Comment {
+            id: new_id("c"),
+            author: Some(self.nip.clone()),
+            author_name: self.name.clone(),
+            at: now(),
+            text: Task::comment_text(text)?,
+        };
+        let t = self
+            .store
+            .update_task(id.as_str(), |d| luring_crdt::add_comment(d, &c))?;
+        Ok(t.into())
+    }
+
+    /// Creates a document and returns its id.
+    pub fn new_document(&mut self, input: &NewDocInput) -> Result<String> {
+        let id = new_id("d");
+        let d = NewDocument {
+            id: EntityId::parse(&id)?,
+            kind: input
+                .kind
+                .as_deref()
+                .map(str::parse)
+                .transpose()?
+                .unwrap_or(DocKind::NotaDinas),
+            title: Title::parse(&input.title)?,
+            body: Document::body(&input.body)?,
+            classification: input
+                .classification
+                .as_deref()
+                .map(str::parse)
+                .transpose()?
+                .unwrap_or(Classification::Biasa),
+            unit: None,
+            created_at: now(),
+        };
+        self.store.create_documents(&[d])?;
+        Ok(id)
+    }
+
+    /// Replaces a document's body; only the difference is recorded, so concurrent edits of
+    /// other parts merge.
+    pub fn edit_document(&mut self, id: &str, body: &str) -> Result<DocView> {
+        let id = EntityId::parse(id)?;
+        let edit = DocumentEdit {
+            body: Some(Document::body(body)?),
+            ..Default::default()
+        };
+        let d = self
+            .store
+            .update_document(id.as_str(), |doc| luring_crdt::update_document(doc, &edit))?;
+        Ok(d.into())
+    }
+
+    pub fn show_document(&self, id: &str) -> Result<DocView> {
+        Ok(self.store.document(EntityId::parse(id)?.as_str())?.into())
+    }
+
+    pub fn list_documents(&self, kind: Option<&str>) -> Result<Vec<DocRow>> {
+        let kind = kind.map(str::parse::<DocKind>).transpose()?;
+        Ok(self.store.list_documents(kind.map(|k| k.as_str()))?)
+    }
+
+    pub fn search_documents(&self, query: &str) -> Result<Vec<DocRow>> {
+        Ok(self.store.search_documents(query, 50)?)
+    }
+
+    pub fn status(&self) -> Result<StatusView> {
+        let s = self.store.stats()?;
+        Ok(StatusView {
+            name: self.name.clone(),
+            nip: self.nip.to_string(),
+            tasks: s.tasks,
+            documents: s.documents,
+            pending_changes: s.outbox,
+        })
+    }
+
+    /// Writes every task and document to a bundle file, atomically (a cut leaves either the
+    /// old file or the complete new one).
+    pub fn export_bundle(&self, out: &Path) -> Result<ExportSummary> {
+        let bytes = self.store.export_bundle(self.nip.as_str())?;
+        let tmp = out.with_extension("luring-tmp");
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&bytes)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, out)
+        };
+        write().map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            ClientError::file("write", out, e)
+        })?;
+        Ok(ExportSummary {
+            path: out.display().to_string(),
+            bytes: bytes.len() as u64,
+        })
+    }
+
+    /// Merges a bundle file. A damaged or foreign file is refused and changes nothing.
+    pub fn import_bundle(&mut self, file: &Path) -> Result<ImportSummary> {
+        let bytes = std::fs::read(file).map_err(|e| ClientError::file("read", file, e))?;
+        Ok(self.store.import_bundle(&bytes)?)
+    }
+}

@@ -1,0 +1,90 @@
+//! What the client hands to a UI: serialisable views with stable field names (the CLI's
+//! `--json` output is exactly these, so scripts and later checks can rely on them).
+
+use luring_model::{Document, Task};
+use serde::Serialize;
+
+/// A whole task, as `task show --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskView {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub status: String,
+    pub due: Option<String>,
+    pub assignees: Vec<String>,
+    pub checklist: Vec<luring_model::ChecklistItem>,
+    pub comments: Vec<luring_model::Comment>,
+    pub dispositions: Vec<luring_model::Disposition>,
+    pub unit: Option<String>,
+    pub created_at: String,
+}
+
+impl From<Task> for TaskView {
+    fn from(t: Task) -> Self {
+        Self {
+            id: t.id.to_string(),
+            title: t.title.to_string(),
+            description: t.description.as_str().to_owned(),
+            status: t.status.to_string(),
+            due: t.due.map(|d| d.to_string()),
+            assignees: t.assignees.iter().map(|n| n.to_string()).collect(),
+            checklist: t.checklist,
+            comments: t.comments,
+            dispositions: t.dispositions,
+            unit: t.unit,
+            created_at: t.created_at,
+        }
+    }
+}
+
+/// A whole document, as `doc show --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocView {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub body: String,
+    /// BLAKE3 of the canonical content (what an approval binds to).
+    pub content_hash: String,
+    pub classification: String,
+    pub attachments: Vec<String>,
+    pub letter_number: Option<String>,
+    pub unit: Option<String>,
+    pub created_at: String,
+}
+
+impl From<Document> for DocView {
+    fn from(d: Document) -> Self {
+        Self {
+            content_hash: d.content_hash().to_string(),
+            id: d.id.to_string(),
+            title: d.title.to_string(),
+            kind: d.kind.to_string(),
+            body: d.body.as_str().to_owned(),
+            classification: d.classification.to_string(),
+            attachments: d.attachments,
+            letter_number: d.letter_number,
+            unit: d.unit,
+            created_at: d.created_at,
+        }
+    }
+}
+
+/// `luring status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusView {
+    pub name: String,
+    pub nip: String,
+    pub tasks: i64,
+    pub documents: i64,
+    /// Local changes nobody has acknowledged yet.
+    pub pending_changes: i64,
+}
+
+/// What `bundle export` wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportSummary {
+    pub path: String,
+    pub bytes: u64,
+}
