@@ -11,8 +11,8 @@ use clap::{Args, Parser, Subcommand};
     about = "Luring: tasks, official documents and approvals that work offline"
 )]
 pub struct Cli {
-    /// Profile folder (one per person and device).
-    #[arg(long, global = true, env = "LURING_PROFILE", value_name = "DIR")]
+    /// Profile folder (one per person and device); default: the LURING_PROFILE variable.
+    #[arg(long, global = true, value_name = "DIR")]
     pub profile: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,

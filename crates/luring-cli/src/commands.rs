@@ -48,7 +48,14 @@ fn read_text(path: &Path) -> CliResult<String> {
     }
 }
 
-pub fn run(cli: Cli) -> CliResult {
+pub fn run(mut cli: Cli) -> CliResult {
+    // Read here rather than by clap, so that an empty variable counts as unset instead of
+    // blocking an explicit --profile.
+    if cli.profile.is_none() {
+        cli.profile = std::env::var_os("LURING_PROFILE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+    }
     match cli.command {
         Command::Init { name, nip } => {
             let dir = profile_dir(&cli.profile)?;

@@ -30,10 +30,17 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 };
             }
-            let first = e.render().to_string();
-            let first = first.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("luring: {first} (see `luring --help`)");
+            // clap's message continues on the next lines (e.g. the missing arguments' names)
+            // until a blank line; keep all of it, on one line.
+            let rendered = e.render().to_string();
+            let msg: Vec<&str> = rendered
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            let msg = msg.join(" ");
+            let msg = msg.strip_prefix("error: ").unwrap_or(&msg);
+            eprintln!("luring: {msg} (see `luring --help`)");
             return ExitCode::from(2);
         }
     };

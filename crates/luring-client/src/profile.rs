@@ -276,6 +276,13 @@ impl Profile {
     /// Writes every task and document to a bundle file, atomically (a cut leaves either the
     /// old file or the complete new one).
     pub fn export_bundle(&self, out: &Path) -> Result<ExportSummary> {
+        if self.is_own_file(out) {
+            return Err(ClientError::File {
+                action: "write",
+                path: out.to_owned(),
+                reason: "it is a file of this profile's database; choose another name".into(),
+            });
+        }
         let bytes = self.store.export_bundle(self.nip.as_str())?;
         let tmp = out.with_extension("luring-tmp");
         let write = || -> std::io::Result<()> {
@@ -291,6 +298,24 @@ impl Profile {
         Ok(ExportSummary {
             path: out.display().to_string(),
             bytes: bytes.len() as u64,
+        })
+    }
+
+    /// Whether `path` names the database or one of its WAL files (writing there would
+    /// destroy the profile).
+    fn is_own_file(&self, path: &Path) -> bool {
+        let canon = |p: &Path| -> Option<PathBuf> {
+            let parent = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            Some(parent.canonicalize().ok()?.join(p.file_name()?))
+        };
+        let Some(target) = canon(path) else {
+            return false;
+        };
+        ["", "-wal", "-shm", "-journal"].iter().any(|suffix| {
+            canon(&self.dir.join(format!("{DB_FILE}{suffix}"))).as_deref() == Some(target.as_path())
         })
     }
 

@@ -38,7 +38,7 @@ pub fn new_document(actor: ActorId, d: &NewDocument) -> Result<AutoCommit> {
     doc.put(ROOT, "kind", d.kind.as_str())?;
     doc.put(ROOT, "title", d.title.as_str())?;
     let body = doc.put_object(ROOT, "body", ObjType::Text)?;
-    doc.update_text(&body, d.body.as_str())?;
+    crate::text_splice::update_text(&mut doc, &body, d.body.as_str())?;
     doc.put(ROOT, "classification", d.classification.as_str())?;
     doc.put_object(ROOT, "attachments", ObjType::List)?;
     if let Some(unit) = &d.unit {
@@ -66,7 +66,7 @@ pub fn update_document(doc: &mut AutoCommit, e: &DocumentEdit) -> Result<()> {
             Some(b) => b,
             None => doc.put_object(ROOT, "body", ObjType::Text)?,
         };
-        doc.update_text(&b, text.as_str())?;
+        crate::text_splice::update_text(doc, &b, text.as_str())?;
     }
     Ok(())
 }

@@ -10,8 +10,8 @@
 //! - titles, status, due dates are scalar registers: concurrent sets pick one winner,
 //!   deterministically on every replica;
 //! - descriptions and document bodies are automerge Text, edited with
-//!   [`automerge::transaction::Transactable::update_text`] so that only the difference is
-//!   written and concurrent edits to different parts both survive;
+//!   [`update_text`] so that only the difference is written (word-aligned, see
+//!   [`text_splice`]) and concurrent edits to different parts both survive;
 //! - assignees are a map keyed by NIP (a set: concurrent adds both stay);
 //! - comments, checklists and dispositions are lists of maps (concurrent appends both stay).
 #![forbid(unsafe_code)]
@@ -20,11 +20,13 @@ mod document_doc;
 mod error;
 mod read;
 mod task_doc;
+pub mod text_splice;
 
 pub use document_doc::{new_document, read_document, update_document, DocumentEdit, NewDocument};
 pub use error::{CrdtError, Result};
 pub use read::{entity_kind, EntityKind};
 pub use task_doc::{add_comment, new_task, patch_task, read_task, NewTask};
+pub use text_splice::update_text;
 
 /// Version of the layout written into every document under `"schema"`.
 pub const SCHEMA_VERSION: i64 = 1;

@@ -31,7 +31,7 @@ pub fn new_task(actor: ActorId, t: &NewTask) -> Result<AutoCommit> {
     doc.put(ROOT, "id", t.id.as_str())?;
     doc.put(ROOT, "title", t.title.as_str())?;
     let d = doc.put_object(ROOT, "description", ObjType::Text)?;
-    doc.update_text(&d, t.description.as_str())?;
+    crate::text_splice::update_text(&mut doc, &d, t.description.as_str())?;
     doc.put(ROOT, "status", t.status.as_str())?;
     if let Some(due) = t.due {
         doc.put(ROOT, "due", due.to_string())?;
@@ -71,7 +71,7 @@ pub fn patch_task(doc: &mut AutoCommit, p: &TaskPatch) -> Result<()> {
             Some(d) => d,
             None => doc.put_object(ROOT, "description", ObjType::Text)?,
         };
-        doc.update_text(&d, text.as_str())?;
+        crate::text_splice::update_text(doc, &d, text.as_str())?;
     }
     if !p.add_assignees.is_empty() || !p.remove_assignees.is_empty() {
         let a = match assignees {

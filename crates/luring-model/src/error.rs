@@ -12,6 +12,8 @@ pub enum ValidationError {
     EmptyTitle,
     #[error("the title has {0} characters; at most 200 are allowed")]
     TitleTooLong(usize),
+    #[error("the title must be one line, without tabs or other control characters")]
+    TitleControl,
     #[error("{what} is empty")]
     Empty { what: &'static str },
     #[error("{what} has {len} characters; at most {max} are allowed")]

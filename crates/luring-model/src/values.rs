@@ -26,6 +26,10 @@ impl Title {
         if n > TITLE_MAX_CHARS {
             return Err(ValidationError::TitleTooLong(n));
         }
+        // A title is one line: lists, letters and file names show it as such.
+        if t.chars().any(char::is_control) {
+            return Err(ValidationError::TitleControl);
+        }
         Ok(Self(t.to_owned()))
     }
     pub fn as_str(&self) -> &str {
@@ -172,6 +176,8 @@ mod tests {
         assert_eq!(Title::parse("  Rapat  ").unwrap().as_str(), "Rapat");
         assert_eq!(Title::parse("   "), Err(ValidationError::EmptyTitle));
         assert!(Title::parse(&"é".repeat(200)).is_ok());
+        assert_eq!(Title::parse("a\nb"), Err(ValidationError::TitleControl));
+        assert_eq!(Title::parse("a\tb"), Err(ValidationError::TitleControl));
         assert_eq!(
             Title::parse(&"é".repeat(201)),
             Err(ValidationError::TitleTooLong(201))

@@ -79,8 +79,11 @@ pub(crate) fn encode(body: &BundleBody) -> Result<Vec<u8>, BundleError> {
 pub(crate) fn decode(bytes: &[u8]) -> Result<BundleBody, BundleError> {
     let rest = bytes.strip_prefix(MAGIC).ok_or(BundleError::NotABundle)?;
     let (&version, rest) = rest.split_first().ok_or(BundleError::Checksum)?;
-    if version != FORMAT_VERSION {
+    if version > FORMAT_VERSION {
         return Err(BundleError::NewerFormat(version));
+    }
+    if version != FORMAT_VERSION {
+        return Err(BundleError::NotABundle);
     }
     if rest.len() < 32 {
         return Err(BundleError::Checksum);
