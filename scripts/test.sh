@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every test of Luring, as CI runs it: formatting, lints, unit, property, crash and
+# end-to-end tests, and a smoke run of the benchmark (its numbers are not judged here;
+# see docs/BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+
+export CARGO_TERM_COLOR=never
+# Debug info is not needed to run tests and halves the target folder.
+export CARGO_PROFILE_DEV_DEBUG=0
+export CARGO_PROFILE_TEST_DEBUG=0
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "tests"
+cargo test --workspace --locked
+
+step "benchmark smoke run (small sizes; real figures: cargo build --release, docs/BENCHMARKS.md)"
+./target/debug/luring-bench local --tasks 2000 --documents 50 --samples 50 --json
