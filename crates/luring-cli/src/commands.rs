@@ -116,19 +116,11 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
             let rows = p
                 .list_tasks(status.as_deref(), assignee.as_deref(), limit)
                 .map_err(err)?;
-            if json.json {
-                output::json(&rows);
-            } else {
-                output::task_rows(&rows);
-            }
+            output::show(json.json, rows.as_slice(), output::task_rows);
         }
         TaskCmd::Show { id, json } => {
             let t = p.show_task(&id).map_err(err)?;
-            if json.json {
-                output::json(&t);
-            } else {
-                output::task(&t);
-            }
+            output::show(json.json, &t, output::task);
         }
         TaskCmd::Set {
             id,
@@ -215,27 +207,15 @@ fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> CliResult {
         }
         DocCmd::Show { id, json } => {
             let d = p.show_document(&id).map_err(err)?;
-            if json.json {
-                output::json(&d);
-            } else {
-                output::doc(&d);
-            }
+            output::show(json.json, &d, output::doc);
         }
         DocCmd::List { kind, json } => {
             let rows = p.list_documents(kind.as_deref()).map_err(err)?;
-            if json.json {
-                output::json(&rows);
-            } else {
-                output::doc_rows(&rows);
-            }
+            output::show(json.json, rows.as_slice(), output::doc_rows);
         }
         DocCmd::Search { query, json } => {
             let rows = p.search_documents(&query).map_err(err)?;
-            if json.json {
-                output::json(&rows);
-            } else {
-                output::doc_rows(&rows);
-            }
+            output::show(json.json, rows.as_slice(), output::doc_rows);
         }
     }
     Ok(())

@@ -11,6 +11,15 @@ pub fn json<T: Serialize>(v: &T) {
     );
 }
 
+/// Prints `v` as JSON when asked, else for people with `human`.
+pub fn show<T: Serialize + ?Sized>(json_wanted: bool, v: &T, human: impl Fn(&T)) {
+    if json_wanted {
+        json(v);
+    } else {
+        human(v);
+    }
+}
+
 pub fn task_rows(rows: &[TaskRow]) {
     if rows.is_empty() {
         println!("(no tasks)");

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use automerge::AutoCommit;
+use luring_crdt::EntityKind;
 use luring_model::{Document, Task};
 use rusqlite::{params, Connection};
 
@@ -58,6 +60,58 @@ pub(crate) fn put_document(conn: &Connection, d: &Document) -> Result<()> {
         d.created_at
     ])?;
     Ok(())
+}
+
+/// What the store needs to know of each kind of entity.
+pub(crate) trait Entity: Sized {
+    const KIND: EntityKind;
+    /// Reads and validates the entity from its automerge document.
+    fn read(doc: &AutoCommit) -> luring_crdt::Result<Self>;
+    fn id(&self) -> &str;
+    /// Writes the entity's query rows.
+    fn put_derived(&self, conn: &Connection) -> Result<()>;
+}
+
+impl Entity for Task {
+    const KIND: EntityKind = EntityKind::Task;
+    fn read(doc: &AutoCommit) -> luring_crdt::Result<Self> {
+        luring_crdt::read_task(doc)
+    }
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    fn put_derived(&self, conn: &Connection) -> Result<()> {
+        put_task(conn, self)
+    }
+}
+
+impl Entity for Document {
+    const KIND: EntityKind = EntityKind::Document;
+    fn read(doc: &AutoCommit) -> luring_crdt::Result<Self> {
+        luring_crdt::read_document(doc)
+    }
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    fn put_derived(&self, conn: &Connection) -> Result<()> {
+        put_document(conn, self)
+    }
+}
+
+/// Reads the id written inside an entity of kind `kind`, validating the whole entity.
+pub(crate) fn read_id(kind: EntityKind, doc: &AutoCommit) -> luring_crdt::Result<String> {
+    Ok(match kind {
+        EntityKind::Task => Task::read(doc)?.id().to_owned(),
+        EntityKind::Document => Document::read(doc)?.id().to_owned(),
+    })
+}
+
+/// Writes the query rows of an entity of kind `kind`.
+pub(crate) fn put_any(conn: &Connection, kind: EntityKind, doc: &AutoCommit) -> Result<()> {
+    match kind {
+        EntityKind::Task => Task::read(doc)?.put_derived(conn),
+        EntityKind::Document => Document::read(doc)?.put_derived(conn),
+    }
 }
 
 /// Every derived row, as text, in a stable order: what [`check`] compares.
@@ -123,12 +177,7 @@ fn fill(conn: &Connection) -> Result<()> {
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
         let doc = entity::load_any(conn, &id, r.get(1)?)?;
-        match luring_crdt::entity_kind(&doc)? {
-            luring_crdt::EntityKind::Task => put_task(conn, &luring_crdt::read_task(&doc)?)?,
-            luring_crdt::EntityKind::Document => {
-                put_document(conn, &luring_crdt::read_document(&doc)?)?
-            }
-        }
+        put_any(conn, luring_crdt::entity_kind(&doc)?, &doc)?;
     }
     Ok(())
 }

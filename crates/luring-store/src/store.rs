@@ -8,6 +8,7 @@ use luring_model::{Document, Task};
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use crate::bundle::{self, BundleBody, BundleEntity, BundleError, ImportSummary};
+use crate::derive::Entity;
 use crate::error::{Result, StoreError};
 use crate::queries::{self, DocRow, Stats, TaskFilter, TaskRow};
 use crate::{derive, entity, meta, migrations};
@@ -97,29 +98,29 @@ impl Store {
 
     /// Creates tasks, all in one transaction.
     pub fn create_tasks(&mut self, tasks: &[NewTask]) -> Result<()> {
-        self.write(|c, actor| {
-            for t in tasks {
-                let mut doc = luring_crdt::new_task(actor.clone(), t)?;
-                commit(&mut doc);
-                let task = luring_crdt::read_task(&doc)?;
-                entity::insert(c, task.id.as_str(), EntityKind::Task, &mut doc)?;
-                outbox_all(c, task.id.as_str(), &mut doc, &[])?;
-                derive::put_task(c, &task)?;
-            }
-            Ok(())
-        })
+        self.create::<Task, _>(tasks, luring_crdt::new_task)
     }
 
     /// Creates documents, all in one transaction.
     pub fn create_documents(&mut self, docs: &[NewDocument]) -> Result<()> {
+        self.create::<Document, _>(docs, luring_crdt::new_document)
+    }
+
+    fn create<E: Entity, N>(
+        &mut self,
+        items: &[N],
+        make: impl Fn(ActorId, &N) -> luring_crdt::Result<AutoCommit>,
+    ) -> Result<()> {
         self.write(|c, actor| {
-            for d in docs {
-                let mut doc = luring_crdt::new_document(actor.clone(), d)?;
+            for n in items {
+                let mut doc = make(actor.clone(), n)?;
                 commit(&mut doc);
-                let document = luring_crdt::read_document(&doc)?;
-                entity::insert(c, document.id.as_str(), EntityKind::Document, &mut doc)?;
-                outbox_all(c, document.id.as_str(), &mut doc, &[])?;
-                derive::put_document(c, &document)?;
+                let e = E::read(&doc)?;
+                entity::insert(c, e.id(), E::KIND, &mut doc)?;
+                let hashes: Vec<ChangeHash> =
+                    doc.get_changes(&[]).iter().map(|ch| ch.hash()).collect();
+                outbox(c, e.id(), &hashes)?;
+                e.put_derived(c)?;
             }
             Ok(())
         })
@@ -131,17 +132,7 @@ impl Store {
         id: &str,
         edit: impl FnOnce(&mut AutoCommit) -> luring_crdt::Result<()>,
     ) -> Result<Task> {
-        self.write(|c, actor| {
-            let mut doc = entity::load(c, id, EntityKind::Task, actor)?;
-            let before = doc.get_heads();
-            edit(&mut doc)?;
-            commit(&mut doc);
-            let task = luring_crdt::read_task(&doc)?;
-            let hashes = entity::append(c, id, &mut doc, &before)?;
-            outbox(c, id, &hashes)?;
-            derive::put_task(c, &task)?;
-            Ok(task)
-        })
+        self.update(id, edit)
     }
 
     /// Changes one document through `edit`, durably, and returns it as it now reads.
@@ -150,16 +141,26 @@ impl Store {
         id: &str,
         edit: impl FnOnce(&mut AutoCommit) -> luring_crdt::Result<()>,
     ) -> Result<Document> {
+        self.update(id, edit)
+    }
+
+    /// Loads, edits, validates and stores one entity with its derived rows and outbox
+    /// entries, in one transaction; an edit whose result breaks a rule stores nothing.
+    fn update<E: Entity>(
+        &mut self,
+        id: &str,
+        edit: impl FnOnce(&mut AutoCommit) -> luring_crdt::Result<()>,
+    ) -> Result<E> {
         self.write(|c, actor| {
-            let mut doc = entity::load(c, id, EntityKind::Document, actor)?;
+            let mut doc = entity::load(c, id, E::KIND, actor)?;
             let before = doc.get_heads();
             edit(&mut doc)?;
             commit(&mut doc);
-            let document = luring_crdt::read_document(&doc)?;
+            let e = E::read(&doc)?;
             let hashes = entity::append(c, id, &mut doc, &before)?;
             outbox(c, id, &hashes)?;
-            derive::put_document(c, &document)?;
-            Ok(document)
+            e.put_derived(c)?;
+            Ok(e)
         })
     }
 
@@ -258,11 +259,8 @@ impl Store {
                     }
                     None => (incoming, None),
                 };
-                let id_inside = match kind {
-                    EntityKind::Task => luring_crdt::read_task(&doc).map(|t| t.id),
-                    EntityKind::Document => luring_crdt::read_document(&doc).map(|d| d.id),
-                }
-                .map_err(|err| refuse(err.to_string()))?;
+                let id_inside =
+                    derive::read_id(kind, &doc).map_err(|err| refuse(err.to_string()))?;
                 if id_inside.as_str() != e.id {
                     return Err(refuse(format!("holds the data of '{id_inside}'")));
                 }
@@ -280,12 +278,7 @@ impl Store {
                         sum.changes += n;
                     }
                 }
-                match kind {
-                    EntityKind::Task => derive::put_task(c, &luring_crdt::read_task(&doc)?)?,
-                    EntityKind::Document => {
-                        derive::put_document(c, &luring_crdt::read_document(&doc)?)?
-                    }
-                }
+                derive::put_any(c, kind, &doc)?;
             }
             Ok(sum)
         })
@@ -324,11 +317,6 @@ fn outbox(c: &Connection, id: &str, hashes: &[ChangeHash]) -> Result<()> {
         ins.execute(params![id, h.0.as_slice(), at])?;
     }
     Ok(())
-}
-
-fn outbox_all(c: &Connection, id: &str, doc: &mut AutoCommit, before: &[ChangeHash]) -> Result<()> {
-    let hashes: Vec<ChangeHash> = doc.get_changes(before).iter().map(|ch| ch.hash()).collect();
-    outbox(c, id, &hashes)
 }
 
 #[cfg(test)]
