@@ -3,7 +3,7 @@
 use luring_client::{DocRow, DocView, TaskRow, TaskView};
 use serde::Serialize;
 
-pub fn json<T: Serialize>(v: &T) {
+pub fn json<T: Serialize + ?Sized>(v: &T) {
     // Serialising our own view types cannot fail; a failure would be a bug.
     println!(
         "{}",
