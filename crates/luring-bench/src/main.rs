@@ -1,0 +1,176 @@
+//! `luring-bench`: measures Luring's local store at the size of a busy office, because
+//! the foundation promises (open < 1 s, list p99 < 10 ms, search p99 < 20 ms, durable
+//! write p99 < 5 ms with 100,000 tasks) only mean something when checked on a real file
+//! on a real disk, through the same public API the app uses.
+//!
+//! `luring-bench local --tasks 100000 [--documents 1000] [--samples N] [--dir DIR] [--json]`
+//! fills a fresh store ([`fill`]), closes it, then measures a cold open, task lists,
+//! full-text search and durable edits ([`measure`]) and prints a [`report`].
+
+mod corpus;
+mod fill;
+mod measure;
+mod report;
+mod words;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+pub type BoxResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Name of the database file, as in a profile folder.
+const DB_FILE: &str = "luring.db";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "luring-bench",
+    version,
+    about = "Benchmarks of Luring's local store"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Fill a fresh local store, then time open, list, search and durable writes.
+    Local(LocalArgs),
+}
+
+#[derive(Debug, Args)]
+struct LocalArgs {
+    /// Number of tasks to create.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    tasks: u64,
+    /// Number of documents (naskah dinas) to create, with 1-3 KB bodies.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    documents: u64,
+    /// Timed runs of each of list, search and write.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    samples: u64,
+    /// Entities created per transaction while filling.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    batch: u64,
+    /// Seed of the generated content: the same seed gives the same store.
+    #[arg(long, default_value_t = 20_261_123)]
+    seed: u64,
+    /// Empty folder to create the store in, and keep it (default: a temporary folder).
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            if matches!(e.kind(), DisplayHelp | DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // clap may spread one message over several lines; keep it to one sentence.
+            let text = e.render().to_string();
+            let words: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let joined = words.join(" ");
+            let msg = joined.strip_prefix("error: ").unwrap_or(&joined);
+            eprintln!("luring-bench: {msg} (see `luring-bench --help`)");
+            return ExitCode::from(2);
+        }
+    };
+    let Command::Local(args) = cli.command;
+    match local(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("luring-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn local(a: &LocalArgs) -> BoxResult<()> {
+    let (tasks, documents, samples) = (a.tasks as usize, a.documents as usize, a.samples as usize);
+    // Keep the temporary folder alive until the end; it is removed when dropped.
+    let (_tmp, dir) = match &a.dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)
+                .map_err(|e| format!("cannot create folder {}: {e}", d.display()))?;
+            (None, d.clone())
+        }
+        None => {
+            let t = tempfile::Builder::new().prefix("luring-bench-").tempdir()?;
+            let p = t.path().to_owned();
+            (Some(t), p)
+        }
+    };
+    let db = dir.join(DB_FILE);
+    if !measure::db_files(&db).is_empty() {
+        return Err(format!(
+            "{} already holds a store; give an empty folder so the store is fresh",
+            dir.display()
+        )
+        .into());
+    }
+    eprintln!(
+        "fill: {tasks} tasks and {documents} documents into {}",
+        db.display()
+    );
+    let mut filled = fill::fill(
+        &db,
+        &fill::Plan {
+            tasks,
+            documents,
+            batch: a.batch as usize,
+            seed: a.seed,
+        },
+    )?;
+    let db_bytes = measure::db_files(&db)
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
+    eprintln!("measure: cold open, then {samples} lists, searches and writes");
+    let (mut store, open_ms, cold_cache) = measure::cold_open(&db)?;
+    let list = measure::list(&store, samples)?;
+    let search = measure::search(&store, samples)?;
+    let write = measure::write(&mut store, &mut filled.statuses, samples, a.seed)?;
+    let sqlite_version: String =
+        store
+            .connection()
+            .query_row("SELECT sqlite_version()", [], |r| r.get(0))?;
+    drop(store);
+    let r = report::Report::new(
+        report::Run {
+            tasks,
+            documents,
+            samples,
+            seed: a.seed,
+            fill_s: filled.seconds,
+            db_bytes,
+            open_ms,
+            cold_cache,
+            list,
+            search,
+            write,
+        },
+        report::Machine::probe(sqlite_version),
+    );
+    if a.json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else {
+        print!("{}", r.table());
+    }
+    if a.dir.is_some() {
+        eprintln!("store kept at {}", db.display());
+    }
+    Ok(())
+}
