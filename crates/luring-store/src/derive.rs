@@ -18,7 +18,9 @@ pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO tasks(id, title, status, due, unit, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, status = excluded.status,
-           due = excluded.due, unit = excluded.unit, created_at = excluded.created_at",
+           due = excluded.due, unit = excluded.unit, created_at = excluded.created_at
+         WHERE (title, status, due, unit, created_at)
+           IS NOT (excluded.title, excluded.status, excluded.due, excluded.unit, excluded.created_at)",
     )?
     .execute(params![
         t.id.as_str(),
@@ -28,11 +30,22 @@ pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
         t.unit,
         t.created_at
     ])?;
-    conn.prepare_cached("DELETE FROM task_assignees WHERE task_id = ?1")?
-        .execute([t.id.as_str()])?;
+    // Rows and index pages are rewritten only where something changed: most edits (a
+    // status, a comment) leave the assignees alone, and every page saved is WAL not
+    // written and fsynced.
+    let stored: BTreeSet<String> = conn
+        .prepare_cached("SELECT nip FROM task_assignees WHERE task_id = ?1")?
+        .query_map([t.id.as_str()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let wanted: BTreeSet<String> = t.assignees.iter().map(|n| n.to_string()).collect();
+    let mut del =
+        conn.prepare_cached("DELETE FROM task_assignees WHERE nip = ?1 AND task_id = ?2")?;
+    for nip in stored.difference(&wanted) {
+        del.execute([nip.as_str(), t.id.as_str()])?;
+    }
     let mut ins =
         conn.prepare_cached("INSERT INTO task_assignees(nip, task_id) VALUES (?1, ?2)")?;
-    for nip in &t.assignees {
+    for nip in wanted.difference(&stored) {
         ins.execute([nip.as_str(), t.id.as_str()])?;
     }
     Ok(())
@@ -46,7 +59,10 @@ pub(crate) fn put_document(conn: &Connection, d: &Document) -> Result<()> {
          ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
            body = excluded.body, classification = excluded.classification,
            letter_number = excluded.letter_number, content_hash = excluded.content_hash,
-           unit = excluded.unit, created_at = excluded.created_at",
+           unit = excluded.unit, created_at = excluded.created_at
+         WHERE (kind, title, body, classification, letter_number, content_hash, unit, created_at)
+           IS NOT (excluded.kind, excluded.title, excluded.body, excluded.classification,
+                   excluded.letter_number, excluded.content_hash, excluded.unit, excluded.created_at)",
     )?
     .execute(params![
         d.id.as_str(),
