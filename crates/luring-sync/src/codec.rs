@@ -1,0 +1,113 @@
+//! The binary encoding: `[version][type][zstd(postcard(message))]`.
+//!
+//! The decoder trusts nothing: it checks the version and type bytes, refuses input larger
+//! than [`Limits::max_packed`], stops decompressing at [`Limits::max_unpacked`] (a zstd
+//! bomb costs nothing), and maps every failure to a [`CodecError`] — never a panic.
+
+use std::io::Read;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::messages::{SyncRequest, SyncResponse};
+use crate::PROTOCOL_VERSION;
+
+const TYPE_REQUEST: u8 = 1;
+const TYPE_RESPONSE: u8 = 2;
+/// zstd level: 3 is fast on a modest laptop and close to the best ratio for change data.
+const LEVEL: i32 = 3;
+
+/// Size limits a decoder enforces.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest encoded message accepted.
+    pub max_packed: usize,
+    /// Largest decompressed message accepted.
+    pub max_unpacked: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_packed: 16 << 20,
+            max_unpacked: 64 << 20,
+        }
+    }
+}
+
+/// Why bytes could not be decoded as a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CodecError {
+    #[error("empty message")]
+    Empty,
+    #[error("protocol version {0} is not supported (this side speaks {PROTOCOL_VERSION}); update Luring")]
+    Version(u8),
+    #[error("unexpected message type {0}")]
+    Type(u8),
+    #[error("message too large ({0} bytes)")]
+    TooLarge(u64),
+    #[error("message is damaged: {0}")]
+    Damaged(String),
+}
+
+fn encode<T: Serialize>(ty: u8, msg: &T) -> Vec<u8> {
+    // postcard cannot fail on our types (no maps with non-string keys, no unsized data).
+    let raw = postcard::to_stdvec(msg).expect("messages serialise");
+    let mut out = vec![PROTOCOL_VERSION, ty];
+    let packed = zstd::bulk::compress(&raw, LEVEL).expect("zstd compresses any input");
+    out.extend_from_slice(&packed);
+    out
+}
+
+fn decode<T: DeserializeOwned>(ty: u8, bytes: &[u8], limits: Limits) -> Result<T, CodecError> {
+    if bytes.len() > limits.max_packed {
+        return Err(CodecError::TooLarge(bytes.len() as u64));
+    }
+    let [version, got, packed @ ..] = bytes else {
+        return Err(CodecError::Empty);
+    };
+    if *version != PROTOCOL_VERSION {
+        return Err(CodecError::Version(*version));
+    }
+    if *got != ty {
+        return Err(CodecError::Type(*got));
+    }
+    let mut raw = Vec::new();
+    let mut dec = zstd::Decoder::new(packed).map_err(|e| CodecError::Damaged(e.to_string()))?;
+    (&mut dec)
+        .take(limits.max_unpacked + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| CodecError::Damaged(e.to_string()))?;
+    if raw.len() as u64 > limits.max_unpacked {
+        return Err(CodecError::TooLarge(raw.len() as u64));
+    }
+    let (msg, rest) =
+        postcard::take_from_bytes(&raw).map_err(|e| CodecError::Damaged(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(CodecError::Damaged(format!(
+            "{} trailing bytes",
+            rest.len()
+        )));
+    }
+    Ok(msg)
+}
+
+pub fn encode_request(r: &SyncRequest) -> Vec<u8> {
+    encode(TYPE_REQUEST, r)
+}
+
+pub fn encode_response(r: &SyncResponse) -> Vec<u8> {
+    encode(TYPE_RESPONSE, r)
+}
+
+pub fn decode_request(bytes: &[u8], limits: Limits) -> Result<SyncRequest, CodecError> {
+    decode(TYPE_REQUEST, bytes, limits)
+}
+
+pub fn decode_response(bytes: &[u8], limits: Limits) -> Result<SyncResponse, CodecError> {
+    decode(TYPE_RESPONSE, bytes, limits)
+}
+
+#[cfg(test)]
+mod tests;

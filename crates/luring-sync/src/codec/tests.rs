@@ -1,0 +1,175 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::messages::*;
+
+fn class() -> impl Strategy<Value = Class> {
+    prop_oneof![
+        Just(Class::Approval),
+        Just(Class::Task),
+        Just(Class::Document)
+    ]
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    (
+        "[a-z0-9-]{1,20}",
+        class(),
+        prop::collection::vec(any::<u8>(), 0..300),
+    )
+        .prop_map(|(entity, class, bytes)| Change {
+            entity,
+            class,
+            bytes,
+        })
+}
+
+fn request() -> impl Strategy<Value = SyncRequest> {
+    (
+        any::<[u64; 3]>(),
+        prop::collection::vec(change(), 0..8),
+        any::<u32>(),
+    )
+        .prop_map(|(c, push, byte_budget)| SyncRequest {
+            cursor: Cursor(c),
+            push,
+            byte_budget,
+        })
+}
+
+fn response() -> impl Strategy<Value = SyncResponse> {
+    (
+        prop::collection::vec(any::<[u8; 32]>(), 0..5),
+        prop::collection::vec((any::<[u8; 32]>(), "[a-z-]{1,10}", ".{0,40}"), 0..3),
+        prop::collection::vec(change(), 0..8),
+        any::<[u64; 3]>(),
+        any::<bool>(),
+    )
+        .prop_map(|(acked, rej, pull, c, more)| SyncResponse {
+            acked,
+            rejected: rej
+                .into_iter()
+                .map(|(hash, entity, reason)| Rejection {
+                    hash,
+                    entity,
+                    reason,
+                })
+                .collect(),
+            pull,
+            cursor: Cursor(c),
+            more,
+        })
+}
+
+proptest! {
+    #[test]
+    fn requests_round_trip(r in request()) {
+        prop_assert_eq!(decode_request(&encode_request(&r), Limits::default()).unwrap(), r);
+    }
+
+    #[test]
+    fn responses_round_trip(r in response()) {
+        prop_assert_eq!(decode_response(&encode_response(&r), Limits::default()).unwrap(), r);
+    }
+
+    /// Any damage to a real message is refused or decodes to some message; never a panic.
+    #[test]
+    fn damaged_messages_never_panic(r in request(), at in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<prop::sample::Index>()) {
+        let mut b = encode_request(&r);
+        let i = at.index(b.len());
+        b[i] = byte;
+        let _ = decode_request(&b, Limits::default());
+        let _ = decode_request(&b[..cut.index(b.len())], Limits::default());
+        let _ = decode_response(&b, Limits::default());
+    }
+}
+
+/// At least 100,000 arbitrary inputs through both decoders: no panic, and garbage is an
+/// error. A fixed seed keeps the run deterministic; 2 × 50,000 cases.
+#[test]
+fn decoders_survive_100k_arbitrary_inputs() {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 50_000,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let input = prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..64),
+        // Well-formed header, random body: reaches zstd and postcard.
+        prop::collection::vec(any::<u8>(), 0..200).prop_map(|mut v| {
+            v.splice(0..0, [PROTOCOL_VERSION, 1]);
+            v
+        }),
+        // Valid zstd of random bytes: reaches postcard with arbitrary lengths.
+        prop::collection::vec(any::<u8>(), 0..200).prop_map(|v| {
+            let mut out = vec![PROTOCOL_VERSION, 1];
+            out.extend(zstd::bulk::compress(&v, 1).unwrap());
+            out
+        }),
+    ];
+    let accepted = std::cell::Cell::new(0u32);
+    runner
+        .run(&input, |bytes| {
+            if decode_request(&bytes, Limits::default()).is_ok() {
+                accepted.set(accepted.get() + 1);
+            }
+            let _ = decode_response(&bytes, Limits::default());
+            Ok(())
+        })
+        .unwrap();
+    // Random bytes are almost never a valid request.
+    let accepted = accepted.get();
+    assert!(
+        accepted < 5_000,
+        "{accepted} random inputs decoded as requests"
+    );
+}
+
+#[test]
+fn limits_and_headers_are_enforced() {
+    let r = SyncRequest {
+        cursor: Cursor::default(),
+        push: vec![Change {
+            entity: "t-1".into(),
+            class: Class::Task,
+            bytes: vec![0; 100_000],
+        }],
+        byte_budget: 1 << 20,
+    };
+    let b = encode_request(&r);
+    assert!(b.len() < 1_000, "zeros compress");
+    let tight = Limits {
+        max_packed: 1 << 20,
+        max_unpacked: 10_000,
+    };
+    assert!(matches!(
+        decode_request(&b, tight),
+        Err(CodecError::TooLarge(_))
+    ));
+    let tiny = Limits {
+        max_packed: 10,
+        max_unpacked: 1 << 20,
+    };
+    assert!(matches!(
+        decode_request(&b, tiny),
+        Err(CodecError::TooLarge(_))
+    ));
+    let mut v2 = b.clone();
+    v2[0] = 2;
+    assert_eq!(
+        decode_request(&v2, Limits::default()),
+        Err(CodecError::Version(2))
+    );
+    assert_eq!(
+        decode_response(&b, Limits::default()),
+        Err(CodecError::Type(1))
+    );
+    assert_eq!(
+        decode_request(&[], Limits::default()),
+        Err(CodecError::Empty)
+    );
+}

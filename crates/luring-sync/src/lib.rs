@@ -1,0 +1,29 @@
+//! # luring-sync
+//!
+//! The wire protocol between a Luring device and its agency server, with no I/O: message
+//! types, their compressed binary encoding, and the limits a decoder enforces. HTTP lives
+//! in `luring-client` and `luring-server`; keeping it out of here is what makes the
+//! protocol cheap to test under any fault schedule.
+//!
+//! The common case is one round trip: the device sends a [`SyncRequest`] with its outbox
+//! (automerge changes nobody has acknowledged) and its [`Cursor`]; the server answers with
+//! a [`SyncResponse`] that acknowledges what it stored, refuses with a reason what it will
+//! not store, and carries everything after the cursor that this user may read, up to the
+//! byte budget the device asked for (`more` says whether to ask again). Changes are
+//! identified by their automerge hash, so retrying a request after a cut never duplicates
+//! anything.
+//!
+//! On the wire a message is one version byte, one message-type byte, and the
+//! zstd-compressed postcard encoding of the message ([`codec`]).
+#![forbid(unsafe_code)]
+
+pub mod codec;
+mod messages;
+
+pub use codec::{
+    decode_request, decode_response, encode_request, encode_response, CodecError, Limits,
+};
+pub use messages::{Change, ChangeHash, Class, Cursor, Rejection, SyncRequest, SyncResponse};
+
+/// Version of the protocol this crate speaks; the first byte of every message.
+pub const PROTOCOL_VERSION: u8 = 1;
