@@ -20,8 +20,8 @@ cargo fmt --all -- --check
 step "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "benchmark smoke run (small sizes; real figures: cargo build --release, docs/BENCHMARKS.md)"
+cargo run -q --locked -p luring-bench -- local --tasks 2000 --documents 50 --samples 50 --json
+
 step "tests"
 cargo test --workspace --locked
-
-step "benchmark smoke run (small sizes; real figures: cargo build --release, docs/BENCHMARKS.md)"
-./target/debug/luring-bench local --tasks 2000 --documents 50 --samples 50 --json
