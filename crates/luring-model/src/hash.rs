@@ -29,7 +29,7 @@ impl fmt::Display for ContentHash {
     }
 }
 
-fn field(h: &mut blake3::Hasher, tag: u8, bytes: &[u8]) {
+pub(crate) fn field(h: &mut blake3::Hasher, tag: u8, bytes: &[u8]) {
     h.update(&[tag]);
     h.update(&(bytes.len() as u64).to_le_bytes());
     h.update(bytes);

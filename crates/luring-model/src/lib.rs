@@ -13,6 +13,7 @@
 //! approval binds to it, so its encoding is fixed and versioned (see [`hash`]).
 #![forbid(unsafe_code)]
 
+pub mod cert;
 mod document;
 mod error;
 pub mod hash;
@@ -20,6 +21,7 @@ mod org;
 mod task;
 mod values;
 
+pub use cert::{CertError, DeviceCert, DeviceCertBody};
 pub use document::{Classification, DocKind, Document};
 pub use error::{ValidationError, ValidationResult};
 pub use hash::ContentHash;

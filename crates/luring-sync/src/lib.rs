@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod codec;
+pub mod login;
 mod messages;
 
 pub use codec::{

@@ -1,0 +1,159 @@
+//! Device certificates: the agency's signature binding a device key and its automerge
+//! actor to a person, a unit and a role.
+//!
+//! A certificate is what lets anyone — the server on every push, a colleague verifying an
+//! approval offline — tell who made a change or a signature. Its signed bytes are a fixed,
+//! versioned, length-prefixed encoding (as in [`crate::hash`]), never a serializer's
+//! output, so they cannot drift.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+use crate::hash::field;
+use crate::org::Role;
+use crate::values::Nip;
+
+/// Key-derivation context of version 1 of the signed encoding.
+pub const CERT_CONTEXT_V1: &str = "luring 2026-11 device certificate v1";
+
+/// What the agency vouches for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceCertBody {
+    pub agency: String,
+    /// The agency's root public key (hex), so a certificate names the key that signed it.
+    pub agency_key: String,
+    pub device_id: String,
+    /// The device's Ed25519 public key (hex).
+    pub device_key: String,
+    /// The automerge actor id (hex) of every change this device makes.
+    pub actor: String,
+    pub nip: Nip,
+    pub name: String,
+    pub unit: String,
+    pub role: Role,
+    /// RFC 3339.
+    pub issued_at: String,
+}
+
+/// A certificate: the body and the agency's signature over its canonical bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceCert {
+    pub body: DeviceCertBody,
+    /// Ed25519 signature (hex).
+    pub signature: String,
+}
+
+/// Why a certificate does not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertError {
+    #[error("the certificate was issued by another agency key")]
+    OtherAgency,
+    #[error("the certificate's signature is not valid")]
+    BadSignature,
+    #[error("the certificate is malformed: {0}")]
+    Malformed(&'static str),
+}
+
+impl DeviceCertBody {
+    /// The exact bytes the agency signs.
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let mut h = blake3::Hasher::new_derive_key(CERT_CONTEXT_V1);
+        for (tag, v) in [
+            (1u8, self.agency.as_str()),
+            (2, &self.agency_key),
+            (3, &self.device_id),
+            (4, &self.device_key),
+            (5, &self.actor),
+            (6, self.nip.as_str()),
+            (7, &self.name),
+            (8, &self.unit),
+            (9, self.role.as_str()),
+            (10, &self.issued_at),
+        ] {
+            field(&mut h, tag, v.as_bytes());
+        }
+        h.finalize().as_bytes().to_vec()
+    }
+}
+
+fn key_from_hex(s: &str) -> Result<VerifyingKey, CertError> {
+    let bytes: [u8; 32] = hex::decode(s)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or(CertError::Malformed("key is not 32 bytes of hex"))?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| CertError::Malformed("key is not a valid point"))
+}
+
+impl DeviceCert {
+    /// Signs `body` with the agency's root key.
+    pub fn sign(body: DeviceCertBody, agency: &SigningKey) -> Self {
+        let signature = agency.sign(&body.signed_bytes());
+        Self {
+            body,
+            signature: hex::encode(signature.to_bytes()),
+        }
+    }
+
+    /// Checks the signature against the agency's public key.
+    pub fn verify(&self, agency_key: &VerifyingKey) -> Result<(), CertError> {
+        if self.body.agency_key != hex::encode(agency_key.as_bytes()) {
+            return Err(CertError::OtherAgency);
+        }
+        let sig: [u8; 64] = hex::decode(&self.signature)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or(CertError::Malformed("signature is not 64 bytes of hex"))?;
+        agency_key
+            .verify(&self.body.signed_bytes(), &Signature::from_bytes(&sig))
+            .map_err(|_| CertError::BadSignature)
+    }
+
+    /// The device's public key.
+    pub fn device_key(&self) -> Result<VerifyingKey, CertError> {
+        key_from_hex(&self.body.device_key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(agency: &SigningKey) -> DeviceCertBody {
+        DeviceCertBody {
+            agency: "Bappeda".into(),
+            agency_key: hex::encode(agency.verifying_key().as_bytes()),
+            device_id: "dev-1".into(),
+            device_key: hex::encode([9u8; 32]),
+            actor: "ab".repeat(16),
+            nip: Nip::parse("198703122010011002").unwrap(),
+            name: "Ani".into(),
+            unit: "BAPPEDA".into(),
+            role: Role::Staff,
+            issued_at: "2026-11-23T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn sign_verify_and_tamper() {
+        let agency = SigningKey::from_bytes(&[1; 32]);
+        let cert = DeviceCert::sign(body(&agency), &agency);
+        cert.verify(&agency.verifying_key()).unwrap();
+        let mut t = cert.clone();
+        t.body.role = Role::Supervisor;
+        assert_eq!(
+            t.verify(&agency.verifying_key()),
+            Err(CertError::BadSignature)
+        );
+        let other = SigningKey::from_bytes(&[2; 32]);
+        assert_eq!(
+            cert.verify(&other.verifying_key()),
+            Err(CertError::OtherAgency)
+        );
+        let forged = DeviceCert::sign(body(&agency), &other);
+        assert_eq!(
+            forged.verify(&agency.verifying_key()),
+            Err(CertError::BadSignature)
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! The server's storage, as one trait with row types, so that SQLite (embedded, the
+//! default) and PostgreSQL (a province or ministry) can stand behind the same server.
+//! The backend is chosen once in `main`; everything else is generic over [`Database`].
+
+use luring_sync::Class;
+
+use crate::error::Result;
+
+pub mod sqlite;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyRow {
+    pub name: String,
+    /// Ed25519 public key, hex.
+    pub public_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRow {
+    pub code: String,
+    pub name: String,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub nip: String,
+    pub name: String,
+    pub unit: String,
+    pub role: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub id: String,
+    pub nip: String,
+    pub public_key: String,
+    /// automerge actor id (hex) bound to this device.
+    pub actor: String,
+    /// The device certificate, JSON.
+    pub cert: String,
+    pub revoked: bool,
+}
+
+/// An entity as the server tracks it for access checks and validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRow {
+    pub id: String,
+    pub class: Class,
+    pub unit: String,
+    pub assignees: Vec<String>,
+    /// The merged automerge document.
+    pub snapshot: Vec<u8>,
+}
+
+/// One stored change in the server's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRow {
+    pub seq: u64,
+    pub entity: String,
+    pub class: Class,
+    pub hash: [u8; 32],
+    pub bytes: Vec<u8>,
+    pub device: String,
+}
+
+/// Everything the server stores.
+pub trait Database: Send + Sync + 'static {
+    fn create_agency(&self, a: &AgencyRow) -> Result<()>;
+    fn agency(&self) -> Result<Option<AgencyRow>>;
+    fn add_unit(&self, u: &UnitRow) -> Result<()>;
+    fn units(&self) -> Result<Vec<UnitRow>>;
+    fn add_user(&self, u: &UserRow) -> Result<()>;
+    fn user(&self, nip: &str) -> Result<Option<UserRow>>;
+    /// Registers a device with its first access token (stored as a hash).
+    fn add_device(&self, d: &DeviceRow, token_hash: &[u8; 32]) -> Result<()>;
+    /// Issues another token for a known device (a new login from the same device).
+    fn add_token_for(&self, device_id: &str, token_hash: &[u8; 32]) -> Result<()>;
+    fn device(&self, id: &str) -> Result<Option<DeviceRow>>;
+    /// The device and user behind a token, unless the token or the device is revoked.
+    fn session(&self, token_hash: &[u8; 32]) -> Result<Option<(DeviceRow, UserRow)>>;
+    /// Revokes a device and all its tokens; false if there is no such device.
+    fn revoke_device(&self, id: &str) -> Result<bool>;
+    /// Runs `f` in one transaction: all of a sync's writes commit together or not at all.
+    fn sync_tx<T>(&self, f: impl FnOnce(&mut dyn SyncTx) -> Result<T>) -> Result<T>;
+}
+
+/// The operations of one sync, inside its transaction.
+pub trait SyncTx {
+    fn entity(&mut self, id: &str) -> Result<Option<EntityRow>>;
+    fn put_entity(&mut self, e: &EntityRow) -> Result<()>;
+    fn has_change(&mut self, hash: &[u8; 32]) -> Result<bool>;
+    /// Appends a change to the log and returns its sequence number.
+    fn append(
+        &mut self,
+        entity: &str,
+        class: Class,
+        hash: &[u8; 32],
+        bytes: &[u8],
+        device: &str,
+    ) -> Result<u64>;
+    /// Up to `limit` changes of `class` with a sequence number above `after`, in order.
+    fn log_after(&mut self, class: Class, after: u64, limit: usize) -> Result<Vec<LogRow>>;
+    /// Every change of one entity, in order.
+    fn entity_log(&mut self, entity: &str) -> Result<Vec<LogRow>>;
+    /// The cursor position at which this device was sent an entity's whole history.
+    fn known(&mut self, device: &str, entity: &str) -> Result<Option<u64>>;
+    fn set_known(&mut self, device: &str, entity: &str, at: u64) -> Result<()>;
+}

@@ -1,0 +1,269 @@
+//! HTTP: the route table, the handlers, and the bearer-token extractor. Handlers log the
+//! real error and answer with a fixed reason; nothing secret (passwords, tokens, keys) is
+//! ever logged.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use ed25519_dalek::SigningKey;
+use luring_model::{DeviceCert, DeviceCertBody, Nip, Role};
+use luring_sync::login::{Account, ErrorBody, LoginRequest, LoginResponse};
+use luring_sync::Limits;
+
+use crate::access::{Subject, UnitTree};
+use crate::auth::{self, Throttle};
+use crate::db::{AgencyRow, Database, DeviceRow, UserRow};
+use crate::sync_service::{self, SyncContext};
+
+/// Largest request body accepted (sync pushes are zstd-compressed).
+pub const MAX_BODY: usize = 16 << 20;
+
+/// What every handler shares.
+pub struct AppState<D: Database> {
+    pub db: Arc<D>,
+    pub key: SigningKey,
+    pub agency: AgencyRow,
+    pub throttle: Throttle,
+}
+
+pub fn router<D: Database>(state: Arc<AppState<D>>) -> Router {
+    Router::new()
+        .route("/v1/health", get(|| async { "ok" }))
+        .route("/v1/login", post(login::<D>))
+        .route("/v1/sync", post(sync::<D>))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+/// An error answer: status, a stable code and a sentence for the user.
+pub struct ApiError(StatusCode, &'static str, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.0,
+            Json(ErrorBody {
+                code: self.1.to_owned(),
+                message: self.2,
+            }),
+        )
+            .into_response()
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!("internal error: {e}");
+    ApiError(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "the server failed; try again later".into(),
+    )
+}
+
+fn bad(code: &'static str, msg: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, code, msg.into())
+}
+
+/// The device and user behind a valid bearer token.
+pub struct Authed {
+    pub device: DeviceRow,
+    pub user: UserRow,
+}
+
+impl<D: Database> FromRequestParts<Arc<AppState<D>>> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState<D>>,
+    ) -> Result<Self, ApiError> {
+        let unauthorized = || {
+            ApiError(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "log in again: the access token is missing, wrong or revoked".into(),
+            )
+        };
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(unauthorized)?;
+        let hash = auth::token_hash(token.trim());
+        let db = state.db.clone();
+        let found = tokio::task::spawn_blocking(move || db.session(&hash))
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
+        let (device, user) = found.ok_or_else(unauthorized)?;
+        Ok(Authed { device, user })
+    }
+}
+
+async fn login<D: Database>(
+    State(st): State<Arc<AppState<D>>>,
+    body: Bytes,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let req: LoginRequest = serde_json::from_slice(&body)
+        .map_err(|_| bad("bad_request", "the login request is not valid JSON"))?;
+    let nip = Nip::parse(&req.nip).map_err(|e| bad("bad_nip", e.to_string()))?;
+    let device_key: [u8; 32] = hex::decode(&req.device_key)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .filter(|k| ed25519_dalek::VerifyingKey::from_bytes(k).is_ok())
+        .ok_or_else(|| {
+            bad(
+                "bad_device_key",
+                "the device key is not an Ed25519 public key",
+            )
+        })?;
+    let actor_ok = (2..=64).contains(&req.actor.len()) && hex::decode(&req.actor).is_ok();
+    if !actor_ok {
+        return Err(bad("bad_actor", "the actor id is not hex"));
+    }
+    if let Err(wait) = st.throttle.check(nip.as_str()) {
+        return Err(ApiError(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            format!("too many failed logins: wait {wait} seconds"),
+        ));
+    }
+    let st2 = st.clone();
+    let (nip2, password) = (nip.to_string(), req.password.clone());
+    let user = tokio::task::spawn_blocking(move || -> crate::Result<Option<UserRow>> {
+        let user = st2.db.user(&nip2)?;
+        let phc = user
+            .as_ref()
+            .map_or(auth::dummy_hash(), |u| u.password_hash.as_str());
+        let ok = auth::verify_password(&password, phc);
+        Ok(user.filter(|_| ok))
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)?;
+    let Some(user) = user else {
+        st.throttle.failed(nip.as_str());
+        tracing::info!(nip = %nip, "failed login");
+        return Err(ApiError(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "wrong NIP or password".into(),
+        ));
+    };
+    st.throttle.succeeded(nip.as_str());
+    let role: Role = user.role.parse().map_err(internal)?;
+    let device_id = format!(
+        "dev-{}",
+        &hex::encode(blake3::hash(&device_key).as_bytes())[..16]
+    );
+    let body = DeviceCertBody {
+        agency: st.agency.name.clone(),
+        agency_key: st.agency.public_key.clone(),
+        device_id: device_id.clone(),
+        device_key: req.device_key.clone(),
+        actor: req.actor.clone(),
+        nip: nip.clone(),
+        name: user.name.clone(),
+        unit: user.unit.clone(),
+        role,
+        issued_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    let cert = DeviceCert::sign(body, &st.key);
+    let cert_json = serde_json::to_value(&cert).map_err(internal)?;
+    let (token, token_hash) = auth::new_token();
+    let row = DeviceRow {
+        id: device_id.clone(),
+        nip: nip.to_string(),
+        public_key: req.device_key.clone(),
+        actor: req.actor.clone(),
+        cert: cert_json.to_string(),
+        revoked: false,
+    };
+    let db = st.db.clone();
+    let stored = tokio::task::spawn_blocking(move || -> crate::Result<Result<(), &'static str>> {
+        match db.device(&row.id)? {
+            Some(d) if d.revoked => Ok(Err("this device was revoked; make a new profile")),
+            Some(d) if d.nip != row.nip || d.actor != row.actor => {
+                Ok(Err("this device key belongs to another account"))
+            }
+            Some(_) => db.add_token_for(&row.id, &token_hash).map(Ok),
+            None => match db.add_device(&row, &token_hash) {
+                Ok(()) => Ok(Ok(())),
+                // The actor is already bound to another device.
+                Err(crate::ServerError::Db(rusqlite::Error::SqliteFailure(e, _)))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Ok(Err("this actor id is already bound to another device"))
+                }
+                Err(e) => Err(e),
+            },
+        }
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)?;
+    if let Err(msg) = stored {
+        return Err(ApiError(
+            StatusCode::CONFLICT,
+            "device_conflict",
+            msg.into(),
+        ));
+    }
+    tracing::info!(nip = %nip, device = %device_id, "login");
+    Ok(Json(LoginResponse {
+        token,
+        device_id,
+        certificate: cert_json,
+        agency_name: st.agency.name.clone(),
+        agency_key: st.agency.public_key.clone(),
+        account: Account {
+            nip: user.nip,
+            name: user.name,
+            unit: user.unit,
+            role: user.role,
+        },
+    }))
+}
+
+async fn sync<D: Database>(
+    State(st): State<Arc<AppState<D>>>,
+    who: Authed,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let req = luring_sync::decode_request(
+        &body,
+        Limits {
+            max_packed: MAX_BODY,
+            ..Limits::default()
+        },
+    )
+    .map_err(|e| bad("bad_message", e.to_string()))?;
+    let db = st.db.clone();
+    let resp = tokio::task::spawn_blocking(move || -> crate::Result<Vec<u8>> {
+        let tree = UnitTree::new(db.units()?.into_iter().map(|u| (u.code, u.parent)));
+        let role: Role = who.user.role.parse().map_err(|e: luring_model::ValidationError| crate::ServerError::Invalid(e.to_string()))?;
+        let ctx = SyncContext {
+            device: &who.device,
+            subject: Subject {
+                nip: who.user.nip.clone(),
+                unit: who.user.unit.clone(),
+                role,
+            },
+            tree: &tree,
+        };
+        let resp = sync_service::handle(db.as_ref(), &ctx, req)?;
+        tracing::info!(device = %who.device.id, acked = resp.acked.len(), rejected = resp.rejected.len(), pulled = resp.pull.len(), "sync");
+        Ok(luring_sync::encode_response(&resp))
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/x-luring-sync")], resp).into_response())
+}

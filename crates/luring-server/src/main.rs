@@ -1,0 +1,171 @@
+//! `luring-server`: serve, or administer the data folder.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use luring_server::db::{sqlite::SqliteDb, Database};
+use luring_server::{admin, agency, auth, demo, http};
+
+#[derive(Parser)]
+#[command(name = "luring-server", version, about = "The Luring agency server")]
+struct Cli {
+    /// Data folder (database and the agency key).
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// Address to serve on (port 0 picks a free port; the chosen address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Administration.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create the agency and its Ed25519 root key.
+    Init {
+        #[arg(long)]
+        agency: String,
+    },
+    /// Add a unit (Dinas, Bidang, Seksi…).
+    AddUnit {
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Add a person; the password is read from standard input.
+    AddUser {
+        #[arg(long)]
+        nip: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Create a demo agency's units and people, and print their logins.
+    SeedDemo,
+    /// Revoke a device: its tokens stop working.
+    RevokeDevice { device_id: String },
+}
+
+fn open_db(data: &Path) -> anyhow::Result<SqliteDb> {
+    std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    SqliteDb::open(&data.join("server.db"))
+        .with_context(|| format!("cannot open the database in {}", data.display()))
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("luring-server: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let db = open_db(&cli.data)?;
+    match cli.command {
+        None => serve(db, &cli.data, cli.listen),
+        Some(Cmd::Admin(a)) => administer(&db, &cli.data, a),
+    }
+}
+
+fn administer(db: &SqliteDb, data: &Path, a: Admin) -> anyhow::Result<()> {
+    match a {
+        Admin::Init { agency } => {
+            let key = admin::init(db, data, &agency)?;
+            println!("Agency '{agency}' created; root public key {key}");
+        }
+        Admin::AddUnit { code, name, parent } => {
+            admin::add_unit(db, &code, &name, parent.as_deref())?;
+            println!("Unit {code} added");
+        }
+        Admin::AddUser {
+            nip,
+            name,
+            unit,
+            role,
+            ..
+        } => {
+            let mut pw = String::new();
+            std::io::stdin()
+                .read_to_string(&mut pw)
+                .context("cannot read the password from standard input")?;
+            let pw = pw.trim_end_matches(['\n', '\r']);
+            admin::add_user(db, &nip, &name, &unit, &role, pw)?;
+            println!("User {nip} added to {unit} as {role}");
+        }
+        Admin::SeedDemo => {
+            if db.agency()?.is_none() {
+                admin::init(db, data, "Bappeda Kabupaten Sukamaju")?;
+            }
+            demo::seed(db)?;
+            println!("Demo agency seeded. Logins (NIP / password / role / unit):");
+            for u in demo::USERS {
+                println!(
+                    "  {}  {}  {}  {}  ({})",
+                    u.nip, u.password, u.role, u.unit, u.name
+                );
+            }
+        }
+        Admin::RevokeDevice { device_id } => {
+            admin::revoke_device(db, &device_id)?;
+            println!("Device {device_id} revoked");
+        }
+    }
+    Ok(())
+}
+
+fn serve(db: SqliteDb, data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let Some(agency_row) = db.agency()? else {
+        bail!(
+            "the agency is not initialised: run `luring-server --data {} admin init --agency NAME`",
+            data.display()
+        );
+    };
+    let key = agency::load_key(data)?;
+    let state = Arc::new(http::AppState {
+        db: Arc::new(db),
+        key,
+        agency: agency_row,
+        throttle: auth::Throttle::default(),
+    });
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener.local_addr()?;
+        println!("listening on http://{addr}");
+        use std::io::Write;
+        std::io::stdout().flush().ok();
+        axum::serve(listener, http::router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok(())
+    })
+}

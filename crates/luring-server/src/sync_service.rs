@@ -1,0 +1,331 @@
+//! One sync round trip, with no HTTP: apply what the device pushed, then gather what it
+//! may read after its cursor. All inside one transaction, so a request cut at any point
+//! either happened entirely or not at all, and a retry is answered the same way (changes
+//! are known by hash).
+
+use std::collections::{HashMap, HashSet};
+
+use automerge::{AutoCommit, Change as AmChange};
+use luring_crdt::EntityKind;
+use luring_sync::{Change, Class, Cursor, Rejection, SyncRequest, SyncResponse};
+
+use crate::access::{may_access, Subject, UnitTree};
+use crate::db::{Database, DeviceRow, EntityRow, SyncTx};
+use crate::error::Result;
+
+/// Smallest and largest byte budget honoured, whatever the device asks for.
+pub const BUDGET_RANGE: (u32, u32) = (4 << 10, 8 << 20);
+
+/// Who is syncing.
+pub struct SyncContext<'a> {
+    pub device: &'a DeviceRow,
+    pub subject: Subject,
+    pub tree: &'a UnitTree,
+}
+
+/// Handles one request.
+pub fn handle<D: Database>(
+    db: &D,
+    ctx: &SyncContext<'_>,
+    req: SyncRequest,
+) -> Result<SyncResponse> {
+    db.sync_tx(|tx| {
+        let mut resp = SyncResponse::default();
+        push(tx, ctx, req.push, &mut resp)?;
+        pull(tx, ctx, req.cursor, req.byte_budget, &mut resp)?;
+        Ok(resp)
+    })
+}
+
+fn reject(resp: &mut SyncResponse, hash: [u8; 32], entity: &str, reason: impl Into<String>) {
+    resp.rejected.push(Rejection {
+        hash,
+        entity: entity.to_owned(),
+        reason: reason.into(),
+    });
+}
+
+fn class_kind(c: Class) -> Option<EntityKind> {
+    match c {
+        Class::Task => Some(EntityKind::Task),
+        Class::Document => Some(EntityKind::Document),
+        Class::Approval => None,
+    }
+}
+
+/// Checks the merged entity against the model's rules; returns its unit field and
+/// assignees.
+fn validate(
+    doc: &AutoCommit,
+    id: &str,
+    class: Class,
+) -> std::result::Result<(Option<String>, Vec<String>), String> {
+    let kind = luring_crdt::entity_kind(doc).map_err(|e| e.to_string())?;
+    if Some(kind) != class_kind(class) {
+        return Err(format!(
+            "the change turns a {:?} into a {}",
+            class,
+            kind.as_str()
+        ));
+    }
+    let (inner_id, unit, assignees) = match kind {
+        EntityKind::Task => {
+            let t = luring_crdt::read_task(doc).map_err(|e| e.to_string())?;
+            (
+                t.id.to_string(),
+                t.unit,
+                t.assignees.iter().map(|n| n.to_string()).collect(),
+            )
+        }
+        EntityKind::Document => {
+            let d = luring_crdt::read_document(doc).map_err(|e| e.to_string())?;
+            (d.id.to_string(), d.unit, vec![])
+        }
+    };
+    if inner_id != id {
+        return Err(format!("the change holds the data of '{inner_id}'"));
+    }
+    Ok((unit, assignees))
+}
+
+fn push(
+    tx: &mut dyn SyncTx,
+    ctx: &SyncContext<'_>,
+    changes: Vec<Change>,
+    resp: &mut SyncResponse,
+) -> Result<()> {
+    // Group by entity, keeping the device's (causal) order within each.
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, Vec<Change>> = HashMap::new();
+    for c in changes {
+        if !groups.contains_key(&c.entity) {
+            order.push(c.entity.clone());
+        }
+        groups.entry(c.entity.clone()).or_default().push(c);
+    }
+    for entity in order {
+        let group = groups.remove(&entity).unwrap_or_default();
+        push_entity(tx, ctx, &entity, group, resp)?;
+    }
+    Ok(())
+}
+
+fn push_entity(
+    tx: &mut dyn SyncTx,
+    ctx: &SyncContext<'_>,
+    entity: &str,
+    group: Vec<Change>,
+    resp: &mut SyncResponse,
+) -> Result<()> {
+    let existing = tx.entity(entity)?;
+    let class = group[0].class;
+    let mut row = match existing {
+        Some(row) => {
+            if !may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees) {
+                for c in &group {
+                    let hash = AmChange::from_bytes(c.bytes.clone())
+                        .map(|c| c.hash().0)
+                        .unwrap_or_default();
+                    reject(
+                        resp,
+                        hash,
+                        entity,
+                        "you may not change this entity: it belongs to another unit",
+                    );
+                }
+                return Ok(());
+            }
+            row
+        }
+        None => EntityRow {
+            id: entity.to_owned(),
+            class,
+            unit: ctx.subject.unit.clone(),
+            assignees: vec![],
+            snapshot: Vec::new(),
+        },
+    };
+    let mut doc = if row.snapshot.is_empty() {
+        AutoCommit::new()
+    } else {
+        AutoCommit::load(&row.snapshot).map_err(|e| {
+            crate::ServerError::Invalid(format!("stored entity {entity} is damaged: {e}"))
+        })?
+    };
+    let mut accepted = 0;
+    let mut broken = false;
+    for c in group {
+        let parsed = match AmChange::from_bytes(c.bytes.clone()) {
+            Ok(p) => p,
+            Err(e) => {
+                reject(resp, [0; 32], entity, format!("not a valid change: {e}"));
+                continue;
+            }
+        };
+        let hash = parsed.hash().0;
+        if tx.has_change(&hash)? {
+            resp.acked.push(hash);
+            continue;
+        }
+        if broken {
+            reject(resp, hash, entity, "depends on a change the server refused");
+            continue;
+        }
+        if c.class != row.class {
+            reject(
+                resp,
+                hash,
+                entity,
+                "the change names the wrong kind of entity",
+            );
+            broken = true;
+            continue;
+        }
+        if parsed.actor_id().to_hex_string() != ctx.device.actor {
+            reject(
+                resp,
+                hash,
+                entity,
+                "the change was not made by this device (forged author)",
+            );
+            broken = true;
+            continue;
+        }
+        let before = doc.get_heads();
+        if let Err(e) = doc.apply_changes([parsed]) {
+            reject(
+                resp,
+                hash,
+                entity,
+                format!("the change cannot be applied: {e}"),
+            );
+            broken = true;
+            doc = doc
+                .fork_at(&before)
+                .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            continue;
+        }
+        let applied = doc
+            .get_change_by_hash(&automerge::ChangeHash(hash))
+            .is_some();
+        let verdict = if !applied {
+            Err("depends on changes the server does not have".to_owned())
+        } else {
+            validate(&doc, entity, row.class).and_then(|(unit, assignees)| match unit {
+                // An entity stays in the unit the server first filed it under.
+                Some(u) if !row.snapshot.is_empty() && row.unit != u => {
+                    Err(format!("an entity cannot be moved to unit '{u}'"))
+                }
+                _ => Ok(assignees),
+            })
+        };
+        match verdict {
+            Ok(assignees) => {
+                tx.append(entity, row.class, &hash, &c.bytes, &ctx.device.id)?;
+                row.assignees = assignees;
+                resp.acked.push(hash);
+                accepted += 1;
+            }
+            Err(reason) => {
+                reject(resp, hash, entity, reason);
+                broken = true;
+                doc = doc
+                    .fork_at(&before)
+                    .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            }
+        }
+    }
+    if accepted > 0 {
+        if row.snapshot.is_empty() {
+            // A new entity is filed under its own unit field when its author may write
+            // there, else under the author's unit.
+            if let Ok((Some(u), _)) = validate(&doc, entity, row.class) {
+                if ctx.tree.contains(&u) && may_access(ctx.tree, &ctx.subject, &u, &[]) {
+                    row.unit = u;
+                }
+            }
+        }
+        row.snapshot = doc.save();
+        tx.put_entity(&row)?;
+        // The device holds this entity's history: it just wrote on top of it.
+        if tx.known(&ctx.device.id, entity)?.is_none() {
+            tx.set_known(&ctx.device.id, entity, 0)?;
+        }
+    }
+    Ok(())
+}
+
+fn pull(
+    tx: &mut dyn SyncTx,
+    ctx: &SyncContext<'_>,
+    cursor: Cursor,
+    budget: u32,
+    resp: &mut SyncResponse,
+) -> Result<()> {
+    let budget = budget.clamp(BUDGET_RANGE.0, BUDGET_RANGE.1) as usize;
+    let mut used = 0usize;
+    let mut next = cursor;
+    let mut visible: HashMap<String, bool> = HashMap::new();
+    let mut sent_whole: HashSet<String> = HashSet::new();
+    'classes: for class in Class::BY_PRIORITY {
+        loop {
+            let rows = tx.log_after(class, next.get(class), 256)?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                let may = match visible.get(&row.entity) {
+                    Some(v) => *v,
+                    None => {
+                        let v = match tx.entity(&row.entity)? {
+                            Some(e) => may_access(ctx.tree, &ctx.subject, &e.unit, &e.assignees),
+                            None => false,
+                        };
+                        visible.insert(row.entity.clone(), v);
+                        v
+                    }
+                };
+                if may && !sent_whole.contains(&row.entity) {
+                    // A device that was never sent this entity (or may not have received
+                    // it: its cursor is behind the response that carried it) gets the
+                    // whole history; otherwise just this change.
+                    let whole = match tx.known(&ctx.device.id, &row.entity)? {
+                        None => true,
+                        Some(at) => at > cursor.get(class),
+                    };
+                    let batch = if whole {
+                        tx.entity_log(&row.entity)?
+                    } else if row.device == ctx.device.id {
+                        vec![]
+                    } else {
+                        vec![row.clone()]
+                    };
+                    let size: usize = batch
+                        .iter()
+                        .map(|r| r.bytes.len() + r.entity.len() + 8)
+                        .sum();
+                    if used > 0 && used + size > budget {
+                        resp.more = true;
+                        break 'classes;
+                    }
+                    used += size;
+                    resp.pull.extend(batch.into_iter().map(|r| Change {
+                        entity: r.entity,
+                        class: r.class,
+                        bytes: r.bytes,
+                    }));
+                    if whole {
+                        sent_whole.insert(row.entity.clone());
+                    }
+                }
+                next.set(class, row.seq);
+            }
+        }
+    }
+    for entity in &sent_whole {
+        let class = tx.entity(entity)?.map_or(Class::Document, |e| e.class);
+        tx.set_known(&ctx.device.id, entity, next.get(class))?;
+    }
+    resp.cursor = next;
+    Ok(())
+}
