@@ -39,6 +39,27 @@ pub enum Command {
     Bundle(BundleCmd),
     /// Counts of tasks and documents, and changes waiting to be sent.
     Status(Json),
+    /// Log in to the agency server (creates the profile if needed).
+    Login {
+        #[arg(long, value_name = "URL")]
+        server: String,
+        #[arg(long)]
+        nip: String,
+        /// Read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Send local changes and receive new ones.
+    Sync {
+        /// Keep syncing whenever the server is reachable, until stopped.
+        #[arg(long)]
+        watch: bool,
+        /// Seconds between syncs with --watch.
+        #[arg(long, default_value_t = 30)]
+        interval: u64,
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Debug, Args)]

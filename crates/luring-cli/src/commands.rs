@@ -26,6 +26,18 @@ fn open(p: &Option<PathBuf>) -> CliResult<Profile> {
     Profile::open(profile_dir(p)?).map_err(err)
 }
 
+fn read_password() -> CliResult<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let s = s.trim_end_matches(['\n', '\r']).to_owned();
+    if s.is_empty() {
+        return Err("the password on standard input is empty".into());
+    }
+    Ok(s)
+}
+
 fn read_text(path: &Path) -> CliResult<String> {
     let mut s = String::new();
     let r = if path == Path::new("-") {
@@ -74,6 +86,41 @@ pub fn run(mut cli: Cli) -> CliResult {
                 println!("{} ({})", s.name, s.nip);
                 println!("tasks: {}  documents: {}", s.tasks, s.documents);
                 println!("changes waiting to be sent: {}", s.pending_changes);
+                if let Some(server) = &s.server {
+                    println!(
+                        "server: {server} (unit {}), last sync: {}",
+                        s.unit.as_deref().unwrap_or("-"),
+                        s.last_sync.as_deref().unwrap_or("never")
+                    );
+                }
+                for r in &s.rejected {
+                    println!("refused by the server ({}): {}", r.entity, r.reason);
+                }
+            }
+        }
+        Command::Login { server, nip, .. } => {
+            let dir = profile_dir(&cli.profile)?;
+            let password = read_password()?;
+            let p = Profile::login(dir, &server, &nip, &password).map_err(err)?;
+            let s = p.status().map_err(err)?;
+            println!(
+                "Logged in as {} ({}), unit {}",
+                s.name,
+                s.nip,
+                s.unit.as_deref().unwrap_or("-")
+            );
+        }
+        Command::Sync {
+            watch,
+            interval,
+            json,
+        } => {
+            let mut p = open(&cli.profile)?;
+            if watch {
+                crate::watch::run(&mut p, interval, json.json)?;
+            } else {
+                let r = p.sync().map_err(err)?;
+                output::show(json.json, &r, output::sync_report);
             }
         }
         Command::Task(t) => task(&cli.profile, t)?,

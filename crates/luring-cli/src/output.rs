@@ -1,6 +1,6 @@
 //! Printing: JSON for scripts, short aligned lines for people.
 
-use luring_client::{DocRow, DocView, TaskRow, TaskView};
+use luring_client::{DocRow, DocView, SyncReport, TaskRow, TaskView};
 use serde::Serialize;
 
 pub fn json<T: Serialize + ?Sized>(v: &T) {
@@ -70,4 +70,14 @@ pub fn doc(d: &DocView) {
     }
     println!("content hash: {}\n", d.content_hash);
     println!("{}", d.body);
+}
+
+pub fn sync_report(r: &SyncReport) {
+    println!(
+        "sent {} changes, received {} ({} bytes up, {} down, {} round trips)",
+        r.pushed, r.pulled, r.bytes_up, r.bytes_down, r.round_trips
+    );
+    for x in &r.rejected {
+        println!("refused by the server ({}): {}", x.entity, x.reason);
+    }
 }

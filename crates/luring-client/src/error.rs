@@ -38,6 +38,14 @@ pub enum ClientError {
     Bundle(String),
     #[error("the local database failed: {0}")]
     Store(StoreError),
+    #[error("{0}")]
+    Network(String),
+    #[error("the server refused: {message}")]
+    Server { status: u16, message: String },
+    #[error("this profile is not logged in: run `luring --profile DIR login --server URL --nip NIP --password-stdin`")]
+    NotLoggedIn,
+    #[error("this profile belongs to NIP {0}; log in with that NIP or use another profile folder")]
+    OtherNip(String),
 }
 
 impl ClientError {
@@ -53,6 +61,10 @@ impl ClientError {
             Self::File { .. } => "file",
             Self::Bundle(_) => "bundle",
             Self::Store(_) => "store",
+            Self::Network(_) => "network",
+            Self::Server { .. } => "server",
+            Self::NotLoggedIn => "not_logged_in",
+            Self::OtherNip(_) => "other_nip",
         }
     }
 

@@ -20,9 +20,11 @@
 mod error;
 mod ids;
 mod profile;
+mod sync;
 mod views;
 
 pub use error::{ClientError, Result};
 pub use luring_store::{DocRow, ImportSummary, TaskRow};
 pub use profile::{NewDocInput, NewTaskInput, Profile, TaskChanges, DB_FILE};
+pub use sync::{HttpTransport, SyncReport, Transport};
 pub use views::{DocView, ExportSummary, StatusView, TaskView};

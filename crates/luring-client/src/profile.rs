@@ -102,6 +102,21 @@ impl Profile {
         })
     }
 
+    /// The store of `dir` for a login as `nip`: the existing profile's (which must be the
+    /// same person's), or a new one.
+    pub(crate) fn open_store_for_login(dir: &Path, nip: &str) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| ClientError::file("create", dir, e))?;
+        let store = Store::open(&dir.join(DB_FILE))?;
+        match store.meta("nip")? {
+            Some(existing) if existing != nip => Err(ClientError::OtherNip(existing)),
+            _ => Ok(store),
+        }
+    }
+
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -270,6 +285,10 @@ impl Profile {
             tasks: s.tasks,
             documents: s.documents,
             pending_changes: s.outbox,
+            rejected: self.store.refusals()?,
+            server: self.store.meta("server")?,
+            unit: self.store.meta("unit")?,
+            last_sync: self.store.meta("last_sync")?,
         })
     }
 

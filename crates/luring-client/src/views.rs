@@ -80,6 +80,12 @@ pub struct StatusView {
     pub documents: i64,
     /// Local changes nobody has acknowledged yet.
     pub pending_changes: i64,
+    /// Local changes the server refused, with its reasons.
+    pub rejected: Vec<luring_store::Refusal>,
+    /// The agency server, once logged in.
+    pub server: Option<String>,
+    pub unit: Option<String>,
+    pub last_sync: Option<String>,
 }
 
 /// What `bundle export` wrote.

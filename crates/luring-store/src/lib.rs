@@ -22,9 +22,11 @@ mod error;
 mod meta;
 pub mod migrations;
 mod queries;
+mod remote;
 mod store;
 
 pub use bundle::ImportSummary;
 pub use error::{Result, StoreError};
 pub use queries::{DocRow, Stats, TaskFilter, TaskRow};
+pub use remote::{Applied, InChange, OutChange, Refusal};
 pub use store::Store;

@@ -96,6 +96,19 @@ END;
 INSERT INTO docs_fts(docs_fts) VALUES ('rebuild');
 ",
     },
+    Migration {
+        version: 3,
+        rebuild_derived: false,
+        sql: "
+-- Local changes the server refused, with its reason, to show the user.
+CREATE TABLE refusals (
+    hash BLOB PRIMARY KEY,
+    entity_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+) WITHOUT ROWID;
+",
+    },
 ];
 
 /// The schema version this code writes.

@@ -46,6 +46,8 @@ pub struct Stats {
     pub tasks: i64,
     pub documents: i64,
     pub outbox: i64,
+    /// Local changes the server refused.
+    pub refused: i64,
 }
 
 pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRow>> {
@@ -142,13 +144,14 @@ pub(crate) fn search_documents(conn: &Connection, input: &str, limit: u32) -> Re
 pub(crate) fn stats(conn: &Connection) -> Result<Stats> {
     Ok(conn.query_row(
         "SELECT (SELECT count(*) FROM tasks), (SELECT count(*) FROM documents),
-                (SELECT count(*) FROM outbox)",
+                (SELECT count(*) FROM outbox), (SELECT count(*) FROM refusals)",
         [],
         |r| {
             Ok(Stats {
                 tasks: r.get(0)?,
                 documents: r.get(1)?,
                 outbox: r.get(2)?,
+                refused: r.get(3)?,
             })
         },
     )?)

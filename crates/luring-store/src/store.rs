@@ -86,6 +86,11 @@ impl Store {
         meta::set(&self.conn, key, value)
     }
 
+    /// Runs `f` in one immediate transaction (for sibling modules).
+    pub(crate) fn write_tx<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.write(|c, _| f(c))
+    }
+
     /// Runs `f` in one immediate transaction: all of it commits, or none.
     fn write<T>(&mut self, f: impl FnOnce(&Connection, &ActorId) -> Result<T>) -> Result<T> {
         let tx = self

@@ -1,0 +1,269 @@
+//! Login and sync from the device's side: plan a request from the outbox, send it, apply
+//! the answer atomically, repeat while the server says there is more.
+//!
+//! The transport is a trait so that tests can put faults (cuts, lost answers, duplicates)
+//! between client and server without sockets; [`HttpTransport`] is the real one.
+
+use std::time::Duration;
+
+use luring_crdt::EntityKind;
+use luring_store::InChange;
+use luring_sync::login::{ErrorBody, LoginRequest, LoginResponse};
+use luring_sync::{Change, Class, Cursor, Limits, SyncRequest};
+use serde::Serialize;
+
+use crate::error::{ClientError, Result};
+use crate::profile::Profile;
+
+/// Bytes of outbox changes sent per request.
+pub const PUSH_BYTES: usize = 512 << 10;
+/// Bytes of pulled changes asked for per response.
+pub const PULL_BUDGET: u32 = 1 << 20;
+
+/// One request–response exchange with the server.
+pub trait Transport {
+    fn round_trip(&mut self, body: Vec<u8>) -> Result<Vec<u8>>;
+}
+
+/// `POST {server}/v1/sync` with the profile's token.
+pub struct HttpTransport {
+    client: reqwest::blocking::Client,
+    url: String,
+    token: String,
+}
+
+fn http_client() -> Result<reqwest::blocking::Client> {
+    reqwest::blocking::Client::builder()
+        .connect_timeout(Duration::from_secs(20))
+        .timeout(Duration::from_secs(120))
+        .build()
+        .map_err(|e| ClientError::Network(e.to_string()))
+}
+
+fn network(server: &str, e: reqwest::Error) -> ClientError {
+    ClientError::Network(format!(
+        "cannot reach the server at {server} ({})",
+        e.without_url()
+    ))
+}
+
+fn server_error(status: reqwest::StatusCode, body: &[u8]) -> ClientError {
+    let message = serde_json::from_slice::<ErrorBody>(body)
+        .map(|b| b.message)
+        .unwrap_or_else(|_| format!("the server answered {status}"));
+    ClientError::Server {
+        status: status.as_u16(),
+        message,
+    }
+}
+
+impl HttpTransport {
+    pub fn new(server: &str, token: &str) -> Result<Self> {
+        Ok(Self {
+            client: http_client()?,
+            url: format!("{}/v1/sync", server.trim_end_matches('/')),
+            token: token.to_owned(),
+        })
+    }
+}
+
+impl Transport for HttpTransport {
+    fn round_trip(&mut self, body: Vec<u8>) -> Result<Vec<u8>> {
+        let resp = self
+            .client
+            .post(&self.url)
+            .bearer_auth(&self.token)
+            .header("content-type", "application/x-luring-sync")
+            .body(body)
+            .send()
+            .map_err(|e| network(&self.url, e))?;
+        let status = resp.status();
+        let bytes = resp.bytes().map_err(|e| network(&self.url, e))?;
+        if !status.is_success() {
+            return Err(server_error(status, &bytes));
+        }
+        Ok(bytes.to_vec())
+    }
+}
+
+/// What a sync did, as `luring sync --json` prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Local changes the server now holds.
+    pub pushed: usize,
+    /// Changes received that were new here.
+    pub pulled: usize,
+    pub bytes_up: usize,
+    pub bytes_down: usize,
+    pub round_trips: usize,
+    /// Local changes refused this time, with reasons.
+    pub rejected: Vec<luring_store::Refusal>,
+}
+
+fn class_of(k: EntityKind) -> Class {
+    match k {
+        EntityKind::Task => Class::Task,
+        EntityKind::Document => Class::Document,
+    }
+}
+
+fn parse_cursor(s: Option<String>) -> Cursor {
+    let mut c = Cursor::default();
+    if let Some(s) = s {
+        for (i, v) in s.split(',').take(3).enumerate() {
+            c.0[i] = v.parse().unwrap_or(0);
+        }
+    }
+    c
+}
+
+impl Profile {
+    /// Logs in: the server certifies this device's key and actor and returns a token.
+    /// Creates the profile in `dir` if there is none yet; work made offline is kept.
+    pub fn login(
+        dir: &std::path::Path,
+        server: &str,
+        nip: &str,
+        password: &str,
+    ) -> Result<Profile> {
+        let nip = luring_model::Nip::parse(nip)?;
+        let store = Profile::open_store_for_login(dir, nip.as_str())?;
+        let secret = match store.meta("device_secret")? {
+            Some(hex_key) => hex::decode(hex_key)
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok()),
+            None => None,
+        }
+        .unwrap_or_else(rand::random);
+        let key = ed25519_dalek::SigningKey::from_bytes(&secret);
+        let req = LoginRequest {
+            nip: nip.to_string(),
+            password: password.to_owned(),
+            device_key: hex::encode(key.verifying_key().as_bytes()),
+            actor: store.actor().to_hex_string(),
+        };
+        let url = format!("{}/v1/login", server.trim_end_matches('/'));
+        let resp = http_client()?
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(&req).expect("the login request serialises"))
+            .send()
+            .map_err(|e| network(server, e))?;
+        let status = resp.status();
+        let bytes = resp.bytes().map_err(|e| network(server, e))?;
+        if !status.is_success() {
+            return Err(server_error(status, &bytes));
+        }
+        let login: LoginResponse = serde_json::from_slice(&bytes).map_err(|_| {
+            ClientError::Network("the server's answer to the login is not understood".into())
+        })?;
+        // TODO(issue 5): encrypt the device key under the signing passphrase.
+        for (k, v) in [
+            ("device_secret", hex::encode(secret)),
+            ("server", server.trim_end_matches('/').to_owned()),
+            ("token", login.token.clone()),
+            ("device_id", login.device_id.clone()),
+            ("certificate", login.certificate.to_string()),
+            ("agency_name", login.agency_name.clone()),
+            ("agency_key", login.agency_key.clone()),
+            ("unit", login.account.unit.clone()),
+            ("role", login.account.role.clone()),
+            ("name", login.account.name.clone()),
+            ("nip", login.account.nip.clone()),
+        ] {
+            store.set_meta(k, &v)?;
+        }
+        drop(store);
+        Profile::open(dir)
+    }
+
+    /// Sends the outbox and receives what is new, over HTTP, until nothing is left.
+    pub fn sync(&mut self) -> Result<SyncReport> {
+        let (Some(server), Some(token)) =
+            (self.store().meta("server")?, self.store().meta("token")?)
+        else {
+            return Err(ClientError::NotLoggedIn);
+        };
+        let mut t = HttpTransport::new(&server, &token)?;
+        self.sync_with(&mut t)
+    }
+
+    /// Sync over any transport (tests inject faults here).
+    pub fn sync_with(&mut self, t: &mut dyn Transport) -> Result<SyncReport> {
+        let mut report = SyncReport::default();
+        for _ in 0..10_000 {
+            let cursor = parse_cursor(self.store().meta("cursor")?);
+            let out = self.store().outbox(PUSH_BYTES)?;
+            let pushed_all = out.len() as i64 >= self.store().stats()?.outbox;
+            let req = SyncRequest {
+                cursor,
+                push: out
+                    .iter()
+                    .map(|c| Change {
+                        entity: c.entity.clone(),
+                        class: class_of(c.kind),
+                        bytes: c.bytes.clone(),
+                    })
+                    .collect(),
+                byte_budget: PULL_BUDGET,
+            };
+            let body = luring_sync::encode_request(&req);
+            report.bytes_up += body.len();
+            let answer = t.round_trip(body)?;
+            report.bytes_down += answer.len();
+            report.round_trips += 1;
+            let resp = luring_sync::decode_response(&answer, Limits::default()).map_err(|e| {
+                ClientError::Network(format!("the server's answer is damaged: {e}"))
+            })?;
+            let pulled: Vec<InChange> = resp
+                .pull
+                .iter()
+                .filter_map(|c| {
+                    let kind = match c.class {
+                        Class::Task => EntityKind::Task,
+                        Class::Document => EntityKind::Document,
+                        Class::Approval => return None,
+                    };
+                    Some(InChange {
+                        entity: c.entity.clone(),
+                        kind,
+                        bytes: c.bytes.clone(),
+                    })
+                })
+                .collect();
+            let refused: Vec<([u8; 32], String, String)> = resp
+                .rejected
+                .iter()
+                .map(|r| (r.hash, r.entity.clone(), r.reason.clone()))
+                .collect();
+            let c = resp.cursor.0;
+            let applied = self.store_mut().apply_remote(
+                &pulled,
+                &resp.acked,
+                &refused,
+                &[
+                    ("cursor", format!("{},{},{}", c[0], c[1], c[2])),
+                    (
+                        "last_sync",
+                        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    ),
+                ],
+            )?;
+            report.pushed += applied.acked;
+            report.pulled += applied.new_changes;
+            for r in &resp.rejected {
+                report.rejected.push(luring_store::Refusal {
+                    entity: r.entity.clone(),
+                    hash: hex::encode(r.hash),
+                    reason: r.reason.clone(),
+                    at: String::new(),
+                });
+            }
+            let progress = applied.acked + applied.refused > 0 || !resp.pull.is_empty();
+            if !resp.more && (pushed_all || !progress) {
+                break;
+            }
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,180 @@
+//! What sync needs from the store: the outbox as raw changes, and applying a server's
+//! answer — pulled changes, acknowledgements, refusals and the new cursor — in one
+//! transaction, so a cut between "received" and "stored" loses nothing and a retry is
+//! harmless.
+
+use std::collections::BTreeMap;
+
+use automerge::{AutoCommit, Change, ChangeHash};
+use luring_crdt::EntityKind;
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::derive;
+use crate::entity;
+use crate::error::{Result, StoreError};
+use crate::store::Store;
+
+/// A local change waiting to be sent.
+#[derive(Debug, Clone)]
+pub struct OutChange {
+    pub entity: String,
+    pub kind: EntityKind,
+    pub hash: [u8; 32],
+    pub bytes: Vec<u8>,
+}
+
+/// A change pulled from the server.
+#[derive(Debug, Clone)]
+pub struct InChange {
+    pub entity: String,
+    pub kind: EntityKind,
+    pub bytes: Vec<u8>,
+}
+
+/// A local change the server refused, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    pub entity: String,
+    pub hash: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// What applying a server answer did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Changes that were new here.
+    pub new_changes: usize,
+    pub acked: usize,
+    pub refused: usize,
+}
+
+fn kind_of(s: &str) -> EntityKind {
+    if s == "task" {
+        EntityKind::Task
+    } else {
+        EntityKind::Document
+    }
+}
+
+impl Store {
+    /// Outbox changes in the order they were made, up to about `max_bytes` (at least one).
+    pub fn outbox(&self, max_bytes: usize) -> Result<Vec<OutChange>> {
+        let conn = self.connection();
+        let mut stmt = conn.prepare(
+            "SELECT o.entity_id, e.kind, o.hash FROM outbox o JOIN entities e ON e.id = o.entity_id ORDER BY o.seq",
+        )?;
+        let rows: Vec<(String, String, Vec<u8>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut docs: BTreeMap<String, AutoCommit> = BTreeMap::new();
+        let mut out = Vec::new();
+        let mut used = 0;
+        for (id, kind, hash) in rows {
+            if used >= max_bytes && !out.is_empty() {
+                break;
+            }
+            let hash: [u8; 32] = hash.try_into().map_err(|_| StoreError::Damaged {
+                id: id.clone(),
+                reason: "outbox hash is not 32 bytes".into(),
+            })?;
+            if !docs.contains_key(&id) {
+                let doc = entity::load(conn, &id, kind_of(&kind), self.actor())?;
+                docs.insert(id.clone(), doc);
+            }
+            let doc = docs.get_mut(&id).expect("just inserted");
+            let Some(change) = doc.get_change_by_hash(&ChangeHash(hash)) else {
+                return Err(StoreError::Damaged {
+                    id,
+                    reason: "a change in the outbox is missing from its document".into(),
+                });
+            };
+            used += change.raw_bytes().len();
+            out.push(OutChange {
+                entity: id,
+                kind: kind_of(&kind),
+                hash,
+                bytes: change.raw_bytes().to_vec(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Applies one server answer atomically, with `meta` updates (e.g. the new cursor).
+    pub fn apply_remote(
+        &mut self,
+        pulled: &[InChange],
+        acked: &[[u8; 32]],
+        refused: &[([u8; 32], String, String)],
+        meta: &[(&str, String)],
+    ) -> Result<Applied> {
+        let actor = self.actor().clone();
+        self.write_tx(|c| {
+            let mut sum = Applied::default();
+            let mut by_entity: BTreeMap<&str, (EntityKind, Vec<Change>)> = BTreeMap::new();
+            for p in pulled {
+                let change = Change::from_bytes(p.bytes.clone()).map_err(|e| StoreError::Damaged {
+                    id: p.entity.clone(),
+                    reason: format!("the server sent a damaged change: {e}"),
+                })?;
+                by_entity.entry(&p.entity).or_insert((p.kind, vec![])).1.push(change);
+            }
+            for (id, (kind, changes)) in by_entity {
+                let exists = entity::kind_of(c, id)?.is_some();
+                let mut doc = if exists {
+                    entity::load(c, id, kind, &actor)?
+                } else {
+                    AutoCommit::new().with_actor(actor.clone())
+                };
+                let before = doc.get_heads();
+                doc.apply_changes(changes).map_err(|e| StoreError::Damaged {
+                    id: id.to_owned(),
+                    reason: e.to_string(),
+                })?;
+                if exists {
+                    sum.new_changes += entity::append(c, id, &mut doc, &before)?.len();
+                } else {
+                    sum.new_changes += doc.get_changes(&[]).len();
+                    entity::insert(c, id, kind, &mut doc)?;
+                }
+                derive::put_any(c, kind, &doc)?;
+            }
+            let mut del = c.prepare_cached("DELETE FROM outbox WHERE hash = ?1")?;
+            for h in acked {
+                sum.acked += del.execute([h.as_slice()])?;
+            }
+            let mut rej = c.prepare_cached(
+                "INSERT OR REPLACE INTO refusals(hash, entity_id, reason, at) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            for (h, entity, reason) in refused {
+                // A refused change will not be accepted by sending it again.
+                del.execute([h.as_slice()])?;
+                rej.execute(params![h.as_slice(), entity, reason, at])?;
+                sum.refused += 1;
+            }
+            for (k, v) in meta {
+                crate::meta::set(c, k, v)?;
+            }
+            Ok(sum)
+        })
+    }
+
+    /// Local changes the server refused, newest first.
+    pub fn refusals(&self) -> Result<Vec<Refusal>> {
+        let mut stmt = self.connection().prepare(
+            "SELECT entity_id, hash, reason, at FROM refusals ORDER BY at DESC, entity_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let h: Vec<u8> = r.get(1)?;
+            Ok(Refusal {
+                entity: r.get(0)?,
+                hash: h.iter().map(|b| format!("{b:02x}")).collect(),
+                reason: r.get(2)?,
+                at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
