@@ -1,0 +1,383 @@
+//! End to end with real processes: a `luring-server` and several `luring` CLI profiles
+//! syncing over HTTP on loopback. Covers the common path, unit visibility, refusals, the
+//! security answers, and a SIGKILL of the server.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use automerge::{transaction::Transactable, ActorId, AutoCommit, ROOT};
+use luring_sync::{Change, Class, Cursor, SyncRequest};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_luring-server");
+
+fn luring_bin() -> PathBuf {
+    let p = Path::new(SERVER).with_file_name("luring");
+    assert!(
+        p.exists(),
+        "{} is missing: build it with `cargo build -p luring-cli` (cargo test --workspace does)",
+        p.display()
+    );
+    p
+}
+
+const ANI: (&str, &str) = ("198703122010011002", "ani-lestari-2026"); // staff, BAPPEDA.PEM
+const BUDI: (&str, &str) = ("199001012015031001", "budi-santoso-2026"); // staff, BAPPEDA.PEM.DATA
+const SITI: (&str, &str) = ("198211032008012004", "kabid-pem-2026"); // supervisor, BAPPEDA.PEM
+const MARIA: (&str, &str) = ("198912202014022001", "maria-ndun-2026"); // staff, BAPPEDA.EKO
+
+/// A running server, killed on drop.
+struct Server {
+    child: Child,
+    url: String,
+    data: PathBuf,
+}
+
+impl Server {
+    fn start(data: &Path, listen: &str) -> Self {
+        let mut child = Command::new(SERVER)
+            .args(["--data", data.to_str().unwrap(), "--listen", listen])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("server prints its address")
+            .to_owned();
+        Self {
+            child,
+            url,
+            data: data.to_owned(),
+        }
+    }
+
+    fn port(&self) -> &str {
+        self.url.rsplit(':').next().unwrap()
+    }
+
+    fn kill(mut self) -> (PathBuf, String) {
+        self.child.kill().unwrap(); // SIGKILL
+        self.child.wait().unwrap();
+        (self.data.clone(), self.port().to_owned())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Luring {
+    dir: PathBuf,
+}
+
+impl Luring {
+    fn run_in(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        let mut child = Command::new(luring_bin())
+            .arg("--profile")
+            .arg(&self.dir)
+            .args(args)
+            .env_remove("LURING_PROFILE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run_in(args, "");
+        assert!(
+            out.status.success(),
+            "luring {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    fn login(root: &Path, name: &str, server: &Server, who: (&str, &str)) -> Self {
+        let l = Self {
+            dir: root.join(name),
+        };
+        let out = l.run_in(
+            &[
+                "login",
+                "--server",
+                &server.url,
+                "--nip",
+                who.0,
+                "--password-stdin",
+            ],
+            &format!("{}\n", who.1),
+        );
+        assert!(
+            out.status.success(),
+            "login {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        l
+    }
+
+    fn sync(&self) -> serde_json::Value {
+        self.json(&["sync", "--json"])
+    }
+
+    fn task_titles(&self) -> Vec<String> {
+        let v = self.json(&["task", "list", "--json"]);
+        let mut t: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_owned())
+            .collect();
+        t.sort();
+        t
+    }
+
+    fn meta(&self, key: &str) -> String {
+        luring_client::Profile::open(&self.dir)
+            .unwrap()
+            .store()
+            .meta(key)
+            .unwrap()
+            .unwrap()
+    }
+}
+
+fn seed(data: &Path) {
+    let out = Command::new(SERVER)
+        .args(["--data", data.to_str().unwrap(), "admin", "seed-demo"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn post(url: &str, token: Option<&str>, body: Vec<u8>) -> (u16, String) {
+    let c = reqwest::blocking::Client::new();
+    let mut r = c.post(format!("{url}/v1/sync")).body(body);
+    if let Some(t) = token {
+        r = r.bearer_auth(t);
+    }
+    let resp = r.send().unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.text().unwrap_or_default())
+}
+
+fn health(url: &str) -> u16 {
+    reqwest::blocking::get(format!("{url}/v1/health"))
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn staff_and_supervisor_sync_and_units_stay_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+
+    // Ani works offline before her first login; nothing is lost.
+    let ani = Luring {
+        dir: tmp.path().join("ani"),
+    };
+    ani.ok(&["init", "--name", "Ani", "--nip", ANI.0]);
+    ani.ok(&["task", "add", "Dibuat sebelum login"]);
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let budi = Luring::login(tmp.path(), "budi", &server, BUDI);
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    let maria = Luring::login(tmp.path(), "maria", &server, MARIA);
+
+    ani.ok(&["task", "add", "Rekap Musrenbang", "--due", "2026-12-01"]);
+    ani.ok(&["task", "add", "Untuk Budi", "--assignee", BUDI.0]);
+    let r = ani.sync();
+    assert_eq!(r["pushed"], 3, "{r}");
+    assert_eq!(r["round_trips"], 1);
+    assert_eq!(r["rejected"].as_array().unwrap().len(), 0);
+
+    // The supervisor of Ani's unit sees everything; Budi (another unit) only the task
+    // assigned to him; Maria (another bidang) nothing.
+    siti.sync();
+    assert_eq!(
+        siti.task_titles(),
+        ["Dibuat sebelum login", "Rekap Musrenbang", "Untuk Budi"]
+    );
+    budi.sync();
+    assert_eq!(budi.task_titles(), ["Untuk Budi"]);
+    maria.sync();
+    assert!(maria.task_titles().is_empty());
+
+    // The supervisor changes a task; Ani receives it.
+    let id = siti
+        .json(&["task", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "Rekap Musrenbang")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    siti.ok(&["task", "set", &id, "--status", "dikerjakan"]);
+    assert_eq!(siti.sync()["pushed"], 1);
+    assert_eq!(ani.sync()["pulled"], 1);
+    assert_eq!(
+        ani.json(&["task", "show", &id, "--json"])["status"],
+        "dikerjakan"
+    );
+
+    // Maria obtains Ani's task by other means (a bundle) and edits it: the server refuses
+    // the push, says why, and her status shows it.
+    ani.ok(&[
+        "bundle",
+        "export",
+        "--out",
+        tmp.path().join("ani.bundle").to_str().unwrap(),
+    ]);
+    maria.ok(&[
+        "bundle",
+        "import",
+        tmp.path().join("ani.bundle").to_str().unwrap(),
+    ]);
+    maria.ok(&["task", "set", &id, "--title", "Diubah unit lain"]);
+    let r = maria.sync();
+    let rejected = r["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1, "{r}");
+    assert!(
+        rejected[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("another unit"),
+        "{r}"
+    );
+    let st = maria.json(&["status", "--json"]);
+    assert_eq!(st["rejected"].as_array().unwrap().len(), 1);
+    assert_eq!(st["pending_changes"], 0);
+    assert_eq!(
+        siti.sync()["pulled"],
+        0,
+        "the refused change reached someone"
+    );
+    assert_eq!(
+        siti.json(&["task", "show", &id, "--json"])["title"],
+        "Rekap Musrenbang"
+    );
+}
+
+#[test]
+fn security_answers_and_forged_actor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let token = ani.meta("token");
+    let valid = luring_sync::encode_request(&SyncRequest {
+        cursor: Cursor::default(),
+        push: vec![],
+        byte_budget: 1 << 16,
+    });
+
+    assert_eq!(post(&server.url, None, valid.clone()).0, 401);
+    assert_eq!(post(&server.url, Some("not-a-token"), valid.clone()).0, 401);
+    assert_eq!(post(&server.url, Some(&token), valid.clone()).0, 200);
+    assert_eq!(post(&server.url, Some(&token), b"garbage".to_vec()).0, 400);
+    assert_eq!(
+        post(&server.url, Some(&token), valid[..valid.len() / 2].to_vec()).0,
+        400
+    );
+    assert_eq!(post(&server.url, Some(&token), vec![1; 17 << 20]).0, 413);
+    assert_eq!(health(&server.url), 200, "the server stopped serving");
+
+    // A wrong password and an unknown NIP get the same answer.
+    let login = |nip: &str, pw: &str| {
+        let body = serde_json::json!({"nip": nip, "password": pw, "device_key": "11".repeat(32), "actor": "abcd"});
+        let r = reqwest::blocking::Client::new()
+            .post(format!("{}/v1/login", server.url))
+            .json(&body)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.text().unwrap())
+    };
+    assert_eq!(
+        login(ANI.0, "salah-sandi"),
+        login("199912312020121001", "salah-sandi")
+    );
+    assert_eq!(login(ANI.0, "salah-sandi").0, 401);
+
+    // A change whose automerge actor is not Ani's device is refused.
+    let mut doc = AutoCommit::new().with_actor(ActorId::random());
+    doc.put(ROOT, "type", "task").unwrap();
+    doc.put(ROOT, "title", "palsu").unwrap();
+    doc.commit();
+    let change = doc.get_last_local_change().unwrap();
+    let forged = luring_sync::encode_request(&SyncRequest {
+        cursor: Cursor::default(),
+        push: vec![Change {
+            entity: "t-palsu".into(),
+            class: Class::Task,
+            bytes: change.raw_bytes().to_vec(),
+        }],
+        byte_budget: 1 << 16,
+    });
+    let c = reqwest::blocking::Client::new();
+    let resp = c
+        .post(format!("{}/v1/sync", server.url))
+        .bearer_auth(&token)
+        .body(forged)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let resp = luring_sync::decode_response(&resp.bytes().unwrap(), luring_sync::Limits::default())
+        .unwrap();
+    assert!(resp.acked.is_empty());
+    assert_eq!(resp.rejected.len(), 1);
+    assert!(
+        resp.rejected[0].reason.contains("forged"),
+        "{:?}",
+        resp.rejected
+    );
+}
+
+#[test]
+fn a_sigkilled_server_keeps_what_it_acknowledged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    for i in 0..20 {
+        ani.ok(&["task", "add", &format!("Tugas {i:02}")]);
+    }
+    assert_eq!(ani.sync()["pushed"], 20);
+    let (data, port) = server.kill();
+    let server = Server::start(&data, &format!("127.0.0.1:{port}"));
+    // A second device of Ani's receives everything the first one was told was stored.
+    let ani2 = Luring::login(tmp.path(), "ani2", &server, ANI);
+    ani2.sync();
+    assert_eq!(ani2.task_titles().len(), 20);
+    assert_eq!(ani2.task_titles(), ani.task_titles());
+}
