@@ -16,10 +16,9 @@ use luring_model::{DeviceCert, DeviceCertBody, Nip, Role};
 use luring_sync::login::{Account, ErrorBody, LoginRequest, LoginResponse};
 use luring_sync::Limits;
 
-use crate::access::{Subject, UnitTree};
 use crate::auth::{self, Throttle};
 use crate::db::{AgencyRow, Database, DeviceRow, UserRow};
-use crate::sync_service::{self, SyncContext};
+use crate::sync_service::{self, HandleError};
 
 /// Largest request body accepted (sync pushes are zstd-compressed).
 pub const MAX_BODY: usize = 16 << 20;
@@ -237,33 +236,25 @@ async fn sync<D: Database>(
     who: Authed,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let req = luring_sync::decode_request(
-        &body,
-        Limits {
-            max_packed: MAX_BODY,
-            ..Limits::default()
-        },
-    )
-    .map_err(|e| bad("bad_message", e.to_string()))?;
     let db = st.db.clone();
-    let resp = tokio::task::spawn_blocking(move || -> crate::Result<Vec<u8>> {
-        let tree = UnitTree::new(db.units()?.into_iter().map(|u| (u.code, u.parent)));
-        let role: Role = who.user.role.parse().map_err(|e: luring_model::ValidationError| crate::ServerError::Invalid(e.to_string()))?;
-        let ctx = SyncContext {
-            device: &who.device,
-            subject: Subject {
-                nip: who.user.nip.clone(),
-                unit: who.user.unit.clone(),
-                role,
-            },
-            tree: &tree,
-        };
-        let resp = sync_service::handle(db.as_ref(), &ctx, req)?;
-        tracing::info!(device = %who.device.id, acked = resp.acked.len(), rejected = resp.rejected.len(), pulled = resp.pull.len(), "sync");
-        Ok(luring_sync::encode_response(&resp))
+    let limits = Limits {
+        max_packed: MAX_BODY,
+        ..Limits::default()
+    };
+    let answer = tokio::task::spawn_blocking(move || {
+        let r = sync_service::handle_bytes(db.as_ref(), &who.device, &who.user, &body, limits);
+        if let Ok((_, resp)) = &r {
+            tracing::info!(device = %who.device.id, acked = resp.acked.len(), rejected = resp.rejected.len(), pulled = resp.pull.len(), "sync");
+        }
+        r.map(|(bytes, _)| bytes)
     })
     .await
-    .map_err(internal)?
     .map_err(internal)?;
-    Ok(([(header::CONTENT_TYPE, "application/x-luring-sync")], resp).into_response())
+    match answer {
+        Ok(bytes) => {
+            Ok(([(header::CONTENT_TYPE, "application/x-luring-sync")], bytes).into_response())
+        }
+        Err(HandleError::BadMessage(m)) => Err(bad("bad_message", m)),
+        Err(HandleError::Internal(e)) => Err(internal(e)),
+    }
 }

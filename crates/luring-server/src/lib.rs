@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod local;
 pub mod sync_service;
 
 pub use error::{Result, ServerError};

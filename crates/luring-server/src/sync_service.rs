@@ -23,6 +23,46 @@ pub struct SyncContext<'a> {
     pub tree: &'a UnitTree,
 }
 
+/// Why raw request bytes got no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum HandleError {
+    /// The request is not a valid message: the client's fault (HTTP 400).
+    #[error("{0}")]
+    BadMessage(String),
+    /// The server failed (HTTP 500); the request had no effect.
+    #[error(transparent)]
+    Internal(#[from] crate::ServerError),
+}
+
+/// Decodes a request, handles it for `device` of `user`, encodes the answer. The HTTP
+/// handler is this plus headers; tests and benchmarks call it directly.
+pub fn handle_bytes<D: Database>(
+    db: &D,
+    device: &DeviceRow,
+    user: &crate::db::UserRow,
+    body: &[u8],
+    limits: luring_sync::Limits,
+) -> std::result::Result<(Vec<u8>, SyncResponse), HandleError> {
+    let req = luring_sync::decode_request(body, limits)
+        .map_err(|e| HandleError::BadMessage(e.to_string()))?;
+    let tree = UnitTree::new(db.units()?.into_iter().map(|u| (u.code, u.parent)));
+    let role: luring_model::Role = user
+        .role
+        .parse()
+        .map_err(|e: luring_model::ValidationError| crate::ServerError::Invalid(e.to_string()))?;
+    let ctx = SyncContext {
+        device,
+        subject: Subject {
+            nip: user.nip.clone(),
+            unit: user.unit.clone(),
+            role,
+        },
+        tree: &tree,
+    };
+    let resp = handle(db, &ctx, req)?;
+    Ok((luring_sync::encode_response(&resp), resp))
+}
+
 /// Handles one request.
 pub fn handle<D: Database>(
     db: &D,
