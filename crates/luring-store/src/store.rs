@@ -181,6 +181,21 @@ impl Store {
         Ok(luring_crdt::read_document(&doc)?)
     }
 
+    /// The whole automerge document of an entity (any kind), with this store's actor for
+    /// further changes.
+    pub fn entity_doc(&self, id: &str) -> Result<AutoCommit> {
+        let kind = entity::kind_of(&self.conn, id)?.ok_or_else(|| StoreError::NotFound {
+            kind: "entity",
+            id: id.to_owned(),
+        })?;
+        let kind = if kind == "task" {
+            EntityKind::Task
+        } else {
+            EntityKind::Document
+        };
+        entity::load(&self.conn, id, kind, &self.actor)
+    }
+
     /// The automerge heads of an entity (what an approval binds to).
     pub fn heads(&self, id: &str, kind: EntityKind) -> Result<Vec<ChangeHash>> {
         Ok(entity::load(&self.conn, id, kind, &self.actor)?.get_heads())
