@@ -360,6 +360,53 @@ fn security_answers_and_forged_actor() {
         "{:?}",
         resp.rejected
     );
+
+    // A change by Ani's own device that breaks a rule (a status no replica accepts) is
+    // refused with the rule, and not stored.
+    ani.ok(&["task", "add", "Tugas sah"]);
+    assert_eq!(ani.sync()["pushed"], 1);
+    let id = ani.json(&["task", "list", "--json"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut doc = luring_client::Profile::open(&ani.dir)
+        .unwrap()
+        .store()
+        .entity_doc(&id)
+        .unwrap();
+    doc.put(ROOT, "status", "hilang").unwrap();
+    doc.commit();
+    let bad = doc.get_last_local_change().unwrap();
+    let req = luring_sync::encode_request(&SyncRequest {
+        cursor: Cursor::default(),
+        push: vec![Change {
+            entity: id.clone(),
+            class: Class::Task,
+            bytes: bad.raw_bytes().to_vec(),
+        }],
+        byte_budget: 1 << 16,
+    });
+    let resp = c
+        .post(format!("{}/v1/sync", server.url))
+        .bearer_auth(&token)
+        .body(req)
+        .send()
+        .unwrap();
+    let resp = luring_sync::decode_response(&resp.bytes().unwrap(), luring_sync::Limits::default())
+        .unwrap();
+    assert!(resp.acked.is_empty());
+    assert_eq!(resp.rejected.len(), 1);
+    assert!(
+        resp.rejected[0].reason.contains("status"),
+        "{:?}",
+        resp.rejected
+    );
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    siti.sync();
+    assert_eq!(
+        siti.json(&["task", "show", &id, "--json"])["status"],
+        "baru"
+    );
 }
 
 #[test]
