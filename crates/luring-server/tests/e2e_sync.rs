@@ -428,3 +428,68 @@ fn a_sigkilled_server_keeps_what_it_acknowledged() {
     assert_eq!(ani2.task_titles().len(), 20);
     assert_eq!(ani2.task_titles(), ani.task_titles());
 }
+
+#[test]
+fn watch_syncs_once_the_server_returns_and_revoked_devices_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let device = ani.meta("device_id");
+    let (data, port) = server.kill();
+
+    // Offline: the server is down. `sync --watch` keeps trying with backoff.
+    ani.ok(&["task", "add", "Dikirim saat sinyal kembali"]);
+    let mut watch = Command::new(luring_bin())
+        .args([
+            "--profile",
+            ani.dir.to_str().unwrap(),
+            "sync",
+            "--watch",
+            "--interval",
+            "1",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let server = Server::start(&data, &format!("127.0.0.1:{port}"));
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        siti.sync();
+        if siti.task_titles() == ["Dikirim saat sinyal kembali"] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sync --watch never delivered the task"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+
+    // Revoking the device stops its token at once.
+    let out = Command::new(SERVER)
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "admin",
+            "revoke-device",
+            &device,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ani.run_in(&["sync", "--json"], "");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("log in again"), "{err}");
+}
