@@ -4,6 +4,7 @@
 # files (a USB stick), and end with the same document, nothing lost.
 set -euo pipefail
 LURING=${1:-luring}
+SERVER=${2:-luring-server}
 root=${LURING_DEMO_DIR:-$(mktemp -d /tmp/luring-demo.XXXXXX)}
 mkdir -p "$root"
 ani="$root/ani"; budi="$root/budi"
@@ -62,5 +63,18 @@ l --profile "$ani" status
 say "File rusak ditolak tanpa mengubah apa pun"
 head -c 200 "$root/budi.bundle" > "$root/rusak.bundle"
 l --profile "$ani" bundle import "$root/rusak.bundle" || true
+
+say "Server dinas (Bappeda demo) dinyalakan; Ani dan atasannya login dan sinkron"
+"$SERVER" --data "$root/server" admin seed-demo | sed -n '1,4p'
+"$SERVER" --data "$root/server" --listen 127.0.0.1:0 > "$root/server.out" 2> "$root/server.log" &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null' EXIT
+for _ in $(seq 50); do grep -q listening "$root/server.out" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^listening on //p' "$root/server.out")
+echo ani-lestari-2026 | l --profile "$ani" login --server "$url" --nip 198703122010011002 --password-stdin
+l --profile "$ani" sync
+echo kabid-pem-2026 | l --profile "$root/siti" login --server "$url" --nip 198211032008012004 --password-stdin
+l --profile "$root/siti" sync
+l --profile "$root/siti" task list
 echo
 echo "Data demo ada di $root"

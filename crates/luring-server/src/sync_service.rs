@@ -194,6 +194,10 @@ fn push_entity(
     };
     let mut accepted = 0;
     let mut broken = false;
+    // Set once a change depends on changes the server does not have yet (e.g. a colleague's
+    // change that reached this device by bundle): it and what follows stay in the device's
+    // outbox, neither acknowledged nor refused, until the missing changes arrive.
+    let mut deferred = false;
     for c in group {
         let parsed = match AmChange::from_bytes(c.bytes.clone()) {
             Ok(p) => p,
@@ -205,6 +209,9 @@ fn push_entity(
         let hash = parsed.hash().0;
         if tx.has_change(&hash)? {
             resp.acked.push(hash);
+            continue;
+        }
+        if deferred {
             continue;
         }
         if broken {
@@ -248,17 +255,20 @@ fn push_entity(
         let applied = doc
             .get_change_by_hash(&automerge::ChangeHash(hash))
             .is_some();
-        let verdict = if !applied {
-            Err("depends on changes the server does not have".to_owned())
-        } else {
-            validate(&doc, entity, row.class).and_then(|(unit, assignees)| match unit {
-                // An entity stays in the unit the server first filed it under.
-                Some(u) if !row.snapshot.is_empty() && row.unit != u => {
-                    Err(format!("an entity cannot be moved to unit '{u}'"))
-                }
-                _ => Ok(assignees),
-            })
-        };
+        if !applied {
+            deferred = true;
+            doc = doc
+                .fork_at(&before)
+                .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            continue;
+        }
+        let verdict = validate(&doc, entity, row.class).and_then(|(unit, assignees)| match unit {
+            // An entity stays in the unit the server first filed it under.
+            Some(u) if !row.snapshot.is_empty() && row.unit != u => {
+                Err(format!("an entity cannot be moved to unit '{u}'"))
+            }
+            _ => Ok(assignees),
+        });
         match verdict {
             Ok(assignees) => {
                 tx.append(entity, row.class, &hash, &c.bytes, &ctx.device.id)?;

@@ -493,3 +493,34 @@ fn watch_syncs_once_the_server_returns_and_revoked_devices_are_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("log in again"), "{err}");
 }
+
+#[test]
+fn a_change_on_top_of_a_colleagues_bundle_waits_for_the_colleague() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    // Siti writes offline and hands Ani a USB stick; Ani edits on top and syncs first.
+    let id = siti.json(&["task", "add", "Dari atasan", "--json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bundle = tmp.path().join("siti.bundle");
+    siti.ok(&["bundle", "export", "--out", bundle.to_str().unwrap()]);
+    ani.ok(&["bundle", "import", bundle.to_str().unwrap()]);
+    ani.ok(&["task", "set", &id, "--status", "dikerjakan"]);
+    let r = ani.sync();
+    assert_eq!(r["pushed"], 0, "{r}");
+    assert!(r["rejected"].as_array().unwrap().is_empty(), "{r}");
+    assert_eq!(ani.json(&["status", "--json"])["pending_changes"], 1);
+    // Once Siti's own change is on the server, Ani's goes through.
+    assert_eq!(siti.sync()["pushed"], 1);
+    assert_eq!(ani.sync()["pushed"], 1);
+    siti.sync();
+    assert_eq!(
+        siti.json(&["task", "show", &id, "--json"])["status"],
+        "dikerjakan"
+    );
+}
