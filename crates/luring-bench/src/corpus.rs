@@ -134,6 +134,37 @@ fn sentence(rng: &mut StdRng) -> String {
     }
 }
 
+/// A paragraph of `sentences` office sentences (no trailing blank line).
+pub fn paragraph(rng: &mut StdRng, sentences: usize) -> String {
+    (0..sentences.max(1))
+        .map(|_| sentence(rng))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A short remark on a task, as a colleague would leave it.
+pub fn comment(rng: &mut StdRng) -> String {
+    match rng.random_range(0..4) {
+        0 => format!(
+            "Sudah saya koreksi bagian {}, mohon dicek kembali.",
+            pick(rng, OBJECTS)
+        ),
+        1 => format!(
+            "Menunggu data dari {} sebelum dilanjutkan.",
+            pick(rng, UNITS)
+        ),
+        2 => format!(
+            "Draf sudah dikirim ke pimpinan pada hari {}.",
+            pick(rng, DAYS)
+        ),
+        _ => format!(
+            "Mohon {} paling lambat {}.",
+            pick(rng, REQUESTS),
+            spoken_date(rng)
+        ),
+    }
+}
+
 /// A body of `min..max` bytes (give or take a sentence): paragraphs of office sentences
 /// and the customary closing line.
 pub fn doc_body(rng: &mut StdRng, min: usize, max: usize) -> String {

@@ -6,11 +6,15 @@
 //! `luring-bench local --tasks 100000 [--documents 1000] [--samples N] [--dir DIR] [--json]`
 //! fills a fresh store ([`fill`]), closes it, then measures a cold open, task lists,
 //! full-text search and durable edits ([`measure`]) and prints a [`report`].
+//!
+//! `luring-bench sync [--held 60] [--seed N] [--json]` measures what one sync costs after
+//! a day of offline work on a device holding `--held` tasks ([`sync_day`]).
 
 mod corpus;
 mod fill;
 mod measure;
 mod report;
+mod sync_day;
 mod words;
 
 use std::path::PathBuf;
@@ -27,7 +31,7 @@ const DB_FILE: &str = "luring.db";
 #[command(
     name = "luring-bench",
     version,
-    about = "Benchmarks of Luring's local store"
+    about = "Benchmarks of Luring's local store and sync"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,6 +42,23 @@ struct Cli {
 enum Command {
     /// Fill a fresh local store, then time open, list, search and durable writes.
     Local(LocalArgs),
+    /// A day of offline work on one device, then one sync with an in-process server:
+    /// bytes on the wire and round trips.
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+struct SyncArgs {
+    /// Tasks the device holds, created and synced before the day; the day's 50 task edits
+    /// touch 40 of them (all, if fewer), the rest stay unchanged.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    held: u64,
+    /// Seed of the generated content and of the day's edits.
+    #[arg(long, default_value_t = 20_261_123)]
+    seed: u64,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -88,14 +109,30 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let Command::Local(args) = cli.command;
-    match local(&args) {
+    let result = match cli.command {
+        Command::Local(args) => local(&args),
+        Command::Sync(args) => sync(&args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("luring-bench: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn sync(a: &SyncArgs) -> BoxResult<()> {
+    let r = sync_day::run(&sync_day::Plan {
+        held: a.held as usize,
+        seed: a.seed,
+    })?;
+    if a.json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else {
+        print!("{}", r.table());
+    }
+    Ok(())
 }
 
 fn local(a: &LocalArgs) -> BoxResult<()> {
