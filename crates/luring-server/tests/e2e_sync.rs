@@ -524,3 +524,64 @@ fn a_change_on_top_of_a_colleagues_bundle_waits_for_the_colleague() {
         "dikerjakan"
     );
 }
+
+/// Tasks whose creating change is still in `l`'s outbox, by title.
+fn unsent_titles(l: &Luring) -> std::collections::BTreeSet<String> {
+    let p = luring_client::Profile::open(&l.dir).unwrap();
+    let mut stmt = p
+        .store()
+        .connection()
+        .prepare("SELECT DISTINCT t.title FROM outbox o JOIN tasks t ON t.id = o.entity_id")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+#[test]
+fn sigkill_mid_request_loses_nothing_acknowledged_and_duplicates_nothing() {
+    use rand::{Rng, SeedableRng};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let mut server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let watcher = Luring::login(tmp.path(), "ani2", &server, ANI);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(rand::random());
+    let mut all = Vec::new();
+    for round in 0..12 {
+        for i in 0..15 {
+            let t = format!("Tugas {round:02}-{i:02}");
+            ani.ok(&["task", "add", &t]);
+            all.push(t);
+        }
+        let sync = Command::new(luring_bin())
+            .args(["--profile", ani.dir.to_str().unwrap(), "sync", "--json"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(rng.random_range(0..60)));
+        let (d, port) = server.kill();
+        let mut sync = sync;
+        sync.wait().unwrap();
+        server = Server::start(&d, &format!("127.0.0.1:{port}"));
+        // Whatever left Ani's outbox was acknowledged, so the server must have it.
+        let unsent = unsent_titles(&ani);
+        watcher.sync();
+        let on_server: std::collections::BTreeSet<String> =
+            watcher.task_titles().into_iter().collect();
+        for t in &all {
+            assert!(
+                unsent.contains(t) || on_server.contains(t),
+                "round {round}: '{t}' was acknowledged but the server lost it"
+            );
+        }
+    }
+    ani.sync();
+    watcher.sync();
+    let titles = watcher.task_titles();
+    let mut want = all.clone();
+    want.sort();
+    assert_eq!(titles, want, "lost or duplicated tasks");
+    assert_eq!(ani.json(&["status", "--json"])["pending_changes"], 0);
+}
