@@ -68,6 +68,11 @@ impl Throttle {
 
     pub fn failed(&self, nip: &str) {
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        // Bounded memory under a flood of made-up NIPs: forget entries no longer waiting.
+        if s.len() >= 10_000 {
+            let now = Instant::now();
+            s.retain(|_, (_, until)| *until > now);
+        }
         let e = s.entry(nip.to_owned()).or_insert((0, Instant::now()));
         e.0 += 1;
         if e.0 >= 3 {
