@@ -208,6 +208,7 @@ impl Profile {
                 byte_budget: PULL_BUDGET,
             };
             let body = luring_sync::encode_request(&req);
+            let digest = luring_sync::request_digest(&body);
             report.bytes_up += body.len();
             let answer = t.round_trip(body)?;
             report.bytes_down += answer.len();
@@ -215,6 +216,19 @@ impl Profile {
             let resp = luring_sync::decode_response(&answer, Limits::default()).map_err(|e| {
                 ClientError::Network(format!("the server's answer is damaged: {e}"))
             })?;
+            if resp.request != digest {
+                // Acknowledgements are by position in the request: an answer to another
+                // (delayed) request must not be applied. Nothing is lost by dropping it.
+                return Err(ClientError::Network(
+                    "the server's answer belongs to another request; try again".into(),
+                ));
+            }
+            let acked: Vec<[u8; 32]> = out
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| resp.is_acked(*i))
+                .map(|(_, c)| c.hash)
+                .collect();
             let pulled: Vec<InChange> = resp
                 .pull
                 .iter()
@@ -239,7 +253,7 @@ impl Profile {
             let c = resp.cursor.0;
             let applied = self.store_mut().apply_remote(
                 &pulled,
-                &resp.acked,
+                &acked,
                 &refused,
                 &[
                     ("cursor", format!("{},{},{}", c[0], c[1], c[2])),

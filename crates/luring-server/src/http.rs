@@ -244,7 +244,7 @@ async fn sync<D: Database>(
     let answer = tokio::task::spawn_blocking(move || {
         let r = sync_service::handle_bytes(db.as_ref(), &who.device, &who.user, &body, limits);
         if let Ok((_, resp)) = &r {
-            tracing::info!(device = %who.device.id, acked = resp.acked.len(), rejected = resp.rejected.len(), pulled = resp.pull.len(), "sync");
+            tracing::info!(device = %who.device.id, acked = resp.acked_count(), rejected = resp.rejected.len(), pulled = resp.pull.len(), "sync");
         }
         r.map(|(bytes, _)| bytes)
     })

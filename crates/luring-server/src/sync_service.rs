@@ -59,7 +59,8 @@ pub fn handle_bytes<D: Database>(
         },
         tree: &tree,
     };
-    let resp = handle(db, &ctx, req)?;
+    let mut resp = handle(db, &ctx, req)?;
+    resp.request = luring_sync::request_digest(body);
     Ok((luring_sync::encode_response(&resp), resp))
 }
 
@@ -134,14 +135,15 @@ fn push(
     changes: Vec<Change>,
     resp: &mut SyncResponse,
 ) -> Result<()> {
-    // Group by entity, keeping the device's (causal) order within each.
+    // Group by entity, keeping the device's (causal) order within each and each change's
+    // position in the request (acknowledgements are by position).
     let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<Change>> = HashMap::new();
-    for c in changes {
+    let mut groups: HashMap<String, Vec<(usize, Change)>> = HashMap::new();
+    for (i, c) in changes.into_iter().enumerate() {
         if !groups.contains_key(&c.entity) {
             order.push(c.entity.clone());
         }
-        groups.entry(c.entity.clone()).or_default().push(c);
+        groups.entry(c.entity.clone()).or_default().push((i, c));
     }
     for entity in order {
         let group = groups.remove(&entity).unwrap_or_default();
@@ -154,15 +156,15 @@ fn push_entity(
     tx: &mut dyn SyncTx,
     ctx: &SyncContext<'_>,
     entity: &str,
-    group: Vec<Change>,
+    group: Vec<(usize, Change)>,
     resp: &mut SyncResponse,
 ) -> Result<()> {
     let existing = tx.entity(entity)?;
-    let class = group[0].class;
+    let class = group[0].1.class;
     let mut row = match existing {
         Some(row) => {
             if !may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees) {
-                for c in &group {
+                for (_, c) in &group {
                     let hash = AmChange::from_bytes(c.bytes.clone())
                         .map(|c| c.hash().0)
                         .unwrap_or_default();
@@ -198,7 +200,7 @@ fn push_entity(
     // change that reached this device by bundle): it and what follows stay in the device's
     // outbox, neither acknowledged nor refused, until the missing changes arrive.
     let mut deferred = false;
-    for c in group {
+    for (pos, c) in group {
         let parsed = match AmChange::from_bytes(c.bytes.clone()) {
             Ok(p) => p,
             Err(e) => {
@@ -208,7 +210,7 @@ fn push_entity(
         };
         let hash = parsed.hash().0;
         if tx.has_change(&hash)? {
-            resp.acked.push(hash);
+            resp.ack(pos);
             continue;
         }
         if deferred {
@@ -273,7 +275,7 @@ fn push_entity(
             Ok(assignees) => {
                 tx.append(entity, row.class, &hash, &c.bytes, &ctx.device.id)?;
                 row.assignees = assignees;
-                resp.acked.push(hash);
+                resp.ack(pos);
                 accepted += 1;
             }
             Err(reason) => {

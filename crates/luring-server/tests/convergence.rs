@@ -84,7 +84,16 @@ impl Faulty<'_> {
             .handle(self.device, self.user, body)
             .expect("the server answers a well-formed request");
         let resp = luring_sync::decode_response(&out, luring_sync::Limits::default()).unwrap();
-        self.wire.acked.extend(resp.acked.iter().copied());
+        let req = luring_sync::decode_request(body, luring_sync::Limits::default()).unwrap();
+        for (i, c) in req.push.iter().enumerate() {
+            if resp.is_acked(i) {
+                let hash = automerge::Change::from_bytes(c.bytes.clone())
+                    .unwrap()
+                    .hash()
+                    .0;
+                self.wire.acked.insert(hash);
+            }
+        }
         self.wire
             .responses
             .entry(self.device.id.clone())

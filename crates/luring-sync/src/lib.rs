@@ -24,7 +24,9 @@ mod messages;
 pub use codec::{
     decode_request, decode_response, encode_request, encode_response, CodecError, Limits,
 };
-pub use messages::{Change, ChangeHash, Class, Cursor, Rejection, SyncRequest, SyncResponse};
+pub use messages::{
+    request_digest, Change, ChangeHash, Class, Cursor, Rejection, SyncRequest, SyncResponse,
+};
 
 /// Version of the protocol this crate speaks; the first byte of every message.
 pub const PROTOCOL_VERSION: u8 = 1;

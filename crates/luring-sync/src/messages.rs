@@ -64,11 +64,25 @@ pub struct Rejection {
     pub reason: String,
 }
 
+/// Identifies the request a response answers: the first 8 bytes of the BLAKE3 hash of
+/// the request's encoded body. A device ignores an answer to another request (a delayed
+/// one), because acknowledgements are by position.
+pub fn request_digest(body: &[u8]) -> [u8; 8] {
+    let h = blake3::hash(body);
+    let mut d = [0; 8];
+    d.copy_from_slice(&h.as_bytes()[..8]);
+    d
+}
+
 /// Server → device.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SyncResponse {
-    /// Pushed changes the server now holds durably (including ones it already had).
-    pub acked: Vec<ChangeHash>,
+    /// [`request_digest`] of the request answered.
+    pub request: [u8; 8],
+    /// Bitmap over the request's `push`: bit `i` (byte `i / 8`, bit `i % 8`) set means the
+    /// server holds change `i` durably (including one it already had). A bit per change
+    /// instead of its 32-byte hash keeps the answer to a big push a few bytes.
+    pub acked: Vec<u8>,
     pub rejected: Vec<Rejection>,
     /// Changes after the request's cursor that this user may read, most urgent class first.
     pub pull: Vec<Change>,
@@ -76,4 +90,43 @@ pub struct SyncResponse {
     pub cursor: Cursor,
     /// More is waiting beyond the byte budget: ask again.
     pub more: bool,
+}
+
+impl SyncResponse {
+    /// Records that pushed change `i` is stored.
+    pub fn ack(&mut self, i: usize) {
+        if self.acked.len() <= i / 8 {
+            self.acked.resize(i / 8 + 1, 0);
+        }
+        self.acked[i / 8] |= 1 << (i % 8);
+    }
+
+    /// Whether pushed change `i` is stored.
+    pub fn is_acked(&self, i: usize) -> bool {
+        self.acked
+            .get(i / 8)
+            .is_some_and(|b| b & (1 << (i % 8)) != 0)
+    }
+
+    /// How many pushed changes are stored.
+    pub fn acked_count(&self) -> usize {
+        self.acked.iter().map(|b| b.count_ones() as usize).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ack_bitmap() {
+        let mut r = SyncResponse::default();
+        r.ack(0);
+        r.ack(9);
+        assert!(r.is_acked(0) && r.is_acked(9));
+        assert!(!r.is_acked(1) && !r.is_acked(8) && !r.is_acked(100));
+        assert_eq!(r.acked, vec![1, 2]);
+        assert_eq!(r.acked_count(), 2);
+        assert_ne!(request_digest(b"a"), request_digest(b"b"));
+    }
 }

@@ -39,13 +39,14 @@ fn request() -> impl Strategy<Value = SyncRequest> {
 
 fn response() -> impl Strategy<Value = SyncResponse> {
     (
-        prop::collection::vec(any::<[u8; 32]>(), 0..5),
+        prop::collection::vec(any::<u8>(), 0..5),
         prop::collection::vec((any::<[u8; 32]>(), "[a-z-]{1,10}", ".{0,40}"), 0..3),
         prop::collection::vec(change(), 0..8),
         any::<[u64; 3]>(),
         any::<bool>(),
     )
         .prop_map(|(acked, rej, pull, c, more)| SyncResponse {
+            request: [3; 8],
             acked,
             rejected: rej
                 .into_iter()
