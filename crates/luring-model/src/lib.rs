@@ -13,6 +13,7 @@
 //! approval binds to it, so its encoding is fixed and versioned (see [`hash`]).
 #![forbid(unsafe_code)]
 
+pub mod approval;
 pub mod cert;
 mod document;
 mod error;
@@ -21,6 +22,10 @@ mod org;
 mod task;
 mod values;
 
+pub use approval::{
+    evaluate, ApprovalError, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, Evaluation,
+    RequestBody, Verdict,
+};
 pub use cert::{CertError, DeviceCert, DeviceCertBody};
 pub use document::{Classification, DocKind, Document};
 pub use error::{ValidationError, ValidationResult};
