@@ -49,6 +49,9 @@ pub enum Command {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// The device's signing key.
+    #[command(subcommand)]
+    Key(KeyCmd),
     /// Send local changes and receive new ones.
     Sync {
         /// Keep syncing whenever the server is reachable, until stopped.
@@ -188,5 +191,15 @@ pub enum BundleCmd {
         file: PathBuf,
         #[command(flatten)]
         json: Json,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Seal the device's signing key under a passphrase, asked at every signature.
+    SetPassphrase {
+        /// Read the passphrase from standard input.
+        #[arg(long, required = true)]
+        passphrase_stdin: bool,
     },
 }

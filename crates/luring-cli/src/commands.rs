@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use luring_client::{ClientError, NewDocInput, NewTaskInput, Profile, TaskChanges};
 use serde_json::json;
 
-use crate::args::{BundleCmd, Cli, Command, DocCmd, TaskCmd};
+use crate::args::{BundleCmd, Cli, Command, DocCmd, KeyCmd, TaskCmd};
 use crate::output;
 
 /// An error for the user: one sentence.
@@ -109,6 +109,12 @@ pub fn run(mut cli: Cli) -> CliResult {
                 s.nip,
                 s.unit.as_deref().unwrap_or("-")
             );
+        }
+        Command::Key(KeyCmd::SetPassphrase { .. }) => {
+            let mut p = open(&cli.profile)?;
+            let pass = read_password()?;
+            p.set_passphrase(&pass).map_err(err)?;
+            println!("Signing passphrase set; it will be asked at every signature");
         }
         Command::Sync {
             watch,

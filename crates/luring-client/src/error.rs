@@ -40,6 +40,8 @@ pub enum ClientError {
     Store(StoreError),
     #[error("{0}")]
     Network(String),
+    #[error("{0}")]
+    Key(String),
     #[error("the server refused: {message}")]
     Server { status: u16, message: String },
     #[error("this profile is not logged in: run `luring --profile DIR login --server URL --nip NIP --password-stdin`")]
@@ -62,6 +64,7 @@ impl ClientError {
             Self::Bundle(_) => "bundle",
             Self::Store(_) => "store",
             Self::Network(_) => "network",
+            Self::Key(_) => "key",
             Self::Server { .. } => "server",
             Self::NotLoggedIn => "not_logged_in",
             Self::OtherNip(_) => "other_nip",

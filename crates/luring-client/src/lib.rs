@@ -19,6 +19,7 @@
 
 mod error;
 mod ids;
+mod keys;
 mod profile;
 mod sync;
 mod views;

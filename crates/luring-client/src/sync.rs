@@ -128,18 +128,11 @@ impl Profile {
     ) -> Result<Profile> {
         let nip = luring_model::Nip::parse(nip)?;
         let store = Profile::open_store_for_login(dir, nip.as_str())?;
-        let secret = match store.meta("device_secret")? {
-            Some(hex_key) => hex::decode(hex_key)
-                .ok()
-                .and_then(|b| <[u8; 32]>::try_from(b).ok()),
-            None => None,
-        }
-        .unwrap_or_else(rand::random);
-        let key = ed25519_dalek::SigningKey::from_bytes(&secret);
+        let device_key = crate::keys::device_public(dir, &store)?;
         let req = LoginRequest {
             nip: nip.to_string(),
             password: password.to_owned(),
-            device_key: hex::encode(key.verifying_key().as_bytes()),
+            device_key,
             actor: store.actor().to_hex_string(),
         };
         let url = format!("{}/v1/login", server.trim_end_matches('/'));
@@ -157,9 +150,7 @@ impl Profile {
         let login: LoginResponse = serde_json::from_slice(&bytes).map_err(|_| {
             ClientError::Network("the server's answer to the login is not understood".into())
         })?;
-        // TODO(issue 5): encrypt the device key under the signing passphrase.
         for (k, v) in [
-            ("device_secret", hex::encode(secret)),
             ("server", server.trim_end_matches('/').to_owned()),
             ("token", login.token.clone()),
             ("device_id", login.device_id.clone()),

@@ -19,6 +19,7 @@ mod bundle;
 mod derive;
 mod entity;
 mod error;
+pub mod keys;
 mod meta;
 pub mod migrations;
 mod queries;

@@ -1,0 +1,103 @@
+//! The device's signing key on this profile.
+//!
+//! The key is made on the device and never leaves it. Its public half goes to the server
+//! at login (to be certified); its secret half is kept only sealed under the signing
+//! passphrase (`luring_store::keys`). Between a login and the first `key set-passphrase` the
+//! secret waits in `device.key.pending` (mode 0600) outside the database — never in SQLite,
+//! whose free pages and WAL could keep old bytes — and setting the passphrase overwrites
+//! that file with zeros before removing it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use luring_store::keys::{self, KdfCost};
+use zeroize::Zeroizing;
+
+use crate::error::{ClientError, Result};
+use crate::profile::Profile;
+
+const PENDING: &str = "device.key.pending";
+
+fn pending_path(dir: &Path) -> PathBuf {
+    dir.join(PENDING)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+fn wipe(path: &Path) -> std::io::Result<()> {
+    let len = std::fs::metadata(path)?.len() as usize;
+    write_private(path, &vec![0u8; len])?;
+    std::fs::remove_file(path)
+}
+
+fn key_error(e: keys::KeyError) -> ClientError {
+    ClientError::Key(e.to_string())
+}
+
+/// The public key (hex) of the device key for `dir`, creating the key if there is none.
+pub(crate) fn device_public(dir: &Path, store: &luring_store::Store) -> Result<String> {
+    if let Some(p) = store.meta("device_public")? {
+        return Ok(p);
+    }
+    let secret = Zeroizing::new(rand::random::<[u8; 32]>());
+    let key = ed25519_dalek::SigningKey::from_bytes(&secret);
+    let public = hex::encode(key.verifying_key().as_bytes());
+    let path = pending_path(dir);
+    write_private(&path, secret.as_slice()).map_err(|e| ClientError::file("write", &path, e))?;
+    store.set_meta("device_public", &public)?;
+    Ok(public)
+}
+
+impl Profile {
+    /// Sets the signing passphrase: seals the device key under it. Works offline.
+    pub fn set_passphrase(&mut self, passphrase: &str) -> Result<()> {
+        self.set_passphrase_with(passphrase, KdfCost::default())
+    }
+
+    /// As [`Profile::set_passphrase`], with a chosen key-derivation cost (tests).
+    pub fn set_passphrase_with(&mut self, passphrase: &str, cost: KdfCost) -> Result<()> {
+        if self.store().meta("device_key_sealed")?.is_some() {
+            return Err(ClientError::Key(
+                "a signing passphrase is already set for this device".into(),
+            ));
+        }
+        let dir = self.dir().to_owned();
+        device_public(&dir, self.store())?;
+        let path = pending_path(&dir);
+        let bytes =
+            Zeroizing::new(std::fs::read(&path).map_err(|e| ClientError::file("read", &path, e))?);
+        let secret: Zeroizing<[u8; 32]> = Zeroizing::new(
+            bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| ClientError::Key("the pending device key is damaged".into()))?,
+        );
+        let sealed = keys::seal(&secret, passphrase, cost).map_err(key_error)?;
+        self.store()
+            .set_meta("device_key_sealed", &hex::encode(sealed))?;
+        wipe(&path).map_err(|e| ClientError::file("remove", &path, e))?;
+        Ok(())
+    }
+
+    /// Unlocks the device key for one signature. A wrong passphrase unlocks nothing.
+    pub fn unlock_signing_key(&self, passphrase: &str) -> Result<ed25519_dalek::SigningKey> {
+        let sealed = self
+            .store()
+            .meta("device_key_sealed")?
+            .and_then(|h| hex::decode(h).ok())
+            .ok_or_else(|| ClientError::Key("no signing passphrase is set: run `luring key set-passphrase --passphrase-stdin`".into()))?;
+        let secret = keys::open(&sealed, passphrase).map_err(key_error)?;
+        Ok(ed25519_dalek::SigningKey::from_bytes(&secret))
+    }
+}
