@@ -83,13 +83,31 @@ pub struct RequestBody {
     pub created_at: String,
 }
 
-/// A signed request.
+/// A request. It is not signed by the requester (who may not have set a signing
+/// passphrase): the server attributes it to the authenticated account that pushed it, and
+/// every decision signs the request's digest, so no field can change unnoticed once
+/// anyone has decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalRequest {
     pub body: RequestBody,
-    pub cert: DeviceCert,
-    /// Ed25519 signature (hex) by the requester's device.
-    pub signature: String,
+}
+
+/// Every fact about approvals that travels between replicas.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "lowercase")]
+pub enum Record {
+    Request(ApprovalRequest),
+    Decision(Box<Decision>),
+}
+
+impl Record {
+    /// The request this record belongs to.
+    pub fn request_id(&self) -> &EntityId {
+        match self {
+            Self::Request(r) => &r.body.id,
+            Self::Decision(d) => &d.body.request_id,
+        }
+    }
 }
 
 /// What an approver decides.
@@ -212,34 +230,23 @@ fn check_signed(
 }
 
 impl ApprovalRequest {
-    pub fn sign(body: RequestBody, cert: DeviceCert, key: &SigningKey) -> Self {
-        let signature = sign(&body.signed_bytes(), key);
-        Self {
-            body,
-            cert,
-            signature,
-        }
-    }
-
-    /// What decisions bind to: the hash of the signed request and its signature.
+    /// What decisions bind to: the canonical hash of every field of the request.
     pub fn digest(&self) -> String {
-        let mut h = blake3::Hasher::new_derive_key(REQUEST_CONTEXT_V1);
-        h.update(&self.body.signed_bytes());
-        h.update(self.signature.as_bytes());
-        h.finalize().to_hex().to_string()
+        hex::encode(self.body.signed_bytes())
     }
 
-    pub fn verify(&self, agency: &VerifyingKey) -> Result<(), ApprovalError> {
+    /// Checks the request's own shape.
+    pub fn verify(&self) -> Result<(), ApprovalError> {
         if self.body.chain.is_empty() {
             return Err(ApprovalError::Malformed("the chain of approvers is empty"));
         }
-        check_signed(
-            &self.body.signed_bytes(),
-            &self.signature,
-            &self.cert,
-            &self.body.requester,
-            agency,
-        )
+        let hex64 = |s: &str| s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit());
+        if !hex64(&self.body.content_hash) {
+            return Err(ApprovalError::Malformed(
+                "the content hash is not 64 hex characters",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -315,7 +322,7 @@ pub fn evaluate(
         refused: vec![],
         next_level: Some(0),
     };
-    let valid_request = req.verify(agency);
+    let valid_request = req.verify();
     for d in ordered {
         if !seen.insert(d.signature.clone()) {
             continue; // the same decision delivered twice counts once

@@ -24,7 +24,7 @@ mod values;
 
 pub use approval::{
     evaluate, ApprovalError, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, Evaluation,
-    RequestBody, Verdict,
+    Record, RequestBody, Verdict,
 };
 pub use cert::{CertError, DeviceCert, DeviceCertBody};
 pub use document::{Classification, DocKind, Document};

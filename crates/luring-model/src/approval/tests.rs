@@ -59,8 +59,8 @@ fn world() -> World {
 }
 
 fn request(by: &Person, id: &str, chain: Vec<Nip>) -> ApprovalRequest {
-    ApprovalRequest::sign(
-        RequestBody {
+    ApprovalRequest {
+        body: RequestBody {
             id: EntityId::parse(id).unwrap(),
             document_id: EntityId::parse("d-1").unwrap(),
             content_hash: HASH.into(),
@@ -69,9 +69,7 @@ fn request(by: &Person, id: &str, chain: Vec<Nip>) -> ApprovalRequest {
             requester: by.nip.clone(),
             created_at: "2026-11-23T08:00:00Z".into(),
         },
-        by.cert.clone(),
-        &by.key,
-    )
+    }
 }
 
 fn decide(
