@@ -52,6 +52,18 @@ pub enum Command {
     /// The device's signing key.
     #[command(subcommand)]
     Key(KeyCmd),
+    /// Approvals (persetujuan): ask, decide offline, show, export evidence.
+    #[command(subcommand)]
+    Approval(ApprovalCmd),
+    /// Check an evidence file offline against the agency's public key.
+    Verify {
+        file: PathBuf,
+        /// The agency's Ed25519 public key (hex), obtained independently of the file.
+        #[arg(long, value_name = "KEY")]
+        agency_key: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
     /// Send local changes and receive new ones.
     Sync {
         /// Keep syncing whenever the server is reachable, until stopped.
@@ -201,5 +213,47 @@ pub enum KeyCmd {
         /// Read the passphrase from standard input.
         #[arg(long, required = true)]
         passphrase_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApprovalCmd {
+    /// Ask the people in the chain, in order, to approve a document as it is now.
+    Request {
+        doc_id: String,
+        /// Approvers' NIPs, first level first, separated by commas.
+        #[arg(long, value_delimiter = ',', required = true)]
+        chain: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// What waits for me, and what I asked for.
+    List(Json),
+    /// Approve or reject at my level, signing offline with my device key.
+    Sign {
+        request_id: String,
+        #[arg(long, conflicts_with = "reject")]
+        approve: bool,
+        #[arg(long)]
+        reject: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Read the signing passphrase from standard input.
+        #[arg(long, required = true)]
+        passphrase_stdin: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// A request, its status and its decisions.
+    Show {
+        request_id: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Write the self-contained evidence bundle of a request.
+    Export {
+        request_id: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use luring_client::{ClientError, NewDocInput, NewTaskInput, Profile, TaskChanges};
 use serde_json::json;
 
-use crate::args::{BundleCmd, Cli, Command, DocCmd, KeyCmd, TaskCmd};
+use crate::args::{ApprovalCmd, BundleCmd, Cli, Command, DocCmd, KeyCmd, TaskCmd};
 use crate::output;
 
 /// An error for the user: one sentence.
@@ -109,6 +109,23 @@ pub fn run(mut cli: Cli) -> CliResult {
                 s.nip,
                 s.unit.as_deref().unwrap_or("-")
             );
+        }
+        Command::Approval(a) => approval(&cli.profile, a)?,
+        Command::Verify {
+            file,
+            agency_key,
+            json,
+        } => {
+            let v =
+                luring_client::evidence::verify_file(&file, agency_key.as_deref()).map_err(err)?;
+            output::show(json.json, &v, output::verification);
+            if !v.all_pass {
+                return Err(format!(
+                    "verification FAILED: {} of {} conditions not met",
+                    v.checks.iter().filter(|c| !c.pass).count(),
+                    v.checks.len()
+                ));
+            }
         }
         Command::Key(KeyCmd::SetPassphrase { .. }) => {
             let mut p = open(&cli.profile)?;
@@ -297,6 +314,52 @@ fn bundle(profile: &Option<PathBuf>, cmd: BundleCmd) -> CliResult {
                     s.changes
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+fn approval(profile: &Option<PathBuf>, cmd: ApprovalCmd) -> CliResult {
+    let mut p = open(profile)?;
+    match cmd {
+        ApprovalCmd::Request {
+            doc_id,
+            chain,
+            json,
+        } => {
+            let id = p.request_approval(&doc_id, &chain).map_err(err)?;
+            if json.json {
+                output::json(&json!({ "id": id }));
+            } else {
+                println!("{id}");
+            }
+        }
+        ApprovalCmd::List(json) => {
+            let l = p.list_approvals().map_err(err)?;
+            output::show(json.json, &l, output::approval_lists);
+        }
+        ApprovalCmd::Sign {
+            request_id,
+            approve,
+            reject,
+            note,
+            json,
+            ..
+        } => {
+            let verdict = luring_client::approvals::verdict(approve, reject).map_err(err)?;
+            let pass = read_password()?;
+            let v = p
+                .sign_approval(&request_id, verdict, &note, &pass)
+                .map_err(err)?;
+            output::show(json.json, &v, output::approval);
+        }
+        ApprovalCmd::Show { request_id, json } => {
+            let v = p.show_approval(&request_id).map_err(err)?;
+            output::show(json.json, &v, output::approval);
+        }
+        ApprovalCmd::Export { request_id, out } => {
+            p.export_evidence(&request_id, &out).map_err(err)?;
+            println!("Evidence written to {}", out.display());
         }
     }
     Ok(())

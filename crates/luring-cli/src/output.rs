@@ -1,5 +1,7 @@
 //! Printing: JSON for scripts, short aligned lines for people.
 
+use luring_client::approvals::{ApprovalLists, ApprovalView};
+use luring_client::evidence::Verification;
 use luring_client::{DocRow, DocView, SyncReport, TaskRow, TaskView};
 use serde::Serialize;
 
@@ -79,5 +81,68 @@ pub fn sync_report(r: &SyncReport) {
     );
     for x in &r.rejected {
         println!("refused by the server ({}): {}", x.entity, x.reason);
+    }
+}
+
+pub fn approval(a: &ApprovalView) {
+    println!("{}  [{}]  document {}", a.id, a.status, a.document_id);
+    println!("content hash: {}", a.content_hash);
+    for (i, nip) in a.chain.iter().enumerate() {
+        let d = a.decisions.iter().find(|d| d.level as usize == i);
+        match d {
+            Some(d) => println!(
+                "  {}. {} {} — {} ({}) {}",
+                i + 1,
+                nip,
+                d.name,
+                d.verdict,
+                d.decided_at,
+                d.note
+            ),
+            None if a.next_approver.as_deref() == Some(nip.as_str()) => {
+                println!("  {}. {} — waiting", i + 1, nip)
+            }
+            None => println!("  {}. {}", i + 1, nip),
+        }
+    }
+    for r in &a.refused {
+        println!("  not counted: {r}");
+    }
+}
+
+pub fn approval_lists(l: &ApprovalLists) {
+    println!("Waiting for me:");
+    if l.waiting_for_me.is_empty() {
+        println!("  (none)");
+    }
+    for a in &l.waiting_for_me {
+        println!(
+            "  {}  document {}  from {}",
+            a.id, a.document_id, a.requester
+        );
+    }
+    println!("Asked by me:");
+    if l.requested_by_me.is_empty() {
+        println!("  (none)");
+    }
+    for a in &l.requested_by_me {
+        println!("  {}  [{}]  document {}", a.id, a.status, a.document_id);
+    }
+}
+
+pub fn verification(v: &Verification) {
+    println!(
+        "document {}  status {}  content hash {}",
+        v.document_id, v.status, v.content_hash
+    );
+    println!("agency key: {}", v.agency_key_source);
+    for c in &v.checks {
+        println!(
+            "[{}] {} ({})",
+            if c.pass { "LULUS" } else { "GAGAL" },
+            c.condition,
+            c.law
+        );
+        println!("       {}", c.detail);
     }
 }

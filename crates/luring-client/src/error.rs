@@ -42,6 +42,8 @@ pub enum ClientError {
     Network(String),
     #[error("{0}")]
     Key(String),
+    #[error("{0}")]
+    Approval(String),
     #[error("the server refused: {message}")]
     Server { status: u16, message: String },
     #[error("this profile is not logged in: run `luring --profile DIR login --server URL --nip NIP --password-stdin`")]
@@ -65,6 +67,7 @@ impl ClientError {
             Self::Store(_) => "store",
             Self::Network(_) => "network",
             Self::Key(_) => "key",
+            Self::Approval(_) => "approval",
             Self::Server { .. } => "server",
             Self::NotLoggedIn => "not_logged_in",
             Self::OtherNip(_) => "other_nip",

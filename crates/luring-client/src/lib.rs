@@ -17,7 +17,9 @@
 //! # Ok(()) }
 //! ```
 
+pub mod approvals;
 mod error;
+pub mod evidence;
 mod ids;
 mod keys;
 mod profile;

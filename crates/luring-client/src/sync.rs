@@ -184,17 +184,29 @@ impl Profile {
         let mut report = SyncReport::default();
         for _ in 0..10_000 {
             let cursor = parse_cursor(self.store().meta("cursor")?);
+            // Approval records first: on a thin link they are what matters most.
+            let records = self.store().record_outbox()?;
             let out = self.store().outbox(PUSH_BYTES)?;
-            let pushed_all = out.len() as i64 >= self.store().stats()?.outbox;
+            let pushed_all = (records.len() + out.len()) as i64 >= self.store().stats()?.outbox;
+            let sent_hashes: Vec<[u8; 32]> = records
+                .iter()
+                .map(|r| r.hash)
+                .chain(out.iter().map(|c| c.hash))
+                .collect();
             let req = SyncRequest {
                 cursor,
-                push: out
+                push: records
                     .iter()
-                    .map(|c| Change {
+                    .map(|r| Change {
+                        entity: r.request_id.clone(),
+                        class: Class::Approval,
+                        bytes: r.bytes.clone(),
+                    })
+                    .chain(out.iter().map(|c| Change {
                         entity: c.entity.clone(),
                         class: class_of(c.kind),
                         bytes: c.bytes.clone(),
-                    })
+                    }))
                     .collect(),
                 byte_budget: PULL_BUDGET,
             };
@@ -214,11 +226,28 @@ impl Profile {
                     "the server's answer belongs to another request; try again".into(),
                 ));
             }
-            let acked: Vec<[u8; 32]> = out
+            let acked: Vec<[u8; 32]> = sent_hashes
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| resp.is_acked(*i))
-                .map(|(_, c)| c.hash)
+                .map(|(_, h)| *h)
+                .collect();
+            let records_in: Vec<luring_store::InRecord> = resp
+                .pull
+                .iter()
+                .filter(|c| c.class == Class::Approval)
+                .filter_map(|c| {
+                    let kind =
+                        match serde_json::from_slice::<luring_model::Record>(&c.bytes).ok()? {
+                            luring_model::Record::Request(_) => "request",
+                            luring_model::Record::Decision(_) => "decision",
+                        };
+                    Some(luring_store::InRecord {
+                        request_id: c.entity.clone(),
+                        kind: kind.to_owned(),
+                        bytes: c.bytes.clone(),
+                    })
+                })
                 .collect();
             let pulled: Vec<InChange> = resp
                 .pull
@@ -244,6 +273,7 @@ impl Profile {
             let c = resp.cursor.0;
             let applied = self.store_mut().apply_remote(
                 &pulled,
+                &records_in,
                 &acked,
                 &refused,
                 &[

@@ -108,4 +108,6 @@ pub trait SyncTx {
     /// The cursor position at which this device was sent an entity's whole history.
     fn known(&mut self, device: &str, entity: &str) -> Result<Option<u64>>;
     fn set_known(&mut self, device: &str, entity: &str, at: u64) -> Result<()>;
+    /// Whether a device is revoked (unknown devices count as revoked).
+    fn device_revoked(&mut self, id: &str) -> Result<bool>;
 }

@@ -14,6 +14,7 @@
 pub mod access;
 pub mod admin;
 pub mod agency;
+pub mod approvals;
 pub mod auth;
 pub mod db;
 pub mod demo;

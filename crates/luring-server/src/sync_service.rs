@@ -21,6 +21,8 @@ pub struct SyncContext<'a> {
     pub device: &'a DeviceRow,
     pub subject: Subject,
     pub tree: &'a UnitTree,
+    /// The agency's root key, which every decision's certificate must chain to.
+    pub agency: ed25519_dalek::VerifyingKey,
 }
 
 /// Why raw request bytes got no answer.
@@ -46,6 +48,12 @@ pub fn handle_bytes<D: Database>(
     let req = luring_sync::decode_request(body, limits)
         .map_err(|e| HandleError::BadMessage(e.to_string()))?;
     let tree = UnitTree::new(db.units()?.into_iter().map(|u| (u.code, u.parent)));
+    let agency = db
+        .agency()?
+        .and_then(|a| hex::decode(a.public_key).ok())
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+        .ok_or(crate::ServerError::NoAgency)?;
     let role: luring_model::Role = user
         .role
         .parse()
@@ -58,6 +66,7 @@ pub fn handle_bytes<D: Database>(
             role,
         },
         tree: &tree,
+        agency,
     };
     let mut resp = handle(db, &ctx, req)?;
     resp.request = luring_sync::request_digest(body);
@@ -78,7 +87,12 @@ pub fn handle<D: Database>(
     })
 }
 
-fn reject(resp: &mut SyncResponse, hash: [u8; 32], entity: &str, reason: impl Into<String>) {
+pub(crate) fn reject(
+    resp: &mut SyncResponse,
+    hash: [u8; 32],
+    entity: &str,
+    reason: impl Into<String>,
+) {
     resp.rejected.push(Rejection {
         hash,
         entity: entity.to_owned(),
@@ -139,7 +153,12 @@ fn push(
     // position in the request (acknowledgements are by position).
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, Vec<(usize, Change)>> = HashMap::new();
+    let mut records = Vec::new();
     for (i, c) in changes.into_iter().enumerate() {
+        if c.class == Class::Approval {
+            records.push((i, c));
+            continue;
+        }
         if !groups.contains_key(&c.entity) {
             order.push(c.entity.clone());
         }
@@ -148,6 +167,10 @@ fn push(
     for entity in order {
         let group = groups.remove(&entity).unwrap_or_default();
         push_entity(tx, ctx, &entity, group, resp)?;
+    }
+    // Records after the documents they refer to (which may arrive in the same push).
+    for (pos, c) in records {
+        crate::approvals::push_record(tx, ctx, pos, &c, resp)?;
     }
     Ok(())
 }

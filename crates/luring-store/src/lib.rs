@@ -23,11 +23,12 @@ pub mod keys;
 mod meta;
 pub mod migrations;
 mod queries;
+pub mod records;
 mod remote;
 mod store;
 
 pub use bundle::ImportSummary;
 pub use error::{Result, StoreError};
 pub use queries::{DocRow, Stats, TaskFilter, TaskRow};
-pub use remote::{Applied, InChange, OutChange, Refusal};
+pub use remote::{Applied, InChange, InRecord, OutChange, Refusal};
 pub use store::Store;

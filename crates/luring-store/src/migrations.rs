@@ -109,6 +109,22 @@ CREATE TABLE refusals (
 ) WITHOUT ROWID;
 ",
     },
+    Migration {
+        version: 4,
+        rebuild_derived: false,
+        sql: "
+-- Approval facts (requests and signed decisions), immutable, kept as received.
+CREATE TABLE records (
+    hash BLOB PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('request', 'decision')),
+    bytes BLOB NOT NULL,
+    received_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX records_by_request ON records(request_id, kind);
+CREATE TABLE record_outbox (seq INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE);
+",
+    },
 ];
 
 /// The schema version this code writes.

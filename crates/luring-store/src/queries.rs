@@ -144,7 +144,8 @@ pub(crate) fn search_documents(conn: &Connection, input: &str, limit: u32) -> Re
 pub(crate) fn stats(conn: &Connection) -> Result<Stats> {
     Ok(conn.query_row(
         "SELECT (SELECT count(*) FROM tasks), (SELECT count(*) FROM documents),
-                (SELECT count(*) FROM outbox), (SELECT count(*) FROM refusals)",
+                (SELECT count(*) FROM outbox) + (SELECT count(*) FROM record_outbox),
+                (SELECT count(*) FROM refusals)",
         [],
         |r| {
             Ok(Stats {

@@ -32,6 +32,14 @@ pub struct InChange {
     pub bytes: Vec<u8>,
 }
 
+/// An approval record pulled from the server.
+#[derive(Debug, Clone)]
+pub struct InRecord {
+    pub request_id: String,
+    pub kind: String,
+    pub bytes: Vec<u8>,
+}
+
 /// A local change the server refused, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Refusal {
@@ -105,6 +113,7 @@ impl Store {
     pub fn apply_remote(
         &mut self,
         pulled: &[InChange],
+        records: &[InRecord],
         acked: &[[u8; 32]],
         refused: &[([u8; 32], String, String)],
         meta: &[(&str, String)],
@@ -140,9 +149,16 @@ impl Store {
                 }
                 derive::put_any(c, kind, &doc)?;
             }
+            for r in records {
+                if crate::records::insert(c, &r.request_id, &r.kind, &r.bytes)? {
+                    sum.new_changes += 1;
+                }
+            }
             let mut del = c.prepare_cached("DELETE FROM outbox WHERE hash = ?1")?;
+            let mut del_rec = c.prepare_cached("DELETE FROM record_outbox WHERE hash = ?1")?;
             for h in acked {
                 sum.acked += del.execute([h.as_slice()])?;
+                sum.acked += del_rec.execute([h.as_slice()])?;
             }
             let mut rej = c.prepare_cached(
                 "INSERT OR REPLACE INTO refusals(hash, entity_id, reason, at) VALUES (?1, ?2, ?3, ?4)",
@@ -151,6 +167,7 @@ impl Store {
             for (h, entity, reason) in refused {
                 // A refused change will not be accepted by sending it again.
                 del.execute([h.as_slice()])?;
+                del_rec.execute([h.as_slice()])?;
                 rej.execute(params![h.as_slice(), entity, reason, at])?;
                 sum.refused += 1;
             }

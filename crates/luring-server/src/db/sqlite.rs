@@ -320,6 +320,15 @@ impl SyncTx for SqliteTx<'_> {
             .map(|v| v as u64))
     }
 
+    fn device_revoked(&mut self, id: &str) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT revoked FROM devices WHERE id = ?1")?
+            .query_row([id], |r| r.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(true))
+    }
+
     fn set_known(&mut self, device: &str, entity: &str, at: u64) -> Result<()> {
         self.tx
             .prepare_cached(

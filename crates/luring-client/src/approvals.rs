@@ -1,0 +1,308 @@
+//! Approvals from the user's side: ask for one, decide (sign) offline, see where it stands,
+//! and export the evidence that anyone can verify offline ([`crate::evidence`]).
+
+use std::str::FromStr;
+
+use luring_crdt::EntityKind;
+use luring_model::{
+    evaluate, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, DeviceCert, EntityId,
+    Evaluation, Nip, Record, RequestBody, Verdict,
+};
+use serde::Serialize;
+
+use crate::error::{ClientError, Result};
+use crate::ids::new_id;
+use crate::profile::Profile;
+
+/// One decision, as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionView {
+    pub level: u32,
+    pub approver: String,
+    pub name: String,
+    pub verdict: String,
+    pub note: String,
+    pub decided_at: String,
+    pub device_id: String,
+}
+
+/// A request and where it stands, as `approval show --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApprovalView {
+    pub id: String,
+    pub document_id: String,
+    pub status: String,
+    pub content_hash: String,
+    pub chain: Vec<String>,
+    pub requester: String,
+    pub created_at: String,
+    /// NIP of the approver who decides next, while the chain is open.
+    pub next_approver: Option<String>,
+    pub decisions: Vec<DecisionView>,
+    /// Decisions received that do not count, with the reason.
+    pub refused: Vec<String>,
+}
+
+/// `approval list`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApprovalLists {
+    pub waiting_for_me: Vec<ApprovalView>,
+    pub requested_by_me: Vec<ApprovalView>,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn corrupt(what: &str) -> ClientError {
+    ClientError::Approval(format!("a stored approval record is damaged ({what})"))
+}
+
+/// A request and its decisions as stored.
+pub(crate) struct Facts {
+    pub request: ApprovalRequest,
+    pub decisions: Vec<Decision>,
+}
+
+impl Profile {
+    pub(crate) fn agency_key(&self) -> Result<ed25519_dalek::VerifyingKey> {
+        let hex_key = self
+            .store()
+            .meta("agency_key")?
+            .ok_or(ClientError::NotLoggedIn)?;
+        let bytes: [u8; 32] = hex::decode(hex_key)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| corrupt("agency key"))?;
+        ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| corrupt("agency key"))
+    }
+
+    pub(crate) fn facts(&self, request_id: &str) -> Result<Facts> {
+        let id = EntityId::parse(request_id)?;
+        let mut request = None;
+        let mut decisions = vec![];
+        for r in self.store().records_of(id.as_str())? {
+            match serde_json::from_slice::<Record>(&r.bytes).map_err(|_| corrupt("not JSON"))? {
+                Record::Request(q) => request = Some(q),
+                Record::Decision(d) => decisions.push(*d),
+            }
+        }
+        let request = request.ok_or_else(|| ClientError::NotFound {
+            kind: "approval request",
+            id: id.to_string(),
+        })?;
+        Ok(Facts { request, decisions })
+    }
+
+    fn evaluation(&self, f: &Facts) -> Result<Evaluation> {
+        let current = match self.store().document(f.request.body.document_id.as_str()) {
+            Ok(d) => Some(d.content_hash().to_string()),
+            Err(_) => None,
+        };
+        Ok(evaluate(
+            &f.request,
+            &f.decisions,
+            &self.agency_key()?,
+            current.as_deref(),
+            &|_| false,
+        ))
+    }
+
+    fn view(&self, f: &Facts) -> Result<ApprovalView> {
+        let ev = self.evaluation(f)?;
+        let b = &f.request.body;
+        Ok(ApprovalView {
+            id: b.id.to_string(),
+            document_id: b.document_id.to_string(),
+            status: ev.status.to_string(),
+            content_hash: b.content_hash.clone(),
+            chain: b.chain.iter().map(|n| n.to_string()).collect(),
+            requester: b.requester.to_string(),
+            created_at: b.created_at.clone(),
+            next_approver: ev
+                .next_level
+                .and_then(|l| b.chain.get(l))
+                .map(|n| n.to_string()),
+            decisions: ev
+                .accepted
+                .iter()
+                .map(|d| DecisionView {
+                    level: d.body.level,
+                    approver: d.body.approver.to_string(),
+                    name: d.cert.body.name.clone(),
+                    verdict: d.body.verdict.as_str().to_owned(),
+                    note: d.body.note.as_str().to_owned(),
+                    decided_at: d.body.decided_at.clone(),
+                    device_id: d.cert.body.device_id.clone(),
+                })
+                .collect(),
+            refused: ev
+                .refused
+                .iter()
+                .map(|(d, e)| format!("level {} by {}: {e}", d.body.level, d.body.approver))
+                .collect(),
+        })
+    }
+
+    /// Asks the people in `chain`, in order, to approve the document as it is now.
+    pub fn request_approval(&mut self, doc_id: &str, chain: &[String]) -> Result<String> {
+        self.agency_key()?; // approvals need the agency: log in first
+        let doc_id = EntityId::parse(doc_id)?;
+        let doc = self.store().document(doc_id.as_str())?;
+        let chain = chain
+            .iter()
+            .map(|n| Nip::parse(n.trim()))
+            .collect::<Result<Vec<_>, _>>()?;
+        if chain.is_empty() {
+            return Err(ClientError::Approval(
+                "give at least one approver with --chain NIP[,NIP...]".into(),
+            ));
+        }
+        let mut unique = chain.clone();
+        unique.sort();
+        unique.dedup();
+        if unique.len() != chain.len() {
+            return Err(ClientError::Approval(
+                "an approver appears twice in the chain".into(),
+            ));
+        }
+        let mut heads: Vec<String> = self
+            .store()
+            .heads(doc_id.as_str(), EntityKind::Document)?
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        heads.sort();
+        let id = new_id("a");
+        let request = ApprovalRequest {
+            body: RequestBody {
+                id: EntityId::parse(&id)?,
+                document_id: doc_id,
+                content_hash: doc.content_hash().to_string(),
+                heads,
+                chain,
+                requester: Nip::parse(self.nip())?,
+                created_at: now(),
+            },
+        };
+        let bytes = serde_json::to_vec(&Record::Request(request)).expect("records serialise");
+        self.store_mut().add_local_record(&id, "request", &bytes)?;
+        Ok(id)
+    }
+
+    /// Decides on a request at this person's level, signing with the device key unlocked by
+    /// `passphrase`. Needs no network. A wrong passphrase signs nothing.
+    pub fn sign_approval(
+        &mut self,
+        request_id: &str,
+        verdict: Verdict,
+        note: &str,
+        passphrase: &str,
+    ) -> Result<ApprovalView> {
+        let facts = self.facts(request_id)?;
+        // The approver decides on what they can read: the document must be here.
+        if self
+            .store()
+            .document(facts.request.body.document_id.as_str())
+            .is_err()
+        {
+            return Err(ClientError::Approval(
+                "the document of this request is not on this device yet: sync first".into(),
+            ));
+        }
+        let ev = self.evaluation(&facts)?;
+        if ev.status != ApprovalStatus::Menunggu {
+            return Err(ClientError::Approval(format!(
+                "this request is already {}",
+                ev.status
+            )));
+        }
+        let level = ev
+            .next_level
+            .ok_or_else(|| ClientError::Approval("this request is closed".into()))?;
+        let waiting = &facts.request.body.chain[level];
+        if waiting.as_str() != self.nip() {
+            return Err(ClientError::Approval(format!(
+                "the request waits for {waiting} at level {}, not for you",
+                level + 1
+            )));
+        }
+        let cert: DeviceCert = self
+            .store()
+            .meta("certificate")?
+            .and_then(|c| serde_json::from_str(&c).ok())
+            .ok_or(ClientError::NotLoggedIn)?;
+        let note = luring_model::Text::parse(
+            "the note",
+            note,
+            luring_model::approval::NOTE_MAX_CHARS,
+            false,
+        )?;
+        let key = self.unlock_signing_key(passphrase)?;
+        if hex::encode(key.verifying_key().as_bytes()) != cert.body.device_key {
+            return Err(ClientError::Key(
+                "this device's key does not match its certificate: log in again".into(),
+            ));
+        }
+        let decision = Decision::sign(
+            DecisionBody {
+                request_id: facts.request.body.id.clone(),
+                request_digest: facts.request.digest(),
+                content_hash: facts.request.body.content_hash.clone(),
+                level: level as u32,
+                approver: Nip::parse(self.nip())?,
+                verdict,
+                note,
+                decided_at: now(),
+            },
+            cert,
+            &key,
+        );
+        let bytes =
+            serde_json::to_vec(&Record::Decision(Box::new(decision))).expect("records serialise");
+        self.store_mut()
+            .add_local_record(request_id, "decision", &bytes)?;
+        self.show_approval(request_id)
+    }
+
+    pub fn show_approval(&self, request_id: &str) -> Result<ApprovalView> {
+        self.view(&self.facts(request_id)?)
+    }
+
+    /// What waits for me, and what I asked for.
+    pub fn list_approvals(&self) -> Result<ApprovalLists> {
+        let mut lists = ApprovalLists {
+            waiting_for_me: vec![],
+            requested_by_me: vec![],
+        };
+        for id in self.store().request_ids()? {
+            let v = self.show_approval(&id)?;
+            if v.requester == self.nip() {
+                lists.requested_by_me.push(v.clone());
+            }
+            if v.next_approver.as_deref() == Some(self.nip()) {
+                lists.waiting_for_me.push(v);
+            }
+        }
+        Ok(lists)
+    }
+}
+
+/// Parses `--approve` / `--reject` into a verdict.
+pub fn verdict(approve: bool, reject: bool) -> Result<Verdict> {
+    match (approve, reject) {
+        (true, false) => Ok(Verdict::Approve),
+        (false, true) => Ok(Verdict::Reject),
+        _ => Err(ClientError::Approval(
+            "give exactly one of --approve or --reject".into(),
+        )),
+    }
+}
+
+/// automerge heads from their hex spelling.
+pub(crate) fn parse_heads(heads: &[String]) -> Result<Vec<automerge::ChangeHash>> {
+    heads
+        .iter()
+        .map(|h| automerge::ChangeHash::from_str(h).map_err(|_| corrupt("heads")))
+        .collect()
+}

@@ -1,0 +1,323 @@
+//! The evidence bundle of an approval and its offline verification.
+//!
+//! `approval export` writes one JSON file holding the exact document version that was
+//! requested (read at the request's automerge heads), the request, every decision with
+//! its device certificate, and the agency's public key. `luring verify` needs nothing
+//! else — no profile, no network — and checks the conditions that Indonesian law sets for
+//! an electronic signature (UU ITE Pasal 11 ayat (1), PP 71/2019 Pasal 59 ayat (3)),
+//! printing each with pass or fail.
+
+use std::path::Path;
+
+use ed25519_dalek::VerifyingKey;
+use luring_model::{
+    evaluate, ApprovalRequest, ApprovalStatus, Classification, Decision, DocKind, Document,
+    EntityId, Text, Title,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::approvals::parse_heads;
+use crate::error::{ClientError, Result};
+use crate::profile::Profile;
+
+pub const FORMAT: &str = "luring-evidence/1";
+
+/// The document version that was requested.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceDocument {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub classification: String,
+    pub body: String,
+    pub attachments: Vec<String>,
+}
+
+/// What `approval export` writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub format: String,
+    pub agency_name: String,
+    /// The agency's root public key, hex (check it against one obtained independently).
+    pub agency_key: String,
+    pub document: EvidenceDocument,
+    pub request: ApprovalRequest,
+    pub decisions: Vec<Decision>,
+    pub exported_at: String,
+}
+
+/// One legal condition and whether the evidence meets it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub condition: String,
+    pub law: String,
+    pub pass: bool,
+    pub detail: String,
+}
+
+/// What `luring verify` reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub status: String,
+    pub document_id: String,
+    pub content_hash: String,
+    pub agency_key_source: String,
+    pub checks: Vec<Check>,
+    pub all_pass: bool,
+}
+
+impl Profile {
+    /// Writes the evidence bundle of a request.
+    pub fn export_evidence(&self, request_id: &str, out: &Path) -> Result<Evidence> {
+        let facts = self.facts(request_id)?;
+        let b = &facts.request.body;
+        let mut doc = self.store().entity_doc(b.document_id.as_str())?;
+        let heads = parse_heads(&b.heads)?;
+        let at = doc.fork_at(&heads).map_err(|_| {
+            ClientError::Approval(
+                "the requested version of the document is not on this device; sync first".into(),
+            )
+        })?;
+        let d =
+            luring_crdt::read_document(&at).map_err(|e| ClientError::Approval(e.to_string()))?;
+        let evidence = Evidence {
+            format: FORMAT.into(),
+            agency_name: self.store().meta("agency_name")?.unwrap_or_default(),
+            agency_key: hex::encode(self.agency_key()?.as_bytes()),
+            document: EvidenceDocument {
+                id: d.id.to_string(),
+                kind: d.kind.to_string(),
+                title: d.title.to_string(),
+                classification: d.classification.to_string(),
+                body: d.body.as_str().to_owned(),
+                attachments: d.attachments.clone(),
+            },
+            request: facts.request.clone(),
+            decisions: facts.decisions,
+            exported_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        };
+        let json = serde_json::to_vec_pretty(&evidence).expect("evidence serialises");
+        std::fs::write(out, json).map_err(|e| ClientError::file("write", out, e))?;
+        Ok(evidence)
+    }
+}
+
+fn check(
+    checks: &mut Vec<Check>,
+    condition: &str,
+    law: &str,
+    result: std::result::Result<String, String>,
+) {
+    let (pass, detail) = match result {
+        Ok(d) => (true, d),
+        Err(d) => (false, d),
+    };
+    checks.push(Check {
+        condition: condition.into(),
+        law: law.into(),
+        pass,
+        detail,
+    });
+}
+
+fn key_from_hex(s: &str) -> Option<VerifyingKey> {
+    let b: [u8; 32] = hex::decode(s.trim()).ok()?.try_into().ok()?;
+    VerifyingKey::from_bytes(&b).ok()
+}
+
+/// Recomputes the content hash of the evidence's document.
+fn content_hash(d: &EvidenceDocument) -> std::result::Result<String, String> {
+    let doc = Document {
+        id: EntityId::parse(&d.id).map_err(|e| e.to_string())?,
+        kind: d.kind.parse::<DocKind>().map_err(|e| e.to_string())?,
+        title: Title::parse(&d.title).map_err(|e| e.to_string())?,
+        body: Text::parse("body", &d.body, usize::MAX, false).map_err(|e| e.to_string())?,
+        classification: d
+            .classification
+            .parse::<Classification>()
+            .map_err(|e| e.to_string())?,
+        attachments: d.attachments.clone(),
+        letter_number: None,
+        unit: None,
+        created_at: String::new(),
+    };
+    Ok(doc.content_hash().to_string())
+}
+
+/// Verifies an evidence file. `agency_key` (hex) is the agency's key obtained
+/// independently; without it the key inside the file is used, and the report says so.
+pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification> {
+    let bytes = std::fs::read(file).map_err(|e| ClientError::file("read", file, e))?;
+    let ev: Evidence = serde_json::from_slice(&bytes).map_err(|e| {
+        ClientError::Approval(format!(
+            "{} is not a Luring evidence file: {e}",
+            file.display()
+        ))
+    })?;
+    if ev.format != FORMAT {
+        return Err(ClientError::Approval(format!(
+            "unknown evidence format '{}'",
+            ev.format
+        )));
+    }
+    let (key_hex, source) = match agency_key {
+        Some(k) => (k.to_owned(), "given with --agency-key".to_owned()),
+        None => (
+            ev.agency_key.clone(),
+            "taken from the file itself: check it against the agency's published key".to_owned(),
+        ),
+    };
+    let agency = key_from_hex(&key_hex).ok_or_else(|| {
+        ClientError::Approval("the agency key is not an Ed25519 public key in hex".into())
+    })?;
+    let req = &ev.request;
+    let hash = content_hash(&ev.document);
+    let current = hash.as_ref().ok().cloned();
+    let evaluation = evaluate(req, &ev.decisions, &agency, current.as_deref(), &|_| false);
+    let refused = |pick: &dyn Fn(&luring_model::ApprovalError) -> bool| -> Vec<String> {
+        evaluation
+            .refused
+            .iter()
+            .filter(|(_, e)| pick(e))
+            .map(|(d, e)| format!("level {} ({}): {e}", d.body.level + 1, d.body.approver))
+            .collect()
+    };
+    use luring_model::ApprovalError as E;
+    let mut checks = vec![];
+    let none_or = |v: Vec<String>, ok: String| {
+        if v.is_empty() {
+            Ok(ok)
+        } else {
+            Err(v.join("; "))
+        }
+    };
+
+    check(
+        &mut checks,
+        "Data pembuatan tanda tangan terkait hanya kepada penanda tangan",
+        "UU ITE Pasal 11 ayat (1) huruf a; PP 71/2019 Pasal 59 ayat (3) huruf a",
+        none_or(
+            refused(&|e| matches!(e, E::Certificate(_) | E::CertificateOfAnother { .. })),
+            format!(
+                "{} signature(s), each by a device key the agency certified for that NIP",
+                ev.decisions.len()
+            ),
+        ),
+    );
+    check(
+        &mut checks,
+        "Data pembuatan tanda tangan berada dalam kuasa penanda tangan saat penandatanganan",
+        "UU ITE Pasal 11 ayat (1) huruf b; PP 71/2019 Pasal 59 ayat (3) huruf b",
+        none_or(
+            refused(&|e| matches!(e, E::BadSignature | E::Revoked)),
+            "each signature was made with the signer's own device key, kept sealed under their passphrase".into(),
+        ),
+    );
+    check(
+        &mut checks,
+        "Perubahan tanda tangan setelah penandatanganan dapat diketahui",
+        "UU ITE Pasal 11 ayat (1) huruf c; PP 71/2019 Pasal 59 ayat (3) huruf c",
+        none_or(
+            refused(&|e| matches!(e, E::BadSignature | E::OtherRequest)),
+            "every signature verifies".into(),
+        ),
+    );
+    let content = match &hash {
+        Ok(h) if *h == req.body.content_hash => none_or(
+            refused(&|e| matches!(e, E::OtherVersion | E::Stale)),
+            format!("content hash {h} matches the request and every decision"),
+        ),
+        Ok(h) => Err(format!(
+            "the document's content hash is {h}, the request approved {}",
+            req.body.content_hash
+        )),
+        Err(e) => Err(format!("the document is malformed: {e}")),
+    };
+    check(
+        &mut checks,
+        "Perubahan informasi elektronik yang ditandatangani dapat diketahui",
+        "UU ITE Pasal 11 ayat (1) huruf d; PP 71/2019 Pasal 59 ayat (3) huruf d",
+        content,
+    );
+    let identified = if evaluation.accepted.is_empty() {
+        Err("no signature counts, so no signer is identified".to_owned())
+    } else {
+        Ok(())
+    };
+    check(
+        &mut checks,
+        "Penanda tangan dapat diidentifikasi",
+        "UU ITE Pasal 11 ayat (1) huruf e; PP 71/2019 Pasal 59 ayat (3) huruf e",
+        none_or(
+            refused(&|e| {
+                matches!(
+                    e,
+                    E::WrongApprover { .. }
+                        | E::SkippedLevel { .. }
+                        | E::AlreadyDecided(_)
+                        | E::NoSuchLevel(_)
+                        | E::Malformed(_)
+                        | E::Ended
+                )
+            }),
+            evaluation
+                .accepted
+                .iter()
+                .map(|d| {
+                    format!(
+                        "level {}: {} ({}, NIP {}, unit {})",
+                        d.body.level + 1,
+                        d.cert.body.name,
+                        d.cert.body.role,
+                        d.body.approver,
+                        d.cert.body.unit
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .and_then(|ok| identified.map(|()| ok)),
+    );
+    let consent = if ev.decisions.is_empty() {
+        Err("there is no decision".to_owned())
+    } else if !evaluation.refused.is_empty() {
+        Err(format!(
+            "{} decision(s) do not count",
+            evaluation.refused.len()
+        ))
+    } else {
+        Ok(evaluation
+            .accepted
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}: {} at {}",
+                    d.body.approver,
+                    d.body.verdict.as_str(),
+                    d.body.decided_at
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "))
+    };
+    check(
+        &mut checks,
+        "Persetujuan penanda tangan terhadap informasi elektronik dapat ditunjukkan",
+        "UU ITE Pasal 11 ayat (1) huruf f; PP 71/2019 Pasal 59 ayat (3) huruf f",
+        consent,
+    );
+    let all_pass = checks.iter().all(|c| c.pass);
+    let status = if hash.is_err() {
+        ApprovalStatus::Menunggu
+    } else {
+        evaluation.status
+    };
+    Ok(Verification {
+        status: status.to_string(),
+        document_id: ev.document.id.clone(),
+        content_hash: hash.unwrap_or_default(),
+        agency_key_source: source,
+        checks,
+        all_pass,
+    })
+}

@@ -1,0 +1,150 @@
+//! Approval records on the server: a request is accepted from its requester only, filed
+//! with its document's unit and visible to the approvers in its chain; a decision is
+//! accepted only if the same rules every replica applies ([`luring_model::evaluate`]) count
+//! it — with the server's current document and its list of revoked devices.
+
+use automerge::AutoCommit;
+use luring_model::{evaluate, Decision, Record};
+use luring_sync::{Change, Class, SyncResponse};
+
+use crate::access::may_access;
+use crate::db::{EntityRow, SyncTx};
+use crate::error::Result;
+use crate::sync_service::{reject, SyncContext};
+
+fn record_hash(bytes: &[u8]) -> [u8; 32] {
+    *blake3::hash(bytes).as_bytes()
+}
+
+/// Handles one pushed record at position `pos` of the request.
+pub(crate) fn push_record(
+    tx: &mut dyn SyncTx,
+    ctx: &SyncContext<'_>,
+    pos: usize,
+    c: &Change,
+    resp: &mut SyncResponse,
+) -> Result<()> {
+    let hash = record_hash(&c.bytes);
+    if tx.has_change(&hash)? {
+        resp.ack(pos);
+        return Ok(());
+    }
+    let record: Record = match serde_json::from_slice(&c.bytes) {
+        Ok(r) => r,
+        Err(_) => {
+            reject(resp, hash, &c.entity, "not a valid approval record");
+            return Ok(());
+        }
+    };
+    if record.request_id().as_str() != c.entity {
+        reject(
+            resp,
+            hash,
+            &c.entity,
+            "the record belongs to another request",
+        );
+        return Ok(());
+    }
+    match record {
+        Record::Request(req) => {
+            if req.body.requester.as_str() != ctx.subject.nip {
+                reject(
+                    resp,
+                    hash,
+                    &c.entity,
+                    "a request can only be made in your own name",
+                );
+                return Ok(());
+            }
+            if let Err(e) = req.verify() {
+                reject(resp, hash, &c.entity, e.to_string());
+                return Ok(());
+            }
+            if tx.entity(&c.entity)?.is_some() {
+                reject(
+                    resp,
+                    hash,
+                    &c.entity,
+                    "a request with this id already exists",
+                );
+                return Ok(());
+            }
+            // The document may still be on its way (deferred): then so is the request.
+            let Some(doc) = tx.entity(req.body.document_id.as_str())? else {
+                return Ok(());
+            };
+            if doc.class != Class::Document
+                || !may_access(ctx.tree, &ctx.subject, &doc.unit, &doc.assignees)
+            {
+                reject(
+                    resp,
+                    hash,
+                    &c.entity,
+                    "you may not ask for approval of this document",
+                );
+                return Ok(());
+            }
+            tx.put_entity(&EntityRow {
+                id: c.entity.clone(),
+                class: Class::Approval,
+                unit: doc.unit,
+                // The approvers see the request like assignees see a task.
+                assignees: req.body.chain.iter().map(|n| n.to_string()).collect(),
+                snapshot: c.bytes.clone(),
+            })?;
+        }
+        Record::Decision(d) => {
+            let Some(row) = tx.entity(&c.entity)? else {
+                return Ok(()); // the request has not arrived yet
+            };
+            if row.class != Class::Approval
+                || !may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees)
+            {
+                reject(resp, hash, &c.entity, "you may not decide on this request");
+                return Ok(());
+            }
+            let Ok(Record::Request(req)) = serde_json::from_slice::<Record>(&row.snapshot) else {
+                reject(resp, hash, &c.entity, "the stored request is damaged");
+                return Ok(());
+            };
+            let mut decisions: Vec<Decision> = tx
+                .entity_log(&c.entity)?
+                .iter()
+                .filter_map(|r| match serde_json::from_slice::<Record>(&r.bytes) {
+                    Ok(Record::Decision(d)) => Some(*d),
+                    _ => None,
+                })
+                .collect();
+            decisions.push((*d).clone());
+            let current = tx
+                .entity(req.body.document_id.as_str())?
+                .and_then(|e| AutoCommit::load(&e.snapshot).ok())
+                .and_then(|doc| luring_crdt::read_document(&doc).ok())
+                .map(|doc| doc.content_hash().to_string());
+            let mut revoked = std::collections::HashMap::new();
+            for dec in &decisions {
+                let id = dec.cert.body.device_id.clone();
+                let r = tx.device_revoked(&id)?;
+                revoked.insert(id, r);
+            }
+            let ev = evaluate(&req, &decisions, &ctx.agency, current.as_deref(), &|id| {
+                revoked.get(id).copied().unwrap_or(true)
+            });
+            if !ev.accepted.iter().any(|a| a.signature == d.signature) {
+                let reason = ev
+                    .refused
+                    .iter()
+                    .find(|(r, _)| r.signature == d.signature)
+                    .map_or_else(
+                        || "the decision does not count".to_owned(),
+                        |(_, e)| e.to_string(),
+                    );
+                reject(resp, hash, &c.entity, reason);
+                return Ok(());
+            }
+        }
+    }
+    tx.append(&c.entity, Class::Approval, &hash, &c.bytes, &ctx.device.id)?;
+    resp.ack(pos);
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! Approval records: immutable facts (requests, signed decisions) kept exactly as they were
+//! made or received, so a signature can always be checked against the original bytes. They
+//! have their own outbox: they travel ahead of everything else.
+
+use rusqlite::{params, OptionalExtension};
+
+use crate::error::Result;
+use crate::store::Store;
+
+/// One stored record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    pub hash: [u8; 32],
+    pub request_id: String,
+    /// `request` or `decision`.
+    pub kind: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The identity of a record: BLAKE3 of its bytes.
+pub fn record_hash(bytes: &[u8]) -> [u8; 32] {
+    *blake3::hash(bytes).as_bytes()
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
+    let h: Vec<u8> = r.get(0)?;
+    Ok(StoredRecord {
+        hash: h.try_into().unwrap_or([0; 32]),
+        request_id: r.get(1)?,
+        kind: r.get(2)?,
+        bytes: r.get(3)?,
+    })
+}
+
+pub(crate) fn insert(
+    c: &rusqlite::Connection,
+    request_id: &str,
+    kind: &str,
+    bytes: &[u8],
+) -> Result<bool> {
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let n = c
+        .prepare_cached(
+            "INSERT OR IGNORE INTO records(hash, request_id, kind, bytes, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![record_hash(bytes).as_slice(), request_id, kind, bytes, at])?;
+    Ok(n > 0)
+}
+
+impl Store {
+    /// Stores a record made here and queues it to be sent.
+    pub fn add_local_record(&mut self, request_id: &str, kind: &str, bytes: &[u8]) -> Result<()> {
+        self.write_tx(|c| {
+            insert(c, request_id, kind, bytes)?;
+            c.prepare_cached("INSERT OR IGNORE INTO record_outbox(hash) VALUES (?1)")?
+                .execute([record_hash(bytes).as_slice()])?;
+            Ok(())
+        })
+    }
+
+    /// Every record of one request, the request first.
+    pub fn records_of(&self, request_id: &str) -> Result<Vec<StoredRecord>> {
+        let mut s = self.connection().prepare_cached(
+            "SELECT hash, request_id, kind, bytes FROM records WHERE request_id = ?1
+             ORDER BY kind = 'decision', received_at, hash",
+        )?;
+        let rows = s.query_map([request_id], row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The ids of every known request.
+    pub fn request_ids(&self) -> Result<Vec<String>> {
+        let mut s = self
+            .connection()
+            .prepare_cached("SELECT request_id FROM records WHERE kind = 'request' ORDER BY received_at DESC, request_id")?;
+        let rows = s.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Whether a request is known here.
+    pub fn has_request(&self, request_id: &str) -> Result<bool> {
+        Ok(self
+            .connection()
+            .prepare_cached("SELECT 1 FROM records WHERE request_id = ?1 AND kind = 'request'")?
+            .query_row([request_id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Records waiting to be sent, oldest first.
+    pub fn record_outbox(&self) -> Result<Vec<StoredRecord>> {
+        let mut s = self.connection().prepare_cached(
+            "SELECT r.hash, r.request_id, r.kind, r.bytes FROM record_outbox o JOIN records r ON r.hash = o.hash ORDER BY o.seq",
+        )?;
+        let rows = s.query_map([], row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
