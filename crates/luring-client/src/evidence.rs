@@ -69,7 +69,15 @@ pub struct Verification {
 impl Profile {
     /// Writes the evidence bundle of a request.
     pub fn export_evidence(&self, request_id: &str, out: &Path) -> Result<Evidence> {
-        let facts = self.facts(request_id)?;
+        let mut facts = self.facts(request_id)?;
+        // Chain order, so a reader sees level 1 first.
+        facts.decisions.sort_by(|a, b| {
+            (a.body.level, &a.body.decided_at, &a.signature).cmp(&(
+                b.body.level,
+                &b.body.decided_at,
+                &b.signature,
+            ))
+        });
         let b = &facts.request.body;
         let mut doc = self.store().entity_doc(b.document_id.as_str())?;
         let heads = parse_heads(&b.heads)?;

@@ -270,6 +270,11 @@ fn tampered_evidence_is_caught_by_verify() {
     ]);
     let other: Value = serde_json::from_slice(&std::fs::read(&other_file).unwrap()).unwrap();
 
+    assert_eq!(
+        good["decisions"][0]["body"]["level"], 0,
+        "evidence lists decisions in chain order"
+    );
+    assert_eq!(good["decisions"][1]["body"]["level"], 1);
     let d0 = body_of(&good["decisions"][0]);
     let fake_agency = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
     let cases: Vec<(&str, Tamper)> = vec![
