@@ -262,7 +262,12 @@ impl Profile {
             serde_json::to_vec(&Record::Decision(Box::new(decision))).expect("records serialise");
         self.store_mut()
             .add_local_record(request_id, "decision", &bytes)?;
-        self.show_approval(request_id)
+        let view = self.show_approval(request_id)?;
+        if view.status == ApprovalStatus::Disetujui.as_str() {
+            // The last approver's device numbers the document from its leased block.
+            self.number_document(&view.document_id)?;
+        }
+        Ok(view)
     }
 
     pub fn show_approval(&self, request_id: &str) -> Result<ApprovalView> {

@@ -22,6 +22,7 @@ mod error;
 pub mod evidence;
 mod ids;
 mod keys;
+mod numbers;
 mod profile;
 mod sync;
 mod views;

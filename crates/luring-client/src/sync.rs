@@ -209,6 +209,7 @@ impl Profile {
                     }))
                     .collect(),
                 byte_budget: PULL_BUDGET,
+                want_numbers: self.numbers_low()?,
             };
             let body = luring_sync::encode_request(&req);
             let digest = luring_sync::request_digest(&body);
@@ -271,19 +272,22 @@ impl Profile {
                 .map(|r| (r.hash, r.entity.clone(), r.reason.clone()))
                 .collect();
             let c = resp.cursor.0;
-            let applied = self.store_mut().apply_remote(
-                &pulled,
-                &records_in,
-                &acked,
-                &refused,
-                &[
-                    ("cursor", format!("{},{},{}", c[0], c[1], c[2])),
-                    (
-                        "last_sync",
-                        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    ),
-                ],
-            )?;
+            let mut meta = vec![
+                ("cursor", format!("{},{},{}", c[0], c[1], c[2])),
+                (
+                    "last_sync",
+                    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                ),
+            ];
+            if let Some(lease) = &resp.lease {
+                meta.push(("number_blocks", self.blocks_with(lease)?));
+            }
+            let applied =
+                self.store_mut()
+                    .apply_remote(&pulled, &records_in, &acked, &refused, &meta)?;
+            if resp.lease.is_some() {
+                self.number_pending()?;
+            }
             report.pushed += applied.acked;
             report.pulled += applied.new_changes;
             for r in &resp.rejected {

@@ -71,6 +71,13 @@ pub fn update_document(doc: &mut AutoCommit, e: &DocumentEdit) -> Result<()> {
     Ok(())
 }
 
+/// Gives the document its letter number (after its last approval). Not part of the
+/// content hash, so numbering does not make the approved version stale.
+pub fn set_letter_number(doc: &mut AutoCommit, number: &str) -> Result<()> {
+    doc.put(ROOT, "letter_number", number)?;
+    Ok(())
+}
+
 /// Reads and validates a document.
 pub fn read_document(doc: &AutoCommit) -> Result<Document> {
     let r = Reader::new(doc, "document");

@@ -22,7 +22,9 @@ mod read;
 mod task_doc;
 pub mod text_splice;
 
-pub use document_doc::{new_document, read_document, update_document, DocumentEdit, NewDocument};
+pub use document_doc::{
+    new_document, read_document, set_letter_number, update_document, DocumentEdit, NewDocument,
+};
 pub use error::{CrdtError, Result};
 pub use read::{entity_kind, EntityKind};
 pub use task_doc::{add_comment, new_task, patch_task, read_task, NewTask};

@@ -16,6 +16,9 @@ use crate::error::Result;
 /// Smallest and largest byte budget honoured, whatever the device asks for.
 pub const BUDGET_RANGE: (u32, u32) = (4 << 10, 8 << 20);
 
+/// Letter numbers leased per block.
+pub const LEASE_BLOCK: u32 = 10;
+
 /// Who is syncing.
 pub struct SyncContext<'a> {
     pub device: &'a DeviceRow,
@@ -83,6 +86,19 @@ pub fn handle<D: Database>(
         let mut resp = SyncResponse::default();
         push(tx, ctx, req.push, &mut resp)?;
         pull(tx, ctx, req.cursor, req.byte_budget, &mut resp)?;
+        if req.want_numbers {
+            // A block per request: if this answer is lost the block is skipped (a gap in
+            // the register), never handed out twice.
+            use chrono::Datelike;
+            let year = chrono::Utc::now().year();
+            let start = tx.lease_numbers(&ctx.subject.unit, year, LEASE_BLOCK)?;
+            resp.lease = Some(luring_sync::Lease {
+                unit: ctx.subject.unit.clone(),
+                year,
+                start,
+                end: start + LEASE_BLOCK,
+            });
+        }
         Ok(resp)
     })
 }

@@ -120,6 +120,7 @@ fn security_answers_and_forged_actor() {
         cursor: Cursor::default(),
         push: vec![],
         byte_budget: 1 << 16,
+        want_numbers: false,
     });
 
     assert_eq!(post(&server.url, None, valid.clone()).0, 401);
@@ -163,6 +164,7 @@ fn security_answers_and_forged_actor() {
             bytes: change.raw_bytes().to_vec(),
         }],
         byte_budget: 1 << 16,
+        want_numbers: false,
     });
     let c = reqwest::blocking::Client::new();
     let resp = c
@@ -206,6 +208,7 @@ fn security_answers_and_forged_actor() {
             bytes: bad.raw_bytes().to_vec(),
         }],
         byte_budget: 1 << 16,
+        want_numbers: false,
     });
     let resp = c
         .post(format!("{}/v1/sync", server.url))

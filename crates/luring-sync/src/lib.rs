@@ -25,7 +25,7 @@ pub use codec::{
     decode_request, decode_response, encode_request, encode_response, CodecError, Limits,
 };
 pub use messages::{
-    request_digest, Change, ChangeHash, Class, Cursor, Rejection, SyncRequest, SyncResponse,
+    request_digest, Change, ChangeHash, Class, Cursor, Lease, Rejection, SyncRequest, SyncResponse,
 };
 
 /// Version of the protocol this crate speaks; the first byte of every message.

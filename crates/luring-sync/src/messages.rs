@@ -54,6 +54,18 @@ pub struct SyncRequest {
     pub push: Vec<Change>,
     /// Most bytes of pulled changes the device wants in the response (before compression).
     pub byte_budget: u32,
+    /// The device is running low on leased letter numbers and wants a new block.
+    pub want_numbers: bool,
+}
+
+/// A block of letter numbers leased to one device, so it can number documents offline
+/// without clashing with anyone: `start..end` of `unit`'s sequence for `year`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    pub unit: String,
+    pub year: i32,
+    pub start: u32,
+    pub end: u32,
 }
 
 /// Why the server refused a pushed change; `reason` is a sentence for the user.
@@ -90,6 +102,8 @@ pub struct SyncResponse {
     pub cursor: Cursor,
     /// More is waiting beyond the byte budget: ask again.
     pub more: bool,
+    /// A new block of letter numbers, when the device asked for one.
+    pub lease: Option<Lease>,
 }
 
 impl SyncResponse {

@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TE
     hash BLOB NOT NULL UNIQUE, bytes BLOB NOT NULL, device TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS log_by_class ON log(class, seq);
 CREATE INDEX IF NOT EXISTS log_by_entity ON log(entity, seq);
+CREATE TABLE IF NOT EXISTS unit_counters (unit TEXT NOT NULL, year INTEGER NOT NULL, next INTEGER NOT NULL,
+    PRIMARY KEY (unit, year)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS known (device TEXT NOT NULL, entity TEXT NOT NULL, at INTEGER NOT NULL,
     PRIMARY KEY (device, entity)) WITHOUT ROWID;
 ";
@@ -318,6 +320,18 @@ impl SyncTx for SqliteTx<'_> {
             .query_row([device, entity], |r| r.get::<_, i64>(0))
             .optional()?
             .map(|v| v as u64))
+    }
+
+    fn lease_numbers(&mut self, unit: &str, year: i32, count: u32) -> Result<u32> {
+        let start: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO unit_counters(unit, year, next) VALUES (?1, ?2, 1 + ?3)
+                 ON CONFLICT(unit, year) DO UPDATE SET next = next + ?3
+                 RETURNING next - ?3",
+            )?
+            .query_row(params![unit, year, count], |r| r.get(0))?;
+        Ok(start as u32)
     }
 
     fn device_revoked(&mut self, id: &str) -> Result<bool> {

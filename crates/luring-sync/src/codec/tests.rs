@@ -34,6 +34,7 @@ fn request() -> impl Strategy<Value = SyncRequest> {
             cursor: Cursor(c),
             push,
             byte_budget,
+            want_numbers: byte_budget % 2 == 0,
         })
 }
 
@@ -59,6 +60,12 @@ fn response() -> impl Strategy<Value = SyncResponse> {
             pull,
             cursor: Cursor(c),
             more,
+            lease: more.then(|| Lease {
+                unit: "BAPPEDA".into(),
+                year: 2026,
+                start: 11,
+                end: 21,
+            }),
         })
 }
 
@@ -140,6 +147,7 @@ fn limits_and_headers_are_enforced() {
             bytes: vec![0; 100_000],
         }],
         byte_budget: 1 << 20,
+        want_numbers: false,
     };
     let b = encode_request(&r);
     assert!(b.len() < 1_000, "zeros compress");
