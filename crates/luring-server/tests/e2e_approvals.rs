@@ -187,7 +187,7 @@ fn a_supervisor_signs_offline_and_anyone_verifies() {
     let ev = w.root.join("bukti.json");
     w.ani
         .ok(&["approval", "export", &req, "--out", ev.to_str().unwrap()]);
-    let (ok, report) = verify(&w.ani, &w.agency_key, &ev);
+    let (ok, report) = verify(&w.agency_key, &ev);
     assert!(ok, "{report}");
     assert_eq!(report["status"], "disetujui");
     assert_eq!(report["checks"].as_array().unwrap().len(), 6);
@@ -256,7 +256,7 @@ fn tampered_evidence_is_caught_by_verify() {
         good_file.to_str().unwrap(),
     ]);
     assert!(
-        verify(&w.ani, &w.agency_key, &good_file).0,
+        verify(&w.agency_key, &good_file).0,
         "the untouched evidence must pass"
     );
     let good: Value = serde_json::from_slice(&std::fs::read(&good_file).unwrap()).unwrap();
@@ -352,7 +352,7 @@ fn tampered_evidence_is_caught_by_verify() {
         tamper(&mut v);
         let f = w.root.join("tampered.json");
         std::fs::write(&f, serde_json::to_vec(&v).unwrap()).unwrap();
-        let (ok, report) = verify(&w.ani, &w.agency_key, &f);
+        let (ok, report) = verify(&w.agency_key, &f);
         assert!(
             !ok,
             "{name}: luring verify passed tampered evidence: {report}"
@@ -448,6 +448,26 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
     let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(flipped)))
         .expect("changed decision accepted");
     assert!(reason.contains("signature"), "{reason}");
+
+    // A changed note, a swapped certificate, and a certificate from another agency.
+    let mut noted = craft(&w.siti, PASS_SITI, body(0, SITI.0, Verdict::Approve));
+    noted.body.note = Text::parse("note", "catatan disisipkan", 100, false).unwrap();
+    let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(noted)))
+        .expect("changed note accepted");
+    assert!(reason.contains("signature"), "{reason}");
+    let mut swapped = craft(&w.siti, PASS_SITI, body(0, SITI.0, Verdict::Approve));
+    swapped.cert = serde_json::from_str(&w.hendra.meta("certificate")).unwrap();
+    let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(swapped)))
+        .expect("swapped certificate accepted");
+    assert!(reason.contains("certificate belongs to"), "{reason}");
+    let mut foreign = craft(&w.siti, PASS_SITI, body(0, SITI.0, Verdict::Approve));
+    let fake_agency = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let mut cert_body = foreign.cert.body.clone();
+    cert_body.agency_key = hex::encode(fake_agency.verifying_key().as_bytes());
+    foreign.cert = DeviceCert::sign(cert_body, &fake_agency);
+    let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(foreign)))
+        .expect("foreign certificate accepted");
+    assert!(reason.contains("another agency key"), "{reason}");
 
     // A decision replayed onto another request.
     let req2 = request(&w, &doc, SITI.0);
