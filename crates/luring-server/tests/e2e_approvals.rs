@@ -98,17 +98,19 @@ fn request(w: &World, doc: &str, chain: &str) -> String {
         .to_owned()
 }
 
-fn verify(l: &Luring, agency_key: &str, file: &Path) -> (bool, Value) {
-    let out = l.run_in(
-        &[
+/// `luring verify` as anyone would run it: no profile, no network.
+fn verify(agency_key: &str, file: &Path) -> (bool, Value) {
+    let out = std::process::Command::new(luring_bin())
+        .args([
             "verify",
             file.to_str().unwrap(),
             "--agency-key",
             agency_key,
             "--json",
-        ],
-        "",
-    );
+        ])
+        .env_remove("LURING_PROFILE")
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out.status.success(), v)
 }
