@@ -101,6 +101,12 @@ pub enum Record {
 }
 
 impl Record {
+    /// The identity of a record as transported: BLAKE3 of its exact bytes. Records are
+    /// kept as received, so every replica and the server name a record the same way.
+    pub fn id_of(bytes: &[u8]) -> [u8; 32] {
+        *blake3::hash(bytes).as_bytes()
+    }
+
     /// The request this record belongs to.
     pub fn request_id(&self) -> &EntityId {
         match self {

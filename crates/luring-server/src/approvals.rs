@@ -12,10 +12,6 @@ use crate::db::{EntityRow, SyncTx};
 use crate::error::Result;
 use crate::sync_service::{reject, SyncContext};
 
-fn record_hash(bytes: &[u8]) -> [u8; 32] {
-    *blake3::hash(bytes).as_bytes()
-}
-
 /// Handles one pushed record at position `pos` of the request.
 pub(crate) fn push_record(
     tx: &mut dyn SyncTx,
@@ -24,7 +20,7 @@ pub(crate) fn push_record(
     c: &Change,
     resp: &mut SyncResponse,
 ) -> Result<()> {
-    let hash = record_hash(&c.bytes);
+    let hash = Record::id_of(&c.bytes);
     if tx.has_change(&hash)? {
         resp.ack(pos);
         return Ok(());

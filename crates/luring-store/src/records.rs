@@ -17,9 +17,9 @@ pub struct StoredRecord {
     pub bytes: Vec<u8>,
 }
 
-/// The identity of a record: BLAKE3 of its bytes.
+/// The identity of a record: BLAKE3 of its bytes (as the server names it).
 pub fn record_hash(bytes: &[u8]) -> [u8; 32] {
-    *blake3::hash(bytes).as_bytes()
+    luring_model::Record::id_of(bytes)
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
