@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use luring_crdt::EntityKind;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::derive;
@@ -87,23 +87,35 @@ impl Store {
                 id: id.clone(),
                 reason: "outbox hash is not 32 bytes".into(),
             })?;
-            if !docs.contains_key(&id) {
-                let doc = entity::load(conn, &id, kind_of(&kind), self.actor())?;
-                docs.insert(id.clone(), doc);
-            }
-            let doc = docs.get_mut(&id).expect("just inserted");
-            let Some(change) = doc.get_change_by_hash(&ChangeHash(hash)) else {
-                return Err(StoreError::Damaged {
-                    id,
-                    reason: "a change in the outbox is missing from its document".into(),
-                });
+            // Most outbox changes are still in the appended-changes table; only those folded
+            // into a snapshot by compaction need their document loaded.
+            let appended: Option<Vec<u8>> = conn
+                .prepare_cached("SELECT bytes FROM changes WHERE entity_id = ?1 AND hash = ?2")?
+                .query_row(rusqlite::params![id, hash.as_slice()], |r| r.get(0))
+                .optional()?;
+            let bytes = match appended {
+                Some(b) => b,
+                None => {
+                    if !docs.contains_key(&id) {
+                        let doc = entity::load(conn, &id, kind_of(&kind), self.actor())?;
+                        docs.insert(id.clone(), doc);
+                    }
+                    let doc = docs.get_mut(&id).expect("just inserted");
+                    let Some(change) = doc.get_change_by_hash(&ChangeHash(hash)) else {
+                        return Err(StoreError::Damaged {
+                            id,
+                            reason: "a change in the outbox is missing from its document".into(),
+                        });
+                    };
+                    change.raw_bytes().to_vec()
+                }
             };
-            used += change.raw_bytes().len();
+            used += bytes.len();
             out.push(OutChange {
                 entity: id,
                 kind: kind_of(&kind),
                 hash,
-                bytes: change.raw_bytes().to_vec(),
+                bytes,
             });
         }
         Ok(out)

@@ -293,3 +293,31 @@ fn a_bundle_whose_merge_breaks_a_rule_changes_nothing() {
     .unwrap();
     assert!(s.import_bundle(&bytes).is_err());
 }
+
+#[test]
+fn the_outbox_yields_every_change_before_and_after_compaction() {
+    let mut s = Store::open_in_memory().unwrap();
+    s.create_tasks(&[task("t-a", "Rapat", TaskStatus::Baru, None, &[])])
+        .unwrap();
+    let n = entity::COMPACT_AFTER + 10;
+    for i in 0..n {
+        s.update_task("t-a", |d| {
+            luring_crdt::patch_task(
+                d,
+                &TaskPatch {
+                    title: Some(Title::parse(&format!("Rapat {i}")).unwrap()),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    }
+    let out = s.outbox(usize::MAX).unwrap();
+    assert_eq!(out.len() as i64, 1 + n);
+    for c in &out {
+        let parsed = automerge::Change::from_bytes(c.bytes.clone()).unwrap();
+        assert_eq!(parsed.hash().0, c.hash, "bytes do not match their hash");
+    }
+    // A byte budget stops early but always yields at least one change.
+    assert_eq!(s.outbox(1).unwrap().len(), 1);
+}
