@@ -3,7 +3,6 @@
 //! accepted only if the same rules every replica applies ([`luring_model::evaluate`]) count
 //! it — with the server's current document and its list of revoked devices.
 
-use automerge::AutoCommit;
 use luring_model::{evaluate, Decision, Record};
 use luring_sync::{Change, Class, SyncResponse};
 
@@ -87,6 +86,7 @@ pub(crate) fn push_record(
                 // The approvers see the request like assignees see a task.
                 assignees: req.body.chain.iter().map(|n| n.to_string()).collect(),
                 snapshot: c.bytes.clone(),
+                snapshot_seq: 0,
             })?;
         }
         Record::Decision(d) => {
@@ -112,11 +112,13 @@ pub(crate) fn push_record(
                 })
                 .collect();
             decisions.push((*d).clone());
-            let current = tx
-                .entity(req.body.document_id.as_str())?
-                .and_then(|e| AutoCommit::load(&e.snapshot).ok())
-                .and_then(|doc| luring_crdt::read_document(&doc).ok())
-                .map(|doc| doc.content_hash().to_string());
+            let current = match tx.entity(req.body.document_id.as_str())? {
+                Some(e) => crate::sync_service::load_doc(tx, &e)
+                    .ok()
+                    .and_then(|(doc, _)| luring_crdt::read_document(&doc).ok())
+                    .map(|doc| doc.content_hash().to_string()),
+                None => None,
+            };
             let mut revoked = std::collections::HashMap::new();
             for dec in &decisions {
                 let id = dec.cert.body.device_id.clone();

@@ -51,8 +51,11 @@ pub struct EntityRow {
     pub class: Class,
     pub unit: String,
     pub assignees: Vec<String>,
-    /// The merged automerge document.
+    /// The merged automerge document up to `snapshot_seq` (for an approval request: the
+    /// request record). Changes after it are in the log.
     pub snapshot: Vec<u8>,
+    /// The last log sequence number folded into `snapshot`.
+    pub snapshot_seq: u64,
 }
 
 /// One stored change in the server's log.
@@ -105,6 +108,8 @@ pub trait SyncTx {
     fn log_after(&mut self, class: Class, after: u64, limit: usize) -> Result<Vec<LogRow>>;
     /// Every change of one entity, in order.
     fn entity_log(&mut self, entity: &str) -> Result<Vec<LogRow>>;
+    /// The changes of one entity after sequence number `after`, in order.
+    fn entity_log_after(&mut self, entity: &str, after: u64) -> Result<Vec<LogRow>>;
     /// The cursor position at which this device was sent an entity's whole history.
     fn known(&mut self, device: &str, entity: &str) -> Result<Option<u64>>;
     fn set_known(&mut self, device: &str, entity: &str, at: u64) -> Result<()>;

@@ -16,6 +16,32 @@ use crate::error::Result;
 /// Smallest and largest byte budget honoured, whatever the device asks for.
 pub const BUDGET_RANGE: (u32, u32) = (4 << 10, 8 << 20);
 
+/// Changes after an entity's snapshot before it is rewritten.
+pub const SNAPSHOT_EVERY: usize = 64;
+
+/// Loads an entity's merged document: its snapshot plus the logged changes after it.
+/// Returns the document and how many changes were replayed on top of the snapshot.
+pub(crate) fn load_doc(tx: &mut dyn SyncTx, row: &EntityRow) -> Result<(AutoCommit, usize)> {
+    if row.snapshot.is_empty() {
+        return Ok((AutoCommit::new(), 0));
+    }
+    let damaged = |e: automerge::AutomergeError| {
+        crate::ServerError::Invalid(format!("stored entity {} is damaged: {e}", row.id))
+    };
+    let mut doc = AutoCommit::load(&row.snapshot).map_err(damaged)?;
+    let tail = tx.entity_log_after(&row.id, row.snapshot_seq)?;
+    let n = tail.len();
+    let changes = tail
+        .into_iter()
+        .map(|r| AmChange::from_bytes(r.bytes))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| {
+            crate::ServerError::Invalid(format!("stored change of {} is damaged: {e}", row.id))
+        })?;
+    doc.apply_changes(changes).map_err(damaged)?;
+    Ok((doc, n))
+}
+
 /// Letter numbers leased per block.
 pub const LEASE_BLOCK: u32 = 10;
 
@@ -224,15 +250,12 @@ fn push_entity(
             unit: ctx.subject.unit.clone(),
             assignees: vec![],
             snapshot: Vec::new(),
+            snapshot_seq: 0,
         },
     };
-    let mut doc = if row.snapshot.is_empty() {
-        AutoCommit::new()
-    } else {
-        AutoCommit::load(&row.snapshot).map_err(|e| {
-            crate::ServerError::Invalid(format!("stored entity {entity} is damaged: {e}"))
-        })?
-    };
+    let is_new = row.snapshot.is_empty();
+    let (mut doc, mut tail) = load_doc(tx, &row)?;
+    let mut last_seq = row.snapshot_seq;
     let mut accepted = 0;
     let mut broken = false;
     // Set once a change depends on changes the server does not have yet (e.g. a colleague's
@@ -305,14 +328,15 @@ fn push_entity(
         }
         let verdict = validate(&doc, entity, row.class).and_then(|(unit, assignees)| match unit {
             // An entity stays in the unit the server first filed it under.
-            Some(u) if !row.snapshot.is_empty() && row.unit != u => {
+            Some(u) if !is_new && row.unit != u => {
                 Err(format!("an entity cannot be moved to unit '{u}'"))
             }
             _ => Ok(assignees),
         });
         match verdict {
             Ok(assignees) => {
-                tx.append(entity, row.class, &hash, &c.bytes, &ctx.device.id)?;
+                last_seq = tx.append(entity, row.class, &hash, &c.bytes, &ctx.device.id)?;
+                tail += 1;
                 row.assignees = assignees;
                 resp.ack(pos);
                 accepted += 1;
@@ -327,7 +351,7 @@ fn push_entity(
         }
     }
     if accepted > 0 {
-        if row.snapshot.is_empty() {
+        if is_new {
             // A new entity is filed under its own unit field when its author may write
             // there, else under the author's unit.
             if let Ok((Some(u), _)) = validate(&doc, entity, row.class) {
@@ -336,7 +360,12 @@ fn push_entity(
                 }
             }
         }
-        row.snapshot = doc.save();
+        // The log holds every change; the snapshot is only a shortcut for loading, so it
+        // is rewritten every few changes rather than on every push.
+        if is_new || tail > SNAPSHOT_EVERY {
+            row.snapshot = doc.save();
+            row.snapshot_seq = last_seq;
+        }
         tx.put_entity(&row)?;
         // The device holds this entity's history: it just wrote on top of it.
         if tx.known(&ctx.device.id, entity)?.is_none() {

@@ -363,3 +363,84 @@ fn replicas_converge_under_faults() {
     }
     println!("convergence: {cases} fault schedules passed");
 }
+
+/// An entity edited far more often than the server's snapshot interval is still served
+/// whole and validated against its full history.
+#[test]
+fn long_histories_survive_server_snapshots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = LocalServer::create(&tmp.path().join("server.db")).unwrap();
+    let mut replicas: Vec<Replica> = (0..2)
+        .map(|i| {
+            let profile =
+                Profile::init(&tmp.path().join(format!("r{i}")), "Pegawai", NIPS[i]).unwrap();
+            let actor = profile.store().actor().to_hex_string();
+            let (device, user) = server
+                .add_device(NIPS[i], "BIDANG-A", "staff", &actor)
+                .unwrap();
+            Replica {
+                profile,
+                device,
+                user,
+                partitioned: false,
+                made: 0,
+            }
+        })
+        .collect();
+    let mut wire = Wire::default();
+    let id = replicas[0]
+        .profile
+        .add_task(&NewTaskInput {
+            title: "Sering diubah".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    for i in 0..(3 * luring_server::sync_service::SNAPSHOT_EVERY) {
+        replicas[0]
+            .profile
+            .set_task(
+                &id,
+                &TaskChanges {
+                    title: Some(format!("Judul ke-{i}")),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        if i % 10 == 0 {
+            sync(&server, &mut replicas[0], Fault::None, 0, &mut wire);
+        }
+    }
+    sync(&server, &mut replicas[0], Fault::None, 0, &mut wire);
+    let row = server.db.sync_tx(|tx| tx.entity(&id)).unwrap().unwrap();
+    assert!(
+        row.snapshot_seq > 1,
+        "the server never refreshed the snapshot"
+    );
+    sync(&server, &mut replicas[1], Fault::None, 0, &mut wire);
+    assert_eq!(seen(&replicas[0].profile), seen(&replicas[1].profile));
+    assert_eq!(
+        replicas[1].profile.show_task(&id).unwrap().title,
+        format!(
+            "Judul ke-{}",
+            3 * luring_server::sync_service::SNAPSHOT_EVERY - 1
+        )
+    );
+    // And the second replica's own edit on top is accepted against the compacted history.
+    replicas[1]
+        .profile
+        .set_task(
+            &id,
+            &TaskChanges {
+                status: Some("selesai".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    sync(&server, &mut replicas[1], Fault::None, 0, &mut wire);
+    assert_eq!(replicas[1].profile.status().unwrap().pending_changes, 0);
+    sync(&server, &mut replicas[0], Fault::None, 0, &mut wire);
+    assert_eq!(
+        replicas[0].profile.show_task(&id).unwrap().status,
+        "selesai"
+    );
+}

@@ -46,6 +46,19 @@ impl SqliteDb {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.execute_batch(SCHEMA)?;
+        // Version 2: entity snapshots are refreshed every few changes, not on every push.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version < 2 {
+            let has: bool = conn
+                .prepare("SELECT 1 FROM pragma_table_info('entities') WHERE name = 'snapshot_seq'")?
+                .exists([])?;
+            if !has {
+                conn.execute_batch(
+                    "ALTER TABLE entities ADD COLUMN snapshot_seq INTEGER NOT NULL DEFAULT 0",
+                )?;
+            }
+            conn.pragma_update(None, "user_version", 2)?;
+        }
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -236,7 +249,7 @@ impl SyncTx for SqliteTx<'_> {
         Ok(self
             .tx
             .prepare_cached(
-                "SELECT id, class, unit, assignees, snapshot FROM entities WHERE id = ?1",
+                "SELECT id, class, unit, assignees, snapshot, snapshot_seq FROM entities WHERE id = ?1",
             )?
             .query_row([id], |r| {
                 let a: String = r.get(3)?;
@@ -250,6 +263,7 @@ impl SyncTx for SqliteTx<'_> {
                         .map(str::to_owned)
                         .collect(),
                     snapshot: r.get(4)?,
+                    snapshot_seq: r.get::<_, i64>(5)? as u64,
                 })
             })
             .optional()?)
@@ -258,11 +272,18 @@ impl SyncTx for SqliteTx<'_> {
     fn put_entity(&mut self, e: &EntityRow) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO entities(id, class, unit, assignees, snapshot) VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO entities(id, class, unit, assignees, snapshot, snapshot_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(id) DO UPDATE SET unit = excluded.unit, assignees = excluded.assignees,
-                   snapshot = excluded.snapshot",
+                   snapshot = excluded.snapshot, snapshot_seq = excluded.snapshot_seq",
             )?
-            .execute(params![e.id, e.class as i64, e.unit, e.assignees.join(","), e.snapshot])?;
+            .execute(params![
+                e.id,
+                e.class as i64,
+                e.unit,
+                e.assignees.join(","),
+                e.snapshot,
+                e.snapshot_seq as i64
+            ])?;
         Ok(())
     }
 
@@ -310,6 +331,14 @@ impl SyncTx for SqliteTx<'_> {
             "SELECT seq, entity, class, hash, bytes, device FROM log WHERE entity = ?1 ORDER BY seq",
         )?;
         let rows = s.query_map([entity], log_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn entity_log_after(&mut self, entity: &str, after: u64) -> Result<Vec<LogRow>> {
+        let mut s = self.tx.prepare_cached(
+            "SELECT seq, entity, class, hash, bytes, device FROM log WHERE entity = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let rows = s.query_map(params![entity, after as i64], log_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
