@@ -172,7 +172,7 @@ pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification
         Some(k) => (k.to_owned(), "given with --agency-key".to_owned()),
         None => (
             ev.agency_key.clone(),
-            "taken from the file itself: check it against the agency's published key".to_owned(),
+            "taken from the file itself, so NOT independent: give the agency's published key with --agency-key to pass".to_owned(),
         ),
     };
     let agency = key_from_hex(&key_hex).ok_or_else(|| {
@@ -314,7 +314,9 @@ pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification
         "UU ITE Pasal 11 ayat (1) huruf f; PP 71/2019 Pasal 59 ayat (3) huruf f",
         consent,
     );
-    let all_pass = checks.iter().all(|c| c.pass);
+    // A file checked only against the key it carries proves nothing: anyone can make an
+    // agency key and sign with it. Without an independent key the verification fails.
+    let all_pass = checks.iter().all(|c| c.pass) && agency_key.is_some();
     let status = if hash.is_err() {
         ApprovalStatus::Menunggu
     } else {

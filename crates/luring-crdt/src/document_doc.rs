@@ -86,7 +86,14 @@ pub fn read_document(doc: &AutoCommit) -> Result<Document> {
         id: EntityId::parse(&r.str(&ROOT, "id")?).map_err(&bad)?,
         kind: r.str(&ROOT, "kind")?.parse().map_err(&bad)?,
         title: Title::parse(&r.str(&ROOT, "title")?).map_err(&bad)?,
-        body: Document::body(&r.text(&ROOT, "body")?).map_err(&bad)?,
+        // The body limit applies to typing, not to merges (see `read_task`).
+        body: Text::parse(
+            "the document body",
+            &r.text(&ROOT, "body")?,
+            usize::MAX,
+            false,
+        )
+        .map_err(&bad)?,
         classification: r.str(&ROOT, "classification")?.parse().map_err(&bad)?,
         attachments: r
             .list_of_str(&ROOT, "attachments")?

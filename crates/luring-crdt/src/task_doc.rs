@@ -113,7 +113,15 @@ pub fn read_task(doc: &AutoCommit) -> Result<Task> {
     let bad = r.invalid();
     let id = EntityId::parse(&r.str(&ROOT, "id")?).map_err(&bad)?;
     let title = Title::parse(&r.str(&ROOT, "title")?).map_err(&bad)?;
-    let description = Task::description(&r.text(&ROOT, "description")?).map_err(&bad)?;
+    // Limits on long text apply to what a person types, not to merges: two concurrent
+    // edits within the limit may merge beyond it, and refusing the merge would strand them.
+    let description = luring_model::Text::parse(
+        "the description",
+        &r.text(&ROOT, "description")?,
+        usize::MAX,
+        false,
+    )
+    .map_err(&bad)?;
     let status: TaskStatus = r.str(&ROOT, "status")?.parse().map_err(&bad)?;
     let due = r
         .opt_str(&ROOT, "due")?

@@ -166,6 +166,8 @@ pub enum ApprovalError {
     NoSuchLevel(u32),
     #[error("{signer} is not the approver at level {level}")]
     WrongApprover { signer: String, level: u32 },
+    #[error("the same decision was already counted")]
+    Duplicate,
     #[error("the request is malformed: {0}")]
     Malformed(&'static str),
 }
@@ -330,12 +332,15 @@ pub fn evaluate(
     };
     let valid_request = req.verify();
     for d in ordered {
-        if !seen.insert(d.signature.clone()) {
-            continue; // the same decision delivered twice counts once
-        }
         let verdict = (|| {
             valid_request.clone()?;
             d.verify_for(req, agency)?;
+            // The same decision delivered twice counts once. Only a decision that verifies
+            // is remembered, by its signature's bytes, so a damaged copy cannot shadow it.
+            let sig = hex::decode(&d.signature).map_err(|_| ApprovalError::BadSignature)?;
+            if !seen.insert(sig) {
+                return Err(ApprovalError::Duplicate);
+            }
             if revoked(&d.cert.body.device_id) {
                 return Err(ApprovalError::Revoked);
             }
@@ -382,6 +387,7 @@ pub fn evaluate(
                     Verdict::Approve => ev.next_level = Some(level + 1),
                 }
             }
+            Err(ApprovalError::Duplicate) => {}
             Err(e) => ev.refused.push((d.clone(), e)),
         }
     }

@@ -103,7 +103,9 @@ pub(crate) fn push_record(
                 reject(resp, hash, &c.entity, "the stored request is damaged");
                 return Ok(());
             };
-            let mut decisions: Vec<Decision> = tx
+            // The decisions already stored were accepted when they arrived; they stay
+            // counted whatever comes later (revocations are not retroactive).
+            let stored: Vec<Decision> = tx
                 .entity_log(&c.entity)?
                 .iter()
                 .filter_map(|r| match serde_json::from_slice::<Record>(&r.bytes) {
@@ -111,7 +113,6 @@ pub(crate) fn push_record(
                     _ => None,
                 })
                 .collect();
-            decisions.push((*d).clone());
             let current = match tx.entity(req.body.document_id.as_str())? {
                 Some(e) => crate::sync_service::load_doc(tx, &e)
                     .ok()
@@ -119,24 +120,26 @@ pub(crate) fn push_record(
                     .map(|doc| doc.content_hash().to_string()),
                 None => None,
             };
-            let mut revoked = std::collections::HashMap::new();
-            for dec in &decisions {
-                let id = dec.cert.body.device_id.clone();
-                let r = tx.device_revoked(&id)?;
-                revoked.insert(id, r);
-            }
-            let ev = evaluate(&req, &decisions, &ctx.agency, current.as_deref(), &|id| {
-                revoked.get(id).copied().unwrap_or(true)
-            });
-            if !ev.accepted.iter().any(|a| a.signature == d.signature) {
-                let reason = ev
-                    .refused
-                    .iter()
-                    .find(|(r, _)| r.signature == d.signature)
-                    .map_or_else(
-                        || "the decision does not count".to_owned(),
-                        |(_, e)| e.to_string(),
-                    );
+            let new_device = d.cert.body.device_id.clone();
+            let new_revoked = tx.device_revoked(&new_device)?;
+            let revoked = |id: &str| id == new_device && new_revoked;
+            let before = evaluate(&req, &stored, &ctx.agency, current.as_deref(), &|_| false);
+            let mut with_new = stored.clone();
+            with_new.push((*d).clone());
+            let after = evaluate(&req, &with_new, &ctx.agency, current.as_deref(), &revoked);
+            let counted = after.accepted.iter().any(|a| a == &*d);
+            // A new decision may only extend the chain: everything accepted before must
+            // still be accepted (no backdated decision can take an earlier one's place).
+            let extends = before
+                .accepted
+                .iter()
+                .all(|b| after.accepted.iter().any(|a| a == b))
+                && after.accepted.len() == before.accepted.len() + 1;
+            if !(counted && extends) {
+                let reason = after.refused.iter().find(|(r, _)| r == &*d).map_or_else(
+                    || "the decision would replace one already counted".to_owned(),
+                    |(_, e)| e.to_string(),
+                );
                 reject(resp, hash, &c.entity, reason);
                 return Ok(());
             }

@@ -113,6 +113,9 @@ pub trait SyncTx {
     /// The cursor position at which this device was sent an entity's whole history.
     fn known(&mut self, device: &str, entity: &str) -> Result<Option<u64>>;
     fn set_known(&mut self, device: &str, entity: &str, at: u64) -> Result<()>;
+    /// Forgets that a device was sent an entity (it lost access: if access returns, the
+    /// whole history must be sent again).
+    fn forget_known(&mut self, device: &str, entity: &str) -> Result<()>;
     /// Reserves `count` letter numbers of `unit` for `year` and returns the first; numbers
     /// start at 1 and are never handed out twice.
     fn lease_numbers(&mut self, unit: &str, year: i32, count: u32) -> Result<u32>;

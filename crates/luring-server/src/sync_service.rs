@@ -16,6 +16,17 @@ use crate::error::Result;
 /// Smallest and largest byte budget honoured, whatever the device asks for.
 pub const BUDGET_RANGE: (u32, u32) = (4 << 10, 8 << 20);
 
+/// Parses a pushed automerge change, refusing compressed chunks: devices send changes
+/// uncompressed (`Change::raw_bytes`), and automerge inflates compressed chunks with no
+/// size limit, so a few hundred bytes could cost gigabytes.
+pub(crate) fn parse_change(bytes: &[u8]) -> std::result::Result<AmChange, String> {
+    const CHANGE_CHUNK: u8 = 1;
+    if bytes.len() < 9 || bytes[8] != CHANGE_CHUNK {
+        return Err("not an uncompressed automerge change".into());
+    }
+    AmChange::from_bytes(bytes.to_vec()).map_err(|e| e.to_string())
+}
+
 /// Changes after an entity's snapshot before it is rewritten.
 pub const SNAPSHOT_EVERY: usize = 64;
 
@@ -230,7 +241,7 @@ fn push_entity(
         Some(row) => {
             if !may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees) {
                 for (_, c) in &group {
-                    let hash = AmChange::from_bytes(c.bytes.clone())
+                    let hash = parse_change(&c.bytes)
                         .map(|c| c.hash().0)
                         .unwrap_or_default();
                     reject(
@@ -263,7 +274,7 @@ fn push_entity(
     // outbox, neither acknowledged nor refused, until the missing changes arrive.
     let mut deferred = false;
     for (pos, c) in group {
-        let parsed = match AmChange::from_bytes(c.bytes.clone()) {
+        let parsed = match parse_change(&c.bytes) {
             Ok(p) => p,
             Err(e) => {
                 reject(resp, [0; 32], entity, format!("not a valid change: {e}"));
@@ -402,6 +413,9 @@ fn pull(
                             None => false,
                         };
                         visible.insert(row.entity.clone(), v);
+                        if !v {
+                            tx.forget_known(&ctx.device.id, &row.entity)?;
+                        }
                         v
                     }
                 };

@@ -631,3 +631,60 @@ fn three_devices_numbering_offline_never_clash() {
     assert_eq!(distinct.len(), 20, "{all:?}");
     assert!(all.iter().all(|n| n.contains("/BAPPEDA.PEM/")), "{all:?}");
 }
+
+#[test]
+fn a_backdated_decision_cannot_overturn_a_finished_approval() {
+    let w = world();
+    let doc = new_doc(&w, "Isi nota.\n");
+    let req = request(&w, &doc, SITI.0);
+    w.ani.sync();
+    w.siti.sync();
+    assert!(sign(&w.siti, &req, PASS_SITI, "--approve").status.success());
+    w.siti.sync();
+    w.ani.sync();
+    assert_eq!(
+        w.ani.json(&["approval", "show", &req, "--json"])["status"],
+        "disetujui"
+    );
+    // Siti signs a rejection dated before her approval (a second device, a wrong clock).
+    let approved = {
+        let p = luring_client::Profile::open(&w.siti.dir).unwrap();
+        let r = p.store().records_of(&req).unwrap();
+        match serde_json::from_slice::<Record>(
+            &r.iter().find(|r| r.kind == "decision").unwrap().bytes,
+        )
+        .unwrap()
+        {
+            Record::Decision(d) => *d,
+            Record::Request(_) => unreachable!(),
+        }
+    };
+    let mut b = approved.body.clone();
+    b.verdict = Verdict::Reject;
+    b.decided_at = "2000-01-01T00:00:00Z".into();
+    let backdated = craft(&w.siti, PASS_SITI, b);
+    let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(backdated)))
+        .expect("a backdated decision was accepted");
+    assert!(
+        reason.contains("replace") || reason.contains("level"),
+        "{reason}"
+    );
+    w.ani.sync();
+    assert_eq!(
+        w.ani.json(&["approval", "show", &req, "--json"])["status"],
+        "disetujui"
+    );
+    // Evidence checked only against the key it carries does not pass.
+    let ev = w.root.join("ev.json");
+    w.ani
+        .ok(&["approval", "export", &req, "--out", ev.to_str().unwrap()]);
+    assert!(verify(&w.agency_key, &ev).0);
+    let out = std::process::Command::new(luring_bin())
+        .args(["verify", ev.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "verify passed with no independent agency key"
+    );
+}

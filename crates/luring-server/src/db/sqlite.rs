@@ -363,6 +363,13 @@ impl SyncTx for SqliteTx<'_> {
         Ok(start as u32)
     }
 
+    fn forget_known(&mut self, device: &str, entity: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM known WHERE device = ?1 AND entity = ?2")?
+            .execute([device, entity])?;
+        Ok(())
+    }
+
     fn device_revoked(&mut self, id: &str) -> Result<bool> {
         Ok(self
             .tx
