@@ -259,26 +259,35 @@ fn seen(p: &Profile) -> BTreeMap<String, String> {
     out
 }
 
+/// Replica `i` of one bidang (`BIDANG-A`): a fresh profile and its registered device.
+fn replica(server: &LocalServer, root: &std::path::Path, i: usize, role: &str) -> Replica {
+    let profile = Profile::init(&root.join(format!("r{i}")), "Pegawai", NIPS[i]).unwrap();
+    let actor = profile.store().actor().to_hex_string();
+    let (device, user) = server
+        .add_device(NIPS[i], "BIDANG-A", role, &actor)
+        .unwrap();
+    Replica {
+        profile,
+        device,
+        user,
+        partitioned: false,
+        made: 0,
+    }
+}
+
 fn run_case(n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
     let tmp = tempfile::tempdir().unwrap();
     let server = LocalServer::create(&tmp.path().join("server.db")).unwrap();
+    // One bidang: replica 0 its supervisor, the others its staff, so every replica may
+    // read everything the others write and all must converge.
     let mut replicas: Vec<Replica> = (0..n)
         .map(|i| {
-            let profile =
-                Profile::init(&tmp.path().join(format!("r{i}")), "Pegawai", NIPS[i]).unwrap();
-            let actor = profile.store().actor().to_hex_string();
-            // One bidang: replica 0 its supervisor, the others its staff, so every replica
-            // may read everything the others write and all must converge.
-            let role = if i == 0 { "supervisor" } else { "staff" };
-            let unit = "BIDANG-A";
-            let (device, user) = server.add_device(NIPS[i], unit, role, &actor).unwrap();
-            Replica {
-                profile,
-                device,
-                user,
-                partitioned: false,
-                made: 0,
-            }
+            replica(
+                &server,
+                tmp.path(),
+                i,
+                if i == 0 { "supervisor" } else { "staff" },
+            )
         })
         .collect();
     let mut wire = Wire::default();
@@ -371,21 +380,7 @@ fn long_histories_survive_server_snapshots() {
     let tmp = tempfile::tempdir().unwrap();
     let server = LocalServer::create(&tmp.path().join("server.db")).unwrap();
     let mut replicas: Vec<Replica> = (0..2)
-        .map(|i| {
-            let profile =
-                Profile::init(&tmp.path().join(format!("r{i}")), "Pegawai", NIPS[i]).unwrap();
-            let actor = profile.store().actor().to_hex_string();
-            let (device, user) = server
-                .add_device(NIPS[i], "BIDANG-A", "staff", &actor)
-                .unwrap();
-            Replica {
-                profile,
-                device,
-                user,
-                partitioned: false,
-                made: 0,
-            }
-        })
+        .map(|i| replica(&server, tmp.path(), i, "staff"))
         .collect();
     let mut wire = Wire::default();
     let id = replicas[0]

@@ -17,6 +17,16 @@ pub(crate) fn kind_str(k: EntityKind) -> &'static str {
     k.as_str()
 }
 
+/// The kind named by a stored `entities.kind` value (the column's CHECK allows only
+/// `task` and `document`).
+pub(crate) fn kind_from(s: &str) -> EntityKind {
+    if s == "task" {
+        EntityKind::Task
+    } else {
+        EntityKind::Document
+    }
+}
+
 /// The stored kind of an entity, if it exists.
 pub(crate) fn kind_of(conn: &Connection, id: &str) -> Result<Option<String>> {
     Ok(conn

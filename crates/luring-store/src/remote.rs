@@ -58,14 +58,6 @@ pub struct Applied {
     pub refused: usize,
 }
 
-fn kind_of(s: &str) -> EntityKind {
-    if s == "task" {
-        EntityKind::Task
-    } else {
-        EntityKind::Document
-    }
-}
-
 impl Store {
     /// Outbox changes in the order they were made, up to about `max_bytes` (at least one).
     pub fn outbox(&self, max_bytes: usize) -> Result<Vec<OutChange>> {
@@ -97,7 +89,7 @@ impl Store {
                 Some(b) => b,
                 None => {
                     if !docs.contains_key(&id) {
-                        let doc = entity::load(conn, &id, kind_of(&kind), self.actor())?;
+                        let doc = entity::load(conn, &id, entity::kind_from(&kind), self.actor())?;
                         docs.insert(id.clone(), doc);
                     }
                     let doc = docs.get_mut(&id).expect("just inserted");
@@ -113,7 +105,7 @@ impl Store {
             used += bytes.len();
             out.push(OutChange {
                 entity: id,
-                kind: kind_of(&kind),
+                kind: entity::kind_from(&kind),
                 hash,
                 bytes,
             });

@@ -188,12 +188,7 @@ impl Store {
             kind: "entity",
             id: id.to_owned(),
         })?;
-        let kind = if kind == "task" {
-            EntityKind::Task
-        } else {
-            EntityKind::Document
-        };
-        entity::load(&self.conn, id, kind, &self.actor)
+        entity::load(&self.conn, id, entity::kind_from(&kind), &self.actor)
     }
 
     /// The automerge heads of an entity (what an approval binds to).
