@@ -41,6 +41,22 @@ fn set_body(s: &mut Store, id: &str, body: &str) {
     .unwrap();
 }
 
+/// Renames task `id` to "Rapat 0" … "Rapat {n-1}", one durable edit each.
+fn retitle(s: &mut Store, id: &str, n: i64) {
+    for i in 0..n {
+        s.update_task(id, |d| {
+            luring_crdt::patch_task(
+                d,
+                &TaskPatch {
+                    title: Some(Title::parse(&format!("Rapat {i}")).unwrap()),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    }
+}
+
 const ANI: &str = "198703122010011002";
 const BUDI: &str = "199001012015031001";
 
@@ -105,18 +121,7 @@ fn edits_update_query_tables_and_outbox_atomically() {
     s.create_tasks(&[task("t-a", "Rapat", TaskStatus::Baru, None, &[])])
         .unwrap();
     let n = entity::COMPACT_AFTER + 5;
-    for i in 0..n {
-        s.update_task("t-a", |d| {
-            luring_crdt::patch_task(
-                d,
-                &TaskPatch {
-                    title: Some(Title::parse(&format!("Rapat {i}")).unwrap()),
-                    ..Default::default()
-                },
-            )
-        })
-        .unwrap();
-    }
+    retitle(&mut s, "t-a", n);
     assert_eq!(
         s.task("t-a").unwrap().title.as_str(),
         format!("Rapat {}", n - 1)
@@ -300,18 +305,7 @@ fn the_outbox_yields_every_change_before_and_after_compaction() {
     s.create_tasks(&[task("t-a", "Rapat", TaskStatus::Baru, None, &[])])
         .unwrap();
     let n = entity::COMPACT_AFTER + 10;
-    for i in 0..n {
-        s.update_task("t-a", |d| {
-            luring_crdt::patch_task(
-                d,
-                &TaskPatch {
-                    title: Some(Title::parse(&format!("Rapat {i}")).unwrap()),
-                    ..Default::default()
-                },
-            )
-        })
-        .unwrap();
-    }
+    retitle(&mut s, "t-a", n);
     let out = s.outbox(usize::MAX).unwrap();
     assert_eq!(out.len() as i64, 1 + n);
     for c in &out {
