@@ -3,7 +3,11 @@
 # missing is installed, so a second run does nothing and needs no network.
 set -euo pipefail
 
-need_pkgs=(build-essential pkg-config ca-certificates)
+# The desktop app (Tauri 2) needs WebKitGTK and friends; its tests need Xvfb and
+# WebKitWebDriver. (../shared/notes/desktop-ci.md has the measured list.)
+need_pkgs=(build-essential pkg-config ca-certificates libssl-dev file
+  libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
+  xvfb xauth webkit2gtk-driver)
 
 missing=()
 for p in "${need_pkgs[@]}"; do
@@ -39,3 +43,22 @@ for c in rustfmt clippy; do
     rustup component add "$c"
   fi
 done
+
+# The UI is built with Node.js (20.19 or newer, for Vite 7) from ui/package-lock.json.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: Node.js 20 with npm is needed to build the desktop UI (https://nodejs.org)" >&2
+  exit 1
+fi
+node_ver=$(node -p 'process.versions.node')
+IFS=. read -r node_major node_minor _ <<<"$node_ver"
+if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt 19 ]; }; then
+  echo "setup: Node.js $node_ver is too old to build the UI; install 20.19 or newer" >&2
+  exit 1
+fi
+
+# The desktop end-to-end tests drive the app through tauri-driver 2.x (a bare
+# `cargo install tauri-driver` would take a 3.0 alpha).
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: installing tauri-driver 2.x" >&2
+  cargo install tauri-driver --version '^2' --locked --quiet
+fi

@@ -8,11 +8,11 @@ cd "$(dirname "$0")/.."
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 
 export CARGO_TERM_COLOR=never
-# Debug info is not needed to run tests and halves the target folder.
-export CARGO_PROFILE_DEV_DEBUG=0
-export CARGO_PROFILE_TEST_DEBUG=0
 
 step() { printf '\n== %s ==\n' "$*"; }
+
+step "desktop UI (typecheck and build; the app embeds ui/dist)"
+./scripts/build-ui.sh
 
 step "format"
 cargo fmt --all -- --check
@@ -25,3 +25,6 @@ cargo run -q --locked -p luring-bench -- local --tasks 2000 --documents 50 --sam
 
 step "tests"
 cargo test --workspace --locked
+
+step "desktop end-to-end (the real window under Xvfb, through WebDriver)"
+./scripts/test-desktop.sh

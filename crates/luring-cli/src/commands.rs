@@ -208,6 +208,7 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
                         status,
                         due,
                         add_assignees: assignee,
+                        ..Default::default()
                     },
                 )
                 .map_err(err)?;

@@ -107,6 +107,9 @@ impl From<StoreError> for ClientError {
             StoreError::Entity(luring_crdt::CrdtError::Invalid { source, .. }) => {
                 Self::Invalid(source)
             }
+            StoreError::Entity(luring_crdt::CrdtError::UnknownItem { what, id }) => {
+                Self::NotFound { kind: what, id }
+            }
             other => Self::Store(other),
         }
     }

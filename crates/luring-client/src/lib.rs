@@ -17,7 +17,9 @@
 //! # Ok(()) }
 //! ```
 
+mod account;
 pub mod approvals;
+mod attachments;
 mod error;
 pub mod evidence;
 mod ids;
@@ -25,10 +27,13 @@ mod keys;
 mod numbers;
 mod profile;
 mod sync;
+mod task_parts;
 mod views;
 
+pub use account::{AccountView, DocumentChanges};
+pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
 pub use error::{ClientError, Result};
-pub use luring_store::{DocRow, ImportSummary, TaskRow};
+pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{NewDocInput, NewTaskInput, Profile, TaskChanges, DB_FILE};
 pub use sync::{HttpTransport, SyncReport, Transport};
 pub use views::{DocView, ExportSummary, StatusView, TaskView};

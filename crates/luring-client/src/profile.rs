@@ -41,6 +41,7 @@ pub struct TaskChanges {
     pub title: Option<String>,
     pub status: Option<String>,
     pub due: Option<String>,
+    pub description: Option<String>,
     pub add_assignees: Vec<String>,
 }
 
@@ -191,6 +192,11 @@ impl Profile {
                         Date::parse(d).map(Some)
                     }
                 })
+                .transpose()?,
+            description: c
+                .description
+                .as_deref()
+                .map(Task::description)
                 .transpose()?,
             add_assignees: c
                 .add_assignees

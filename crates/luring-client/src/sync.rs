@@ -170,12 +170,7 @@ impl Profile {
 
     /// Sends the outbox and receives what is new, over HTTP, until nothing is left.
     pub fn sync(&mut self) -> Result<SyncReport> {
-        let (Some(server), Some(token)) =
-            (self.store().meta("server")?, self.store().meta("token")?)
-        else {
-            return Err(ClientError::NotLoggedIn);
-        };
-        let mut t = HttpTransport::new(&server, &token)?;
+        let mut t = self.transport()?;
         self.sync_with(&mut t)
     }
 

@@ -78,6 +78,25 @@ pub fn set_letter_number(doc: &mut AutoCommit, number: &str) -> Result<()> {
     Ok(())
 }
 
+/// Appends an attachment's BLAKE3 hash (64 lowercase hex characters) unless the document
+/// already lists it; returns whether it was appended. Two replicas attaching the same file
+/// concurrently can still both append it: readers that show a list should skip repeats.
+pub fn add_attachment(doc: &mut AutoCommit, hash: &str) -> Result<bool> {
+    let r = Reader::new(doc, "document");
+    let hash = Document::attachment(hash).map_err(r.invalid())?;
+    let list = r.obj(&ROOT, "attachments", ObjType::List)?;
+    if r.list_of_str(&ROOT, "attachments")?.contains(&hash) {
+        return Ok(false);
+    }
+    let list = match list {
+        Some(l) => l,
+        None => doc.put_object(ROOT, "attachments", ObjType::List)?,
+    };
+    let at = automerge::ReadDoc::length(doc, &list);
+    doc.insert(&list, at, hash)?;
+    Ok(true)
+}
+
 /// Reads and validates a document.
 pub fn read_document(doc: &AutoCommit) -> Result<Document> {
     let r = Reader::new(doc, "document");
@@ -155,5 +174,24 @@ mod tests {
             "Paragraf satu, diubah A.\nParagraf dua, diubah B.\n"
         );
         assert_eq!(crate::entity_kind(&a).unwrap(), crate::EntityKind::Document);
+    }
+
+    #[test]
+    fn attachments_are_appended_once_and_must_be_hashes() {
+        let mut a = new("Isi.");
+        let (h1, h2) = ("a".repeat(64), "0123456789abcdef".repeat(4));
+        assert!(add_attachment(&mut a, &h1).unwrap());
+        assert!(!add_attachment(&mut a, &h1).unwrap());
+        let mut b = AutoCommit::load(&a.save())
+            .unwrap()
+            .with_actor(ActorId::random());
+        assert!(add_attachment(&mut b, &h2).unwrap());
+        a.merge(&mut b).unwrap();
+        assert_eq!(read_document(&a).unwrap().attachments, [h1, h2]);
+        assert!(matches!(
+            add_attachment(&mut a, &"A".repeat(64)),
+            Err(crate::CrdtError::Invalid { .. })
+        ));
+        assert_eq!(read_document(&a).unwrap().attachments.len(), 2);
     }
 }

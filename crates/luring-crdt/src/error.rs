@@ -29,4 +29,9 @@ pub enum CrdtError {
     UnknownKind,
     #[error("the document was written by a newer Luring (layout {0}); update Luring")]
     NewerSchema(i64),
+    /// `what` names the item, e.g. "checklist item".
+    #[error("there is no {what} with the id '{id}'")]
+    UnknownItem { what: &'static str, id: String },
+    #[error("a {what} with the id '{id}' already exists")]
+    DuplicateItem { what: &'static str, id: String },
 }

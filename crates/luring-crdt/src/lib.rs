@@ -13,21 +13,26 @@
 //!   [`update_text`] so that only the difference is written (word-aligned, see
 //!   [`text_splice`]) and concurrent edits to different parts both survive;
 //! - assignees are a map keyed by NIP (a set: concurrent adds both stay);
-//! - comments, checklists and dispositions are lists of maps (concurrent appends both stay).
+//! - comments, checklists and dispositions are lists of maps (concurrent appends both stay);
+//!   a checklist item's `done` is a register in its own map (see [`set_checklist_item`]);
+//! - a document's attachments are a list of BLAKE3 hashes (see [`add_attachment`]).
 #![forbid(unsafe_code)]
 
 mod document_doc;
 mod error;
 mod read;
 mod task_doc;
+mod task_parts;
 pub mod text_splice;
 
 pub use document_doc::{
-    new_document, read_document, set_letter_number, update_document, DocumentEdit, NewDocument,
+    add_attachment, new_document, read_document, set_letter_number, update_document, DocumentEdit,
+    NewDocument,
 };
 pub use error::{CrdtError, Result};
 pub use read::{entity_kind, EntityKind};
 pub use task_doc::{add_comment, new_task, patch_task, read_task, NewTask};
+pub use task_parts::{add_checklist_item, add_disposition, set_checklist_item};
 pub use text_splice::update_text;
 
 /// Version of the layout written into every document under `"schema"`.

@@ -8,13 +8,15 @@
 //!   `task_assignees`, `documents`, and the FTS5 index `docs_fts`), so listing and search
 //!   never load automerge, and can always be rebuilt from the documents;
 //! - the outbox: hashes of changes made here that nobody has acknowledged yet;
-//! - profile metadata (`meta`).
+//! - profile metadata (`meta`);
+//! - the local names of attached files (`attachment_names`, see [`AttachmentName`]).
 //!
 //! Every write is one immediate transaction: the automerge change, the derived rows and the
 //! outbox entry commit together or not at all. [`Store::check_derived`] recomputes the
 //! query tables from the documents and reports any difference; the crash tests use it.
 #![forbid(unsafe_code)]
 
+mod attachments;
 mod bundle;
 mod derive;
 mod entity;
@@ -27,6 +29,7 @@ pub mod records;
 mod remote;
 mod store;
 
+pub use attachments::AttachmentName;
 pub use bundle::ImportSummary;
 pub use error::{Result, StoreError};
 pub use queries::{DocRow, Stats, TaskFilter, TaskRow};

@@ -125,6 +125,22 @@ CREATE INDEX records_by_request ON records(request_id, kind);
 CREATE TABLE record_outbox (seq INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE);
 ",
     },
+    Migration {
+        version: 5,
+        rebuild_derived: false,
+        sql: "
+-- The original file name and size of each attachment added on this device. Local only:
+-- the document itself lists attachments by hash, and names are not synced.
+CREATE TABLE attachment_names (
+    hash TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, hash)
+) WITHOUT ROWID;
+CREATE INDEX attachment_names_by_hash ON attachment_names(hash);
+",
+    },
 ];
 
 /// The schema version this code writes.

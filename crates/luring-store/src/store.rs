@@ -137,7 +137,7 @@ impl Store {
         id: &str,
         edit: impl FnOnce(&mut AutoCommit) -> luring_crdt::Result<()>,
     ) -> Result<Task> {
-        self.update(id, edit)
+        self.update(id, edit, |_| Ok(()))
     }
 
     /// Changes one document through `edit`, durably, and returns it as it now reads.
@@ -146,15 +146,17 @@ impl Store {
         id: &str,
         edit: impl FnOnce(&mut AutoCommit) -> luring_crdt::Result<()>,
     ) -> Result<Document> {
-        self.update(id, edit)
+        self.update(id, edit, |_| Ok(()))
     }
 
     /// Loads, edits, validates and stores one entity with its derived rows and outbox
     /// entries, in one transaction; an edit whose result breaks a rule stores nothing.
-    fn update<E: Entity>(
+    /// `also` writes local rows that must commit with the edit (or not at all).
+    pub(crate) fn update<E: Entity>(
         &mut self,
         id: &str,
         edit: impl FnOnce(&mut AutoCommit) -> luring_crdt::Result<()>,
+        also: impl FnOnce(&Connection) -> Result<()>,
     ) -> Result<E> {
         self.write(|c, actor| {
             let mut doc = entity::load(c, id, E::KIND, actor)?;
@@ -165,6 +167,7 @@ impl Store {
             let hashes = entity::append(c, id, &mut doc, &before)?;
             outbox(c, id, &hashes)?;
             e.put_derived(c)?;
+            also(c)?;
             Ok(e)
         })
     }

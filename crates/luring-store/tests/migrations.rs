@@ -127,3 +127,35 @@ fn a_database_from_a_newer_luring_is_refused_untouched() {
     let err = Store::open(&path).err().expect("newer schema accepted");
     assert!(err.to_string().contains("newer Luring"), "{err}");
 }
+
+#[test]
+fn version_4_database_gains_attachment_names_and_keeps_its_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("luring.db");
+    make_v1(&path);
+    let mut conn = Connection::open(&path).unwrap();
+    migrations::migrate_to(&mut conn, 4).unwrap();
+    let has_table = |c: &Connection| -> bool {
+        c.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'attachment_names'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            == 1
+    };
+    assert!(!has_table(&conn));
+    drop(conn);
+
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(migrations::version(s.connection()).unwrap(), 5);
+    assert!(has_table(s.connection()));
+    let hash = "c".repeat(64);
+    let d = s.attach("d-lama", &hash, "lampiran.pdf", 42).unwrap();
+    assert_eq!(d.attachments, [hash]);
+    assert_eq!(
+        s.attachment_names("d-lama").unwrap()[0].name,
+        "lampiran.pdf"
+    );
+    assert!(s.check_derived().unwrap().is_empty());
+}

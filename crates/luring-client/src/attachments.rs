@@ -1,0 +1,212 @@
+//! Attachments of a naskah dinas (scans, spreadsheets) — local only for now.
+//!
+//! The document's automerge `attachments` list holds BLAKE3 hashes, and that list syncs
+//! like any other edit. The bytes are kept outside SQLite, content-addressed in
+//! `<profile>/attachments/<hash>`, so the database stays small and the same file attached
+//! twice is stored once. Each file is written to a temporary file in that same folder,
+//! flushed to disk and then renamed, so a power cut leaves either no file or the whole
+//! one: a file named by a hash always holds those bytes.
+//!
+//! **Syncing the bytes is not done yet.** A hash that arrived from another device (by sync
+//! or bundle) whose bytes are not on this device is listed as [`NOT_DOWNLOADED`] with 0
+//! bytes. The design's resumable, chunked attachment transfer will fill that folder later;
+//! nothing here needs to change for it.
+//!
+//! The original file name is local too (table `attachment_names` of the store): a name
+//! can itself be sensitive, and the hash is what an approval binds to.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use luring_model::EntityId;
+use serde::Serialize;
+
+use crate::error::{ClientError, Result};
+use crate::profile::Profile;
+
+/// Largest attachment, in bytes (20 MiB): what a 3T link can still move in a day.
+pub const ATTACHMENT_MAX_BYTES: u64 = 20 * 1024 * 1024;
+/// Folder of the attachment bytes inside a profile folder.
+pub const ATTACHMENTS_DIR: &str = "attachments";
+/// The name shown for an attachment whose bytes are not on this device.
+pub const NOT_DOWNLOADED: &str = "(belum diunduh)";
+
+/// One attachment of a document, as the Naskah screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentView {
+    /// BLAKE3 of the bytes, 64 lowercase hex characters.
+    pub hash: String,
+    /// The file's name when it was attached, or [`NOT_DOWNLOADED`].
+    pub name: String,
+    /// Size on this device; 0 when not downloaded.
+    pub bytes: u64,
+}
+
+fn too_big(path: &Path, len: u64) -> ClientError {
+    ClientError::File {
+        action: "attach",
+        path: path.to_owned(),
+        reason: format!(
+            "it is {:.1} MiB and an attachment may be at most {} MiB; scan it at a lower \
+             resolution or split it into several files",
+            len as f64 / (1024.0 * 1024.0),
+            ATTACHMENT_MAX_BYTES / (1024 * 1024)
+        ),
+    }
+}
+
+/// Copies `src` into `dir` under its BLAKE3 hash, atomically; returns the hash and size.
+fn store_bytes(dir: &Path, src: &Path) -> Result<(String, u64)> {
+    std::fs::create_dir_all(dir).map_err(|e| ClientError::file("create", dir, e))?;
+    let mut input = File::open(src).map_err(|e| ClientError::file("attach", src, e))?;
+    let tmp = dir.join(format!(".tmp-{:016x}", rand::random::<u64>()));
+    let copied = File::create(&tmp)
+        .map_err(|e| ClientError::file("write", &tmp, e))
+        .and_then(|mut out| {
+            let mut hasher = blake3::Hasher::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut len = 0u64;
+            loop {
+                let n = input
+                    .read(&mut buf)
+                    .map_err(|e| ClientError::file("attach", src, e))?;
+                if n == 0 {
+                    break;
+                }
+                len += n as u64;
+                // Checked while copying too: the file may grow after it was measured.
+                if len > ATTACHMENT_MAX_BYTES {
+                    return Err(too_big(src, len));
+                }
+                hasher.update(&buf[..n]);
+                out.write_all(&buf[..n])
+                    .map_err(|e| ClientError::file("write", &tmp, e))?;
+            }
+            out.sync_all()
+                .map_err(|e| ClientError::file("write", &tmp, e))?;
+            Ok((hasher.finalize().to_hex().to_string(), len))
+        });
+    let (hash, len) = match copied {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    let target = dir.join(&hash);
+    // Same name, same bytes: a file already there is this one.
+    let placed = if target.is_file() {
+        std::fs::remove_file(&tmp)
+    } else {
+        std::fs::rename(&tmp, &target)
+    };
+    if let Err(e) = placed {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(ClientError::file("write", &target, e));
+    }
+    sync_dir(dir);
+    Ok((hash, len))
+}
+
+/// Makes the rename itself durable (the folder entry), where the platform allows it.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+impl Profile {
+    fn attachments_dir(&self) -> PathBuf {
+        self.dir().join(ATTACHMENTS_DIR)
+    }
+
+    /// Attaches the file at `path` to a document and returns the document's attachments.
+    /// Attaching the same bytes again changes nothing but the recorded name.
+    pub fn attach_file(&mut self, doc_id: &str, path: &Path) -> Result<Vec<AttachmentView>> {
+        let id = EntityId::parse(doc_id)?;
+        // A wrong id is reported before any file is copied.
+        self.store().document(id.as_str())?;
+        let meta = std::fs::metadata(path).map_err(|e| ClientError::file("attach", path, e))?;
+        if meta.is_dir() {
+            return Err(ClientError::File {
+                action: "attach",
+                path: path.to_owned(),
+                reason: "it is a folder, not a file".into(),
+            });
+        }
+        if !meta.is_file() {
+            return Err(ClientError::File {
+                action: "attach",
+                path: path.to_owned(),
+                reason: "it is not a regular file".into(),
+            });
+        }
+        if meta.len() > ATTACHMENT_MAX_BYTES {
+            return Err(too_big(path, meta.len()));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "lampiran".to_owned());
+        let (hash, bytes) = store_bytes(&self.attachments_dir(), path)?;
+        self.store_mut().attach(id.as_str(), &hash, &name, bytes)?;
+        self.list_attachments(id.as_str())
+    }
+
+    /// A document's attachments in the document's order, each once.
+    pub fn list_attachments(&self, doc_id: &str) -> Result<Vec<AttachmentView>> {
+        let id = EntityId::parse(doc_id)?;
+        let doc = self.store().document(id.as_str())?;
+        let names: HashMap<String, String> = self
+            .store()
+            .attachment_names(id.as_str())?
+            .into_iter()
+            .map(|n| (n.hash, n.name))
+            .collect();
+        let dir = self.attachments_dir();
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        // Two devices attaching the same file concurrently can list its hash twice.
+        for hash in doc.attachments {
+            if !seen.insert(hash.clone()) {
+                continue;
+            }
+            // `read_document` accepts only 64 hex characters, so a hash from another
+            // device is a safe file name (no `..`, no separators).
+            let on_disk = std::fs::metadata(dir.join(&hash))
+                .ok()
+                .filter(|m| m.is_file());
+            let view = match on_disk {
+                None => AttachmentView {
+                    hash,
+                    name: NOT_DOWNLOADED.to_owned(),
+                    bytes: 0,
+                },
+                Some(m) => {
+                    let name = match names.get(&hash) {
+                        Some(n) => n.clone(),
+                        // The same bytes attached to another document here, or (later)
+                        // downloaded: reuse a known name, else a short hash.
+                        None => self
+                            .store()
+                            .attachment_name_any(&hash)?
+                            .map(|n| n.name)
+                            .unwrap_or_else(|| format!("lampiran-{}", &hash[..12])),
+                    };
+                    AttachmentView {
+                        hash,
+                        name,
+                        bytes: m.len(),
+                    }
+                }
+            };
+            out.push(view);
+        }
+        Ok(out)
+    }
+}

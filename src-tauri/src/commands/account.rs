@@ -1,0 +1,83 @@
+//! First run (log in, or work offline), the signing passphrase and the language.
+
+use luring_client::{AccountView, Profile};
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::{CmdError, CmdResult};
+use crate::settings::{self, Settings};
+use crate::state::Desktop;
+
+#[derive(Serialize)]
+pub struct AppState {
+    /// `None` until a profile exists: the window shows its first run.
+    account: Option<AccountView>,
+    settings: Settings,
+    profile_dir: String,
+}
+
+async fn app_state_of(d: &Desktop) -> CmdResult<AppState> {
+    let account = if d.has_profile() {
+        Some(d.with(|p| p.account()).await?)
+    } else {
+        None
+    };
+    let mut settings = settings::load(&d.dir);
+    settings.server = account.as_ref().and_then(|a| a.server.clone());
+    Ok(AppState {
+        account,
+        settings,
+        profile_dir: d.dir.display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub async fn app_state(d: State<'_, Desktop>) -> CmdResult<AppState> {
+    app_state_of(&d).await
+}
+
+#[tauri::command]
+pub async fn login(
+    d: State<'_, Desktop>,
+    server: String,
+    nip: String,
+    password: String,
+) -> CmdResult<AppState> {
+    d.replace(move |dir| Profile::login(dir, server.trim(), nip.trim(), &password))
+        .await?;
+    app_state_of(&d).await
+}
+
+#[tauri::command]
+pub async fn work_offline(d: State<'_, Desktop>, name: String, nip: String) -> CmdResult<AppState> {
+    d.replace(move |dir| Profile::init(dir, name.trim(), nip.trim()))
+        .await?;
+    app_state_of(&d).await
+}
+
+#[tauri::command]
+pub async fn set_passphrase(d: State<'_, Desktop>, passphrase: String) -> CmdResult<AppState> {
+    if passphrase.chars().count() < 8 {
+        return Err(CmdError::new(
+            "invalid",
+            "the signing passphrase needs at least 8 characters",
+        ));
+    }
+    d.with(move |p| p.set_passphrase(&passphrase)).await?;
+    app_state_of(&d).await
+}
+
+#[tauri::command]
+pub async fn set_language(d: State<'_, Desktop>, language: String) -> CmdResult<AppState> {
+    if language != "id" && language != "en" {
+        return Err(CmdError::new(
+            "invalid",
+            "the language must be 'id' or 'en'",
+        ));
+    }
+    let mut s = settings::load(&d.dir);
+    s.language = language;
+    settings::save(&d.dir, &s)
+        .map_err(|e| CmdError::new("file", format!("cannot save the settings: {e}")))?;
+    app_state_of(&d).await
+}

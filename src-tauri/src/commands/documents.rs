@@ -1,0 +1,102 @@
+//! Naskah: list, search, the editor that saves every keystroke, attachments.
+
+use luring_client::{DocRow, DocView, DocumentChanges, NewDocInput};
+use serde::Deserialize;
+use tauri::State;
+
+use crate::error::CmdResult;
+use crate::state::Desktop;
+
+#[tauri::command]
+pub async fn list_documents(d: State<'_, Desktop>, kind: Option<String>) -> CmdResult<Vec<DocRow>> {
+    d.with(move |p| p.list_documents(kind.as_deref().filter(|k| !k.is_empty())))
+        .await
+}
+
+#[tauri::command]
+pub async fn search_documents(d: State<'_, Desktop>, query: String) -> CmdResult<Vec<DocRow>> {
+    d.with(move |p| p.search_documents(&query)).await
+}
+
+#[tauri::command]
+pub async fn show_document(d: State<'_, Desktop>, id: String) -> CmdResult<DocView> {
+    d.with(move |p| p.show_document(&id)).await
+}
+
+#[derive(Deserialize)]
+pub struct NewDoc {
+    title: String,
+    kind: Option<String>,
+    classification: Option<String>,
+    #[serde(default)]
+    body: String,
+}
+
+#[tauri::command]
+pub async fn new_document(d: State<'_, Desktop>, input: NewDoc) -> CmdResult<DocView> {
+    d.change(move |p| {
+        let id = p.new_document(&NewDocInput {
+            title: input.title,
+            kind: input.kind,
+            body: input.body,
+            classification: input.classification,
+        })?;
+        p.show_document(&id)
+    })
+    .await
+}
+
+/// The editor calls this on every input; the body is committed to SQLite (fsync'd) before
+/// it returns, and only its difference from the stored body becomes a change.
+#[tauri::command]
+pub async fn save_document_body(
+    d: State<'_, Desktop>,
+    id: String,
+    body: String,
+) -> CmdResult<DocView> {
+    d.change(move |p| p.edit_document(&id, &body)).await
+}
+
+#[derive(Deserialize)]
+pub struct Changes {
+    title: Option<String>,
+    kind: Option<String>,
+    classification: Option<String>,
+}
+
+#[tauri::command]
+pub async fn update_document(
+    d: State<'_, Desktop>,
+    id: String,
+    changes: Changes,
+) -> CmdResult<DocView> {
+    d.change(move |p| {
+        p.update_document(
+            &id,
+            &DocumentChanges {
+                title: changes.title,
+                kind: changes.kind,
+                classification: changes.classification,
+            },
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_attachments(
+    d: State<'_, Desktop>,
+    id: String,
+) -> CmdResult<Vec<luring_client::AttachmentView>> {
+    d.with(move |p| p.list_attachments(&id)).await
+}
+
+#[tauri::command]
+pub async fn attach_file(
+    d: State<'_, Desktop>,
+    id: String,
+    path: String,
+) -> CmdResult<Vec<luring_client::AttachmentView>> {
+    d.change(move |p| p.attach_file(&id, std::path::Path::new(path.trim())))
+        .await
+}

@@ -1,0 +1,61 @@
+//! Luring's desktop app: one window over one profile. Every command is a thin call into
+//! `luring-client` (so the CLI and the window always agree); a background thread syncs
+//! whenever the agency server can be reached and tells the window through events.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod settings;
+mod state;
+mod sync_loop;
+
+use tauri::Manager;
+
+fn main() {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("luring-desktop: internal error ({info}); please report it");
+    }));
+    tauri::Builder::default()
+        .setup(|app| {
+            let dir = state::profile_dir(app.handle())?;
+            let desktop = state::Desktop::open(dir, app.handle().clone());
+            app.manage(desktop);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::account::app_state,
+            commands::account::login,
+            commands::account::work_offline,
+            commands::account::set_passphrase,
+            commands::account::set_language,
+            commands::sync::sync_state,
+            commands::sync::sync_now,
+            commands::tasks::list_tasks,
+            commands::tasks::show_task,
+            commands::tasks::add_task,
+            commands::tasks::update_task,
+            commands::tasks::comment_task,
+            commands::tasks::add_checklist_item,
+            commands::tasks::set_checklist_item,
+            commands::tasks::add_disposition,
+            commands::documents::list_documents,
+            commands::documents::search_documents,
+            commands::documents::show_document,
+            commands::documents::new_document,
+            commands::documents::save_document_body,
+            commands::documents::update_document,
+            commands::documents::list_attachments,
+            commands::documents::attach_file,
+            commands::approvals::list_approvals,
+            commands::approvals::show_approval,
+            commands::approvals::request_approval,
+            commands::approvals::decide_approval,
+            commands::approvals::export_evidence,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("luring-desktop: the window could not start: {e}");
+            std::process::exit(1);
+        });
+}

@@ -1,0 +1,46 @@
+//! The window's own settings (language), kept beside the profile so a person's choice
+//! survives restarts and works before any login.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    pub language: String,
+    /// Filled from the account when shown; not stored.
+    #[serde(default, skip_deserializing)]
+    pub server: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            language: "id".into(),
+            server: None,
+        }
+    }
+}
+
+fn path(dir: &Path) -> PathBuf {
+    dir.join("desktop-settings.json")
+}
+
+pub fn load(dir: &Path) -> Settings {
+    std::fs::read(path(dir))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Writes atomically: a cut leaves the old settings or the new ones.
+pub fn save(dir: &Path, s: &Settings) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join("desktop-settings.json.tmp");
+    std::fs::write(
+        &tmp,
+        serde_json::to_vec_pretty(s).expect("settings serialise"),
+    )?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(tmp, path(dir))
+}

@@ -1,0 +1,119 @@
+//! What the commands share: the profile folder, the window's open profile and the sync
+//! loop. Injected once at start-up; the profile sits behind a mutex because SQLite's
+//! connection serves one caller at a time (the sync loop has its own connection, so a slow
+//! link never blocks typing).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use luring_client::{ClientError, Profile};
+use tauri::{AppHandle, Manager};
+
+use crate::error::{CmdError, CmdResult};
+use crate::sync_loop::SyncLoop;
+
+/// The profile folder: `--profile DIR` or `LURING_PROFILE` if given (the demo and the
+/// tests use them; the CLI takes the same), else the platform's data folder for the app.
+pub fn profile_dir(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--profile" {
+            return args
+                .next()
+                .map(PathBuf::from)
+                .ok_or_else(|| "--profile needs a folder".into());
+        }
+    }
+    if let Some(dir) = std::env::var_os("LURING_PROFILE") {
+        return Ok(PathBuf::from(dir));
+    }
+    Ok(app.path().app_data_dir()?.join("profile"))
+}
+
+#[derive(Clone)]
+pub struct Desktop {
+    pub dir: PathBuf,
+    profile: Arc<Mutex<Option<Profile>>>,
+    pub sync: Arc<SyncLoop>,
+}
+
+impl Desktop {
+    /// Opens the profile in `dir` if there is one (else the window shows its first run) and
+    /// starts the sync loop, which tries the server at once.
+    pub fn open(dir: PathBuf, app: AppHandle) -> Self {
+        let profile = match Profile::open(&dir) {
+            Ok(p) => Some(p),
+            Err(ClientError::NoProfile(_)) => None,
+            Err(e) => {
+                eprintln!(
+                    "luring-desktop: the profile in {} cannot be opened: {e}",
+                    dir.display()
+                );
+                None
+            }
+        };
+        let sync = SyncLoop::start(dir.clone(), app);
+        Self {
+            dir,
+            profile: Arc::new(Mutex::new(profile)),
+            sync,
+        }
+    }
+
+    /// Runs `f` on the open profile, on a blocking thread (SQLite, argon2 and HTTP must
+    /// never hold the window's event loop).
+    pub async fn with<T, F>(&self, f: F) -> CmdResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Profile) -> Result<T, ClientError> + Send + 'static,
+    {
+        let profile = self.profile.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = profile.lock().unwrap_or_else(|p| p.into_inner());
+            let p = guard.as_mut().ok_or_else(|| {
+                CmdError::new("no_profile", "no profile yet: log in or work offline first")
+            })?;
+            f(p).map_err(CmdError::from)
+        })
+        .await
+        .map_err(|e| CmdError::new("internal", e.to_string()))?
+    }
+
+    /// As [`Desktop::with`], for a change the server should hear about soon.
+    pub async fn change<T, F>(&self, f: F) -> CmdResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Profile) -> Result<T, ClientError> + Send + 'static,
+    {
+        let r = self.with(f).await;
+        if r.is_ok() {
+            self.sync.local_change();
+        }
+        r
+    }
+
+    /// Replaces the open profile by what `make` opens or creates (login, offline start).
+    pub async fn replace<F>(&self, make: F) -> CmdResult<()>
+    where
+        F: FnOnce(&std::path::Path) -> Result<Profile, ClientError> + Send + 'static,
+    {
+        let profile = self.profile.clone();
+        let dir = self.dir.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let p = make(&dir).map_err(CmdError::from)?;
+            *profile.lock().unwrap_or_else(|p| p.into_inner()) = Some(p);
+            Ok::<_, CmdError>(())
+        })
+        .await
+        .map_err(|e| CmdError::new("internal", e.to_string()))??;
+        self.sync.account_changed();
+        Ok(())
+    }
+
+    pub fn has_profile(&self) -> bool {
+        self.profile
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+}

@@ -1,0 +1,321 @@
+//! The background sync: tries the server at start, after local changes (a few seconds
+//! later, so a burst of typing is one exchange), on "Sinkronkan sekarang", and every
+//! interval; backs off with jitter while the server cannot be reached. Waits are measured
+//! against the wall clock in short slices, so after a laptop wakes from sleep (when a
+//! monotonic timer would still be counting) the next try comes within seconds.
+//!
+//! It has its own connection to the profile's SQLite file, so a sync over a slow link never
+//! blocks the window's edits, and every sync is one transaction: stopping at any moment
+//! loses nothing.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use luring_client::{ClientError, HttpTransport, Profile, Transport};
+use rand::Rng;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter};
+
+pub const SYNC_EVENT: &str = "luring://sync";
+pub const CHANGED_EVENT: &str = "luring://changed";
+
+/// What the status bar shows.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncState {
+    pub phase: &'static str,
+    pub online: Option<bool>,
+    pub pending_changes: i64,
+    pub last_sync: Option<String>,
+    pub message: Option<String>,
+    pub next_try_secs: Option<u64>,
+    pub progress: Option<Progress>,
+    pub rejected: Vec<luring_client::Refusal>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Progress {
+    pub round_trips: usize,
+    pub pushed: usize,
+    pub pulled: usize,
+}
+
+enum Wake {
+    Now,
+    LocalChange,
+    Account,
+}
+
+pub struct SyncLoop {
+    tx: Mutex<Sender<Wake>>,
+    state: Arc<Mutex<SyncState>>,
+}
+
+struct Timing {
+    interval: Duration,
+    max_backoff: Duration,
+    /// How long after a local change the loop waits for more before syncing.
+    settle: Duration,
+}
+
+fn secs_from_env(name: &str, default: u64) -> Duration {
+    Duration::from_secs(
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|v| *v > 0)
+            .unwrap_or(default),
+    )
+}
+
+impl SyncLoop {
+    pub fn start(dir: PathBuf, app: AppHandle) -> Arc<Self> {
+        let (tx, rx) = mpsc::channel();
+        let state = Arc::new(Mutex::new(SyncState {
+            phase: "idle",
+            ..Default::default()
+        }));
+        let timing = Timing {
+            interval: secs_from_env("LURING_SYNC_INTERVAL_SECS", 30),
+            max_backoff: secs_from_env("LURING_SYNC_MAX_BACKOFF_SECS", 120),
+            settle: Duration::from_secs(2),
+        };
+        let worker = Worker {
+            dir,
+            app,
+            state: state.clone(),
+            profile: None,
+            timing,
+        };
+        std::thread::Builder::new()
+            .name("luring-sync".into())
+            .spawn(move || worker.run(rx))
+            .expect("the sync thread starts");
+        Arc::new(Self {
+            tx: Mutex::new(tx),
+            state,
+        })
+    }
+
+    pub fn state(&self) -> SyncState {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn send(&self, w: Wake) {
+        let _ = self.tx.lock().unwrap_or_else(|p| p.into_inner()).send(w);
+    }
+
+    /// "Sinkronkan sekarang".
+    pub fn now(&self) {
+        self.send(Wake::Now)
+    }
+
+    /// Something was written locally: sync soon.
+    pub fn local_change(&self) {
+        self.send(Wake::LocalChange)
+    }
+
+    /// The profile was created or logged in: reopen it and sync.
+    pub fn account_changed(&self) {
+        self.send(Wake::Account)
+    }
+}
+
+struct Worker {
+    dir: PathBuf,
+    app: AppHandle,
+    state: Arc<Mutex<SyncState>>,
+    profile: Option<Profile>,
+    timing: Timing,
+}
+
+/// Counts round trips and tells the window after each.
+struct Watched<'a> {
+    inner: HttpTransport,
+    trips: usize,
+    on_trip: &'a dyn Fn(usize),
+}
+
+impl Transport for Watched<'_> {
+    fn round_trip(&mut self, body: Vec<u8>) -> luring_client::Result<Vec<u8>> {
+        let r = self.inner.round_trip(body);
+        self.trips += 1;
+        (self.on_trip)(self.trips);
+        r
+    }
+}
+
+impl Worker {
+    fn run(mut self, rx: mpsc::Receiver<Wake>) {
+        let mut backoff = Duration::from_secs(1);
+        let mut due = SystemTime::now();
+        loop {
+            // Wait until `due` (wall clock), in slices, or until woken.
+            let mut woken = false;
+            loop {
+                let left = due
+                    .duration_since(SystemTime::now())
+                    .unwrap_or(Duration::ZERO);
+                if left.is_zero() {
+                    break;
+                }
+                match rx.recv_timeout(left.min(Duration::from_secs(5))) {
+                    Ok(Wake::Now) => {
+                        woken = true;
+                        break;
+                    }
+                    Ok(Wake::Account) => {
+                        self.profile = None;
+                        woken = true;
+                        break;
+                    }
+                    Ok(Wake::LocalChange) => {
+                        self.refresh_pending();
+                        let soon = SystemTime::now() + self.timing.settle;
+                        // Offline, the backoff decides; online, a change goes out soon.
+                        if self.current().online != Some(false) && soon < due {
+                            due = soon;
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            if woken {
+                backoff = Duration::from_secs(1);
+            }
+            let wait = match self.sync_once() {
+                Outcome::Synced => {
+                    backoff = Duration::from_secs(1);
+                    self.timing.interval
+                }
+                Outcome::Unreachable => {
+                    let jitter = rand::rng().random_range(0..=backoff.as_millis() as u64 / 4);
+                    let wait = backoff + Duration::from_millis(jitter);
+                    backoff = (backoff * 2).min(self.timing.max_backoff);
+                    self.update(|s| s.next_try_secs = Some(wait.as_secs().max(1)));
+                    wait
+                }
+                Outcome::Idle => self.timing.interval,
+            };
+            due = SystemTime::now() + wait;
+        }
+    }
+
+    fn current(&self) -> SyncState {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn update(&self, f: impl FnOnce(&mut SyncState)) {
+        let snapshot = {
+            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut s);
+            s.clone()
+        };
+        let _ = self.app.emit(SYNC_EVENT, snapshot);
+    }
+
+    fn refresh_pending(&mut self) {
+        if self.profile.is_none() {
+            self.profile = Profile::open(&self.dir).ok();
+        }
+        let Some(p) = &self.profile else { return };
+        if let Ok(st) = p.status() {
+            self.update(|s| {
+                s.pending_changes = st.pending_changes;
+                s.rejected = st.rejected;
+                s.last_sync = st.last_sync;
+            });
+        }
+    }
+
+    fn sync_once(&mut self) -> Outcome {
+        self.refresh_pending();
+        let Some(mut p) = self.profile.take() else {
+            self.update(|s| s.phase = "not_logged_in");
+            return Outcome::Idle;
+        };
+        let outcome = self.sync_profile(&mut p);
+        self.profile = Some(p);
+        outcome
+    }
+
+    fn sync_profile(&self, p: &mut Profile) -> Outcome {
+        let transport = match p.transport() {
+            Ok(t) => t,
+            Err(_) => {
+                self.update(|s| s.phase = "not_logged_in");
+                return Outcome::Idle;
+            }
+        };
+        self.update(|s| {
+            s.phase = "syncing";
+            s.progress = Some(Progress::default());
+            s.next_try_secs = None;
+        });
+        let app = self.app.clone();
+        let state = self.state.clone();
+        let on_trip = move |trips: usize| {
+            let snapshot = {
+                let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(pr) = s.progress.as_mut() {
+                    pr.round_trips = trips;
+                }
+                s.clone()
+            };
+            let _ = app.emit(SYNC_EVENT, snapshot);
+        };
+        let mut watched = Watched {
+            inner: transport,
+            trips: 0,
+            on_trip: &on_trip,
+        };
+        let result = p.sync_with(&mut watched);
+        let status = p.status().ok();
+        match result {
+            Ok(report) => {
+                self.update(|s| {
+                    s.phase = "idle";
+                    s.online = Some(true);
+                    s.message = None;
+                    s.progress = None;
+                    if let Some(st) = status {
+                        s.pending_changes = st.pending_changes;
+                        s.rejected = st.rejected;
+                        s.last_sync = st.last_sync;
+                    }
+                });
+                if report.pulled > 0 || !report.rejected.is_empty() {
+                    let _ = self.app.emit(CHANGED_EVENT, ());
+                }
+                Outcome::Synced
+            }
+            Err(e) => {
+                let (phase, online) = match &e {
+                    ClientError::Network(_) => ("offline", Some(false)),
+                    ClientError::Server { status, .. } if *status >= 500 => {
+                        ("offline", Some(false))
+                    }
+                    _ => ("error", Some(true)),
+                };
+                self.update(|s| {
+                    s.phase = phase;
+                    s.online = online;
+                    s.message = Some(e.to_string());
+                    s.progress = None;
+                    if let Some(st) = status {
+                        s.pending_changes = st.pending_changes;
+                    }
+                });
+                Outcome::Unreachable
+            }
+        }
+    }
+}
+
+enum Outcome {
+    Synced,
+    Unreachable,
+    Idle,
+}

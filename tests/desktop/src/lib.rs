@@ -1,0 +1,332 @@
+//! Helpers of the desktop end-to-end tests: the real agency server and `luring` CLI as
+//! processes, tauri-driver (which starts WebKitWebDriver, which starts the real app), and a
+//! few waits that poll the app's DOM. Everything is killed on drop.
+//!
+//! The binaries come from the workspace's `target/debug` (or `LURING_BIN_DIR`); the test
+//! command builds them first. Screenshots go to `LURING_SCREENSHOTS` (default
+//! `docs/screenshots`).
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+
+pub const ANI: (&str, &str) = ("198703122010011002", "ani-lestari-2026"); // staff, BAPPEDA.PEM
+pub const SITI: (&str, &str) = ("198211032008012004", "kabid-pem-2026"); // supervisor, BAPPEDA.PEM
+
+pub fn bin(name: &str) -> PathBuf {
+    let dir = std::env::var_os("LURING_BIN_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug"));
+    let p = dir.join(name);
+    assert!(
+        p.is_file(),
+        "{} is missing: build the workspace's binaries first (scripts/test-desktop.sh does)",
+        p.display()
+    );
+    p
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_port(port: u16, what: &str) {
+    let end = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < end, "{what} did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A running agency server with the demo data, killed on drop.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    pub data: PathBuf,
+    pub port: u16,
+}
+
+impl Server {
+    pub fn seeded(data: &Path) -> Self {
+        let out = Command::new(bin("luring-server"))
+            .args(["--data", data.to_str().unwrap(), "admin", "seed-demo"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Self::start(data, free_port())
+    }
+
+    pub fn start(data: &Path, port: u16) -> Self {
+        let mut child = Command::new(bin("luring-server"))
+            .args(["--data", data.to_str().unwrap(), "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.starts_with("listening on "), "server said {line:?}");
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            data: data.to_owned(),
+            port,
+        }
+    }
+
+    /// SIGKILL: the server is gone as after a power cut.
+    pub fn kill(mut self) -> (PathBuf, u16) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        (self.data.clone(), self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `luring` CLI profile (the supervisor's device in these tests).
+pub struct Cli {
+    pub dir: PathBuf,
+}
+
+impl Cli {
+    pub fn run(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        let mut child = Command::new(bin("luring"))
+            .arg("--profile")
+            .arg(&self.dir)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    pub fn ok(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.run(args, stdin);
+        assert!(
+            out.status.success(),
+            "luring {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args, "")).unwrap()
+    }
+
+    pub fn login(dir: PathBuf, server: &str, who: (&str, &str)) -> Self {
+        let c = Self { dir };
+        c.ok(
+            &[
+                "login",
+                "--server",
+                server,
+                "--nip",
+                who.0,
+                "--password-stdin",
+            ],
+            &format!("{}\n", who.1),
+        );
+        c
+    }
+}
+
+/// tauri-driver on its own ports, killed on drop (which also ends its WebKitWebDriver).
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    pub fn start() -> Self {
+        let port = free_port();
+        let native = free_port();
+        let tauri_driver = std::env::var_os("TAURI_DRIVER")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "tauri-driver".into());
+        let child = Command::new(tauri_driver)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            // Short waits so a test sees the loop retry within seconds.
+            .env("LURING_SYNC_INTERVAL_SECS", "2")
+            .env("LURING_SYNC_MAX_BACKOFF_SECS", "2")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver starts (cargo install tauri-driver --version '^2' --locked)");
+        // tauri-driver accepts before WebKitWebDriver listens: wait for both.
+        wait_port(port, "tauri-driver");
+        wait_port(native, "WebKitWebDriver");
+        Self { child, port }
+    }
+
+    /// Starts the app on `profile` and opens a WebDriver session to its window.
+    pub async fn launch(&self, profile: &Path) -> App {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({
+                "application": bin("luring-desktop"),
+                "args": ["--profile", profile],
+            }),
+        );
+        caps.insert("browserName".into(), "wry".into());
+        let mut last = None;
+        for _ in 0..5 {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
+                Ok(c) => {
+                    return App {
+                        c,
+                        profile: profile.to_owned(),
+                    }
+                }
+                Err(e) => {
+                    last = Some(e);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+        panic!("no WebDriver session: {last:?}");
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The app's window, through WebDriver.
+pub struct App {
+    pub c: Client,
+    pub profile: PathBuf,
+}
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+impl App {
+    pub async fn el(&self, css: &str) -> Element {
+        self.c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.el(css).await.click().await.unwrap();
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let e = self.el(css).await;
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    pub async fn nav(&self, screen: &str) {
+        self.click(&format!("button[data-nav=\"{screen}\"]")).await;
+    }
+
+    /// Waits until `css` exists and its text contains `want`; returns the text.
+    pub async fn wait_text(&self, css: &str, want: &str, within: Duration) -> String {
+        let end = Instant::now() + within;
+        let mut seen = String::new();
+        while Instant::now() < end {
+            if let Ok(e) = self.c.find(Locator::Css(css)).await {
+                if let Ok(t) = e.text().await {
+                    if t.contains(want) {
+                        return t;
+                    }
+                    seen = t;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{css} never showed {want:?} within {within:?} (last: {seen:?})");
+    }
+
+    /// Waits until `css` has attribute `attr` equal to `want`.
+    pub async fn wait_attr(&self, css: &str, attr: &str, want: &str, within: Duration) {
+        let end = Instant::now() + within;
+        let mut seen = None;
+        while Instant::now() < end {
+            if let Ok(e) = self.c.find(Locator::Css(css)).await {
+                seen = e.attr(attr).await.ok().flatten();
+                if seen.as_deref() == Some(want) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{css}[{attr}] never became {want:?} within {within:?} (last: {seen:?})");
+    }
+
+    /// Writes a screenshot of the window for people to look at.
+    pub async fn screenshot(&self, name: &str) {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let dir = std::env::var_os("LURING_SCREENSHOTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots")
+            });
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = self.c.screenshot().await.expect("a screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// SIGKILLs the app's process, as a power cut or a crash would (no chance to save).
+    pub fn kill_process(self) {
+        let pattern = format!("luring-desktop --profile {}", self.profile.display());
+        let out = Command::new("pkill")
+            .args(["-KILL", "-f", &pattern])
+            .status()
+            .unwrap();
+        assert!(out.success(), "no app process matched {pattern}");
+        // The session is dead with its app; dropping the client just closes the socket.
+        std::mem::forget(self.c);
+    }
+
+    pub async fn close(self) {
+        let _ = self.c.close().await;
+    }
+}

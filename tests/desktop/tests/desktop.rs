@@ -1,0 +1,234 @@
+//! The desktop app driven through WebDriver, as a person would use it: the real window
+//! (tauri-driver + WebKitWebDriver under Xvfb), the real agency server and the real CLI as
+//! processes. Run by `scripts/test-desktop.sh`; each test starts its own driver and server.
+
+use std::time::Duration;
+
+use luring_desktop_e2e::{Cli, Driver, Server, ANI, SITI, WAIT};
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// The issue's main story: a staff member drafts and asks for approval in the app; her
+/// supervisor approves on his own device while the server is down; once the server is back
+/// and both have synced, the staff member's open window shows `Disetujui` by itself.
+#[tokio::test(flavor = "multi_thread")]
+async fn approval_signed_while_server_is_down_appears_without_reload() {
+    let root = tempdir();
+    let server = Server::seeded(&root.path().join("server"));
+    let driver = Driver::start();
+    let app = driver.launch(&root.path().join("ani")).await;
+
+    // First run: connect to the agency and log in; skip the passphrase (staff need not sign).
+    app.el("#choose-login").await;
+    app.screenshot("01-mulai").await;
+    app.click("#choose-login").await;
+    app.type_into("#login-server", &server.url).await;
+    app.type_into("#login-nip", ANI.0).await;
+    app.type_into("#login-password", ANI.1).await;
+    app.click("#login-submit").await;
+    app.el("#passphrase").await;
+    app.screenshot("02-frasa-sandi").await;
+    app.click("#passphrase-skip").await;
+    app.el("#app-main").await;
+    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
+        .await;
+
+    // A task.
+    app.nav("tugas").await;
+    app.type_into("#task-new-title", "Siapkan bahan rapat RPJMD")
+        .await;
+    app.click("#task-new-submit").await;
+    app.wait_text("#app-main", "Siapkan bahan rapat RPJMD", WAIT)
+        .await;
+    app.screenshot("04-tugas").await;
+
+    // A document, typed into the editor, and a request for the supervisor's approval.
+    app.nav("naskah").await;
+    app.type_into("#doc-new-title", "Nota dinas rapat koordinasi")
+        .await;
+    app.click("#doc-new-submit").await;
+    let editor = app.el("#doc-editor").await;
+    let doc_id = editor
+        .attr("data-doc-id")
+        .await
+        .unwrap()
+        .expect("the editor names its document");
+    editor
+        .send_keys("Rapat koordinasi dilaksanakan hari Senin pukul 09.00 WITA.")
+        .await
+        .unwrap();
+    app.wait_attr("[data-testid=\"save-state\"]", "data-state", "saved", WAIT)
+        .await;
+    app.type_into("#approval-chain", SITI.0).await;
+    app.click("#approval-request").await;
+    app.screenshot("05-naskah-editor").await;
+    // The loop sends local changes within seconds while online.
+    app.wait_attr(
+        "[data-testid=\"pending\"]",
+        "data-count",
+        "0",
+        Duration::from_secs(40),
+    )
+    .await;
+
+    // The supervisor's device (the CLI) receives the request and the document.
+    let siti = Cli::login(root.path().join("siti"), &server.url, SITI);
+    siti.ok(
+        &["key", "set-passphrase", "--passphrase-stdin"],
+        "kunci-siti-rahasia\n",
+    );
+    siti.ok(&["sync"], "");
+    let waiting = siti.json(&["approval", "list", "--json"]);
+    let request = waiting["waiting_for_me"][0].clone();
+    assert_eq!(request["document_id"], doc_id.as_str(), "{waiting}");
+    let request_id = request["id"].as_str().unwrap().to_owned();
+
+    // The staff member's window lists the document as waiting.
+    app.nav("naskah").await;
+    let row_status = format!("[data-doc-id=\"{doc_id}\"] [data-testid=\"doc-approval\"]");
+    app.wait_text(&row_status, "Menunggu persetujuan", WAIT)
+        .await;
+
+    // The server goes down; the supervisor approves offline, with his passphrase.
+    let (data, port) = server.kill();
+    let out = siti.ok(
+        &[
+            "approval",
+            "sign",
+            &request_id,
+            "--approve",
+            "--note",
+            "Setuju, lanjutkan.",
+            "--passphrase-stdin",
+            "--json",
+        ],
+        "kunci-siti-rahasia\n",
+    );
+    let signed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(signed["status"], "disetujui");
+    app.wait_text(
+        "[data-testid=\"online\"]",
+        "Tidak tersambung",
+        Duration::from_secs(30),
+    )
+    .await;
+    assert!(
+        app.wait_text(&row_status, "Menunggu", WAIT)
+            .await
+            .contains("Menunggu"),
+        "nothing may change while the server is down"
+    );
+
+    // The server returns; the supervisor syncs; the staff member's window — untouched
+    // since, no reload — turns to Disetujui when its own loop syncs.
+    let server = Server::start(&data, port);
+    siti.ok(&["sync"], "");
+    app.wait_text(&row_status, "Disetujui", Duration::from_secs(60))
+        .await;
+    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
+        .await;
+    app.screenshot("06-naskah-disetujui").await;
+
+    // The other screens, for people to look at.
+    app.nav("persetujuan").await;
+    app.el(&format!("[data-approval-id=\"{request_id}\"]"))
+        .await;
+    app.click(&format!("[data-approval-id=\"{request_id}\"]"))
+        .await;
+    app.wait_text("[data-testid=\"approval-status\"]", "Disetujui", WAIT)
+        .await;
+    app.screenshot("07-persetujuan").await;
+    app.nav("beranda").await;
+    app.screenshot("03-beranda").await;
+    app.nav("pengaturan").await;
+    app.wait_text("#app-main", ANI.0, WAIT).await;
+    app.screenshot("08-pengaturan").await;
+    app.close().await;
+    drop(server);
+}
+
+/// Every character typed into the editor survives the app being killed (no chance to save
+/// on exit) and comes back after a restart.
+#[tokio::test(flavor = "multi_thread")]
+async fn editor_keeps_every_character_when_the_app_is_killed() {
+    let root = tempdir();
+    let profile = root.path().join("maria");
+    let driver = Driver::start();
+    let app = driver.launch(&profile).await;
+    app.click("#choose-offline").await;
+    app.type_into("#offline-name", "Maria Ndun").await;
+    app.type_into("#offline-nip", "198912202014022001").await;
+    app.click("#offline-submit").await;
+    app.el("#app-main").await;
+
+    app.nav("naskah").await;
+    app.type_into("#doc-new-title", "Laporan kunjungan desa")
+        .await;
+    app.click("#doc-new-submit").await;
+    let editor = app.el("#doc-editor").await;
+    let doc_id = editor.attr("data-doc-id").await.unwrap().unwrap();
+    let text = "Kunjungan ke Desa Oelnasi, Kupang: 14 keluarga terdata.\n\
+                Catatan — sinyal hanya ada di balai desa; anggaran Rp 1.500.000,-.";
+    editor.send_keys(text).await.unwrap();
+    app.wait_attr("[data-testid=\"save-state\"]", "data-state", "saved", WAIT)
+        .await;
+    app.kill_process();
+
+    let app = driver.launch(&profile).await;
+    app.el("#app-main").await;
+    app.nav("naskah").await;
+    app.click(&format!("[data-doc-id=\"{doc_id}\"]")).await;
+    let editor = app.el("#doc-editor").await;
+    let body = editor.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(body, text, "the editor lost characters across a kill");
+    app.close().await;
+}
+
+/// With the agency server unreachable from the first second, the app opens at once, says it
+/// is offline, and work goes on; when the server appears, the waiting change goes out.
+#[tokio::test(flavor = "multi_thread")]
+async fn starts_and_works_with_the_server_unreachable() {
+    let root = tempdir();
+    let server = Server::seeded(&root.path().join("server"));
+    let ani = Cli::login(root.path().join("ani"), &server.url, ANI);
+    let (data, port) = server.kill();
+
+    let driver = Driver::start();
+    let started = std::time::Instant::now();
+    let app = driver.launch(&ani.dir).await;
+    app.el("#app-main").await;
+    app.wait_text("[data-testid=\"online\"]", "Tidak tersambung", WAIT)
+        .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the window took {:?} to be usable offline",
+        started.elapsed()
+    );
+    app.nav("tugas").await;
+    app.type_into("#task-new-title", "Input data SDGs desa")
+        .await;
+    app.click("#task-new-submit").await;
+    app.wait_text("#app-main", "Input data SDGs desa", WAIT)
+        .await;
+    app.wait_attr("[data-testid=\"pending\"]", "data-count", "1", WAIT)
+        .await;
+    app.screenshot("09-tidak-tersambung").await;
+
+    let _server = Server::start(&data, port);
+    app.wait_attr(
+        "[data-testid=\"pending\"]",
+        "data-count",
+        "0",
+        Duration::from_secs(30),
+    )
+    .await;
+    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
+        .await;
+    app.close().await;
+    assert_eq!(
+        ani.json(&["task", "list", "--json"])[0]["title"],
+        "Input data SDGs desa"
+    );
+}

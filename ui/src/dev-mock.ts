@@ -1,0 +1,196 @@
+// DEV ONLY: an in-memory stand-in for the Tauri shell so `npm run dev` works in a plain
+// browser (loaded from main.tsx only under import.meta.env.DEV; never in dist/).
+// URL flags: ?first (first run), ?netdown (login and sync fail), ?slow (slow saves), ?en.
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import type { AppState, ApprovalView, DocView, SyncState, TaskView } from "./api";
+
+const flags = new URLSearchParams(location.search);
+const now = () => new Date().toISOString();
+const ago = (mins: number) => new Date(Date.now() - mins * 60000).toISOString();
+const day = (offset: number) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+let seq = 100;
+const nextId = (p: string) => `${p}-${++seq}`;
+const ME = "198501012010011001";
+const BOSS = "197203041998031002";
+
+const state: AppState = {
+  account: flags.has("first")
+    ? null
+    : { name: "Siti Rahmawati", nip: ME, unit: "Seksi Pelayanan Umum", role: "staff", server: "https://luring.dinas.go.id",
+        device_id: "dev-7f3a91c2", has_passphrase: false, agency_name: "Dinas Kominfo Kab. Contoh" },
+  settings: { language: flags.has("en") ? "en" : "id", server: null },
+  profile_dir: "/home/siti/.local/share/luring/profile",
+};
+
+const tasks: TaskView[] = [
+  { id: "t-1", title: "Rekap laporan kinerja bulanan", description: "Gabungkan laporan dari 4 seksi.", status: "dikerjakan", due: day(-1),
+    assignees: [ME], checklist: [{ id: "c1", text: "Data seksi A", done: true }, { id: "c2", text: "Data seksi B", done: false }],
+    comments: [{ id: "m1", author: BOSS, author_name: "Budi Santoso", at: ago(90), text: "Tolong selesaikan sebelum rapat." }],
+    dispositions: [{ from: BOSS, to: ME, instruction: "Segera proses", at: ago(600) }], unit: "Seksi Pelayanan Umum", created_at: ago(3000) },
+  { id: "t-2", title: "Verifikasi data penerima bantuan desa", description: "", status: "baru", due: day(0), assignees: [ME],
+    checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(200) },
+  { id: "t-3", title: "Siapkan bahan rapat koordinasi", description: "", status: "selesai", due: day(-3), assignees: [ME],
+    checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(5000) },
+  { id: "t-4", title: "Susun jadwal pelayanan keliling", description: "", status: "menunggu", due: day(4), assignees: [BOSS],
+    checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(100) },
+];
+
+const docs: DocView[] = [
+  { id: "d-1", title: "Nota dinas jadwal piket WFH", kind: "nota-dinas", body: "Yth. Kepala Dinas\n\nBersama ini kami sampaikan jadwal piket...", content_hash: "blake3:aa11bb22cc33dd44", classification: "biasa", attachments: [], letter_number: null, unit: null, created_at: ago(400) },
+  { id: "d-2", title: "Laporan pelayanan triwulan I", kind: "laporan", body: "Ringkasan pelayanan triwulan pertama.", content_hash: "blake3:ee55ff66", classification: "terbatas", attachments: [], letter_number: "800/012/DKI/2025", unit: null, created_at: ago(9000) },
+  { id: "d-3", title: "Surat undangan rapat desa", kind: "surat", body: "Mengundang Bapak/Ibu...", content_hash: "blake3:1234abcd", classification: "biasa", attachments: [], letter_number: null, unit: null, created_at: ago(50) },
+];
+
+const approvals: ApprovalView[] = [
+  { id: "a-1", document_id: "d-2", status: "disetujui", content_hash: "blake3:ee55ff66", chain: [BOSS], requester: ME, created_at: ago(8000), next_approver: null,
+    decisions: [{ level: 0, approver: BOSS, name: "Budi Santoso", verdict: "approve", note: "Lanjutkan.", decided_at: ago(7000), device_id: "dev-b" }], refused: [] },
+  { id: "a-2", document_id: "d-3", status: "menunggu", content_hash: "blake3:old0000", chain: [ME, BOSS], requester: BOSS, created_at: ago(30), next_approver: ME, decisions: [], refused: [] },
+];
+
+let sync: SyncState = { phase: "idle", online: true, pending_changes: 3, last_sync: ago(5), message: null, next_try_secs: null, progress: null,
+  rejected: [{ entity: "task t-9", hash: "x", reason: "you may not change a task of another unit", at: ago(20) }] };
+
+function fail(code: string, message: string): never {
+  throw { code, message };
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function bump() {
+  sync = { ...sync, pending_changes: sync.pending_changes + 1 };
+  void emit("luring://sync", sync);
+}
+function task(id: string) {
+  return tasks.find((x) => x.id === id) ?? fail("not_found", `no task has the id '${id}'`);
+}
+function doc(id: string) {
+  return docs.find((x) => x.id === id) ?? fail("not_found", `no document has the id '${id}'`);
+}
+const row = (t: TaskView) => ({ id: t.id, title: t.title, status: t.status, due: t.due, assignees: t.assignees, unit: t.unit });
+const docRow = (d: DocView) => ({ id: d.id, kind: d.kind, title: d.title, classification: d.classification, letter_number: d.letter_number, content_hash: d.content_hash });
+const attachments: Record<string, { hash: string; name: string; bytes: number }[]> = {};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function handle(cmd: string, a: any): Promise<unknown> {
+  await sleep(60);
+  switch (cmd) {
+    case "app_state": return state;
+    case "login":
+      await sleep(600);
+      if (flags.has("netdown")) fail("network", "cannot reach the server: connection refused");
+      state.account = { name: "Siti Rahmawati", nip: a.nip, unit: "Seksi Pelayanan Umum", role: "staff", server: a.server, device_id: "dev-7f3a91c2", has_passphrase: false, agency_name: "Dinas Kominfo" };
+      return state;
+    case "work_offline":
+      state.account = { name: a.name, nip: a.nip, unit: null, role: null, server: null, device_id: null, has_passphrase: false, agency_name: null };
+      return state;
+    case "set_passphrase": if (state.account) state.account.has_passphrase = true; return state;
+    case "set_language": state.settings.language = a.language; return state;
+    case "sync_state": return sync;
+    case "sync_now":
+      if (flags.has("netdown")) fail("network", "connection refused");
+      void (async () => {
+        for (let i = 1; i <= 3; i++) {
+          sync = { ...sync, phase: "syncing", progress: { round_trips: i, pushed: sync.pending_changes, pulled: i * 4 } };
+          void emit("luring://sync", sync);
+          await sleep(700);
+        }
+        sync = { ...sync, phase: "idle", online: true, pending_changes: 0, last_sync: now(), progress: null };
+        void emit("luring://sync", sync);
+        void emit("luring://changed", null);
+      })();
+      return null;
+    case "list_tasks": {
+      const f = a.filter;
+      return tasks.filter((x) => (!f.status || x.status === f.status) && (!f.mine || x.assignees.includes(state.account!.nip))
+        && (!f.query || x.title.toLowerCase().includes(f.query.toLowerCase()))).map(row);
+    }
+    case "show_task": return task(a.id);
+    case "add_task": {
+      if (!a.input.title) fail("invalid", "the title is empty");
+      const v: TaskView = { id: nextId("t"), title: a.input.title, description: a.input.description, status: "baru", due: a.input.due,
+        assignees: a.input.assignees.length ? a.input.assignees : [state.account!.nip], checklist: [], comments: [], dispositions: [], unit: null, created_at: now() };
+      tasks.unshift(v); bump(); return v;
+    }
+    case "update_task": Object.assign(task(a.id), a.changes); bump(); return task(a.id);
+    case "comment_task": task(a.id).comments.push({ id: nextId("m"), author: state.account!.nip, author_name: state.account!.name, at: now(), text: a.text }); bump(); return task(a.id);
+    case "add_checklist_item": task(a.id).checklist.push({ id: nextId("c"), text: a.text, done: false }); bump(); return task(a.id);
+    case "set_checklist_item": task(a.id).checklist.find((c) => c.id === a.itemId)!.done = a.done; bump(); return task(a.id);
+    case "add_disposition":
+      if (!/^\d{18}$/.test(a.to)) fail("invalid", "a NIP has 18 digits");
+      task(a.id).dispositions.push({ from: state.account!.nip, to: a.to, instruction: a.instruction, at: now() }); bump(); return task(a.id);
+    case "list_documents": return docs.filter((d) => !a.kind || d.kind === a.kind).map(docRow);
+    case "search_documents": return docs.filter((d) => (d.title + " " + d.body).toLowerCase().includes(a.query.toLowerCase()))
+      .map((d) => ({ ...docRow(d), snippet: `…${d.body.slice(0, 40)} [${a.query}] …` }));
+    case "show_document": return doc(a.id);
+    case "new_document": {
+      const v: DocView = { id: nextId("d"), title: a.input.title, kind: a.input.kind, body: a.input.body, content_hash: "blake3:" + seq.toString(16).padStart(8, "0"), classification: a.input.classification, attachments: [], letter_number: null, unit: null, created_at: now() };
+      docs.unshift(v); bump(); return v;
+    }
+    case "save_document_body": {
+      await sleep(flags.has("slow") ? 800 : 40);
+      if (a.body.includes("GAGAL")) fail("invalid", "the body contains a forbidden word (dev mock)");
+      const d = doc(a.id); d.body = a.body; d.content_hash = "blake3:" + Math.abs(hashCode(a.body)).toString(16); bump(); return d;
+    }
+    case "update_document": Object.assign(doc(a.id), a.changes); bump(); return doc(a.id);
+    case "list_attachments": return attachments[a.id] ?? [];
+    case "attach_file":
+      if (!a.path.startsWith("/")) fail("file", `cannot read ${a.path}: the file does not exist`);
+      (attachments[a.id] ??= []).push({ hash: nextId("h"), name: a.path.split("/").pop(), bytes: 123456 }); return attachments[a.id];
+    case "list_approvals": {
+      const nip = state.account!.nip;
+      return { waiting_for_me: approvals.filter((x) => x.next_approver === nip), requested_by_me: approvals.filter((x) => x.requester === nip) };
+    }
+    case "show_approval": return approvals.find((x) => x.id === a.id) ?? fail("not_found", "no approval");
+    case "request_approval": {
+      const d = doc(a.documentId);
+      const v: ApprovalView = { id: nextId("a"), document_id: d.id, status: "menunggu", content_hash: d.content_hash, chain: a.chain, requester: state.account!.nip, created_at: now(), next_approver: a.chain[0], decisions: [], refused: [] };
+      approvals.push(v); bump(); return v;
+    }
+    case "decide_approval": {
+      if (a.passphrase !== "rahasia123") fail("key", "wrong passphrase");
+      const v = approvals.find((x) => x.id === a.id)!;
+      const level = v.decisions.length;
+      v.decisions.push({ level, approver: state.account!.nip, name: state.account!.name, verdict: a.approve ? "approve" : "reject", note: a.note, decided_at: now(), device_id: "dev-7f3a91c2" });
+      if (!a.approve) { v.status = "ditolak"; v.next_approver = null; }
+      else if (level + 1 >= v.chain.length) { v.status = "disetujui"; v.next_approver = null; }
+      else v.next_approver = v.chain[level + 1];
+      bump(); return v;
+    }
+    case "export_evidence": return `${state.profile_dir}/bukti/${a.id}.luring-evidence`;
+  }
+  fail("internal", `unknown command ${cmd}`);
+}
+
+function hashCode(s: string) {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+export function installMock() {
+  mockIPC((cmd, args) => handle(cmd, args), { shouldMockEvents: true });
+  // A "background sync" every 45 s to exercise luring://changed.
+  setInterval(() => void emit("luring://changed", null), 45000);
+  console.info("[luring] dev mock backend installed");
+  void runScript();
+}
+
+// ?do=click:SELECTOR;type:SELECTOR=TEXT;wait:MS — scripted steps for headless screenshots.
+export async function runScript() {
+  const script = flags.get("do");
+  if (!script) return;
+  for (const step of script.split(";")) {
+    await sleep(400);
+    const [op, rest] = [step.slice(0, step.indexOf(":")), step.slice(step.indexOf(":") + 1)];
+    if (op === "wait") await sleep(Number(rest));
+    if (op === "click") (document.querySelector(rest) as HTMLElement | null)?.click();
+    if (op === "type") {
+      const [sel, text] = rest.split("=");
+      const el = document.querySelector(sel) as HTMLInputElement | null;
+      if (el) {
+        el.focus();
+        el.value = text;
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    }
+  }
+}

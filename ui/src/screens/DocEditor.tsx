@@ -1,0 +1,282 @@
+// The document editor: body saved as you type (AutoSaver: one call in flight, latest text
+// always sent), title/kind/classification, attachments by file path, and the approval
+// request with its chain progress. A background reload never overwrites text being typed.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, type Attachment, type DocView } from "../api";
+import { saverFor, type SaveState } from "../autosave";
+import { ApprovalBadge } from "../components/ApprovalBadge";
+import { ChainProgress } from "../components/ChainProgress";
+import { ErrorLine, OkLine } from "../components/ErrorLine";
+import { newestByDocument } from "../approvals";
+import { formatBytes, shortHash, splitNips } from "../format";
+import { t, tCode } from "../i18n";
+import { useApp, useEscape, useLoad } from "../state";
+import { CLASSES, KINDS } from "./Documents";
+
+export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
+  const doc = useLoad(() => api.showDocument(id), [id]);
+  const saver = saverFor(id, (b) => api.saveDocumentBody(id, b));
+  const [body, setBody] = useState<string | null>(null);
+  const [saveState, setSaveState] = useState<SaveState>(saver.state);
+  const [saveError, setSaveError] = useState<unknown>(saver.lastError);
+  const [hash, setHash] = useState<string | null>(null);
+  const areaRef = useRef<HTMLTextAreaElement>(null);
+
+  // Follow the saver; on leaving, send whatever is unsent (the saver outlives this view).
+  useEffect(() => {
+    saver.setListener((st, err) => {
+      setSaveState(st);
+      setSaveError(st === "error" ? err : null);
+      const r = saver.result as DocView | null;
+      if (r && st === "saved") setHash(r.content_hash);
+    });
+    const beforeUnload = () => void saver.flush();
+    window.addEventListener("beforeunload", beforeUnload);
+    return () => {
+      window.removeEventListener("beforeunload", beforeUnload);
+      saver.setListener(null);
+      void saver.flush();
+    };
+  }, [saver]);
+
+  // Take the loaded body only when it cannot clobber typing: first load, or the text
+  // area is not focused and everything typed is saved. Unsaved text from an earlier
+  // visit (saver still busy) wins over the loaded body.
+  useEffect(() => {
+    const v = doc.data;
+    if (!v) return;
+    setHash(v.content_hash);
+    if (body === null) {
+      setBody(saver.dirty && saver.latest !== null ? saver.latest : v.body);
+      return;
+    }
+    const focused = document.activeElement === areaRef.current;
+    if (!focused && !saver.dirty && v.body !== body) setBody(v.body);
+  }, [doc.data]);
+
+  useEscape(true, onBack, true);
+
+  function onInput(e: Event) {
+    const value = (e.currentTarget as HTMLTextAreaElement).value;
+    setBody(value);
+    saver.input(value);
+  }
+
+  const v = doc.data;
+  return (
+    <section class="screen editor" aria-labelledby="editor-h">
+      <header class="screen-head editor-head">
+        <button type="button" onClick={onBack} aria-keyshortcuts="Escape">← {t("doc.back")}</button>
+        <h1 id="editor-h" tabIndex={-1}>{v?.title ?? t("app.loading")}</h1>
+        <SaveIndicator state={saveState} />
+      </header>
+      <ErrorLine error={doc.error} />
+      {v && body !== null && (
+        <div class="editor-grid">
+          <div class="editor-main">
+            <label for="doc-editor">{t("doc.body")}</label>
+            <textarea
+              id="doc-editor"
+              ref={areaRef}
+              data-doc-id={id}
+              value={body}
+              onInput={onInput}
+              onBlur={() => void saver.flush()}
+              spellcheck={false}
+            />
+            {saveState === "error" && <ErrorLine error={saveError ?? t("doc.saveError")} />}
+            {saveState === "error" && <p class="muted">{t("doc.saveError")}</p>}
+            <p class="muted small">
+              {t("doc.hash", { h: shortHash(hash ?? v.content_hash) })}
+              {v.letter_number && <> · {t("doc.number", { n: v.letter_number })}</>}
+            </p>
+          </div>
+          <aside class="editor-side">
+            <MetaForm v={v} onSaved={doc.set} />
+            <ApprovalBox id={id} currentHash={hash ?? v.content_hash} flush={() => saver.flush()} />
+            <Attachments id={id} />
+          </aside>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SaveIndicator({ state }: { state: SaveState }) {
+  const text = state === "saved" ? t("doc.saved") : state === "saving" ? t("doc.saving") : t("doc.saveError");
+  return (
+    <span class={`save-state ${state}`} data-testid="save-state" data-state={state} role="status" aria-live="polite">
+      {state === "saved" ? "✓ " : state === "saving" ? "… " : "! "}
+      {text}
+    </span>
+  );
+}
+
+function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void }) {
+  const [title, setTitle] = useState(v.title);
+  const [kind, setKind] = useState(v.kind);
+  const [classification, setClassification] = useState(v.classification);
+  const [dirty, setDirty] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [ok, setOk] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (dirty) return;
+    setTitle(v.title);
+    setKind(v.kind);
+    setClassification(v.classification);
+  }, [v]);
+
+  const edit = (f: (s: string) => void) => (e: Event) => {
+    f((e.currentTarget as HTMLInputElement).value);
+    setDirty(true);
+    setOk(null);
+  };
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    const changes: { title?: string; classification?: string; kind?: string } = {};
+    if (title.trim() !== v.title) changes.title = title.trim();
+    if (kind !== v.kind) changes.kind = kind;
+    if (classification !== v.classification) changes.classification = classification;
+    if (!Object.keys(changes).length) return setDirty(false);
+    try {
+      onSaved(await api.updateDocument(v.id, changes));
+      setDirty(false);
+      setOk(t("common.saved"));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  return (
+    <form noValidate class="card form compact" onSubmit={submit}>
+      <label for="doc-edit-title">{t("doc.newTitle")}</label>
+      <input id="doc-edit-title" value={title} onInput={edit(setTitle)} />
+      <div class="form-row">
+        <div class="field grow">
+          <label for="doc-edit-kind">{t("doc.kind")}</label>
+          <select id="doc-edit-kind" value={kind} onChange={edit(setKind)}>
+            {KINDS.map((k) => <option key={k} value={k}>{tCode("kind", k)}</option>)}
+          </select>
+        </div>
+        <div class="field grow">
+          <label for="doc-edit-class">{t("doc.classification")}</label>
+          <select id="doc-edit-class" value={classification} onChange={edit(setClassification)}>
+            {CLASSES.map((c) => <option key={c} value={c}>{tCode("class", c)}</option>)}
+          </select>
+        </div>
+      </div>
+      <ErrorLine error={error} />
+      <div class="actions">
+        <button id="doc-edit-save" type="submit">{t("doc.saveMeta")}</button>
+        <OkLine text={ok} />
+      </div>
+    </form>
+  );
+}
+
+function ApprovalBox({ id, currentHash, flush }: { id: string; currentHash: string; flush: () => Promise<void> }) {
+  const { app } = useApp();
+  const approvals = useLoad(() => api.listApprovals(), [id]);
+  const current = newestByDocument(approvals.data).get(id);
+  const [chain, setChain] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [ok, setOk] = useState<string | null>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    setOk(null);
+    const nips = splitNips(chain);
+    if (!nips.length) return setError(t("first.required"));
+    setBusy(true);
+    try {
+      await flush(); // the request must bind the text the user sees
+      await api.requestApproval(id, nips);
+      setChain("");
+      setOk(t("doc.requested"));
+      approvals.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="card" aria-labelledby="doc-apv-h">
+      <h2 id="doc-apv-h">
+        {t("doc.approval")} <ApprovalBadge a={current} testid="doc-approval-status" />
+      </h2>
+      <ErrorLine error={approvals.error} />
+      {current ? (
+        <>
+          {current.content_hash !== currentHash && current.status === "menunggu" && (
+            <p class="error" role="alert">{t("apv.changed")}</p>
+          )}
+          <ChainProgress a={current} me={app.account?.nip} />
+        </>
+      ) : (
+        approvals.data && <p class="muted">{t("doc.noApproval")}</p>
+      )}
+      <form noValidate class="form compact" onSubmit={submit}>
+        <label for="approval-chain">{t("doc.chainLabel")}</label>
+        <input id="approval-chain" inputMode="numeric" value={chain} onInput={(e) => setChain(e.currentTarget.value)} />
+        <ErrorLine error={error} />
+        <div class="actions">
+          <button id="approval-request" type="submit" class="primary" disabled={busy}>{t("doc.requestApproval")}</button>
+          <OkLine text={ok} />
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function Attachments({ id }: { id: string }) {
+  const list = useLoad(() => api.listAttachments(id), [id]);
+  const [path, setPath] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    if (!path.trim()) return setError(t("first.required"));
+    setBusy(true);
+    try {
+      list.set(await api.attachFile(id, path.trim()));
+      setPath("");
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const items: Attachment[] = list.data ?? [];
+  return (
+    <section class="card" aria-labelledby="doc-att-h">
+      <h2 id="doc-att-h">{t("doc.attachments")}</h2>
+      <ErrorLine error={list.error} />
+      {list.data && items.length === 0 && <p class="muted">{t("doc.noAttachments")}</p>}
+      <ul class="attachments">
+        {items.map((a) => (
+          <li key={a.hash}>
+            <span>{a.name}</span> <span class="muted">{formatBytes(a.bytes)}</span>
+          </li>
+        ))}
+      </ul>
+      <form noValidate class="form compact" onSubmit={submit}>
+        <label for="doc-attach-path">{t("doc.attachPath")}</label>
+        <input id="doc-attach-path" placeholder={t("doc.attachHint")} spellcheck={false} value={path} onInput={(e) => setPath(e.currentTarget.value)} />
+        <ErrorLine error={error} />
+        <div class="actions">
+          <button id="doc-attach-submit" type="submit" disabled={busy}>{t("doc.attach")}</button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,201 @@
+// First run (no account yet): log in to the agency server, or work offline with a name
+// and NIP. After a login, a step to set the signing passphrase (skippable).
+// Typed values survive a failed attempt (e.g. login while offline).
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, type AppState } from "../api";
+import { ErrorLine } from "../components/ErrorLine";
+import { cleanNip } from "../format";
+import { t } from "../i18n";
+
+type Mode = "login" | "offline";
+
+export function FirstRun({ onDone }: { onDone: (s: AppState) => void }) {
+  const [mode, setMode] = useState<Mode>("login");
+  const [afterLogin, setAfterLogin] = useState<AppState | null>(null);
+
+  if (afterLogin) return <PassphraseStep state={afterLogin} onDone={onDone} />;
+
+  return (
+    <main class="first-run" id="first-run">
+      <h1>{t("first.title")}</h1>
+      <p class="lead">{t("first.intro")}</p>
+      <div class="choices" role="group">
+        <button
+          type="button"
+          id="choose-login"
+          class={`choice ${mode === "login" ? "active" : ""}`}
+          aria-pressed={mode === "login"}
+          onClick={() => setMode("login")}
+        >
+          <strong>{t("first.chooseLogin")}</strong>
+          <span>{t("first.chooseLoginHint")}</span>
+        </button>
+        <button
+          type="button"
+          id="choose-offline"
+          class={`choice ${mode === "offline" ? "active" : ""}`}
+          aria-pressed={mode === "offline"}
+          onClick={() => setMode("offline")}
+        >
+          <strong>{t("first.chooseOffline")}</strong>
+          <span>{t("first.chooseOfflineHint")}</span>
+        </button>
+      </div>
+      {/* Both forms stay mounted so typed values survive switching; only one is visible. */}
+      <LoginForm hidden={mode !== "login"} onLoggedIn={(s) => (s.account?.has_passphrase ? onDone(s) : setAfterLogin(s))} />
+      <OfflineForm hidden={mode !== "offline"} onDone={onDone} />
+    </main>
+  );
+}
+
+function LoginForm({ hidden, onLoggedIn }: { hidden: boolean; onLoggedIn: (s: AppState) => void }) {
+  const [server, setServer] = useState("");
+  const [nip, setNip] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    const n = cleanNip(nip);
+    if (!server.trim() || !n || !password) return setError(t("first.required"));
+    if (!/^\d{18}$/.test(n)) return setError(t("first.nipInvalid"));
+    setBusy(true);
+    try {
+      onLoggedIn(await api.login(server.trim(), n, password));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form noValidate class="card form" hidden={hidden} onSubmit={submit} aria-labelledby="login-h">
+      <h2 id="login-h">{t("first.chooseLogin")}</h2>
+      <label for="login-server">{t("first.server")}</label>
+      <input id="login-server" type="text" inputMode="url" spellcheck={false} autoComplete="url" placeholder={t("first.serverHint")}
+        value={server} onInput={(e) => setServer(e.currentTarget.value)} />
+      <label for="login-nip">{t("first.nip")}</label>
+      <input id="login-nip" inputMode="numeric" autoComplete="username" maxLength={24}
+        value={nip} onInput={(e) => setNip(e.currentTarget.value)} />
+      <label for="login-password">{t("first.password")}</label>
+      <input id="login-password" type="password" autoComplete="current-password"
+        value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      <ErrorLine error={error} />
+      <div class="actions">
+        <button id="login-submit" type="submit" class="primary" disabled={busy} aria-busy={busy}>
+          {busy ? t("first.loggingIn") : t("first.login")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function OfflineForm({ hidden, onDone }: { hidden: boolean; onDone: (s: AppState) => void }) {
+  const [name, setName] = useState("");
+  const [nip, setNip] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    const n = cleanNip(nip);
+    if (!name.trim() || !n) return setError(t("first.required"));
+    if (!/^\d{18}$/.test(n)) return setError(t("first.nipInvalid"));
+    setBusy(true);
+    try {
+      onDone(await api.workOffline(name.trim(), n));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form noValidate class="card form" hidden={hidden} onSubmit={submit} aria-labelledby="offline-h">
+      <h2 id="offline-h">{t("first.chooseOffline")}</h2>
+      <label for="offline-name">{t("first.name")}</label>
+      <input id="offline-name" autoComplete="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <label for="offline-nip">{t("first.nip")}</label>
+      <input id="offline-nip" inputMode="numeric" maxLength={24} value={nip} onInput={(e) => setNip(e.currentTarget.value)} />
+      <ErrorLine error={error} />
+      <div class="actions">
+        <button id="offline-submit" type="submit" class="primary" disabled={busy} aria-busy={busy}>
+          {t("first.start")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Set the signing passphrase (twice), or skip. Also used from Pengaturan (without skip). */
+export function PassphraseStep({ state, onDone }: { state: AppState; onDone: (s: AppState) => void }) {
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  return (
+    <main class="first-run" id="passphrase-step">
+      <h1>{t("pass.title")}</h1>
+      <PassphraseForm inputRef={first} onSet={onDone} onSkip={() => onDone(state)} />
+    </main>
+  );
+}
+
+export function PassphraseForm({
+  onSet,
+  onSkip,
+  inputRef,
+}: {
+  onSet: (s: AppState) => void;
+  onSkip?: () => void;
+  inputRef?: { current: HTMLInputElement | null };
+}) {
+  const [p1, setP1] = useState("");
+  const [p2, setP2] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    if (p1.length < 8) return setError(t("pass.tooShort"));
+    if (p1 !== p2) return setError(t("pass.mismatch"));
+    setBusy(true);
+    try {
+      const s = await api.setPassphrase(p1);
+      setP1("");
+      setP2("");
+      onSet(s);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form noValidate class="card form" onSubmit={submit}>
+      <p class="explain">{t("pass.explain")}</p>
+      <label for="passphrase">{t("pass.label")}</label>
+      <input id="passphrase" ref={inputRef} type="password" autoComplete="new-password"
+        value={p1} onInput={(e) => setP1(e.currentTarget.value)} />
+      <label for="passphrase-again">{t("pass.again")}</label>
+      <input id="passphrase-again" type="password" autoComplete="new-password"
+        value={p2} onInput={(e) => setP2(e.currentTarget.value)} />
+      <ErrorLine error={error} />
+      <div class="actions">
+        <button id="passphrase-submit" type="submit" class="primary" disabled={busy} aria-busy={busy}>
+          {t("pass.submit")}
+        </button>
+        {onSkip && (
+          <button id="passphrase-skip" type="button" onClick={onSkip}>
+            {t("pass.skip")}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

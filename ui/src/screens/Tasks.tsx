@@ -1,0 +1,154 @@
+// Tugas: filters (status, only mine, search), a form to add a task, the list, and the
+// open task's detail (TaskDetail) beside it. The open task id lives in the route.
+import { useRef, useState } from "preact/hooks";
+import { api } from "../api";
+import { ErrorLine, OkLine } from "../components/ErrorLine";
+import { dueDay, formatDate, splitNips, todayIso } from "../format";
+import { t, tCode } from "../i18n";
+import { useApp, useLoad } from "../state";
+import { sortByDue } from "./Home";
+import { TaskDetail } from "./TaskDetail";
+
+export const STATUSES = ["baru", "dikerjakan", "menunggu", "selesai"];
+
+export function Tasks() {
+  const { route, navigate } = useApp();
+  const [status, setStatus] = useState("");
+  const [mine, setMine] = useState(false);
+  const [query, setQuery] = useState("");
+  const list = useLoad(
+    () => api.listTasks({ status: status || null, mine, query: query.trim() || null }),
+    [status, mine, query],
+  );
+  const today = todayIso();
+  const rows = [...(list.data ?? [])].sort(sortByDue);
+
+  return (
+    <section class="screen split" aria-labelledby="tasks-h">
+      <div class="pane list-pane">
+        <header class="screen-head">
+          <h1 id="tasks-h" tabIndex={-1}>{t("task.title")}</h1>
+        </header>
+        <NewTask onCreated={(id) => { list.reload(); navigate("tugas", id); }} />
+        <div class="filters" role="search">
+          <div class="field">
+            <label for="task-filter-status">{t("task.filterStatus")}</label>
+            <select id="task-filter-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+              <option value="">{t("task.all")}</option>
+              {STATUSES.map((s) => <option key={s} value={s}>{tCode("status", s)}</option>)}
+            </select>
+          </div>
+          <div class="field check">
+            <input id="task-filter-mine" type="checkbox" checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />
+            <label for="task-filter-mine">{t("task.mine")}</label>
+          </div>
+          <div class="field grow">
+            <label for="task-search">{t("task.search")}</label>
+            <input id="task-search" type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+          </div>
+        </div>
+        <ErrorLine error={list.error} />
+        {list.data && rows.length === 0 && <p class="muted">{t("task.empty")}</p>}
+        <ul class="rows" aria-busy={list.loading}>
+          {rows.map((x) => {
+            const d = dueDay(x.due);
+            const overdue = d != null && d < today && x.status !== "selesai";
+            return (
+              <li key={x.id}>
+                <button
+                  type="button"
+                  class={`row ${route.id === x.id ? "selected" : ""} ${overdue ? "overdue" : ""}`}
+                  data-task-id={x.id}
+                  aria-current={route.id === x.id ? "true" : undefined}
+                  onClick={() => navigate("tugas", x.id)}
+                >
+                  <span class="row-title">{x.title}</span>
+                  <span class="row-meta">
+                    <span class={`badge st-${x.status}`}>{tCode("status", x.status)}</span>
+                    <span class={overdue ? "due overdue" : "due"}>{d ? formatDate(d) : t("task.noDue")}</span>
+                  </span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+      <div class="pane detail-pane">
+        {route.id ? (
+          <TaskDetail key={route.id} id={route.id} onChanged={list.reload} onClose={() => navigate("tugas")} />
+        ) : (
+          <p class="muted placeholder">{t("task.select")}</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
+  const [title, setTitle] = useState("");
+  const [due, setDue] = useState("");
+  const [description, setDescription] = useState("");
+  const [assignees, setAssignees] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [ok, setOk] = useState<string | null>(null);
+  const titleRef = useRef<HTMLInputElement>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError(null);
+    setOk(null);
+    if (!title.trim()) {
+      setError(t("first.required"));
+      titleRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: splitNips(assignees) });
+      setTitle("");
+      setDue("");
+      setDescription("");
+      setAssignees("");
+      setOk(t("task.created"));
+      onCreated(v.id);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <details class="card new-form" open>
+      <summary>{t("task.new")}</summary>
+      <form noValidate onSubmit={submit} class="form compact">
+        <div class="form-row">
+          <div class="field grow">
+            <label for="task-new-title">{t("task.newTitle")}</label>
+            <input id="task-new-title" ref={titleRef} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+          </div>
+          <div class="field">
+            <label for="task-new-due">{t("task.due")}</label>
+            <input id="task-new-due" type="date" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
+          </div>
+        </div>
+        <div class="form-row">
+          <div class="field grow">
+            <label for="task-new-description">{t("task.description")} <span class="muted">{t("common.optional")}</span></label>
+            <input id="task-new-description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+          </div>
+          <div class="field grow">
+            <label for="task-new-assignees">{t("task.assignees")} <span class="muted">{t("common.optional")}</span></label>
+            <input id="task-new-assignees" inputMode="numeric" value={assignees} onInput={(e) => setAssignees(e.currentTarget.value)} />
+          </div>
+        </div>
+        <ErrorLine error={error} />
+        <div class="actions">
+          <button id="task-new-submit" type="submit" class="primary" disabled={busy}>{t("task.create")}</button>
+          <OkLine text={ok} />
+        </div>
+      </form>
+    </details>
+  );
+}
