@@ -25,7 +25,7 @@ export function approvedCount(a: ApprovalView): number {
   return a.decisions.filter((d) => isApprove(d.verdict)).length;
 }
 
-/** Verdict strings from the shell may be "setuju"/"approve"/"approved"; normalise. */
+/** Whether a decision approves (the shell sends luring_model::Verdict::as_str: "approve" or "reject"). */
 export function isApprove(verdict: string): boolean {
-  return ["setuju", "approve", "approved", "disetujui"].includes(verdict.toLowerCase());
+  return verdict === "approve";
 }

@@ -8,6 +8,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -180,6 +181,9 @@ impl Driver {
                 "--native-port",
                 &native.to_string(),
             ])
+            // Its own process group, so that drop ends WebKitWebDriver and the app with it
+            // (killing tauri-driver alone leaves them running).
+            .process_group(0)
             // Short waits so a test sees the loop retry within seconds.
             .env("LURING_SYNC_INTERVAL_SECS", "2")
             .env("LURING_SYNC_MAX_BACKOFF_SECS", "2")
@@ -229,6 +233,10 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The whole group: tauri-driver, WebKitWebDriver and the app they started.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use fantoccini::key::Key;
 use luring_desktop_e2e::{Cli, Driver, Server, ANI, SITI, WAIT};
 
 fn tempdir() -> tempfile::TempDir {
@@ -169,13 +170,25 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
     app.click("#doc-new-submit").await;
     let editor = app.el("#doc-editor").await;
     let doc_id = editor.attr("data-doc-id").await.unwrap().unwrap();
-    let text = "Kunjungan ke Desa Oelnasi, Kupang: 14 keluarga terdata.\n\
-                Catatan — sinyal hanya ada di balai desa; anggaran Rp 1.500.000,-.";
-    editor.send_keys(text).await.unwrap();
+    let lines = [
+        "Kunjungan ke Desa Oelnasi, Kupang: 14 keluarga terdata.",
+        "Catatan — sinyal hanya ada di balai desa; anggaran Rp 1.500.000,-.",
+    ];
+    // Typed as a person does: a line, the Enter key, the next line.
+    editor.send_keys(lines[0]).await.unwrap();
+    editor
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    editor.send_keys(lines[1]).await.unwrap();
+    let text = lines.join("\n");
     app.wait_attr("[data-testid=\"save-state\"]", "data-state", "saved", WAIT)
         .await;
     app.kill_process();
-
+    // WebKitWebDriver serves one session at a time and still counts the dead one: a new
+    // driver, as a person would simply start the app again.
+    drop(driver);
+    let driver = Driver::start();
     let app = driver.launch(&profile).await;
     app.el("#app-main").await;
     app.nav("naskah").await;

@@ -19,11 +19,14 @@ export function Approvals() {
   const docs = useLoad(() => api.listDocuments(null), []);
   const [tab, setTab] = useState<Tab>("waiting");
 
-  // Opened from elsewhere (Beranda) on one of my own requests: show the matching tab.
+  // On the first load, open the tab that has something to show: the open request's tab when
+  // one was opened from elsewhere (Beranda, Naskah), else "mine" when nothing waits for me.
   useEffect(() => {
     const l = lists.data;
-    if (!l || !route.id) return;
-    if (!l.waiting_for_me.some((a) => a.id === route.id) && l.requested_by_me.some((a) => a.id === route.id)) setTab("mine");
+    if (!l) return;
+    const inMine = (id: string) => l.requested_by_me.some((a) => a.id === id);
+    const inWaiting = (id: string) => l.waiting_for_me.some((a) => a.id === id);
+    if (route.id ? !inWaiting(route.id) && inMine(route.id) : !l.waiting_for_me.length && l.requested_by_me.length) setTab("mine");
   }, [lists.data === undefined]);
 
   const titles = new Map((docs.data ?? []).map((d) => [d.id, d.title]));
