@@ -14,7 +14,7 @@ who=staff
 mode=desktop
 while [ $# -gt 0 ]; do
   case "$1" in
-    --as) who=${2:-}; shift 2 ;;
+    --as) who=${2:-}; shift; [ $# -gt 0 ] && shift ;;
     --cli) mode=cli; shift ;;
     *) echo "run.sh: unknown option $1 (use --as staff|supervisor, or --cli)" >&2; exit 2 ;;
   esac
@@ -50,18 +50,49 @@ if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 fi
 
 # Staff: Ani Lestari (Bidang Pemerintahan). Supervisor: Siti (Kepala Bidang Pemerintahan).
+ani_nip=198703122010011002; ani_pw=ani-lestari-2026
+siti_nip=198211032008012004; siti_pw=kabid-pem-2026; siti_pass=siti-demo-2026
+ani="$demo/ani"; siti="$demo/siti"
+L() { "$bin/luring" "$@"; }
+id_of() { sed -n 's/.*"id": *"\([^"]*\)".*/\1/p'; }
+logged_in() { L --profile "$1" status --json 2>/dev/null | grep -q '"server": *"http'; }
+
+logged_in "$siti" || {
+  echo "$siti_pw" | L --profile "$siti" login --server "$url" --nip "$siti_nip" --password-stdin
+  echo "$siti_pass" | L --profile "$siti" key set-passphrase --passphrase-stdin
+}
+logged_in "$ani" || echo "$ani_pw" | L --profile "$ani" login --server "$url" --nip "$ani_nip" --password-stdin
+
+# A day's work to look at, made once through the real CLI and synced through the server:
+# tasks Siti gave Ani (one overdue, one due today), Ani's draft and a nota dinas she has
+# sent to Siti for approval.
+if [ ! -f "$demo/.work-seeded" ]; then
+  day() { date -d "$1" +%F; }
+  L --profile "$siti" task add "Rekap usulan Musrenbang kecamatan" --due "$(day yesterday)" --assignee "$ani_nip" >/dev/null
+  L --profile "$siti" task add "Siapkan bahan rapat koordinasi RPJMD" --due "$(day today)" --assignee "$ani_nip" >/dev/null
+  t=$(L --profile "$siti" task add "Verifikasi data desa tertinggal (SDGs Desa)" --due "$(day '+3 days')" --assignee "$ani_nip" --json | id_of)
+  L --profile "$siti" task comment "$t" "Prioritaskan desa yang belum terjangkau sinyal." >/dev/null
+  L --profile "$siti" sync >/dev/null
+  L --profile "$ani" sync >/dev/null
+  L --profile "$ani" task set "$t" --status dikerjakan >/dev/null
+  printf '%s\n' "Yth. Kepala Bidang Pemerintahan," "" \
+    "Bersama ini kami sampaikan rencana kunjungan lapangan ke Desa Oelnasi untuk" \
+    "verifikasi usulan Musrenbang desa pada Kamis depan." "" \
+    "Demikian untuk menjadi perhatian." >"$demo/nota.txt"
+  d=$(L --profile "$ani" doc new --title "Nota dinas rencana kunjungan lapangan" --kind nota-dinas --body-file "$demo/nota.txt" --json | id_of)
+  L --profile "$ani" approval request "$d" --chain "$siti_nip" >/dev/null
+  printf '%s\n' "Laporan kegiatan WFH minggu ini:" "- Rekap data SDGs Desa: 12 dari 20 desa." >"$demo/laporan.txt"
+  L --profile "$ani" doc new --title "Laporan kegiatan mingguan" --kind laporan --body-file "$demo/laporan.txt" >/dev/null
+  L --profile "$ani" sync >/dev/null
+  L --profile "$siti" sync >/dev/null
+  touch "$demo/.work-seeded"
+fi
+
 case "$who" in
-  staff) name=ani; nip=198703122010011002; password=ani-lestari-2026 ;;
-  supervisor) name=siti; nip=198211032008012004; password=kabid-pem-2026 ;;
+  staff) name=ani; profile=$ani ;;
+  supervisor) name=siti; profile=$siti ;;
   *) echo "run.sh: --as takes staff or supervisor" >&2; exit 2 ;;
 esac
-profile="$demo/$name"
-if ! "$bin/luring" --profile "$profile" status --json 2>/dev/null | grep -q '"server": *"http'; then
-  echo "$password" | "$bin/luring" --profile "$profile" login --server "$url" --nip "$nip" --password-stdin
-  if [ "$who" = supervisor ]; then
-    echo "siti-demo-2026" | "$bin/luring" --profile "$profile" key set-passphrase --passphrase-stdin
-  fi
-fi
 
 cat <<INFO
 
@@ -71,7 +102,7 @@ cat <<INFO
   To try approvals, open the supervisor's window in a second terminal:
       ./scripts/run.sh --as supervisor
   Supervisor login: NIP 198211032008012004, password kabid-pem-2026,
-  signing passphrase siti-demo-2026 (set by this script for the demo).
+  signing passphrase $siti_pass (set by this script for the demo).
   Staff login:      NIP 198703122010011002, password ani-lestari-2026.
 
 INFO

@@ -85,6 +85,7 @@ export function Tasks() {
 }
 
 function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
+  const { app } = useApp();
   const [title, setTitle] = useState("");
   const [due, setDue] = useState("");
   const [description, setDescription] = useState("");
@@ -105,7 +106,10 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
     }
     setBusy(true);
     try {
-      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: splitNips(assignees) });
+      // Left empty, the task is the writer's own (so it shows on Beranda under "Tugas saya").
+      const nips = splitNips(assignees);
+      const me = app.account?.nip;
+      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: nips.length || !me ? nips : [me] });
       setTitle("");
       setDue("");
       setDescription("");
@@ -139,7 +143,7 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
             <input id="task-new-description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
           </div>
           <div class="field grow">
-            <label for="task-new-assignees">{t("task.assignees")} <span class="muted">{t("common.optional")}</span></label>
+            <label for="task-new-assignees">{t("task.assignees")} <span class="muted">{t("task.assigneesSelf")}</span></label>
             <input id="task-new-assignees" inputMode="numeric" value={assignees} onInput={(e) => setAssignees(e.currentTarget.value)} />
           </div>
         </div>
