@@ -29,3 +29,18 @@ impl CmdError {
 }
 
 pub type CmdResult<T> = Result<T, CmdError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The UI (ui/src/api.ts `AppError`) reads exactly these two fields.
+    #[test]
+    fn a_client_error_crosses_as_code_and_message() {
+        let e = CmdError::from(ClientError::NotLoggedIn);
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "not_logged_in");
+        assert_eq!(json["message"], ClientError::NotLoggedIn.to_string());
+        assert_eq!(json.as_object().unwrap().len(), 2);
+    }
+}

@@ -172,6 +172,25 @@ impl Profile {
         })?)
     }
 
+    /// As [`Profile::list_tasks`], keeping only tasks whose title contains `query`
+    /// (ignoring case); an empty or blank query keeps all.
+    pub fn find_tasks(
+        &self,
+        status: Option<&str>,
+        assignee: Option<&str>,
+        query: &str,
+    ) -> Result<Vec<TaskRow>> {
+        let rows = self.list_tasks(status, assignee, None)?;
+        let q = query.trim().to_lowercase();
+        if q.is_empty() {
+            return Ok(rows);
+        }
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.title.to_lowercase().contains(&q))
+            .collect())
+    }
+
     pub fn show_task(&self, id: &str) -> Result<TaskView> {
         Ok(self.store.task(&EntityId::parse(id)?.to_string())?.into())
     }

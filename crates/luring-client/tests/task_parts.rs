@@ -245,3 +245,42 @@ fn folders_missing_files_oversized_files_and_wrong_ids_are_refused() {
     let dir = ani.dir().join(ATTACHMENTS_DIR);
     assert!(!dir.exists() || std::fs::read_dir(&dir).unwrap().next().is_none());
 }
+
+#[test]
+fn find_tasks_matches_titles_ignoring_case_within_the_filters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ani = profile(tmp.path(), "ani", ANI);
+    let add = |p: &mut Profile, title: &str, assignees: Vec<String>| {
+        p.add_task(&NewTaskInput {
+            title: title.into(),
+            assignees,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    add(&mut ani, "Rekap data SDGs Desa", vec![ANI.into()]);
+    add(&mut ani, "Rapat koordinasi RPJMD", vec![ANI.into()]);
+    add(&mut ani, "Rekap absensi WFH", vec![BUDI.into()]);
+    let titles = |rows: Vec<luring_client::TaskRow>| {
+        let mut t: Vec<String> = rows.into_iter().map(|r| r.title).collect();
+        t.sort();
+        t
+    };
+    assert_eq!(
+        titles(ani.find_tasks(None, None, "  REKAP ").unwrap()),
+        ["Rekap absensi WFH", "Rekap data SDGs Desa"]
+    );
+    assert_eq!(
+        titles(ani.find_tasks(None, Some(ANI), "rekap").unwrap()),
+        ["Rekap data SDGs Desa"]
+    );
+    assert_eq!(ani.find_tasks(None, None, "").unwrap().len(), 3);
+    assert!(ani
+        .find_tasks(Some("selesai"), None, "")
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        ani.find_tasks(Some("hilang"), None, "rekap"),
+        Err(ClientError::Invalid(_))
+    ));
+}

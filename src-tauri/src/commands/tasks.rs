@@ -20,14 +20,11 @@ pub async fn list_tasks(d: State<'_, Desktop>, filter: TaskFilter) -> CmdResult<
     d.with(move |p| {
         let status = filter.status.filter(|s| !s.is_empty());
         let me = filter.mine.then(|| p.nip().to_owned());
-        let rows = p.list_tasks(status.as_deref(), me.as_deref(), None)?;
-        Ok(match filter.query.map(|q| q.trim().to_lowercase()) {
-            Some(q) if !q.is_empty() => rows
-                .into_iter()
-                .filter(|r| r.title.to_lowercase().contains(&q))
-                .collect(),
-            _ => rows,
-        })
+        p.find_tasks(
+            status.as_deref(),
+            me.as_deref(),
+            filter.query.as_deref().unwrap_or(""),
+        )
     })
     .await
 }
