@@ -146,7 +146,7 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       approvals.push(v); bump(); return v;
     }
     case "decide_approval": {
-      if (a.passphrase !== "rahasia123") fail("key", "wrong passphrase");
+      if (a.passphrase !== "rahasia123") fail("wrong_passphrase", "wrong signing passphrase");
       const v = approvals.find((x) => x.id === a.id)!;
       const level = v.decisions.length;
       v.decisions.push({ level, approver: state.account!.nip, name: state.account!.name, verdict: a.approve ? "approve" : "reject", note: a.note, decided_at: now(), device_id: "dev-7f3a91c2" });

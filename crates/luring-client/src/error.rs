@@ -42,6 +42,9 @@ pub enum ClientError {
     Network(String),
     #[error("{0}")]
     Key(String),
+    /// Kept apart from [`ClientError::Key`] so a UI can say "wrong passphrase" only when it is.
+    #[error("wrong signing passphrase")]
+    WrongPassphrase,
     #[error("{0}")]
     Approval(String),
     #[error("the server refused: {message}")]
@@ -67,6 +70,7 @@ impl ClientError {
             Self::Store(_) => "store",
             Self::Network(_) => "network",
             Self::Key(_) => "key",
+            Self::WrongPassphrase => "wrong_passphrase",
             Self::Approval(_) => "approval",
             Self::Server { .. } => "server",
             Self::NotLoggedIn => "not_logged_in",

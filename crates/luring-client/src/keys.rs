@@ -42,7 +42,10 @@ fn wipe(path: &Path) -> std::io::Result<()> {
 }
 
 fn key_error(e: keys::KeyError) -> ClientError {
-    ClientError::Key(e.to_string())
+    match e {
+        keys::KeyError::WrongPassphrase => ClientError::WrongPassphrase,
+        other => ClientError::Key(other.to_string()),
+    }
 }
 
 /// The public key (hex) of the device key for `dir`, creating the key if there is none.

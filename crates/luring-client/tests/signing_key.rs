@@ -33,8 +33,11 @@ fn the_key_is_sealed_and_a_wrong_passphrase_unlocks_nothing() {
         p.unlock_signing_key("apa saja kok").is_err(),
         "unlocked before a passphrase was set"
     );
-    p.set_passphrase_with("pendek", CHEAP)
+    let weak = p
+        .set_passphrase_with("pendek", CHEAP)
         .expect_err("a short passphrase was accepted");
+    // Only a wrong passphrase is reported as one (the window says "Frasa sandi salah").
+    assert_eq!(weak.code(), "key", "{weak}");
     p.set_passphrase_with("tanda tangan Siti 2026", CHEAP)
         .unwrap();
     assert!(
@@ -42,7 +45,8 @@ fn the_key_is_sealed_and_a_wrong_passphrase_unlocks_nothing() {
         "passphrase replaced silently"
     );
 
-    assert!(p.unlock_signing_key("tanda tangan siti 2026").is_err());
+    let wrong = p.unlock_signing_key("tanda tangan siti 2026").unwrap_err();
+    assert_eq!(wrong.code(), "wrong_passphrase", "{wrong}");
     let key = p.unlock_signing_key("tanda tangan Siti 2026").unwrap();
     let public = p.store().meta("device_public").unwrap().unwrap();
     assert_eq!(hex_of(key.verifying_key().as_bytes()), public);

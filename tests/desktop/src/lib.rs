@@ -17,6 +17,7 @@ use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 
 pub const ANI: (&str, &str) = ("198703122010011002", "ani-lestari-2026"); // staff, BAPPEDA.PEM
 pub const SITI: (&str, &str) = ("198211032008012004", "kabid-pem-2026"); // supervisor, BAPPEDA.PEM
+pub const MARIA: (&str, &str) = ("198912202014022001", "maria-ndun-2026"); // staff, BAPPEDA.EKO
 
 pub fn bin(name: &str) -> PathBuf {
     let dir = std::env::var_os("LURING_BIN_DIR")

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use luring_desktop_e2e::{Cli, Driver, Server, ANI, SITI, WAIT};
+use luring_desktop_e2e::{Cli, Driver, Server, ANI, MARIA, SITI, WAIT};
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
@@ -160,7 +160,7 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
     let app = driver.launch(&profile).await;
     app.click("#choose-offline").await;
     app.type_into("#offline-name", "Maria Ndun").await;
-    app.type_into("#offline-nip", "198912202014022001").await;
+    app.type_into("#offline-nip", MARIA.0).await;
     app.click("#offline-submit").await;
     app.el("#app-main").await;
 
@@ -196,7 +196,26 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
     let editor = app.el("#doc-editor").await;
     let body = editor.prop("value").await.unwrap().unwrap_or_default();
     assert_eq!(body, text, "the editor lost characters across a kill");
+
+    // The offline profile connects to the agency later, from Pengaturan; the document
+    // written offline goes out.
+    let server = Server::seeded(&root.path().join("server"));
+    app.nav("pengaturan").await;
+    app.type_into("#login-server", &server.url).await;
+    app.type_into("#login-password", MARIA.1).await;
+    app.click("#login-submit").await;
+    app.wait_text("#set-server", &server.url, WAIT).await;
+    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
+        .await;
+    app.wait_attr("[data-testid=\"pending\"]", "data-count", "0", WAIT)
+        .await;
     app.close().await;
+    let other = Cli::login(root.path().join("maria-cli"), &server.url, MARIA);
+    other.ok(&["sync"], "");
+    assert_eq!(
+        other.json(&["doc", "show", &doc_id, "--json"])["body"],
+        text
+    );
 }
 
 /// With the agency server unreachable from the first second, the app opens at once, says it

@@ -48,9 +48,16 @@ export function FirstRun({ onDone }: { onDone: (s: AppState) => void }) {
   );
 }
 
-function LoginForm({ hidden, onLoggedIn }: { hidden: boolean; onLoggedIn: (s: AppState) => void }) {
-  const [server, setServer] = useState("");
-  const [nip, setNip] = useState("");
+/** Log in to the agency server; also used by Pengaturan to connect an offline profile later. */
+export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer = "", title = t("first.chooseLogin") }: {
+  hidden: boolean;
+  onLoggedIn: (s: AppState) => void;
+  initialNip?: string;
+  initialServer?: string;
+  title?: string;
+}) {
+  const [server, setServer] = useState(initialServer);
+  const [nip, setNip] = useState(initialNip);
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -73,7 +80,7 @@ function LoginForm({ hidden, onLoggedIn }: { hidden: boolean; onLoggedIn: (s: Ap
 
   return (
     <form noValidate class="card form" hidden={hidden} onSubmit={submit} aria-labelledby="login-h">
-      <h2 id="login-h">{t("first.chooseLogin")}</h2>
+      <h2 id="login-h">{title}</h2>
       <label for="login-server">{t("first.server")}</label>
       <input id="login-server" type="text" inputMode="url" spellcheck={false} autoComplete="url" placeholder={t("first.serverHint")}
         value={server} onInput={(e) => setServer(e.currentTarget.value)} />

@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { api, type AppState } from "../api";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { t, tCode, type Lang } from "../i18n";
+import { LoginForm } from "./FirstRun";
 import { useApp } from "../state";
 import { PassphraseForm } from "./FirstRun";
 
@@ -57,6 +58,16 @@ export function Settings() {
 
           <h2>{t("set.server")}</h2>
           <p class="mono" id="set-server">{a.server ?? app.settings.server ?? t("set.noServer")}</p>
+          <details class="connect" open={!a.server}>
+            <summary>{a.server ? t("set.relogin") : t("set.connect")}</summary>
+            <LoginForm
+              hidden={false}
+              title={a.server ? t("set.relogin") : t("set.connect")}
+              initialNip={a.nip}
+              initialServer={a.server ?? ""}
+              onLoggedIn={setApp}
+            />
+          </details>
         </section>
 
         <section class="card" aria-labelledby="set-acct-h">
