@@ -264,3 +264,110 @@ async fn starts_and_works_with_the_server_unreachable() {
         "Input data SDGs desa"
     );
 }
+
+/// The supervisor signs in the app, with the server down: a wrong passphrase signs nothing
+/// and says so; the right one approves; the exported evidence passes `luring verify` run by
+/// anyone, with no profile and no network.
+#[tokio::test(flavor = "multi_thread")]
+async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
+    let root = tempdir();
+    let server = Server::seeded(&root.path().join("server"));
+    let ani = Cli::login(root.path().join("ani"), &server.url, ANI);
+    let body = root.path().join("nota.txt");
+    std::fs::write(
+        &body,
+        "Mohon persetujuan rencana kunjungan ke Desa Oelnasi.\n",
+    )
+    .unwrap();
+    let doc = ani.json(&[
+        "doc",
+        "new",
+        "--title",
+        "Nota dinas kunjungan lapangan",
+        "--body-file",
+        body.to_str().unwrap(),
+        "--json",
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let request = ani.json(&["approval", "request", &doc, "--chain", SITI.0, "--json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ani.ok(&["sync"], "");
+
+    let driver = Driver::start();
+    let siti = root.path().join("siti");
+    let app = driver.launch(&siti).await;
+    app.click("#choose-login").await;
+    app.type_into("#login-server", &server.url).await;
+    app.type_into("#login-nip", SITI.0).await;
+    app.type_into("#login-password", SITI.1).await;
+    app.click("#login-submit").await;
+    app.type_into("#passphrase", "kunci siti 2026").await;
+    app.type_into("#passphrase-again", "kunci siti 2026").await;
+    app.click("#passphrase-submit").await;
+    app.el("#app-main").await;
+
+    // The request arrives with the first sync; then the server goes away.
+    app.nav("persetujuan").await;
+    let row = format!("[data-approval-id=\"{request}\"]");
+    app.click(&row).await;
+    app.wait_text("#approval-detail", "Mohon persetujuan", WAIT)
+        .await;
+    let (_data, _port) = server.kill();
+
+    app.type_into("#decision-note", "Setuju, silakan berangkat.")
+        .await;
+    app.type_into("#decision-passphrase", "kunci yang salah")
+        .await;
+    app.click("#decision-approve").await;
+    app.wait_text("#approval-detail", "Frasa sandi salah", WAIT)
+        .await;
+    app.wait_text("[data-testid=\"approval-status\"]", "Menunggu", WAIT)
+        .await;
+    app.screenshot("10-persetujuan-tanda-tangan").await;
+
+    app.type_into("#decision-passphrase", "kunci siti 2026")
+        .await;
+    app.click("#decision-approve").await;
+    app.wait_text("[data-testid=\"approval-status\"]", "Disetujui", WAIT)
+        .await;
+    app.click("#evidence-export").await;
+    let evidence = siti.join("bukti").join(format!("{request}.json"));
+    app.wait_text(
+        "[data-testid=\"evidence-path\"]",
+        &evidence.display().to_string(),
+        WAIT,
+    )
+    .await;
+    app.close().await;
+
+    // A third party holds the agency's public key (here: from Ani's profile, not Siti's).
+    let agency_key = luring_client::Profile::open(&ani.dir)
+        .unwrap()
+        .store()
+        .meta("agency_key")
+        .unwrap()
+        .expect("a logged-in profile knows its agency's key");
+    let out = std::process::Command::new(luring_desktop_e2e::bin("luring"))
+        .args([
+            "verify",
+            evidence.to_str().unwrap(),
+            "--agency-key",
+            &agency_key,
+        ])
+        .env_remove("LURING_PROFILE")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "verify failed:\n{report}");
+    assert!(!report.contains("GAGAL"), "{report}");
+    assert_eq!(report.matches("[LULUS]").count(), 6, "{report}");
+    let file = std::fs::read_to_string(&evidence).unwrap();
+    assert!(
+        file.contains("Setuju, silakan berangkat."),
+        "the note is not in the evidence"
+    );
+}
