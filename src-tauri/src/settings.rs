@@ -8,16 +8,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
     pub language: String,
-    /// Filled from the account when shown; not stored.
-    #[serde(default, skip_deserializing)]
-    pub server: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             language: "id".into(),
-            server: None,
         }
     }
 }

@@ -23,7 +23,6 @@ export interface Account {
 
 export interface Settings {
   language: "id" | "en";
-  server: string | null;
 }
 
 export interface AppState {

@@ -19,7 +19,7 @@ const state: AppState = {
     ? null
     : { name: "Siti Rahmawati", nip: ME, unit: "Seksi Pelayanan Umum", role: "staff", server: "https://luring.dinas.go.id",
         device_id: "dev-7f3a91c2", has_passphrase: false, agency_name: "Dinas Kominfo Kab. Contoh" },
-  settings: { language: flags.has("en") ? "en" : "id", server: null },
+  settings: { language: flags.has("en") ? "en" : "id" },
   profile_dir: "/home/siti/.local/share/luring/profile",
 };
 

@@ -22,11 +22,9 @@ async fn app_state_of(d: &Desktop) -> CmdResult<AppState> {
     } else {
         None
     };
-    let mut settings = settings::load(&d.dir);
-    settings.server = account.as_ref().and_then(|a| a.server.clone());
     Ok(AppState {
         account,
-        settings,
+        settings: settings::load(&d.dir),
         profile_dir: d.dir.display().to_string(),
     })
 }

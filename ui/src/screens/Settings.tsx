@@ -57,7 +57,7 @@ export function Settings() {
           <ErrorLine error={langError} />
 
           <h2>{t("set.server")}</h2>
-          <p class="mono" id="set-server">{a.server ?? app.settings.server ?? t("set.noServer")}</p>
+          <p class="mono" id="set-server">{a.server ?? t("set.noServer")}</p>
           <details class="connect" open={!a.server}>
             <summary>{a.server ? t("set.relogin") : t("set.connect")}</summary>
             <LoginForm
