@@ -34,11 +34,12 @@ pub struct SyncState {
     pub rejected: Vec<luring_client::Refusal>,
 }
 
+/// What has crossed the link so far in the sync under way (updated after each round trip).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Progress {
     pub round_trips: usize,
-    pub pushed: usize,
-    pub pulled: usize,
+    pub bytes_up: usize,
+    pub bytes_down: usize,
 }
 
 enum Wake {
@@ -130,18 +131,22 @@ struct Worker {
     timing: Timing,
 }
 
-/// Counts round trips and tells the window after each.
+/// Counts round trips and bytes, and tells the window after each round trip.
 struct Watched<'a> {
     inner: HttpTransport,
-    trips: usize,
-    on_trip: &'a dyn Fn(usize),
+    progress: Progress,
+    on_trip: &'a dyn Fn(&Progress),
 }
 
 impl Transport for Watched<'_> {
     fn round_trip(&mut self, body: Vec<u8>) -> luring_client::Result<Vec<u8>> {
+        self.progress.bytes_up += body.len();
         let r = self.inner.round_trip(body);
-        self.trips += 1;
-        (self.on_trip)(self.trips);
+        self.progress.round_trips += 1;
+        if let Ok(answer) = &r {
+            self.progress.bytes_down += answer.len();
+        }
+        (self.on_trip)(&self.progress);
         r
     }
 }
@@ -256,19 +261,17 @@ impl Worker {
         });
         let app = self.app.clone();
         let state = self.state.clone();
-        let on_trip = move |trips: usize| {
+        let on_trip = move |progress: &Progress| {
             let snapshot = {
                 let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
-                if let Some(pr) = s.progress.as_mut() {
-                    pr.round_trips = trips;
-                }
+                s.progress = Some(progress.clone());
                 s.clone()
             };
             let _ = app.emit(SYNC_EVENT, snapshot);
         };
         let mut watched = Watched {
             inner: transport,
-            trips: 0,
+            progress: Progress::default(),
             on_trip: &on_trip,
         };
         let result = p.sync_with(&mut watched);

@@ -67,7 +67,7 @@ export interface SyncState {
   last_sync: string | null; // RFC 3339 of the last successful sync
   message: string | null; // why offline / error, English
   next_try_secs: number | null; // while offline: seconds until the next automatic try
-  progress: { round_trips: number; pushed: number; pulled: number } | null; // while syncing
+  progress: { round_trips: number; bytes_up: number; bytes_down: number } | null; // while syncing, after each round trip
   rejected: Refusal[];
 }
 

@@ -89,7 +89,7 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       if (flags.has("netdown")) fail("network", "connection refused");
       void (async () => {
         for (let i = 1; i <= 3; i++) {
-          sync = { ...sync, phase: "syncing", progress: { round_trips: i, pushed: sync.pending_changes, pulled: i * 4 } };
+          sync = { ...sync, phase: "syncing", progress: { round_trips: i, bytes_up: i * 1800, bytes_down: i * 5200 } };
           void emit("luring://sync", sync);
           await sleep(700);
         }

@@ -3,7 +3,7 @@
 // Starts from api.syncState(), then follows "luring://sync" events.
 import { useEffect, useState } from "preact/hooks";
 import { api, events, type SyncState } from "../api";
-import { relativeTime } from "../format";
+import { formatBytes, relativeTime } from "../format";
 import { t } from "../i18n";
 import { useEscape } from "../state";
 import { ErrorLine } from "./ErrorLine";
@@ -68,12 +68,14 @@ export function StatusBar() {
       </span>
       {syncing && s?.progress && (
         <span class="sb-item progress" role="status" data-testid="sync-progress">
-          {t("sync.syncing", { rt: s.progress.round_trips, pushed: s.progress.pushed, pulled: s.progress.pulled })}
+          {s.progress.round_trips === 0
+            ? t("sync.syncingStart")
+            : t("sync.syncing", { rt: s.progress.round_trips, up: formatBytes(s.progress.bytes_up), down: formatBytes(s.progress.bytes_down) })}
         </span>
       )}
       {syncing && !s?.progress && (
         <span class="sb-item progress" role="status">
-          {t("sync.syncing", { rt: 0, pushed: 0, pulled: 0 })}
+          {t("sync.syncingStart")}
         </span>
       )}
       {s?.phase === "error" && <span class="sb-item bad">{t("sync.error")}</span>}
