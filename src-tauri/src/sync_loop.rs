@@ -153,7 +153,7 @@ impl Transport for Watched<'_> {
 
 impl Worker {
     fn run(mut self, rx: mpsc::Receiver<Wake>) {
-        let mut backoff = Duration::from_secs(1);
+        let mut backoff = Backoff::new(self.timing.max_backoff);
         let mut due = SystemTime::now();
         loop {
             // Wait until `due` (wall clock), in slices, or until woken.
@@ -188,17 +188,15 @@ impl Worker {
                 }
             }
             if woken {
-                backoff = Duration::from_secs(1);
+                backoff.reset();
             }
             let wait = match self.sync_once() {
                 Outcome::Synced => {
-                    backoff = Duration::from_secs(1);
+                    backoff.reset();
                     self.timing.interval
                 }
                 Outcome::Unreachable => {
-                    let jitter = rand::rng().random_range(0..=backoff.as_millis() as u64 / 4);
-                    let wait = backoff + Duration::from_millis(jitter);
-                    backoff = (backoff * 2).min(self.timing.max_backoff);
+                    let wait = backoff.next(rand::rng().random());
                     self.update(|s| s.next_try_secs = Some(wait.as_secs().max(1)));
                     wait
                 }
@@ -321,4 +319,55 @@ enum Outcome {
     Synced,
     Unreachable,
     Idle,
+}
+
+/// The wait before the next try while the server cannot be reached: 1 s, doubling up to
+/// `max`, each with up to a quarter more at random, so a village office's laptops that lost
+/// the same link do not all return at the same second.
+struct Backoff {
+    step: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_secs(1);
+
+    fn new(max: Duration) -> Self {
+        Self {
+            step: Self::FIRST,
+            max,
+        }
+    }
+
+    /// After a success, or when the person asks: the next failure waits briefly again.
+    fn reset(&mut self) {
+        self.step = Self::FIRST;
+    }
+
+    /// The wait after one more failure; `jitter` in [0, 1) picks the random share.
+    fn next(&mut self, jitter: f64) -> Duration {
+        let wait = self.step.mul_f64(1.0 + jitter.clamp(0.0, 1.0) / 4.0);
+        self.step = (self.step * 2).min(self.max);
+        wait
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_its_cap_with_bounded_jitter_and_resets() {
+        let mut b = Backoff::new(Duration::from_secs(120));
+        let waits: Vec<u64> = (0..10).map(|_| b.next(0.0).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 120, 120, 120]);
+        let most = b.next(0.999_999);
+        assert!(
+            most > Duration::from_secs(149) && most <= Duration::from_secs(150),
+            "{most:?}"
+        );
+        b.reset();
+        assert_eq!(b.next(0.5), Duration::from_millis(1125));
+        assert_eq!(b.next(0.0), Duration::from_secs(2));
+    }
 }
