@@ -18,7 +18,7 @@ step "format"
 cargo fmt --all -- --check
 
 step "lints"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --features luring-desktop-e2e/desktop-e2e --locked -- -D warnings
 
 step "benchmark smoke run (small sizes; real figures: cargo build --release, docs/BENCHMARKS.md)"
 cargo run -q --locked -p luring-bench -- local --tasks 2000 --documents 50 --samples 50 --json

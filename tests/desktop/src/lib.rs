@@ -309,6 +309,29 @@ impl App {
         panic!("{css}[{attr}] never became {want:?} within {within:?} (last: {seen:?})");
     }
 
+    /// Presses keys on whatever has focus, as a person at the keyboard would (WebDriver
+    /// key codes such as `Key::Alt` stay held until `Key::Null`).
+    pub async fn press(&self, keys: &str) {
+        let focused = self.c.active_element().await.expect("something has focus");
+        focused.send_keys(keys).await.unwrap();
+    }
+
+    /// Waits until the focused element has the id `want`.
+    pub async fn wait_focus(&self, want: &str) {
+        let end = Instant::now() + WAIT;
+        let mut seen = String::new();
+        while Instant::now() < end {
+            if let Ok(e) = self.c.active_element().await {
+                seen = e.attr("id").await.ok().flatten().unwrap_or_default();
+                if seen == want {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the focus never reached #{want} (last: #{seen})");
+    }
+
     /// Writes a screenshot of the window for people to look at.
     pub async fn screenshot(&self, name: &str) {
         tokio::time::sleep(Duration::from_millis(400)).await;

@@ -238,7 +238,12 @@ async fn starts_and_works_with_the_server_unreachable() {
         "the window took {:?} to be usable offline",
         started.elapsed()
     );
-    app.nav("tugas").await;
+    // By keyboard: Alt+2 opens Tugas and puts the focus on its heading.
+    let (alt, release) = (char::from(Key::Alt), char::from(Key::Null));
+    app.press(&format!("{alt}2{release}")).await;
+    app.el("button[data-nav=\"tugas\"][aria-current=\"page\"]")
+        .await;
+    app.wait_focus("tasks-h").await;
     app.type_into("#task-new-title", "Input data SDGs desa")
         .await;
     app.click("#task-new-submit").await;
