@@ -17,6 +17,9 @@ fn main() {
         eprintln!("luring-desktop: internal error ({info}); please report it");
     }));
     tauri::Builder::default()
+        // The system's file chooser, for attachments (the UI passes the chosen path back to
+        // `attach_file`, so the bytes never travel through the web view).
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = state::profile_dir(app.handle())?;
             let desktop = state::Desktop::open(dir, app.handle().clone());

@@ -4,6 +4,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { open } from "@tauri-apps/plugin-dialog";
 
 export interface AppError {
   code: string; // "invalid", "network", "key", "approval", "not_logged_in", "server", ...
@@ -114,6 +115,15 @@ export const api = {
   updateDocument: (id: string, changes: { title?: string; classification?: string; kind?: string }) => call<DocView>("update_document", { id, changes }),
   listAttachments: (id: string) => call<Attachment[]>("list_attachments", { id }),
   attachFile: (id: string, path: string) => call<Attachment[]>("attach_file", { id, path }),
+  /** The system's file chooser; resolves to the chosen file's path, or null if cancelled. */
+  pickFile: async (title: string): Promise<string | null> => {
+    try {
+      const p = await open({ title, multiple: false, directory: false });
+      return typeof p === "string" ? p : null;
+    } catch (e) {
+      throw { code: "internal", message: String(e) } as AppError;
+    }
+  },
 
   // approvals (persetujuan)
   listApprovals: () => call<ApprovalLists>("list_approvals"),

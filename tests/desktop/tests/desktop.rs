@@ -197,6 +197,17 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
     let body = editor.prop("value").await.unwrap().unwrap_or_default();
     assert_eq!(body, text, "the editor lost characters across a kill");
 
+    // A scan attached by its path (the "Pilih berkas" button opens the system's chooser,
+    // which WebDriver cannot drive; both end in the same command).
+    let scan = root.path().join("daftar-hadir.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 daftar hadir warga").unwrap();
+    app.el("#doc-attach-choose").await;
+    app.type_into("#doc-attach-path", scan.to_str().unwrap())
+        .await;
+    app.click("#doc-attach-submit").await;
+    app.wait_text(".attachments", "daftar-hadir.pdf", WAIT)
+        .await;
+
     // The offline profile connects to the agency later, from Pengaturan; the document
     // written offline goes out.
     let server = Server::seeded(&root.path().join("server"));

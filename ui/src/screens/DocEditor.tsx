@@ -241,18 +241,32 @@ function Attachments({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  async function submit(e: Event) {
-    e.preventDefault();
+  async function attach(p: string) {
     setError(null);
-    if (!path.trim()) return setError(t("first.required"));
     setBusy(true);
     try {
-      list.set(await api.attachFile(id, path.trim()));
+      list.set(await api.attachFile(id, p));
       setPath("");
     } catch (err) {
       setError(err);
     } finally {
       setBusy(false);
+    }
+  }
+
+  function submit(e: Event) {
+    e.preventDefault();
+    if (!path.trim()) return setError(t("first.required"));
+    void attach(path.trim());
+  }
+
+  async function choose() {
+    setError(null);
+    try {
+      const p = await api.pickFile(t("doc.chooseTitle"));
+      if (p) await attach(p);
+    } catch (err) {
+      setError(err);
     }
   }
 
@@ -269,6 +283,11 @@ function Attachments({ id }: { id: string }) {
           </li>
         ))}
       </ul>
+      <div class="actions">
+        <button id="doc-attach-choose" type="button" class="primary" disabled={busy} onClick={() => void choose()}>
+          {t("doc.choose")}
+        </button>
+      </div>
       <form noValidate class="form compact" onSubmit={submit}>
         <label for="doc-attach-path">{t("doc.attachPath")}</label>
         <input id="doc-attach-path" placeholder={t("doc.attachHint")} spellcheck={false} value={path} onInput={(e) => setPath(e.currentTarget.value)} />
