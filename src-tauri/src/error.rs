@@ -4,7 +4,7 @@
 use luring_client::ClientError;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CmdError {
     pub code: &'static str,
     pub message: String,

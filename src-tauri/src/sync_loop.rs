@@ -18,6 +18,8 @@ use rand::Rng;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 
+use crate::error::CmdError;
+
 pub const SYNC_EVENT: &str = "luring://sync";
 pub const CHANGED_EVENT: &str = "luring://changed";
 
@@ -28,7 +30,8 @@ pub struct SyncState {
     pub online: Option<bool>,
     pub pending_changes: i64,
     pub last_sync: Option<String>,
-    pub message: Option<String>,
+    /// Why the last sync failed, in the window's one error shape (it translates `code`).
+    pub error: Option<CmdError>,
     pub next_try_secs: Option<u64>,
     pub progress: Option<Progress>,
     pub rejected: Vec<luring_client::Refusal>,
@@ -279,7 +282,7 @@ impl Worker {
                 self.update(|s| {
                     s.phase = "idle";
                     s.online = Some(true);
-                    s.message = None;
+                    s.error = None;
                     s.progress = None;
                     if let Some(st) = status {
                         s.pending_changes = st.pending_changes;
@@ -303,7 +306,7 @@ impl Worker {
                 self.update(|s| {
                     s.phase = phase;
                     s.online = online;
-                    s.message = Some(e.to_string());
+                    s.error = Some(CmdError::from(e));
                     s.progress = None;
                     if let Some(st) = status {
                         s.pending_changes = st.pending_changes;

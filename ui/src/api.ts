@@ -66,7 +66,7 @@ export interface SyncState {
   online: boolean | null; // null: not tried yet
   pending_changes: number; // local changes not yet acknowledged by the server
   last_sync: string | null; // RFC 3339 of the last successful sync
-  message: string | null; // why offline / error, English
+  error: AppError | null; // why the last sync failed (offline, or refused)
   next_try_secs: number | null; // while offline: seconds until the next automatic try
   progress: { round_trips: number; bytes_up: number; bytes_down: number } | null; // while syncing, after each round trip
   rejected: Refusal[];

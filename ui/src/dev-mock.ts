@@ -48,7 +48,7 @@ const approvals: ApprovalView[] = [
   { id: "a-2", document_id: "d-3", status: "menunggu", content_hash: "blake3:old0000", chain: [ME, BOSS], requester: BOSS, created_at: ago(30), next_approver: ME, decisions: [], refused: [] },
 ];
 
-let sync: SyncState = { phase: "idle", online: true, pending_changes: 3, last_sync: ago(5), message: null, next_try_secs: null, progress: null,
+let sync: SyncState = { phase: "idle", online: true, pending_changes: 3, last_sync: ago(5), error: null, next_try_secs: null, progress: null,
   rejected: [{ entity: "task t-9", hash: "x", reason: "you may not change a task of another unit", at: ago(20) }] };
 
 function fail(code: string, message: string): never {

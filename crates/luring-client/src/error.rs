@@ -72,6 +72,9 @@ impl ClientError {
             Self::Key(_) => "key",
             Self::WrongPassphrase => "wrong_passphrase",
             Self::Approval(_) => "approval",
+            // Log in again: wrong NIP or password, or this device's access was revoked.
+            Self::Server { status: 401, .. } => "unauthorized",
+            Self::Server { status: 429, .. } => "throttled",
             Self::Server { .. } => "server",
             Self::NotLoggedIn => "not_logged_in",
             Self::OtherNip(_) => "other_nip",
@@ -116,5 +119,22 @@ impl From<StoreError> for ClientError {
             }
             other => Self::Store(other),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_refusals_that_need_the_person_have_their_own_codes() {
+        let refused = |status| ClientError::Server {
+            status,
+            message: "x".into(),
+        };
+        assert_eq!(refused(401).code(), "unauthorized");
+        assert_eq!(refused(429).code(), "throttled");
+        assert_eq!(refused(413).code(), "server");
+        assert_eq!(ClientError::WrongPassphrase.code(), "wrong_passphrase");
     }
 }

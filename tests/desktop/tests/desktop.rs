@@ -27,6 +27,9 @@ async fn approval_signed_while_server_is_down_appears_without_reload() {
     app.click("#choose-login").await;
     app.type_into("#login-server", &server.url).await;
     app.type_into("#login-nip", ANI.0).await;
+    app.type_into("#login-password", "salah-ketik").await;
+    app.click("#login-submit").await;
+    app.wait_text("form .error", "kata sandi salah", WAIT).await;
     app.type_into("#login-password", ANI.1).await;
     app.click("#login-submit").await;
     app.el("#passphrase").await;

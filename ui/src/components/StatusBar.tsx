@@ -7,6 +7,7 @@ import { formatBytes, relativeTime } from "../format";
 import { t } from "../i18n";
 import { useEscape } from "../state";
 import { ErrorLine } from "./ErrorLine";
+import { errorText } from "../errors";
 
 export function StatusBar() {
   const [s, setS] = useState<SyncState | null>(null);
@@ -78,7 +79,11 @@ export function StatusBar() {
           {t("sync.syncingStart")}
         </span>
       )}
-      {s?.phase === "error" && <span class="sb-item bad">{t("sync.error")}</span>}
+      {s?.phase === "error" && (
+        <span class="sb-item bad" data-testid="sync-error" role="alert">
+          {t("sync.error")}: {errorText(s.error)}
+        </span>
+      )}
       {rejected.length > 0 && (
         <button type="button" class="link bad" aria-expanded={showRefusals} data-testid="refusals" onClick={() => setShowRefusals((v) => !v)}>
           {t("sync.rejected", { n: rejected.length })}
