@@ -14,6 +14,9 @@ step() { printf '\n== %s ==\n' "$*"; }
 step "desktop UI (typecheck and build; the app embeds ui/dist)"
 ./scripts/build-ui.sh
 
+step "desktop UI unit tests (vitest)"
+(cd ui && npm test --silent)
+
 step "format"
 cargo fmt --all -- --check
 
