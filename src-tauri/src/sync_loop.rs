@@ -29,6 +29,8 @@ pub struct SyncState {
     pub phase: &'static str,
     pub online: Option<bool>,
     pub pending_changes: i64,
+    /// What the status bar counts: tasks, documents and approval records waiting to be sent.
+    pub pending_items: i64,
     pub last_sync: Option<String>,
     /// Why the last sync failed, in the window's one error shape (it translates `code`).
     pub error: Option<CmdError>,
@@ -230,6 +232,7 @@ impl Worker {
         if let Ok(st) = p.status() {
             self.update(|s| {
                 s.pending_changes = st.pending_changes;
+                s.pending_items = st.pending_items;
                 s.rejected = st.rejected;
                 s.last_sync = st.last_sync;
             });
@@ -286,6 +289,7 @@ impl Worker {
                     s.progress = None;
                     if let Some(st) = status {
                         s.pending_changes = st.pending_changes;
+                        s.pending_items = st.pending_items;
                         s.rejected = st.rejected;
                         s.last_sync = st.last_sync;
                     }
@@ -310,6 +314,7 @@ impl Worker {
                     s.progress = None;
                     if let Some(st) = status {
                         s.pending_changes = st.pending_changes;
+                        s.pending_items = st.pending_items;
                     }
                 });
                 Outcome::Unreachable

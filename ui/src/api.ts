@@ -65,6 +65,7 @@ export interface SyncState {
   phase: "idle" | "syncing" | "offline" | "error" | "not_logged_in";
   online: boolean | null; // null: not tried yet
   pending_changes: number; // local changes not yet acknowledged by the server
+  pending_items: number; // the tasks, documents and approval records those changes belong to
   last_sync: string | null; // RFC 3339 of the last successful sync
   error: AppError | null; // why the last sync failed (offline, or refused)
   next_try_secs: number | null; // while offline: seconds until the next automatic try

@@ -48,7 +48,7 @@ const approvals: ApprovalView[] = [
   { id: "a-2", document_id: "d-3", status: "menunggu", content_hash: "blake3:old0000", chain: [ME, BOSS], requester: BOSS, created_at: ago(30), next_approver: ME, decisions: [], refused: [] },
 ];
 
-let sync: SyncState = { phase: "idle", online: true, pending_changes: 3, last_sync: ago(5), error: null, next_try_secs: null, progress: null,
+let sync: SyncState = { phase: "idle", online: true, pending_changes: 3, pending_items: 1, last_sync: ago(5), error: null, next_try_secs: null, progress: null,
   rejected: [{ entity: "task t-9", hash: "x", reason: "you may not change a task of another unit", at: ago(20) }] };
 
 function fail(code: string, message: string): never {
@@ -56,7 +56,7 @@ function fail(code: string, message: string): never {
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function bump() {
-  sync = { ...sync, pending_changes: sync.pending_changes + 1 };
+  sync = { ...sync, pending_changes: sync.pending_changes + 1, pending_items: sync.pending_items + 1 };
   void emit("luring://sync", sync);
 }
 function task(id: string) {
@@ -93,7 +93,7 @@ async function handle(cmd: string, a: any): Promise<unknown> {
           void emit("luring://sync", sync);
           await sleep(700);
         }
-        sync = { ...sync, phase: "idle", online: true, pending_changes: 0, last_sync: now(), progress: null };
+        sync = { ...sync, phase: "idle", online: true, pending_changes: 0, pending_items: 0, last_sync: now(), progress: null };
         void emit("luring://sync", sync);
         void emit("luring://changed", null);
       })();

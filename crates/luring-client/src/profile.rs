@@ -310,6 +310,7 @@ impl Profile {
             tasks: s.tasks,
             documents: s.documents,
             pending_changes: s.outbox,
+            pending_items: s.outbox_items,
             rejected: self.store.refusals()?,
             server: self.store.meta("server")?,
             unit: self.store.meta("unit")?,

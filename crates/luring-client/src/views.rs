@@ -80,6 +80,9 @@ pub struct StatusView {
     pub documents: i64,
     /// Local changes nobody has acknowledged yet.
     pub pending_changes: i64,
+    /// The tasks, documents and approval records those changes belong to (what a person
+    /// counts: typing a sentence is many changes to one document).
+    pub pending_items: i64,
     /// Local changes the server refused, with its reasons.
     pub rejected: Vec<luring_store::Refusal>,
     /// The agency server, once logged in.

@@ -284,3 +284,29 @@ fn find_tasks_matches_titles_ignoring_case_within_the_filters() {
         Err(ClientError::Invalid(_))
     ));
 }
+
+#[test]
+fn status_counts_waiting_items_apart_from_their_many_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ani = profile(tmp.path(), "ani", ANI);
+    let doc = ani
+        .new_document(&NewDocInput {
+            title: "Nota dinas".into(),
+            body: "Rapat".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    // Typed as the editor saves: one change per keystroke burst.
+    for body in ["Rapat k", "Rapat koor", "Rapat koordinasi"] {
+        ani.edit_document(&doc, body).unwrap();
+    }
+    let st = ani.status().unwrap();
+    assert!(st.pending_changes >= 4, "{st:?}");
+    assert_eq!(st.pending_items, 1, "{st:?}");
+    ani.add_task(&NewTaskInput {
+        title: "Undangan rapat".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(ani.status().unwrap().pending_items, 2);
+}

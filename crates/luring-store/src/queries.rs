@@ -46,6 +46,8 @@ pub struct Stats {
     pub tasks: i64,
     pub documents: i64,
     pub outbox: i64,
+    /// The items (tasks, documents, approval records) those changes belong to.
+    pub outbox_items: i64,
     /// Local changes the server refused.
     pub refused: i64,
 }
@@ -145,7 +147,8 @@ pub(crate) fn stats(conn: &Connection) -> Result<Stats> {
     Ok(conn.query_row(
         "SELECT (SELECT count(*) FROM tasks), (SELECT count(*) FROM documents),
                 (SELECT count(*) FROM outbox) + (SELECT count(*) FROM record_outbox),
-                (SELECT count(*) FROM refusals)",
+                (SELECT count(*) FROM refusals),
+                (SELECT count(DISTINCT entity_id) FROM outbox) + (SELECT count(*) FROM record_outbox)",
         [],
         |r| {
             Ok(Stats {
@@ -153,6 +156,7 @@ pub(crate) fn stats(conn: &Connection) -> Result<Stats> {
                 documents: r.get(1)?,
                 outbox: r.get(2)?,
                 refused: r.get(3)?,
+                outbox_items: r.get(4)?,
             })
         },
     )?)

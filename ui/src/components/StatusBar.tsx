@@ -36,7 +36,7 @@ export function StatusBar() {
 
   const syncing = s?.phase === "syncing";
   const online = s?.online === true;
-  const pending = s?.pending_changes ?? 0;
+  const pending = s?.pending_items ?? 0;
   const rejected = s?.rejected ?? [];
 
   async function syncNow() {
@@ -60,7 +60,12 @@ export function StatusBar() {
         <span class="sb-item muted">{t("sync.nextTry", { s: s.next_try_secs })}</span>
       )}
       <span class="sep" aria-hidden="true">·</span>
-      <span data-testid="pending" data-count={String(pending)} class={`sb-item ${pending > 0 ? "warn" : ""}`}>
+      <span
+        data-testid="pending"
+        data-count={String(pending)}
+        class={`sb-item ${pending > 0 ? "warn" : ""}`}
+        title={pending > 0 ? t("sync.pendingChanges", { n: s?.pending_changes ?? 0 }) : undefined}
+      >
         {pending === 0 ? t("sync.allSent") : pending === 1 ? t("sync.pendingOne") : t("sync.pending", { n: pending })}
       </span>
       <span class="sep" aria-hidden="true">·</span>
