@@ -1,166 +1,18 @@
-//! Helpers of the desktop end-to-end tests: the real agency server and `luring` CLI as
-//! processes, tauri-driver (which starts WebKitWebDriver, which starts the real app), and a
-//! few waits that poll the app's DOM. Everything is killed on drop.
+//! Helpers of the desktop end-to-end tests: tauri-driver (which starts WebKitWebDriver,
+//! which starts the real app) and a few waits that poll the app's DOM, killed on drop. The
+//! agency server and the `luring` CLI come from `luring-testkit`, as in the server's tests.
 //!
 //! The binaries come from the workspace's `target/debug` (or `LURING_BIN_DIR`); the test
 //! command builds them first. Screenshots go to `LURING_SCREENSHOTS` (default
 //! `docs/screenshots`).
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
-
-pub const ANI: (&str, &str) = ("198703122010011002", "ani-lestari-2026"); // staff, BAPPEDA.PEM
-pub const SITI: (&str, &str) = ("198211032008012004", "kabid-pem-2026"); // supervisor, BAPPEDA.PEM
-pub const MARIA: (&str, &str) = ("198912202014022001", "maria-ndun-2026"); // staff, BAPPEDA.EKO
-
-pub fn bin(name: &str) -> PathBuf {
-    let dir = std::env::var_os("LURING_BIN_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug"));
-    let p = dir.join(name);
-    assert!(
-        p.is_file(),
-        "{} is missing: build the workspace's binaries first (scripts/test-desktop.sh does)",
-        p.display()
-    );
-    p
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_port(port: u16, what: &str) {
-    let end = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < end, "{what} did not listen on {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// A running agency server with the demo data, killed on drop.
-pub struct Server {
-    child: Child,
-    pub url: String,
-    pub data: PathBuf,
-    pub port: u16,
-}
-
-impl Server {
-    pub fn seeded(data: &Path) -> Self {
-        let out = Command::new(bin("luring-server"))
-            .args(["--data", data.to_str().unwrap(), "admin", "seed-demo"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Self::start(data, free_port())
-    }
-
-    pub fn start(data: &Path, port: u16) -> Self {
-        let mut child = Command::new(bin("luring-server"))
-            .args(["--data", data.to_str().unwrap(), "--listen"])
-            .arg(format!("127.0.0.1:{port}"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("server starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(line.starts_with("listening on "), "server said {line:?}");
-        Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            data: data.to_owned(),
-            port,
-        }
-    }
-
-    /// SIGKILL: the server is gone as after a power cut.
-    pub fn kill(mut self) -> (PathBuf, u16) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-        (self.data.clone(), self.port)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A `luring` CLI profile (the supervisor's device in these tests).
-pub struct Cli {
-    pub dir: PathBuf,
-}
-
-impl Cli {
-    pub fn run(&self, args: &[&str], stdin: &str) -> std::process::Output {
-        let mut child = Command::new(bin("luring"))
-            .arg("--profile")
-            .arg(&self.dir)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    }
-
-    pub fn ok(&self, args: &[&str], stdin: &str) -> String {
-        let out = self.run(args, stdin);
-        assert!(
-            out.status.success(),
-            "luring {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    pub fn json(&self, args: &[&str]) -> serde_json::Value {
-        serde_json::from_str(&self.ok(args, "")).unwrap()
-    }
-
-    pub fn login(dir: PathBuf, server: &str, who: (&str, &str)) -> Self {
-        let c = Self { dir };
-        c.ok(
-            &[
-                "login",
-                "--server",
-                server,
-                "--nip",
-                who.0,
-                "--password-stdin",
-            ],
-            &format!("{}\n", who.1),
-        );
-        c
-    }
-}
+use luring_testkit::{bin, free_port, wait_port};
 
 /// tauri-driver on its own ports, killed on drop (which also ends its WebKitWebDriver).
 pub struct Driver {

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use luring_desktop_e2e::{Cli, Driver, Server, ANI, MARIA, SITI, WAIT};
+use luring_desktop_e2e::{Driver, WAIT};
+use luring_testkit::{Luring, Server, ANI, MARIA, SITI};
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
@@ -78,12 +79,12 @@ async fn approval_signed_while_server_is_down_appears_without_reload() {
     .await;
 
     // The supervisor's device (the CLI) receives the request and the document.
-    let siti = Cli::login(root.path().join("siti"), &server.url, SITI);
-    siti.ok(
+    let siti = Luring::login(root.path(), "siti", &server, SITI);
+    siti.ok_with(
         &["key", "set-passphrase", "--passphrase-stdin"],
         "kunci-siti-rahasia\n",
     );
-    siti.ok(&["sync"], "");
+    siti.ok(&["sync"]);
     let waiting = siti.json(&["approval", "list", "--json"]);
     let request = waiting["waiting_for_me"][0].clone();
     assert_eq!(request["document_id"], doc_id.as_str(), "{waiting}");
@@ -97,7 +98,7 @@ async fn approval_signed_while_server_is_down_appears_without_reload() {
 
     // The server goes down; the supervisor approves offline, with his passphrase.
     let (data, port) = server.kill();
-    let out = siti.ok(
+    let out = siti.ok_with(
         &[
             "approval",
             "sign",
@@ -127,8 +128,8 @@ async fn approval_signed_while_server_is_down_appears_without_reload() {
 
     // The server returns; the supervisor syncs; the staff member's window — untouched
     // since, no reload — turns to Disetujui when its own loop syncs.
-    let server = Server::start(&data, port);
-    siti.ok(&["sync"], "");
+    let server = Server::start(&data, &format!("127.0.0.1:{port}"));
+    siti.ok(&["sync"]);
     app.wait_text(&row_status, "Disetujui", Duration::from_secs(60))
         .await;
     app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
@@ -224,8 +225,8 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
     app.wait_attr("[data-testid=\"pending\"]", "data-count", "0", WAIT)
         .await;
     app.close().await;
-    let other = Cli::login(root.path().join("maria-cli"), &server.url, MARIA);
-    other.ok(&["sync"], "");
+    let other = Luring::login(root.path(), "maria-cli", &server, MARIA);
+    other.ok(&["sync"]);
     assert_eq!(
         other.json(&["doc", "show", &doc_id, "--json"])["body"],
         text
@@ -238,7 +239,7 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
 async fn starts_and_works_with_the_server_unreachable() {
     let root = tempdir();
     let server = Server::seeded(&root.path().join("server"));
-    let ani = Cli::login(root.path().join("ani"), &server.url, ANI);
+    let ani = Luring::login(root.path(), "ani", &server, ANI);
     let (data, port) = server.kill();
 
     let driver = Driver::start();
@@ -267,7 +268,7 @@ async fn starts_and_works_with_the_server_unreachable() {
         .await;
     app.screenshot("09-tidak-tersambung").await;
 
-    let _server = Server::start(&data, port);
+    let _server = Server::start(&data, &format!("127.0.0.1:{port}"));
     app.wait_attr(
         "[data-testid=\"pending\"]",
         "data-count",
@@ -291,7 +292,7 @@ async fn starts_and_works_with_the_server_unreachable() {
 async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
     let root = tempdir();
     let server = Server::seeded(&root.path().join("server"));
-    let ani = Cli::login(root.path().join("ani"), &server.url, ANI);
+    let ani = Luring::login(root.path(), "ani", &server, ANI);
     let body = root.path().join("nota.txt");
     std::fs::write(
         &body,
@@ -314,7 +315,7 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
         .as_str()
         .unwrap()
         .to_owned();
-    ani.ok(&["sync"], "");
+    ani.ok(&["sync"]);
 
     let driver = Driver::start();
     let siti = root.path().join("siti");
@@ -364,13 +365,8 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
     app.close().await;
 
     // A third party holds the agency's public key (here: from Ani's profile, not Siti's).
-    let agency_key = luring_client::Profile::open(&ani.dir)
-        .unwrap()
-        .store()
-        .meta("agency_key")
-        .unwrap()
-        .expect("a logged-in profile knows its agency's key");
-    let out = std::process::Command::new(luring_desktop_e2e::bin("luring"))
+    let agency_key = ani.meta("agency_key");
+    let out = std::process::Command::new(luring_testkit::luring_bin())
         .args([
             "verify",
             evidence.to_str().unwrap(),
