@@ -34,6 +34,9 @@ pub fn profile_dir(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error
 pub struct Desktop {
     pub dir: PathBuf,
     profile: Arc<Mutex<Option<Profile>>>,
+    /// Why an existing profile could not be opened (e.g. made by a newer Luring): the window
+    /// says so instead of offering a first run over it.
+    pub open_error: Option<CmdError>,
     pub sync: Arc<SyncLoop>,
 }
 
@@ -41,21 +44,22 @@ impl Desktop {
     /// Opens the profile in `dir` if there is one (else the window shows its first run) and
     /// starts the sync loop, which tries the server at once.
     pub fn open(dir: PathBuf, app: AppHandle) -> Self {
-        let profile = match Profile::open(&dir) {
-            Ok(p) => Some(p),
-            Err(ClientError::NoProfile(_)) => None,
+        let (profile, open_error) = match Profile::open(&dir) {
+            Ok(p) => (Some(p), None),
+            Err(ClientError::NoProfile(_)) => (None, None),
             Err(e) => {
                 eprintln!(
                     "luring-desktop: the profile in {} cannot be opened: {e}",
                     dir.display()
                 );
-                None
+                (None, Some(CmdError::from(e)))
             }
         };
         let sync = SyncLoop::start(dir.clone(), app);
         Self {
             dir,
             profile: Arc::new(Mutex::new(profile)),
+            open_error,
             sync,
         }
     }

@@ -19,6 +19,8 @@ pub struct AppState {
 async fn app_state_of(d: &Desktop) -> CmdResult<AppState> {
     let account = if d.has_profile() {
         Some(d.with(|p| p.account()).await?)
+    } else if let Some(e) = &d.open_error {
+        return Err(e.clone());
     } else {
         None
     };

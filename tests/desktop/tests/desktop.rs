@@ -386,3 +386,30 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
         "the note is not in the evidence"
     );
 }
+
+/// A profile that cannot be opened (here: a damaged database file) is reported in plain
+/// words; the window does not offer a first run that would work over it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_profile_is_reported_not_replaced() {
+    let root = tempdir();
+    let profile = root.path().join("rusak");
+    std::fs::create_dir_all(&profile).unwrap();
+    std::fs::write(profile.join("luring.db"), b"bukan basis data SQLite").unwrap();
+    let driver = Driver::start();
+    let app = driver.launch(&profile).await;
+    app.wait_text("main .error", "Penyimpanan lokal bermasalah", WAIT)
+        .await;
+    assert!(
+        app.c
+            .find(fantoccini::Locator::Css("#choose-offline"))
+            .await
+            .is_err(),
+        "a first run was offered over a damaged profile"
+    );
+    app.close().await;
+    assert_eq!(
+        std::fs::read(profile.join("luring.db")).unwrap(),
+        b"bukan basis data SQLite",
+        "the damaged file was changed"
+    );
+}
