@@ -39,6 +39,16 @@ pub struct SyncState {
     pub rejected: Vec<luring_client::Refusal>,
 }
 
+impl SyncState {
+    /// The profile's own counts: what waits, what was refused, the last successful sync.
+    fn take_status(&mut self, st: luring_client::StatusView) {
+        self.pending_changes = st.pending_changes;
+        self.pending_items = st.pending_items;
+        self.rejected = st.rejected;
+        self.last_sync = st.last_sync;
+    }
+}
+
 /// What has crossed the link so far in the sync under way (updated after each round trip).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Progress {
@@ -230,12 +240,7 @@ impl Worker {
         }
         let Some(p) = &self.profile else { return };
         if let Ok(st) = p.status() {
-            self.update(|s| {
-                s.pending_changes = st.pending_changes;
-                s.pending_items = st.pending_items;
-                s.rejected = st.rejected;
-                s.last_sync = st.last_sync;
-            });
+            self.update(|s| s.take_status(st));
         }
     }
 
@@ -288,10 +293,7 @@ impl Worker {
                     s.error = None;
                     s.progress = None;
                     if let Some(st) = status {
-                        s.pending_changes = st.pending_changes;
-                        s.pending_items = st.pending_items;
-                        s.rejected = st.rejected;
-                        s.last_sync = st.last_sync;
+                        s.take_status(st);
                     }
                 });
                 if report.pulled > 0 || !report.rejected.is_empty() {
@@ -313,8 +315,7 @@ impl Worker {
                     s.error = Some(CmdError::from(e));
                     s.progress = None;
                     if let Some(st) = status {
-                        s.pending_changes = st.pending_changes;
-                        s.pending_items = st.pending_items;
+                        s.take_status(st);
                     }
                 });
                 Outcome::Unreachable

@@ -47,17 +47,6 @@ impl Profile {
         })
     }
 
-    /// The HTTP transport to this profile's server, for callers that watch each round trip
-    /// (the desktop shows sync progress); [`Profile::sync`] uses the same.
-    pub fn transport(&self) -> Result<crate::HttpTransport> {
-        let (Some(server), Some(token)) =
-            (self.store().meta("server")?, self.store().meta("token")?)
-        else {
-            return Err(crate::ClientError::NotLoggedIn);
-        };
-        crate::HttpTransport::new(&server, &token)
-    }
-
     /// Changes a document's title, kind or classification (the body has
     /// [`Profile::edit_document`]).
     pub fn update_document(&mut self, id: &str, c: &DocumentChanges) -> Result<DocView> {

@@ -168,6 +168,17 @@ impl Profile {
         Profile::open(dir)
     }
 
+    /// The HTTP transport to this profile's server, for callers that watch each round trip
+    /// (the desktop shows sync progress); [`Profile::sync`] uses the same.
+    pub fn transport(&self) -> Result<HttpTransport> {
+        let (Some(server), Some(token)) =
+            (self.store().meta("server")?, self.store().meta("token")?)
+        else {
+            return Err(ClientError::NotLoggedIn);
+        };
+        HttpTransport::new(&server, &token)
+    }
+
     /// Sends the outbox and receives what is new, over HTTP, until nothing is left.
     pub fn sync(&mut self) -> Result<SyncReport> {
         let mut t = self.transport()?;
