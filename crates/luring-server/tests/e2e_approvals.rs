@@ -520,17 +520,10 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
         serde_json::from_slice::<Record>(&r.iter().find(|r| r.kind == "decision").unwrap().bytes)
             .unwrap()
     };
-    let out = std::process::Command::new(SERVER)
-        .args([
-            "--data",
-            w.server.data.to_str().unwrap(),
-            "admin",
-            "revoke-device",
-            &w.siti.meta("device_id"),
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    admin(
+        &w.server.data,
+        &["revoke-device", &w.siti.meta("device_id")],
+    );
     let reason = push_record(&w, &w.ani, &req3, &decision)
         .expect("a revoked device's decision was accepted");
     assert!(reason.contains("revoked"), "{reason}");

@@ -297,21 +297,7 @@ fn watch_syncs_once_the_server_returns_and_revoked_devices_are_refused() {
     watch.wait().unwrap();
 
     // Revoking the device stops its token at once.
-    let out = Command::new(SERVER)
-        .args([
-            "--data",
-            data.to_str().unwrap(),
-            "admin",
-            "revoke-device",
-            &device,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    admin(&data, &["revoke-device", &device]);
     let out = ani.run_in(&["sync", "--json"], "");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

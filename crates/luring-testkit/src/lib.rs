@@ -60,17 +60,23 @@ pub fn wait_port(port: u16, what: &str) {
     }
 }
 
-/// `luring-server --data DATA admin seed-demo`: the agency, its units and people.
-pub fn seed(data: &Path) {
+/// `luring-server --data DATA admin ARGS…`; fails the test if the command fails.
+pub fn admin(data: &Path, args: &[&str]) {
     let out = Command::new(bin("luring-server"))
-        .args(["--data", data.to_str().unwrap(), "admin", "seed-demo"])
+        .args(["--data", data.to_str().unwrap(), "admin"])
+        .args(args)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "admin {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `admin seed-demo`: the agency, its units and people.
+pub fn seed(data: &Path) {
+    admin(data, &["seed-demo"]);
 }
 
 /// A running server, killed on drop.
