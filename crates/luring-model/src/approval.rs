@@ -11,11 +11,13 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use crate::cert::DeviceCert;
+use crate::clock::TimeError;
 use crate::hash::field;
+use crate::receipt::Receipt;
 use crate::values::{EntityId, Nip, Text};
 
 pub const REQUEST_CONTEXT_V1: &str = "luring 2026-11 approval request v1";
@@ -92,12 +94,14 @@ pub struct ApprovalRequest {
     pub body: RequestBody,
 }
 
-/// Every fact about approvals that travels between replicas.
+/// Every fact about approvals that travels between replicas. Requests and decisions are
+/// made by people's devices; receipts only by the agency's server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "record", rename_all = "lowercase")]
 pub enum Record {
     Request(ApprovalRequest),
     Decision(Box<Decision>),
+    Receipt(Receipt),
 }
 
 impl Record {
@@ -112,6 +116,16 @@ impl Record {
         match self {
             Self::Request(r) => &r.body.id,
             Self::Decision(d) => &d.body.request_id,
+            Self::Receipt(r) => &r.body.request_id,
+        }
+    }
+
+    /// How the record is filed in a store: `request`, `decision` or `receipt`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Request(_) => "request",
+            Self::Decision(_) => "decision",
+            Self::Receipt(_) => "receipt",
         }
     }
 }
@@ -170,6 +184,12 @@ pub enum ApprovalError {
     Duplicate,
     #[error("the request is malformed: {0}")]
     Malformed(&'static str),
+    #[error("the requester {0} cannot approve their own request")]
+    SelfApproval(String),
+    #[error("{0} appears more than once in the chain of approvers")]
+    DuplicateApprover(String),
+    #[error("the time is refused: {0}")]
+    Time(#[from] TimeError),
 }
 
 fn strings(h: &mut blake3::Hasher, tag: u8, items: &[String]) {
@@ -228,12 +248,7 @@ fn check_signed(
             signer: signer.to_string(),
         });
     }
-    let sig: [u8; 64] = hex::decode(signature)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or(ApprovalError::BadSignature)?;
-    cert.device_key()?
-        .verify(bytes, &Signature::from_bytes(&sig))
+    crate::keys::verify_hex(&cert.device_key()?, bytes, signature)
         .map_err(|_| ApprovalError::BadSignature)
 }
 
@@ -243,11 +258,22 @@ impl ApprovalRequest {
         hex::encode(self.body.signed_bytes())
     }
 
-    /// Checks the request's own shape.
+    /// Checks the request's own shape and the rules of a chain: no one approves their own
+    /// request, no one appears twice, and the time is a real RFC 3339 time.
     pub fn verify(&self) -> Result<(), ApprovalError> {
         if self.body.chain.is_empty() {
             return Err(ApprovalError::Malformed("the chain of approvers is empty"));
         }
+        if self.body.chain.contains(&self.body.requester) {
+            return Err(ApprovalError::SelfApproval(self.body.requester.to_string()));
+        }
+        let mut seen = HashSet::new();
+        for n in &self.body.chain {
+            if !seen.insert(n) {
+                return Err(ApprovalError::DuplicateApprover(n.to_string()));
+            }
+        }
+        crate::clock::parse(&self.body.created_at)?;
         let hex64 = |s: &str| s.len() == 64 && s.bytes().all(|c| c.is_ascii_hexdigit());
         if !hex64(&self.body.content_hash) {
             return Err(ApprovalError::Malformed(
@@ -287,6 +313,7 @@ impl Decision {
         if self.body.content_hash != req.body.content_hash {
             return Err(ApprovalError::OtherVersion);
         }
+        crate::clock::check_order(&req.body.created_at, &self.body.decided_at)?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@
 //! versioned, length-prefixed encoding (as in [`crate::hash`]), never a serializer's
 //! output, so they cannot drift.
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use crate::hash::field;
@@ -15,6 +15,8 @@ use crate::values::Nip;
 
 /// Key-derivation context of version 1 of the signed encoding.
 pub const CERT_CONTEXT_V1: &str = "luring 2026-11 device certificate v1";
+/// Key-derivation context of the proof a device gives at login that it holds its key.
+pub const LOGIN_PROOF_CONTEXT_V1: &str = "luring 2026-11 login proof v1";
 
 /// What the agency vouches for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +55,20 @@ pub enum CertError {
     BadSignature,
     #[error("the certificate is malformed: {0}")]
     Malformed(&'static str),
+    #[error("the certificate's key is refused: {0}")]
+    Key(#[from] crate::keys::KeyError),
+}
+
+/// The bytes a device signs at login to prove it holds the secret half of the key it asks
+/// the agency to certify: the server's one-time challenge and everything the certificate
+/// will bind (person, key, actor), so a proof cannot be replayed for another login.
+pub fn login_proof_bytes(challenge: &str, nip: &str, device_key: &str, actor: &str) -> [u8; 32] {
+    let mut h = blake3::Hasher::new_derive_key(LOGIN_PROOF_CONTEXT_V1);
+    field(&mut h, 1, challenge.as_bytes());
+    field(&mut h, 2, nip.as_bytes());
+    field(&mut h, 3, device_key.as_bytes());
+    field(&mut h, 4, actor.as_bytes());
+    *h.finalize().as_bytes()
 }
 
 impl DeviceCertBody {
@@ -77,14 +93,6 @@ impl DeviceCertBody {
     }
 }
 
-fn key_from_hex(s: &str) -> Result<VerifyingKey, CertError> {
-    let bytes: [u8; 32] = hex::decode(s)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or(CertError::Malformed("key is not 32 bytes of hex"))?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| CertError::Malformed("key is not a valid point"))
-}
-
 impl DeviceCert {
     /// Signs `body` with the agency's root key.
     pub fn sign(body: DeviceCertBody, agency: &SigningKey) -> Self {
@@ -95,23 +103,27 @@ impl DeviceCert {
         }
     }
 
-    /// Checks the signature against the agency's public key.
+    /// Checks the signature against the agency's public key (strictly), and that the key it
+    /// certifies is one that can be trusted (not weak).
     pub fn verify(&self, agency_key: &VerifyingKey) -> Result<(), CertError> {
         if self.body.agency_key != hex::encode(agency_key.as_bytes()) {
             return Err(CertError::OtherAgency);
         }
-        let sig: [u8; 64] = hex::decode(&self.signature)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or(CertError::Malformed("signature is not 64 bytes of hex"))?;
-        agency_key
-            .verify(&self.body.signed_bytes(), &Signature::from_bytes(&sig))
-            .map_err(|_| CertError::BadSignature)
+        use crate::keys::KeyError;
+        match crate::keys::verify_hex(agency_key, &self.body.signed_bytes(), &self.signature) {
+            Ok(()) => {}
+            Err(KeyError::SignatureNotHex) => {
+                return Err(CertError::Malformed("signature is not 64 bytes of hex"))
+            }
+            Err(KeyError::BadSignature) => return Err(CertError::BadSignature),
+            Err(e) => return Err(CertError::Key(e)),
+        }
+        self.device_key().map(|_| ())
     }
 
-    /// The device's public key.
+    /// The device's public key; weak keys are refused.
     pub fn device_key(&self) -> Result<VerifyingKey, CertError> {
-        key_from_hex(&self.body.device_key)
+        Ok(crate::keys::public_key_from_hex(&self.body.device_key)?)
     }
 }
 
@@ -124,7 +136,11 @@ mod tests {
             agency: "Bappeda".into(),
             agency_key: hex::encode(agency.verifying_key().as_bytes()),
             device_id: "dev-1".into(),
-            device_key: hex::encode([9u8; 32]),
+            device_key: hex::encode(
+                SigningKey::from_bytes(&[9u8; 32])
+                    .verifying_key()
+                    .as_bytes(),
+            ),
             actor: "ab".repeat(16),
             nip: Nip::parse("198703122010011002").unwrap(),
             name: "Ani".into(),

@@ -15,10 +15,13 @@
 
 pub mod approval;
 pub mod cert;
+pub mod clock;
 mod document;
 mod error;
 pub mod hash;
+pub mod keys;
 mod org;
+pub mod receipt;
 mod task;
 mod values;
 
@@ -26,10 +29,12 @@ pub use approval::{
     evaluate, ApprovalError, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, Evaluation,
     Record, RequestBody, Verdict,
 };
-pub use cert::{CertError, DeviceCert, DeviceCertBody};
+pub use cert::{login_proof_bytes, CertError, DeviceCert, DeviceCertBody};
 pub use document::{Classification, DocKind, Document};
 pub use error::{ValidationError, ValidationResult};
 pub use hash::ContentHash;
+pub use keys::KeyError;
 pub use org::{Person, Role, Unit};
+pub use receipt::{Receipt, ReceiptBody, ReceiptOf};
 pub use task::{ChecklistItem, Comment, Disposition, Task, TaskPatch, TaskStatus};
 pub use values::{Date, EntityId, Nip, Text, Title};

@@ -252,3 +252,91 @@ fn an_edit_after_the_request_makes_it_stale() {
     assert_eq!(ev.status, ApprovalStatus::Kedaluwarsa);
     assert_eq!(ev.next_level, None);
 }
+
+#[test]
+fn no_self_approval_no_twice_in_a_chain_and_real_times() {
+    let w = world();
+    let own = request(&w.ani, "r-2", vec![w.siti.nip.clone(), w.ani.nip.clone()]);
+    assert!(matches!(own.verify(), Err(ApprovalError::SelfApproval(_))));
+    // Even a "decision" by the requester on such a request never counts.
+    let d = decide(&w.siti, &own, 0, Verdict::Approve, "ok");
+    let ev = evaluate(&own, &[d], &w.agency.verifying_key(), Some(HASH), &|_| {
+        false
+    });
+    assert_eq!(ev.status, ApprovalStatus::Menunggu);
+    assert!(ev.accepted.is_empty());
+
+    let twice = request(&w.ani, "r-3", vec![w.siti.nip.clone(), w.siti.nip.clone()]);
+    assert!(matches!(
+        twice.verify(),
+        Err(ApprovalError::DuplicateApprover(_))
+    ));
+
+    let mut bad_time = request(&w.ani, "r-4", vec![w.siti.nip.clone()]);
+    bad_time.body.created_at = "besok pagi".into();
+    assert!(matches!(bad_time.verify(), Err(ApprovalError::Time(_))));
+
+    // A decision dated before its request does not count.
+    let mut early = decide(&w.siti, &w.req, 0, Verdict::Approve, "ok");
+    early.body.decided_at = "2001-01-01T00:00:00Z".into();
+    let early = Decision::sign(early.body, w.siti.cert.clone(), &w.siti.key);
+    let ev = eval(&w, &[early]);
+    assert!(ev.accepted.is_empty());
+    assert!(refused_with(&ev)[0].contains("BeforeRequest"), "{ev:?}");
+}
+
+#[test]
+fn a_weak_device_key_cannot_sign_with_a_constant_signature() {
+    let w = world();
+    // The agency certified a weak key (as the server did before it refused them).
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let mut body = w.siti.cert.body.clone();
+    body.device_key = hex::encode(identity);
+    let cert = DeviceCert::sign(body, &w.agency);
+    let mut constant = [0u8; 64];
+    constant[0] = 1;
+    let mut d = decide(&w.siti, &w.req, 0, Verdict::Approve, "ok");
+    d.cert = cert;
+    d.signature = hex::encode(constant);
+    let ev = eval(&w, &[d]);
+    assert!(ev.accepted.is_empty());
+    assert!(refused_with(&ev)[0].contains("Weak"), "{ev:?}");
+}
+
+#[test]
+fn receipts_anchor_decisions_and_carry_revocations() {
+    use crate::receipt::{receipt_for_decision, revoked_per_receipts, ReceiptBody};
+    let w = world();
+    let d = decide(&w.siti, &w.req, 0, Verdict::Approve, "ok");
+    let key = w.agency.verifying_key();
+    let ok = Receipt::sign(
+        ReceiptBody::of_decision(&d, "2026-11-23T10:00:00Z".into(), vec![]),
+        &w.agency,
+    );
+    assert!(receipt_for_decision(std::slice::from_ref(&ok), &d, &key).is_some());
+    // A receipt signed by anyone but the agency is no anchor.
+    let forged = Receipt::sign(ok.body.clone(), &w.hendra.key);
+    assert!(receipt_for_decision(std::slice::from_ref(&forged), &d, &key).is_none());
+    // A receipt saying the device was revoked when the decision arrived refuses it.
+    let revoked = Receipt::sign(
+        ReceiptBody::of_decision(
+            &d,
+            "2026-11-23T10:00:00Z".into(),
+            vec![d.cert.body.device_id.clone()],
+        ),
+        &w.agency,
+    );
+    let ds = vec![d];
+    let receipts = vec![revoked];
+    let rev = revoked_per_receipts(&receipts, &ds, &key);
+    let ev = evaluate(&w.req, &ds, &key, Some(HASH), &rev);
+    assert!(ev.accepted.is_empty());
+    assert!(refused_with(&ev)[0].contains("Revoked"));
+    let req_receipt = Receipt::sign(
+        ReceiptBody::of_request(&w.req, "2026-11-23T08:01:00Z".into()),
+        &w.agency,
+    );
+    assert!(req_receipt.is_for_request(&w.req));
+    assert!(!req_receipt.is_for_decision(&ds[0]));
+}
