@@ -48,6 +48,10 @@ pub enum Command {
         /// Read the password from standard input.
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// Also read the signing passphrase, on the line after the password: a device
+        /// whose key is already sealed proves with it that the key is its own.
+        #[arg(long)]
+        passphrase_stdin: bool,
     },
     /// The device's signing key.
     #[command(subcommand)]
@@ -61,6 +65,10 @@ pub enum Command {
         /// The agency's Ed25519 public key (hex), obtained independently of the file.
         #[arg(long, value_name = "KEY")]
         agency_key: Option<String>,
+        /// Accept a chain still waiting for approvers (a partial chain); a rejected or
+        /// stale one still fails.
+        #[arg(long)]
+        allow_pending: bool,
         #[command(flatten)]
         json: Json,
     },

@@ -98,10 +98,27 @@ pub fn run(mut cli: Cli) -> CliResult {
                 }
             }
         }
-        Command::Login { server, nip, .. } => {
+        Command::Login {
+            server,
+            nip,
+            passphrase_stdin,
+            ..
+        } => {
             let dir = profile_dir(&cli.profile)?;
-            let password = read_password()?;
-            let p = Profile::login(dir, &server, &nip, &password).map_err(err)?;
+            let (password, passphrase) = if passphrase_stdin {
+                let all = read_password()?;
+                let mut lines = all.lines();
+                let password = lines.next().unwrap_or_default().to_owned();
+                let passphrase = lines.next().map(str::to_owned).filter(|p| !p.is_empty());
+                if passphrase.is_none() {
+                    return Err("--passphrase-stdin: give the signing passphrase on the line after the password".into());
+                }
+                (password, passphrase)
+            } else {
+                (read_password()?, None)
+            };
+            let opts = luring_client::LoginOptions { passphrase };
+            let p = Profile::login(dir, &server, &nip, &password, &opts).map_err(err)?;
             let s = p.status().map_err(err)?;
             println!(
                 "Logged in as {} ({}), unit {}",
@@ -114,10 +131,15 @@ pub fn run(mut cli: Cli) -> CliResult {
         Command::Verify {
             file,
             agency_key,
+            allow_pending,
             json,
         } => {
-            let v =
-                luring_client::evidence::verify_file(&file, agency_key.as_deref()).map_err(err)?;
+            let v = luring_client::evidence::verify_file(
+                &file,
+                agency_key.as_deref(),
+                allow_pending,
+            )
+            .map_err(err)?;
             output::show(json.json, &v, output::verification);
             if !v.all_pass {
                 return Err(format!(

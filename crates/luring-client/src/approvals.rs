@@ -4,8 +4,9 @@
 use std::str::FromStr;
 
 use luring_crdt::EntityKind;
+use luring_model::receipt::revoked_per_receipts;
 use luring_model::{
-    evaluate, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, DeviceCert, EntityId,
+    evaluate, ApprovalRequest, Receipt, ApprovalStatus, Decision, DecisionBody, DeviceCert, EntityId,
     Evaluation, Nip, Record, RequestBody, Verdict,
 };
 use serde::Serialize;
@@ -58,10 +59,11 @@ fn corrupt(what: &str) -> ClientError {
     ClientError::Approval(format!("a stored approval record is damaged ({what})"))
 }
 
-/// A request and its decisions as stored.
+/// A request, its decisions and the server's receipts, as stored.
 pub(crate) struct Facts {
     pub request: ApprovalRequest,
     pub decisions: Vec<Decision>,
+    pub receipts: Vec<Receipt>,
 }
 
 impl Profile {
@@ -70,28 +72,30 @@ impl Profile {
             .store()
             .meta("agency_key")?
             .ok_or(ClientError::NotLoggedIn)?;
-        let bytes: [u8; 32] = hex::decode(hex_key)
-            .ok()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| corrupt("agency key"))?;
-        ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| corrupt("agency key"))
+        luring_model::keys::public_key_from_hex(&hex_key).map_err(|_| corrupt("agency key"))
     }
 
     pub(crate) fn facts(&self, request_id: &str) -> Result<Facts> {
         let id = EntityId::parse(request_id)?;
         let mut request = None;
         let mut decisions = vec![];
+        let mut receipts = vec![];
         for r in self.store().records_of(id.as_str())? {
             match serde_json::from_slice::<Record>(&r.bytes).map_err(|_| corrupt("not JSON"))? {
                 Record::Request(q) => request = Some(q),
                 Record::Decision(d) => decisions.push(*d),
+                Record::Receipt(r) => receipts.push(r),
             }
         }
         let request = request.ok_or_else(|| ClientError::NotFound {
             kind: "approval request",
             id: id.to_string(),
         })?;
-        Ok(Facts { request, decisions })
+        Ok(Facts {
+            request,
+            decisions,
+            receipts,
+        })
     }
 
     fn evaluation(&self, f: &Facts) -> Result<Evaluation> {
@@ -99,12 +103,16 @@ impl Profile {
             Ok(d) => Some(d.content_hash().to_string()),
             Err(_) => None,
         };
+        let agency = self.agency_key()?;
+        // A decision the server received from a device already revoked does not count here
+        // either (the server's receipt says so).
+        let revoked = revoked_per_receipts(&f.receipts, &f.decisions, &agency);
         Ok(evaluate(
             &f.request,
             &f.decisions,
-            &self.agency_key()?,
+            &agency,
             current.as_deref(),
-            &|_| false,
+            &revoked,
         ))
     }
 
@@ -158,6 +166,11 @@ impl Profile {
                 "give at least one approver with --chain NIP[,NIP...]".into(),
             ));
         }
+        if chain.iter().any(|n| n.as_str() == self.nip()) {
+            return Err(ClientError::Approval(
+                "you cannot approve your own request: name other approvers".into(),
+            ));
+        }
         let mut unique = chain.clone();
         unique.sort();
         unique.dedup();
@@ -185,6 +198,10 @@ impl Profile {
                 created_at: now(),
             },
         };
+        // The same rules the server and every verifier apply.
+        request
+            .verify()
+            .map_err(|e| ClientError::Approval(e.to_string()))?;
         let bytes = serde_json::to_vec(&Record::Request(request)).expect("records serialise");
         self.store_mut().add_local_record(&id, "request", &bytes)?;
         Ok(id)

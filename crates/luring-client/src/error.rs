@@ -45,6 +45,9 @@ pub enum ClientError {
     /// Kept apart from [`ClientError::Key`] so a UI can say "wrong passphrase" only when it is.
     #[error("wrong signing passphrase")]
     WrongPassphrase,
+    /// Logging in needs the device key (to prove the device holds it), and it is sealed.
+    #[error("this device's key is sealed under its signing passphrase: give the passphrase so the device can prove at login that the key is its own (--passphrase-stdin)")]
+    PassphraseNeeded,
     #[error("{0}")]
     Approval(String),
     #[error("the server refused: {message}")]
@@ -71,6 +74,7 @@ impl ClientError {
             Self::Network(_) => "network",
             Self::Key(_) => "key",
             Self::WrongPassphrase => "wrong_passphrase",
+            Self::PassphraseNeeded => "passphrase_needed",
             Self::Approval(_) => "approval",
             // Log in again: wrong NIP or password, or this device's access was revoked.
             Self::Server { status: 401, .. } => "unauthorized",

@@ -2,17 +2,22 @@
 //!
 //! `approval export` writes one JSON file holding the exact document version that was
 //! requested (read at the request's automerge heads), the request, every decision with
-//! its device certificate, and the agency's public key. `luring verify` needs nothing
-//! else — no profile, no network — and checks the conditions that Indonesian law sets for
-//! an electronic signature (UU ITE Pasal 11 ayat (1), PP 71/2019 Pasal 59 ayat (3)),
-//! printing each with pass or fail.
+//! its device certificate, the server's signed receipts (when each record reached the
+//! agency, and which devices were revoked then), and the agency's public key.
+//! `luring verify` needs nothing else — no profile, no network — and answers the question
+//! a reader asks: *is this document approved, by the people named, with signatures that
+//! hold?* It checks the conditions that Indonesian law sets for an electronic signature
+//! (UU ITE Pasal 11 ayat (1), PP 71/2019 Pasal 59 ayat (3)), the server's time anchor and
+//! revocation list, and that the chain is complete and approved; it prints each condition
+//! with why, and passes only when all hold (`--allow-pending` accepts a chain still
+//! waiting, never a rejected one).
 
 use std::path::Path;
 
-use ed25519_dalek::VerifyingKey;
+use luring_model::receipt::{receipt_for_decision, revoked_per_receipts};
 use luring_model::{
-    evaluate, ApprovalRequest, ApprovalStatus, Classification, Decision, DocKind, Document,
-    EntityId, Text, Title,
+    clock, evaluate, ApprovalRequest, ApprovalStatus, Classification, Decision, DocKind, Document,
+    EntityId, Receipt, Text, Title,
 };
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +25,10 @@ use crate::approvals::parse_heads;
 use crate::error::{ClientError, Result};
 use crate::profile::Profile;
 
-pub const FORMAT: &str = "luring-evidence/1";
+pub const FORMAT: &str = "luring-evidence/2";
+/// The format before receipts: refused with a sentence, since it cannot show when the
+/// agency received the decisions.
+const FORMAT_V1: &str = "luring-evidence/1";
 
 /// The document version that was requested.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +51,8 @@ pub struct Evidence {
     pub document: EvidenceDocument,
     pub request: ApprovalRequest,
     pub decisions: Vec<Decision>,
+    /// The agency server's signed receipts of the request and the decisions.
+    pub receipts: Vec<Receipt>,
     pub exported_at: String,
 }
 
@@ -63,6 +73,8 @@ pub struct Verification {
     pub content_hash: String,
     pub agency_key_source: String,
     pub checks: Vec<Check>,
+    /// Whether the chain is complete and approved.
+    pub approved: bool,
     pub all_pass: bool,
 }
 
@@ -102,6 +114,7 @@ impl Profile {
             },
             request: facts.request.clone(),
             decisions: facts.decisions,
+            receipts: facts.receipts,
             exported_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         };
         let json = serde_json::to_vec_pretty(&evidence).expect("evidence serialises");
@@ -128,11 +141,6 @@ fn check(
     });
 }
 
-fn key_from_hex(s: &str) -> Option<VerifyingKey> {
-    let b: [u8; 32] = hex::decode(s.trim()).ok()?.try_into().ok()?;
-    VerifyingKey::from_bytes(&b).ok()
-}
-
 /// Recomputes the content hash of the evidence's document.
 fn content_hash(d: &EvidenceDocument) -> std::result::Result<String, String> {
     let doc = Document {
@@ -154,7 +162,12 @@ fn content_hash(d: &EvidenceDocument) -> std::result::Result<String, String> {
 
 /// Verifies an evidence file. `agency_key` (hex) is the agency's key obtained
 /// independently; without it the key inside the file is used, and the report says so.
-pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification> {
+/// A chain still waiting passes only with `allow_pending`; a rejected or stale one never.
+pub fn verify_file(
+    file: &Path,
+    agency_key: Option<&str>,
+    allow_pending: bool,
+) -> Result<Verification> {
     let bytes = std::fs::read(file).map_err(|e| ClientError::file("read", file, e))?;
     let ev: Evidence = serde_json::from_slice(&bytes).map_err(|e| {
         ClientError::Approval(format!(
@@ -162,6 +175,11 @@ pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification
             file.display()
         ))
     })?;
+    if ev.format == FORMAT_V1 {
+        return Err(ClientError::Approval(
+            "this evidence file was made by an older Luring, without the server's receipts: export it again with this version".into(),
+        ));
+    }
     if ev.format != FORMAT {
         return Err(ClientError::Approval(format!(
             "unknown evidence format '{}'",
@@ -175,13 +193,13 @@ pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification
             "taken from the file itself, so NOT independent: give the agency's published key with --agency-key to pass".to_owned(),
         ),
     };
-    let agency = key_from_hex(&key_hex).ok_or_else(|| {
-        ClientError::Approval("the agency key is not an Ed25519 public key in hex".into())
-    })?;
+    let agency = luring_model::keys::public_key_from_hex(&key_hex)
+        .map_err(|e| ClientError::Approval(format!("the agency key is refused: {e}")))?;
     let req = &ev.request;
     let hash = content_hash(&ev.document);
     let current = hash.as_ref().ok().cloned();
-    let evaluation = evaluate(req, &ev.decisions, &agency, current.as_deref(), &|_| false);
+    let revoked = revoked_per_receipts(&ev.receipts, &ev.decisions, &agency);
+    let evaluation = evaluate(req, &ev.decisions, &agency, current.as_deref(), &revoked);
     let refused = |pick: &dyn Fn(&luring_model::ApprovalError) -> bool| -> Vec<String> {
         evaluation
             .refused
@@ -218,7 +236,7 @@ pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification
         "UU ITE Pasal 11 ayat (1) huruf b; PP 71/2019 Pasal 59 ayat (3) huruf b",
         none_or(
             refused(&|e| matches!(e, E::BadSignature | E::Revoked)),
-            "each signature was made with the signer's own device key, kept sealed under their passphrase".into(),
+            "each signature was made with the signer's own device key, kept sealed under their passphrase, and no signing device was on the agency's revocation list when the server received its decision".into(),
         ),
     );
     check(
@@ -226,7 +244,7 @@ pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification
         "Perubahan tanda tangan setelah penandatanganan dapat diketahui",
         "UU ITE Pasal 11 ayat (1) huruf c; PP 71/2019 Pasal 59 ayat (3) huruf c",
         none_or(
-            refused(&|e| matches!(e, E::BadSignature | E::OtherRequest)),
+            refused(&|e| matches!(e, E::BadSignature | E::OtherRequest | E::Time(_))),
             "every signature verifies".into(),
         ),
     );
@@ -265,6 +283,8 @@ pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification
                         | E::AlreadyDecided(_)
                         | E::NoSuchLevel(_)
                         | E::Malformed(_)
+                        | E::SelfApproval(_)
+                        | E::DuplicateApprover(_)
                         | E::Ended
                 )
             }),
@@ -314,6 +334,59 @@ pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification
         "UU ITE Pasal 11 ayat (1) huruf f; PP 71/2019 Pasal 59 ayat (3) huruf f",
         consent,
     );
+    check(
+        &mut checks,
+        "Waktu penandatanganan dijangkarkan oleh server instansi",
+        "DESIGN: server time anchor (receipt signed by the agency key)",
+        anchors(&ev, &evaluation.accepted, &agency, allow_pending),
+    );
+    let approved = evaluation.status == ApprovalStatus::Disetujui && hash.is_ok();
+    let chain = match evaluation.status {
+        _ if hash.is_err() => Err("the document is malformed, so nothing is approved".to_owned()),
+        ApprovalStatus::Disetujui => Ok(format!(
+            "all {} level(s) approved",
+            req.body.chain.len()
+        )),
+        ApprovalStatus::Menunggu => {
+            let waiting = evaluation
+                .next_level
+                .and_then(|l| req.body.chain.get(l).map(|n| format!("level {} ({n})", l + 1)))
+                .unwrap_or_default();
+            let text = format!(
+                "NOT approved yet: {} of {} level(s) approved, waiting for {waiting}",
+                evaluation.accepted.len(),
+                req.body.chain.len()
+            );
+            if allow_pending {
+                Ok(format!("{text} (accepted with --allow-pending)"))
+            } else {
+                Err(text)
+            }
+        }
+        ApprovalStatus::Ditolak => Err(evaluation
+            .accepted
+            .iter()
+            .find(|d| d.body.verdict == luring_model::Verdict::Reject)
+            .map_or_else(
+                || "the request was REJECTED".to_owned(),
+                |d| {
+                    format!(
+                        "the request was REJECTED at level {} by {}",
+                        d.body.level + 1,
+                        d.body.approver
+                    )
+                },
+            )),
+        ApprovalStatus::Kedaluwarsa => {
+            Err("the request is STALE: the document changed after it was made".to_owned())
+        }
+    };
+    check(
+        &mut checks,
+        "Rantai persetujuan lengkap dan disetujui",
+        "every approver in the chain, in order, approved this exact version",
+        chain,
+    );
     // A file checked only against the key it carries proves nothing: anyone can make an
     // agency key and sign with it. Without an independent key the verification fails.
     let all_pass = checks.iter().all(|c| c.pass) && agency_key.is_some();
@@ -328,6 +401,74 @@ pub fn verify_file(file: &Path, agency_key: Option<&str>) -> Result<Verification
         content_hash: hash.unwrap_or_default(),
         agency_key_source: source,
         checks,
+        approved,
         all_pass,
     })
+}
+
+/// The server's time anchor: the request and every counted decision were received by the
+/// agency (a receipt it signed), at a time that fits the signed times.
+fn anchors(
+    ev: &Evidence,
+    accepted: &[Decision],
+    agency: &ed25519_dalek::VerifyingKey,
+    allow_pending: bool,
+) -> std::result::Result<String, String> {
+    let mut problems = vec![];
+    let mut pending = vec![];
+    let mut fine = vec![];
+    match ev
+        .receipts
+        .iter()
+        .find(|r| r.is_for_request(&ev.request) && r.verify(agency).is_ok())
+    {
+        Some(r) => match clock::parse(&r.body.received_at).map_err(|e| e.to_string()).and_then(
+            |at| {
+                clock::check_against_receipt("the request's time", &ev.request.body.created_at, at)
+                    .map_err(|e| e.to_string())
+            },
+        ) {
+            Ok(()) => fine.push(format!("request received {}", r.body.received_at)),
+            Err(e) => problems.push(e),
+        },
+        None => pending.push("the request".to_owned()),
+    }
+    for d in accepted {
+        let who = format!("level {} ({})", d.body.level + 1, d.body.approver);
+        match receipt_for_decision(&ev.receipts, d, agency) {
+            Some(r) => {
+                let at = clock::parse(&r.body.received_at).map_err(|e| e.to_string());
+                match at.and_then(|at| {
+                    clock::check_against_receipt("the decision's time", &d.body.decided_at, at)
+                        .map_err(|e| e.to_string())
+                }) {
+                    Ok(()) => fine.push(format!(
+                        "{who} signed {} and received {}",
+                        d.body.decided_at, r.body.received_at
+                    )),
+                    Err(e) => problems.push(format!("{who}: {e}")),
+                }
+            }
+            None => pending.push(who),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    if !pending.is_empty() {
+        let text = format!(
+            "no receipt signed by the agency for {}: not yet received by the server (sync, then export again), so neither the time nor the revocation status is anchored",
+            pending.join(", ")
+        );
+        return if allow_pending {
+            Ok(format!("{text} (accepted with --allow-pending)"))
+        } else {
+            Err(text)
+        };
+    }
+    Ok(format!(
+        "{}; tolerance: a signed time is {}",
+        fine.join("; "),
+        clock::TOLERANCE_TEXT
+    ))
 }

@@ -62,6 +62,41 @@ pub(crate) fn device_public(dir: &Path, store: &luring_store::Store) -> Result<S
     Ok(public)
 }
 
+/// The device's signing key for a login proof: the key still waiting for its passphrase,
+/// or the sealed key opened with `passphrase`. The login proof is the one signature made
+/// without asking for consent to a document, so it signs only the server's challenge.
+pub(crate) fn login_key(
+    dir: &Path,
+    store: &luring_store::Store,
+    passphrase: Option<&str>,
+) -> Result<ed25519_dalek::SigningKey> {
+    let public = device_public(dir, store)?;
+    let path = pending_path(dir);
+    let key = if let Some(sealed) = store.meta("device_key_sealed")? {
+        let pass = passphrase.ok_or(ClientError::PassphraseNeeded)?;
+        let sealed =
+            hex::decode(sealed).map_err(|_| ClientError::Key("the sealed device key is damaged".into()))?;
+        let secret = keys::open(&sealed, pass).map_err(key_error)?;
+        ed25519_dalek::SigningKey::from_bytes(&secret)
+    } else {
+        let bytes =
+            Zeroizing::new(std::fs::read(&path).map_err(|e| ClientError::file("read", &path, e))?);
+        let secret: Zeroizing<[u8; 32]> = Zeroizing::new(
+            bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| ClientError::Key("the pending device key is damaged".into()))?,
+        );
+        ed25519_dalek::SigningKey::from_bytes(&secret)
+    };
+    if hex::encode(key.verifying_key().as_bytes()) != public {
+        return Err(ClientError::Key(
+            "this device's key does not match its public key: the profile is damaged".into(),
+        ));
+    }
+    Ok(key)
+}
+
 impl Profile {
     /// Sets the signing passphrase: seals the device key under it. Works offline.
     pub fn set_passphrase(&mut self, passphrase: &str) -> Result<()> {

@@ -35,5 +35,5 @@ pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT
 pub use error::{ClientError, Result};
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{NewDocInput, NewTaskInput, Profile, TaskChanges, DB_FILE};
-pub use sync::{HttpTransport, SyncReport, Transport};
+pub use sync::{HttpTransport, LoginOptions, SyncReport, Transport};
 pub use views::{DocView, ExportSummary, StatusView, TaskView};

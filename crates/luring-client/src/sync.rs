@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use luring_crdt::EntityKind;
 use luring_store::InChange;
-use luring_sync::login::{ErrorBody, LoginRequest, LoginResponse};
+use luring_sync::login::{ChallengeResponse, ErrorBody, LoginRequest, LoginResponse};
 use luring_sync::{Change, Class, Cursor, Limits, SyncRequest};
 use serde::Serialize;
 
@@ -117,26 +117,64 @@ fn parse_cursor(s: Option<String>) -> Cursor {
     c
 }
 
+/// How to log in beyond NIP and password.
+#[derive(Debug, Clone, Default)]
+pub struct LoginOptions {
+    /// The signing passphrase, needed when the device key is already sealed (a profile that
+    /// worked offline first, or a second login): the device proves it holds its key.
+    pub passphrase: Option<String>,
+}
+
+/// A one-time challenge from the server, to sign as proof of holding the device key.
+fn login_challenge(client: &reqwest::blocking::Client, server: &str) -> Result<String> {
+    let url = format!("{}/v1/login/challenge", server.trim_end_matches('/'));
+    let resp = client.post(&url).send().map_err(|e| network(server, e))?;
+    let status = resp.status();
+    let bytes = resp.bytes().map_err(|e| network(server, e))?;
+    if !status.is_success() {
+        return Err(server_error(status, &bytes));
+    }
+    serde_json::from_slice::<ChallengeResponse>(&bytes)
+        .map(|c| c.challenge)
+        .map_err(|_| ClientError::Network("the server's login challenge is not understood".into()))
+}
+
 impl Profile {
-    /// Logs in: the server certifies this device's key and actor and returns a token.
-    /// Creates the profile in `dir` if there is none yet; work made offline is kept.
+    /// Logs in: the device proves it holds its key (by signing the server's challenge),
+    /// the server certifies the key and actor and returns a token. Creates the profile in
+    /// `dir` if there is none yet; work made offline is kept.
     pub fn login(
         dir: &std::path::Path,
         server: &str,
         nip: &str,
         password: &str,
+        opts: &LoginOptions,
     ) -> Result<Profile> {
+        use ed25519_dalek::Signer;
         let nip = luring_model::Nip::parse(nip)?;
         let store = Profile::open_store_for_login(dir, nip.as_str())?;
-        let device_key = crate::keys::device_public(dir, &store)?;
+        let key = crate::keys::login_key(dir, &store, opts.passphrase.as_deref())?;
+        let device_key = hex::encode(key.verifying_key().as_bytes());
+        let actor = store.actor().to_hex_string();
+        let client = http_client()?;
+        let challenge = login_challenge(&client, server)?;
+        let proof = key.sign(&luring_model::login_proof_bytes(
+            &challenge,
+            nip.as_str(),
+            &device_key,
+            &actor,
+        ));
+        drop(key);
         let req = LoginRequest {
             nip: nip.to_string(),
             password: password.to_owned(),
             device_key,
-            actor: store.actor().to_hex_string(),
+            actor,
+            challenge,
+            proof: hex::encode(proof.to_bytes()),
         };
         let url = format!("{}/v1/login", server.trim_end_matches('/'));
-        let resp = http_client()?
+        let resp = client
             .post(&url)
             .header("content-type", "application/json")
             .body(serde_json::to_vec(&req).expect("the login request serialises"))
@@ -244,11 +282,9 @@ impl Profile {
                 .iter()
                 .filter(|c| c.class == Class::Approval)
                 .filter_map(|c| {
-                    let kind =
-                        match serde_json::from_slice::<luring_model::Record>(&c.bytes).ok()? {
-                            luring_model::Record::Request(_) => "request",
-                            luring_model::Record::Decision(_) => "decision",
-                        };
+                    let kind = serde_json::from_slice::<luring_model::Record>(&c.bytes)
+                        .ok()?
+                        .kind();
                     Some(luring_store::InRecord {
                         request_id: c.entity.clone(),
                         kind: kind.to_owned(),

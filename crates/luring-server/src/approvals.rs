@@ -1,9 +1,13 @@
 //! Approval records on the server: a request is accepted from its requester only, filed
 //! with its document's unit and visible to the approvers in its chain; a decision is
 //! accepted only if the same rules every replica applies ([`luring_model::evaluate`]) count
-//! it — with the server's current document and its list of revoked devices.
+//! it — with the server's current document and its list of revoked devices. Signed times
+//! must fit the server's clock ([`luring_model::clock`]), and every accepted record gets a
+//! receipt the agency signs (its time anchor), logged right after it so it travels to
+//! every replica that sees the record.
 
-use luring_model::{evaluate, Decision, Record};
+use luring_model::clock;
+use luring_model::{evaluate, Decision, Receipt, ReceiptBody, Record};
 use luring_sync::{Change, Class, SyncResponse};
 
 use crate::access::may_access;
@@ -40,7 +44,16 @@ pub(crate) fn push_record(
         );
         return Ok(());
     }
-    match record {
+    let receipt = match record {
+        Record::Receipt(_) => {
+            reject(
+                resp,
+                hash,
+                &c.entity,
+                "only the agency's server issues receipts",
+            );
+            return Ok(());
+        }
         Record::Request(req) => {
             if req.body.requester.as_str() != ctx.subject.nip {
                 reject(
@@ -52,6 +65,12 @@ pub(crate) fn push_record(
                 return Ok(());
             }
             if let Err(e) = req.verify() {
+                reject(resp, hash, &c.entity, e.to_string());
+                return Ok(());
+            }
+            if let Err(e) =
+                clock::check_against_receipt("the request's time", &req.body.created_at, ctx.now)
+            {
                 reject(resp, hash, &c.entity, e.to_string());
                 return Ok(());
             }
@@ -88,6 +107,7 @@ pub(crate) fn push_record(
                 snapshot: c.bytes.clone(),
                 snapshot_seq: 0,
             })?;
+            ReceiptBody::of_request(&req, clock::format(ctx.now))
         }
         Record::Decision(d) => {
             let Some(row) = tx.entity(&c.entity)? else {
@@ -103,11 +123,18 @@ pub(crate) fn push_record(
                 reject(resp, hash, &c.entity, "the stored request is damaged");
                 return Ok(());
             };
+            if let Err(e) =
+                clock::check_against_receipt("the decision's time", &d.body.decided_at, ctx.now)
+            {
+                reject(resp, hash, &c.entity, e.to_string());
+                return Ok(());
+            }
             // The decisions already stored were accepted when they arrived; they stay
             // counted whatever comes later (revocations are not retroactive).
             let stored: Vec<Decision> = tx
                 .entity_log(&c.entity)?
                 .iter()
+                .filter(|r| r.device != RECEIPT_AUTHOR)
                 .filter_map(|r| match serde_json::from_slice::<Record>(&r.bytes) {
                     Ok(Record::Decision(d)) => Some(*d),
                     _ => None,
@@ -143,9 +170,23 @@ pub(crate) fn push_record(
                 reject(resp, hash, &c.entity, reason);
                 return Ok(());
             }
+            ReceiptBody::of_decision(&d, clock::format(ctx.now), tx.revoked_devices()?)
         }
-    }
+    };
     tx.append(&c.entity, Class::Approval, &hash, &c.bytes, &ctx.device.id)?;
+    let receipt = Record::Receipt(Receipt::sign(receipt, ctx.signer));
+    let bytes = serde_json::to_vec(&receipt).expect("receipts serialise");
+    tx.append(
+        &c.entity,
+        Class::Approval,
+        &Record::id_of(&bytes),
+        &bytes,
+        RECEIPT_AUTHOR,
+    )?;
     resp.ack(pos);
     Ok(())
 }
+
+/// The log's author of receipts: no device, so every replica that sees the request is sent
+/// them (a device is never sent back its own records).
+pub const RECEIPT_AUTHOR: &str = "server";

@@ -121,4 +121,6 @@ pub trait SyncTx {
     fn lease_numbers(&mut self, unit: &str, year: i32, count: u32) -> Result<u32>;
     /// Whether a device is revoked (unknown devices count as revoked).
     fn device_revoked(&mut self, id: &str) -> Result<bool>;
+    /// The agency's revocation list: every revoked device id, sorted.
+    fn revoked_devices(&mut self) -> Result<Vec<String>>;
 }

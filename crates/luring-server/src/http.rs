@@ -13,10 +13,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use ed25519_dalek::SigningKey;
 use luring_model::{DeviceCert, DeviceCertBody, Nip, Role};
-use luring_sync::login::{Account, ErrorBody, LoginRequest, LoginResponse};
+use luring_sync::login::{Account, ChallengeResponse, ErrorBody, LoginRequest, LoginResponse};
 use luring_sync::Limits;
 
 use crate::auth::{self, Throttle};
+use crate::challenge::Challenges;
 use crate::db::{AgencyRow, Database, DeviceRow, UserRow};
 use crate::sync_service::{self, HandleError};
 
@@ -29,11 +30,25 @@ pub struct AppState<D: Database> {
     pub key: SigningKey,
     pub agency: AgencyRow,
     pub throttle: Throttle,
+    pub challenges: Challenges,
+}
+
+impl<D: Database> AppState<D> {
+    pub fn new(db: D, key: SigningKey, agency: AgencyRow) -> Self {
+        Self {
+            challenges: Challenges::new(&key.to_bytes()),
+            db: Arc::new(db),
+            key,
+            agency,
+            throttle: Throttle::default(),
+        }
+    }
 }
 
 pub fn router<D: Database>(state: Arc<AppState<D>>) -> Router {
     Router::new()
         .route("/v1/health", get(|| async { "ok" }))
+        .route("/v1/login/challenge", post(challenge::<D>))
         .route("/v1/login", post(login::<D>))
         .route("/v1/sync", post(sync::<D>))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -106,6 +121,12 @@ impl<D: Database> FromRequestParts<Arc<AppState<D>>> for Authed {
     }
 }
 
+async fn challenge<D: Database>(State(st): State<Arc<AppState<D>>>) -> Json<ChallengeResponse> {
+    Json(ChallengeResponse {
+        challenge: st.challenges.issue(),
+    })
+}
+
 async fn login<D: Database>(
     State(st): State<Arc<AppState<D>>>,
     body: Bytes,
@@ -113,16 +134,9 @@ async fn login<D: Database>(
     let req: LoginRequest = serde_json::from_slice(&body)
         .map_err(|_| bad("bad_request", "the login request is not valid JSON"))?;
     let nip = Nip::parse(&req.nip).map_err(|e| bad("bad_nip", e.to_string()))?;
-    let device_key: [u8; 32] = hex::decode(&req.device_key)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .filter(|k| ed25519_dalek::VerifyingKey::from_bytes(k).is_ok())
-        .ok_or_else(|| {
-            bad(
-                "bad_device_key",
-                "the device key is not an Ed25519 public key",
-            )
-        })?;
+    let device_key = luring_model::keys::public_key_from_hex(&req.device_key)
+        .map_err(|e| bad("bad_device_key", format!("the device key is refused: {e}")))?;
+    let device_key_hex = hex::encode(device_key.as_bytes());
     let actor_ok = (2..=64).contains(&req.actor.len()) && hex::decode(&req.actor).is_ok();
     if !actor_ok {
         return Err(bad("bad_actor", "the actor id is not hex"));
@@ -134,6 +148,27 @@ async fn login<D: Database>(
             format!("too many failed logins: wait {wait} seconds"),
         ));
     }
+    // The device proves it holds its key before any password is hashed.
+    if req.challenge.is_empty() || req.proof.is_empty() {
+        return Err(bad(
+            "update_required",
+            "this version of Luring is too old to log in: update the app",
+        ));
+    }
+    let nonce = st
+        .challenges
+        .check(&req.challenge)
+        .map_err(|e| bad("bad_challenge", e.to_string()))?;
+    let proof = luring_model::login_proof_bytes(&req.challenge, nip.as_str(), &device_key_hex, &req.actor);
+    luring_model::keys::verify_hex(&device_key, &proof, &req.proof).map_err(|_| {
+        bad(
+            "bad_proof",
+            "the device did not prove it holds its key (the login proof does not verify)",
+        )
+    })?;
+    st.challenges
+        .use_up(nonce)
+        .map_err(|e| bad("bad_challenge", e.to_string()))?;
     let st2 = st.clone();
     let (nip2, password) = (nip.to_string(), req.password.clone());
     let user = tokio::task::spawn_blocking(move || -> crate::Result<Option<UserRow>> {
@@ -160,13 +195,13 @@ async fn login<D: Database>(
     let role: Role = user.role.parse().map_err(internal)?;
     let device_id = format!(
         "dev-{}",
-        &hex::encode(blake3::hash(&device_key).as_bytes())[..16]
+        &hex::encode(blake3::hash(device_key.as_bytes()).as_bytes())[..16]
     );
     let body = DeviceCertBody {
         agency: st.agency.name.clone(),
         agency_key: st.agency.public_key.clone(),
         device_id: device_id.clone(),
-        device_key: req.device_key.clone(),
+        device_key: device_key_hex.clone(),
         actor: req.actor.clone(),
         nip: nip.clone(),
         name: user.name.clone(),
@@ -180,7 +215,7 @@ async fn login<D: Database>(
     let row = DeviceRow {
         id: device_id.clone(),
         nip: nip.to_string(),
-        public_key: req.device_key.clone(),
+        public_key: device_key_hex.clone(),
         actor: req.actor.clone(),
         cert: cert_json.to_string(),
         revoked: false,
@@ -237,12 +272,20 @@ async fn sync<D: Database>(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let db = st.db.clone();
+    let st2 = st.clone();
     let limits = Limits {
         max_packed: MAX_BODY,
         ..Limits::default()
     };
     let answer = tokio::task::spawn_blocking(move || {
-        let r = sync_service::handle_bytes(db.as_ref(), &who.device, &who.user, &body, limits);
+        let r = sync_service::handle_bytes(
+            db.as_ref(),
+            &st2.key,
+            &who.device,
+            &who.user,
+            &body,
+            limits,
+        );
         if let Ok((_, resp)) = &r {
             tracing::info!(device = %who.device.id, acked = resp.acked_count(), rejected = resp.rejected.len(), pulled = resp.pull.len(), "sync");
         }

@@ -16,6 +16,7 @@ pub mod admin;
 pub mod agency;
 pub mod approvals;
 pub mod auth;
+pub mod challenge;
 pub mod db;
 pub mod demo;
 pub mod error;

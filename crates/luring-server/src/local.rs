@@ -11,6 +11,8 @@ use crate::sync_service::{self, HandleError};
 /// `BIDANG-B` below it.
 pub struct LocalServer {
     pub db: SqliteDb,
+    /// The agency's root key (it signs receipts).
+    pub key: ed25519_dalek::SigningKey,
 }
 
 impl LocalServer {
@@ -32,7 +34,7 @@ impl LocalServer {
                 parent: parent.map(str::to_owned),
             })?;
         }
-        Ok(Self { db })
+        Ok(Self { db, key })
     }
 
     /// Registers a person (if new) and a device bound to `actor` (hex). Passwords are not
@@ -78,7 +80,14 @@ impl LocalServer {
         user: &UserRow,
         body: &[u8],
     ) -> std::result::Result<Vec<u8>, HandleError> {
-        sync_service::handle_bytes(&self.db, device, user, body, luring_sync::Limits::default())
-            .map(|(b, _)| b)
+        sync_service::handle_bytes(
+            &self.db,
+            &self.key,
+            device,
+            user,
+            body,
+            luring_sync::Limits::default(),
+        )
+        .map(|(b, _)| b)
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use luring_server::db::{sqlite::SqliteDb, Database};
-use luring_server::{admin, agency, auth, demo, http};
+use luring_server::{admin, agency, demo, http};
 
 #[derive(Parser)]
 #[command(name = "luring-server", version, about = "The Luring agency server")]
@@ -146,12 +146,7 @@ fn serve(db: SqliteDb, data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
         );
     };
     let key = agency::load_key(data)?;
-    let state = Arc::new(http::AppState {
-        db: Arc::new(db),
-        key,
-        agency: agency_row,
-        throttle: auth::Throttle::default(),
-    });
+    let state = Arc::new(http::AppState::new(db, key, agency_row));
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)

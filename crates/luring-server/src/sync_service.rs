@@ -63,6 +63,10 @@ pub struct SyncContext<'a> {
     pub tree: &'a UnitTree,
     /// The agency's root key, which every decision's certificate must chain to.
     pub agency: ed25519_dalek::VerifyingKey,
+    /// The same key's secret half: it signs the receipt of every accepted record.
+    pub signer: &'a ed25519_dalek::SigningKey,
+    /// The server's clock at the start of this sync (receipt times).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 /// Why raw request bytes got no answer.
@@ -80,6 +84,7 @@ pub enum HandleError {
 /// handler is this plus headers; tests and benchmarks call it directly.
 pub fn handle_bytes<D: Database>(
     db: &D,
+    signer: &ed25519_dalek::SigningKey,
     device: &DeviceRow,
     user: &crate::db::UserRow,
     body: &[u8],
@@ -94,6 +99,11 @@ pub fn handle_bytes<D: Database>(
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
         .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
         .ok_or(crate::ServerError::NoAgency)?;
+    if signer.verifying_key() != agency {
+        return Err(HandleError::Internal(crate::ServerError::Invalid(
+            "the agency key file does not match the agency in the database".into(),
+        )));
+    }
     let role: luring_model::Role = user
         .role
         .parse()
@@ -107,6 +117,8 @@ pub fn handle_bytes<D: Database>(
         },
         tree: &tree,
         agency,
+        signer,
+        now: chrono::Utc::now(),
     };
     let mut resp = handle(db, &ctx, req)?;
     resp.request = luring_sync::request_digest(body);

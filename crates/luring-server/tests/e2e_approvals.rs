@@ -192,7 +192,7 @@ fn a_supervisor_signs_offline_and_anyone_verifies() {
     let (ok, report) = verify(&w.agency_key, &ev);
     assert!(ok, "{report}");
     assert_eq!(report["status"], "disetujui");
-    assert_eq!(report["checks"].as_array().unwrap().len(), 6);
+    assert_eq!(report["checks"].as_array().unwrap().len(), 8);
     assert!(report["checks"]
         .as_array()
         .unwrap()
@@ -420,7 +420,7 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
         let r = p.store().records_of(&req).unwrap();
         match serde_json::from_slice::<Record>(&r[0].bytes).unwrap() {
             Record::Request(q) => q.digest(),
-            Record::Decision(_) => unreachable!(),
+            other => panic!("the first record is not the request: {other:?}"),
         }
     };
     let body = |level: u32, approver: &str, verdict: Verdict| DecisionBody {
@@ -431,7 +431,7 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
         approver: Nip::parse(approver).unwrap(),
         verdict,
         note: Text::default(),
-        decided_at: "2026-11-23T10:00:00Z".into(),
+        decided_at: luring_model::clock::format(chrono::Utc::now()),
     };
 
     // The wrong approver, and a skipped level.
@@ -649,12 +649,16 @@ fn a_backdated_decision_cannot_overturn_a_finished_approval() {
         .unwrap()
         {
             Record::Decision(d) => *d,
-            Record::Request(_) => unreachable!(),
+            other => panic!("not a decision: {other:?}"),
         }
     };
     let mut b = approved.body.clone();
     b.verdict = Verdict::Reject;
-    b.decided_at = "2000-01-01T00:00:00Z".into();
+    // Dated one second before her approval: within every time rule, so only the rule that
+    // a decision may only extend the chain can refuse it.
+    b.decided_at = luring_model::clock::format(
+        luring_model::clock::parse(&approved.body.decided_at).unwrap() - chrono::Duration::seconds(1),
+    );
     let backdated = craft(&w.siti, PASS_SITI, b);
     let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(backdated)))
         .expect("a backdated decision was accepted");

@@ -141,6 +141,25 @@ CREATE TABLE attachment_names (
 CREATE INDEX attachment_names_by_hash ON attachment_names(hash);
 ",
     },
+    Migration {
+        version: 6,
+        rebuild_derived: false,
+        sql: "
+-- The agency server's signed receipts (time anchors) are approval records too. SQLite
+-- cannot change a CHECK constraint in place, so the table is rebuilt.
+CREATE TABLE records_v6 (
+    hash BLOB PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('request', 'decision', 'receipt')),
+    bytes BLOB NOT NULL,
+    received_at TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO records_v6 SELECT hash, request_id, kind, bytes, received_at FROM records;
+DROP TABLE records;
+ALTER TABLE records_v6 RENAME TO records;
+CREATE INDEX records_by_request ON records(request_id, kind);
+",
+    },
 ];
 
 /// The schema version this code writes.

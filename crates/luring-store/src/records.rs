@@ -12,7 +12,7 @@ use crate::store::Store;
 pub struct StoredRecord {
     pub hash: [u8; 32],
     pub request_id: String,
-    /// `request` or `decision`.
+    /// `request`, `decision` or `receipt`.
     pub kind: String,
     pub bytes: Vec<u8>,
 }
@@ -62,7 +62,7 @@ impl Store {
     pub fn records_of(&self, request_id: &str) -> Result<Vec<StoredRecord>> {
         let mut s = self.connection().prepare_cached(
             "SELECT hash, request_id, kind, bytes FROM records WHERE request_id = ?1
-             ORDER BY kind = 'decision', received_at, hash",
+             ORDER BY kind <> 'request', received_at, hash",
         )?;
         let rows = s.query_map([request_id], row)?;
         Ok(rows.collect::<Result<_, _>>()?)

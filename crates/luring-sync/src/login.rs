@@ -13,6 +13,21 @@ pub struct LoginRequest {
     pub device_key: String,
     /// automerge actor id, hex.
     pub actor: String,
+    /// The challenge from `POST /v1/login/challenge` (hex). Empty from clients older than
+    /// proof of possession; the server then asks for an update.
+    #[serde(default)]
+    pub challenge: String,
+    /// Ed25519 signature (hex) by the device key over
+    /// `luring_model::login_proof_bytes(challenge, nip, device_key, actor)`: the device
+    /// holds the key it asks to have certified.
+    #[serde(default)]
+    pub proof: String,
+}
+
+/// Server → device: a one-time challenge for the next login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeResponse {
+    pub challenge: String,
 }
 
 /// The person, as the server knows them.

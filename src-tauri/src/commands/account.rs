@@ -42,8 +42,12 @@ pub async fn login(
     server: String,
     nip: String,
     password: String,
+    passphrase: Option<String>,
 ) -> CmdResult<AppState> {
-    d.replace(move |dir| Profile::login(dir, server.trim(), nip.trim(), &password))
+    let opts = luring_client::LoginOptions {
+        passphrase: passphrase.filter(|p| !p.is_empty()),
+    };
+    d.replace(move |dir| Profile::login(dir, server.trim(), nip.trim(), &password, &opts))
         .await?;
     app_state_of(&d).await
 }

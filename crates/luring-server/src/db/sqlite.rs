@@ -379,6 +379,14 @@ impl SyncTx for SqliteTx<'_> {
             .unwrap_or(true))
     }
 
+    fn revoked_devices(&mut self) -> Result<Vec<String>> {
+        let mut s = self
+            .tx
+            .prepare_cached("SELECT id FROM devices WHERE revoked ORDER BY id")?;
+        let rows = s.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     fn set_known(&mut self, device: &str, entity: &str, at: u64) -> Result<()> {
         self.tx
             .prepare_cached(
