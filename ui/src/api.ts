@@ -50,7 +50,9 @@ export interface DocView {
   attachments: string[]; letter_number: string | null; unit: string | null; created_at: string;
 }
 
-export interface DecisionView { level: number; approver: string; name: string; verdict: string; note: string; decided_at: string; device_id: string; }
+export interface DecisionView { level: number; approver: string; name: string; verdict: string; note: string; decided_at: string; device_id: string;
+  /** When the agency server received the decision (its signed receipt), or null while it has not. */
+  received_at: string | null; }
 export interface ApprovalView {
   id: string; document_id: string; status: string; // "menunggu" | "disetujui" | "ditolak"
   content_hash: string; chain: string[]; requester: string; created_at: string;
@@ -87,7 +89,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const api = {
   // first run and account
   appState: () => call<AppState>("app_state"),
-  login: (server: string, nip: string, password: string) => call<AppState>("login", { server, nip, password }),
+  login: (server: string, nip: string, password: string, passphrase: string | null = null) =>
+    call<AppState>("login", { server, nip, password, passphrase }),
   workOffline: (name: string, nip: string) => call<AppState>("work_offline", { name, nip }),
   setPassphrase: (passphrase: string) => call<AppState>("set_passphrase", { passphrase }),
   setLanguage: (language: "id" | "en") => call<AppState>("set_language", { language }),

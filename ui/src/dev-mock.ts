@@ -44,7 +44,7 @@ const docs: DocView[] = [
 
 const approvals: ApprovalView[] = [
   { id: "a-1", document_id: "d-2", status: "disetujui", content_hash: "blake3:ee55ff66", chain: [BOSS], requester: ME, created_at: ago(8000), next_approver: null,
-    decisions: [{ level: 0, approver: BOSS, name: "Budi Santoso", verdict: "approve", note: "Lanjutkan.", decided_at: ago(7000), device_id: "dev-b" }], refused: [] },
+    decisions: [{ level: 0, approver: BOSS, name: "Budi Santoso", verdict: "approve", note: "Lanjutkan.", decided_at: ago(7000), device_id: "dev-b", received_at: ago(6900) }], refused: [] },
   { id: "a-2", document_id: "d-3", status: "menunggu", content_hash: "blake3:old0000", chain: [ME, BOSS], requester: BOSS, created_at: ago(30), next_approver: ME, decisions: [], refused: [] },
 ];
 
@@ -149,7 +149,7 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       if (a.passphrase !== "rahasia123") fail("wrong_passphrase", "wrong signing passphrase");
       const v = approvals.find((x) => x.id === a.id)!;
       const level = v.decisions.length;
-      v.decisions.push({ level, approver: state.account!.nip, name: state.account!.name, verdict: a.approve ? "approve" : "reject", note: a.note, decided_at: now(), device_id: "dev-7f3a91c2" });
+      v.decisions.push({ level, approver: state.account!.nip, name: state.account!.name, verdict: a.approve ? "approve" : "reject", note: a.note, decided_at: now(), device_id: "dev-7f3a91c2", received_at: null });
       if (!a.approve) { v.status = "ditolak"; v.next_approver = null; }
       else if (level + 1 >= v.chain.length) { v.status = "disetujui"; v.next_approver = null; }
       else v.next_approver = v.chain[level + 1];

@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use luring_crdt::EntityKind;
-use luring_model::receipt::revoked_per_receipts;
+use luring_model::receipt::{receipt_for_decision, revoked_per_receipts};
 use luring_model::{
     evaluate, ApprovalRequest, Receipt, ApprovalStatus, Decision, DecisionBody, DeviceCert, EntityId,
     Evaluation, Nip, Record, RequestBody, Verdict,
@@ -25,6 +25,8 @@ pub struct DecisionView {
     pub note: String,
     pub decided_at: String,
     pub device_id: String,
+    /// When the agency server received the decision (its signed receipt), once it has.
+    pub received_at: Option<String>,
 }
 
 /// A request and where it stands, as `approval show --json` prints it.
@@ -118,6 +120,7 @@ impl Profile {
 
     fn view(&self, f: &Facts) -> Result<ApprovalView> {
         let ev = self.evaluation(f)?;
+        let agency = self.agency_key()?;
         let b = &f.request.body;
         Ok(ApprovalView {
             id: b.id.to_string(),
@@ -142,6 +145,8 @@ impl Profile {
                     note: d.body.note.as_str().to_owned(),
                     decided_at: d.body.decided_at.clone(),
                     device_id: d.cert.body.device_id.clone(),
+                    received_at: receipt_for_decision(&f.receipts, d, &agency)
+                        .map(|r| r.body.received_at.clone()),
                 })
                 .collect(),
             refused: ev

@@ -159,7 +159,8 @@ async fn login<D: Database>(
         .challenges
         .check(&req.challenge)
         .map_err(|e| bad("bad_challenge", e.to_string()))?;
-    let proof = luring_model::login_proof_bytes(&req.challenge, nip.as_str(), &device_key_hex, &req.actor);
+    let proof =
+        luring_model::login_proof_bytes(&req.challenge, nip.as_str(), &device_key_hex, &req.actor);
     luring_model::keys::verify_hex(&device_key, &proof, &req.proof).map_err(|_| {
         bad(
             "bad_proof",

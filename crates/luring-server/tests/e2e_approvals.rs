@@ -657,7 +657,8 @@ fn a_backdated_decision_cannot_overturn_a_finished_approval() {
     // Dated one second before her approval: within every time rule, so only the rule that
     // a decision may only extend the chain can refuse it.
     b.decided_at = luring_model::clock::format(
-        luring_model::clock::parse(&approved.body.decided_at).unwrap() - chrono::Duration::seconds(1),
+        luring_model::clock::parse(&approved.body.decided_at).unwrap()
+            - chrono::Duration::seconds(1),
     );
     let backdated = craft(&w.siti, PASS_SITI, b);
     let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(backdated)))

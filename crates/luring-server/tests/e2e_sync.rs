@@ -135,14 +135,11 @@ fn security_answers_and_forged_actor() {
     assert_eq!(health(&server.url), 200, "the server stopped serving");
 
     // A wrong password and an unknown NIP get the same answer.
+    let key = ed25519_dalek::SigningKey::from_bytes(&[11; 32]);
     let login = |nip: &str, pw: &str| {
-        let body = serde_json::json!({"nip": nip, "password": pw, "device_key": "11".repeat(32), "actor": "abcd"});
-        let r = reqwest::blocking::Client::new()
-            .post(format!("{}/v1/login", server.url))
-            .json(&body)
-            .send()
-            .unwrap();
-        (r.status().as_u16(), r.text().unwrap())
+        let req = hostile::honest_login(&server.url, nip, pw, &key, "abcd");
+        let (status, body) = hostile::login_raw(&server.url, &req);
+        (status, body.to_string())
     };
     assert_eq!(
         login(ANI.0, "salah-sandi"),

@@ -286,8 +286,9 @@ async fn starts_and_works_with_the_server_unreachable() {
 }
 
 /// The supervisor signs in the app, with the server down: a wrong passphrase signs nothing
-/// and says so; the right one approves; the exported evidence passes `luring verify` run by
-/// anyone, with no profile and no network.
+/// and says so; the right one approves; once the server is back and has received it (its
+/// receipt shows), the exported evidence passes `luring verify` run by anyone, with no
+/// profile and no network.
 #[tokio::test(flavor = "multi_thread")]
 async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
     let root = tempdir();
@@ -336,7 +337,7 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
     app.click(&row).await;
     app.wait_text("#approval-detail", "Mohon persetujuan", WAIT)
         .await;
-    let (_data, _port) = server.kill();
+    let (data, port) = server.kill();
 
     app.type_into("#decision-note", "Setuju, silakan berangkat.")
         .await;
@@ -353,6 +354,19 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
         .await;
     app.click("#decision-approve").await;
     app.wait_text("[data-testid=\"approval-status\"]", "Disetujui", WAIT)
+        .await;
+    // Signed offline: the server has not received it, and the window says so.
+    app.wait_text(
+        "[data-testid=\"decision-anchor\"]",
+        "belum diterima server",
+        WAIT,
+    )
+    .await;
+    // The server returns; after a sync its signed receipt (the time anchor the evidence
+    // needs) shows under the decision.
+    let _server = Server::start(&data, &format!("127.0.0.1:{port}"));
+    app.click("#sync-now").await;
+    app.wait_text("[data-testid=\"decision-anchor\"]", "· diterima server", WAIT)
         .await;
     app.click("#evidence-export").await;
     let evidence = siti.join("bukti").join(format!("{request}.json"));
@@ -379,7 +393,7 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "verify failed:\n{report}");
     assert!(!report.contains("GAGAL"), "{report}");
-    assert_eq!(report.matches("[LULUS]").count(), 6, "{report}");
+    assert_eq!(report.matches("[LULUS]").count(), 8, "{report}");
     let file = std::fs::read_to_string(&evidence).unwrap();
     assert!(
         file.contains("Setuju, silakan berangkat."),

@@ -27,6 +27,9 @@ export function ChainProgress({ a, me }: { a: ApprovalView; me?: string }) {
             {d && (
               <div class="chain-body">
                 {d.note && <q>{d.note}</q>} <span class="muted">{formatDateTime(d.decided_at)}</span>
+                <span class="muted anchor" data-testid="decision-anchor" data-received={d.received_at ?? ""}>
+                  {d.received_at ? t("apv.received", { at: formatDateTime(d.received_at) }) : t("apv.notReceived")}
+                </span>
               </div>
             )}
           </li>

@@ -49,16 +49,19 @@ export function FirstRun({ onDone }: { onDone: (s: AppState) => void }) {
 }
 
 /** Log in to the agency server; also used by Pengaturan to connect an offline profile later. */
-export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer = "", title = t("first.chooseLogin") }: {
+export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer = "", title = t("first.chooseLogin"), needsPassphrase = false }: {
   hidden: boolean;
   onLoggedIn: (s: AppState) => void;
   initialNip?: string;
   initialServer?: string;
   title?: string;
+  /** The device key is sealed: the login proves with it that the key is this device's. */
+  needsPassphrase?: boolean;
 }) {
   const [server, setServer] = useState(initialServer);
   const [nip, setNip] = useState(initialNip);
   const [password, setPassword] = useState("");
+  const [passphrase, setPassphrase] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -66,11 +69,11 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
     e.preventDefault();
     setError(null);
     const n = cleanNip(nip);
-    if (!server.trim() || !n || !password) return setError(t("first.required"));
+    if (!server.trim() || !n || !password || (needsPassphrase && !passphrase)) return setError(t("first.required"));
     if (!/^\d{18}$/.test(n)) return setError(t("first.nipInvalid"));
     setBusy(true);
     try {
-      onLoggedIn(await api.login(server.trim(), n, password));
+      onLoggedIn(await api.login(server.trim(), n, password, needsPassphrase ? passphrase : null));
     } catch (err) {
       setError(err);
     } finally {
@@ -90,6 +93,14 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
       <label for="login-password">{t("first.password")}</label>
       <input id="login-password" type="password" autoComplete="current-password"
         value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      {needsPassphrase && (
+        <>
+          <label for="login-passphrase">{t("first.loginPassphrase")}</label>
+          <input id="login-passphrase" type="password" autoComplete="off" aria-describedby="login-passphrase-hint"
+            value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} />
+          <p class="muted" id="login-passphrase-hint">{t("first.loginPassphraseHint")}</p>
+        </>
+      )}
       <ErrorLine error={error} />
       <div class="actions">
         <button id="login-submit" type="submit" class="primary" disabled={busy} aria-busy={busy}>

@@ -65,6 +65,7 @@ export function Settings() {
               title={a.server ? t("set.relogin") : t("set.connect")}
               initialNip={a.nip}
               initialServer={a.server ?? ""}
+              needsPassphrase={a.has_passphrase}
               onLoggedIn={setApp}
             />
           </details>

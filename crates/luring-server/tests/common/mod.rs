@@ -4,6 +4,8 @@
 
 pub use luring_testkit::*;
 
+pub mod hostile;
+
 /// Cargo builds this binary for the server's tests; the kit finds it beside them.
 pub const SERVER: &str = env!("CARGO_BIN_EXE_luring-server");
 
