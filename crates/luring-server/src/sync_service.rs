@@ -95,9 +95,7 @@ pub fn handle_bytes<D: Database>(
     let tree = UnitTree::new(db.units()?.into_iter().map(|u| (u.code, u.parent)));
     let agency = db
         .agency()?
-        .and_then(|a| hex::decode(a.public_key).ok())
-        .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+        .and_then(|a| luring_model::keys::public_key_from_hex(&a.public_key).ok())
         .ok_or(crate::ServerError::NoAgency)?;
     if signer.verifying_key() != agency {
         return Err(HandleError::Internal(crate::ServerError::Invalid(
