@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use luring_client::{ClientError, NewDocInput, NewTaskInput, Profile, TaskChanges};
+use luring_client::{ClientError, LoginOptions, NewDocInput, NewTaskInput, Profile, TaskChanges};
 use serde_json::json;
 
 use crate::args::{ApprovalCmd, BundleCmd, Cli, Command, DocCmd, KeyCmd, TaskCmd};
@@ -98,10 +98,22 @@ pub fn run(mut cli: Cli) -> CliResult {
                 }
             }
         }
-        Command::Login { server, nip, .. } => {
+        Command::Login {
+            server,
+            nip,
+            ca_file,
+            allow_insecure_http,
+            ..
+        } => {
             let dir = profile_dir(&cli.profile)?;
+            // Said before the password is typed, not after.
+            luring_client::check_server_url(&server, allow_insecure_http).map_err(err)?;
             let password = read_password()?;
-            let p = Profile::login(dir, &server, &nip, &password).map_err(err)?;
+            let opts = LoginOptions {
+                ca_file,
+                allow_insecure_http,
+            };
+            let p = Profile::login(dir, &server, &nip, &password, &opts).map_err(err)?;
             let s = p.status().map_err(err)?;
             println!(
                 "Logged in as {} ({}), unit {}",

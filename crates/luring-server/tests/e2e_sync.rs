@@ -137,7 +137,7 @@ fn security_answers_and_forged_actor() {
     // A wrong password and an unknown NIP get the same answer.
     let login = |nip: &str, pw: &str| {
         let body = serde_json::json!({"nip": nip, "password": pw, "device_key": "11".repeat(32), "actor": "abcd"});
-        let r = reqwest::blocking::Client::new()
+        let r = http()
             .post(format!("{}/v1/login", server.url))
             .json(&body)
             .send()
@@ -166,7 +166,7 @@ fn security_answers_and_forged_actor() {
         byte_budget: 1 << 16,
         want_numbers: false,
     });
-    let c = reqwest::blocking::Client::new();
+    let c = http();
     let resp = c
         .post(format!("{}/v1/sync", server.url))
         .bearer_auth(&token)

@@ -1,6 +1,6 @@
 //! First run (log in, or work offline), the signing passphrase and the language.
 
-use luring_client::{AccountView, Profile};
+use luring_client::{AccountView, LoginOptions, Profile};
 use serde::Serialize;
 use tauri::State;
 
@@ -42,8 +42,17 @@ pub async fn login(
     server: String,
     nip: String,
     password: String,
+    ca_file: Option<String>,
 ) -> CmdResult<AppState> {
-    d.replace(move |dir| Profile::login(dir, server.trim(), nip.trim(), &password))
+    // The rules (https only off loopback, the CA kept in the profile) live in luring-client.
+    let opts = LoginOptions {
+        ca_file: ca_file
+            .map(|f| f.trim().to_owned())
+            .filter(|f| !f.is_empty())
+            .map(Into::into),
+        ..LoginOptions::default()
+    };
+    d.replace(move |dir| Profile::login(dir, server.trim(), nip.trim(), &password, &opts))
         .await?;
     app_state_of(&d).await
 }
