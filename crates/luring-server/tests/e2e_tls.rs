@@ -427,6 +427,25 @@ fn idle_half_sent_connections_are_cut_while_another_device_syncs() {
 }
 
 #[test]
+fn a_body_that_stops_arriving_is_cut_after_the_body_timeout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    admin(&data, &["init", "--agency", "Bappeda Uji"]);
+    let server = Server::start_with(&data, "127.0.0.1:0", &["--body-timeout-secs", "1"]);
+    let mut s = TcpStream::connect(format!("127.0.0.1:{}", server.port())).unwrap();
+    let started = Instant::now();
+    s.write_all(
+        b"POST /v1/login HTTP/1.1\r\nHost: luring\r\nContent-Type: application/json\r\n\
+          Content-Length: 1000\r\n\r\n{\"nip\": \"1987",
+    )
+    .unwrap();
+    // Headers are complete (the 20 s header timeout no longer applies); the body stalls.
+    assert!(closed_by(&mut s, started + Duration::from_secs(6)));
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    assert_eq!(health(&server.url), 200);
+}
+
+#[test]
 fn open_connections_are_capped_and_a_waiting_client_is_served_when_one_closes() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("server");
