@@ -31,7 +31,7 @@ use crate::sync::Transport;
 pub const CA_FILE: &str = "agency-ca.pem";
 
 /// How to log in; `LoginOptions::default()` is right for a server with a public certificate.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct LoginOptions {
     /// The agency's certificate authority (PEM), for a server whose certificate it signed.
     /// Copied into the profile, so later syncs trust it too.

@@ -209,3 +209,40 @@ async fn connection<S>(
         tracing::debug!("connection from {peer} ended: {e}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[tokio::test]
+    async fn handlers_see_the_peer_address_and_shutdown_stops_the_loop() {
+        let router = Router::new().route(
+            "/peer",
+            axum::routing::get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move {
+                peer.to_string()
+            }),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, router, None, Limits::default(), async {
+            let _ = stopped.await;
+        }));
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let me = s.local_addr().unwrap();
+        s.write_all(b"GET /peer HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with(&me.to_string()), "{answer}");
+        stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(5), server)
+            .await
+            .expect("the loop stops on shutdown")
+            .unwrap()
+            .unwrap();
+    }
+}
