@@ -89,8 +89,10 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const api = {
   // first run and account
   appState: () => call<AppState>("app_state"),
-  login: (server: string, nip: string, password: string, passphrase: string | null = null) =>
-    call<AppState>("login", { server, nip, password, passphrase }),
+  /** `caFile`: the agency's certificate authority (PEM) when its server's certificate is not from a public one;
+   *  `passphrase`: the signing passphrase, when this device's key is already sealed (it proves the key is its own). */
+  login: (server: string, nip: string, password: string, caFile: string | null = null, passphrase: string | null = null) =>
+    call<AppState>("login", { server, nip, password, caFile, passphrase }),
   workOffline: (name: string, nip: string) => call<AppState>("work_offline", { name, nip }),
   setPassphrase: (passphrase: string) => call<AppState>("set_passphrase", { passphrase }),
   setLanguage: (language: "id" | "en") => call<AppState>("set_language", { language }),

@@ -52,6 +52,14 @@ pub enum Command {
         /// whose key is already sealed proves with it that the key is its own.
         #[arg(long)]
         passphrase_stdin: bool,
+        /// The agency's certificate authority (PEM), when the server's certificate is signed
+        /// by it rather than a public authority; kept in the profile for later syncs.
+        #[arg(long, value_name = "FILE")]
+        ca_file: Option<PathBuf>,
+        /// Allow plain http:// to a host that is not this computer (lab networks only: the
+        /// password and token cross the network unencrypted).
+        #[arg(long)]
+        allow_insecure_http: bool,
     },
     /// The device's signing key.
     #[command(subcommand)]

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use luring_client::{ClientError, NewDocInput, NewTaskInput, Profile, TaskChanges};
+use luring_client::{ClientError, LoginOptions, NewDocInput, NewTaskInput, Profile, TaskChanges};
 use serde_json::json;
 
 use crate::args::{ApprovalCmd, BundleCmd, Cli, Command, DocCmd, KeyCmd, TaskCmd};
@@ -102,9 +102,13 @@ pub fn run(mut cli: Cli) -> CliResult {
             server,
             nip,
             passphrase_stdin,
+            ca_file,
+            allow_insecure_http,
             ..
         } => {
             let dir = profile_dir(&cli.profile)?;
+            // Said before the password is typed, not after.
+            luring_client::check_server_url(&server, allow_insecure_http).map_err(err)?;
             let (password, passphrase) = if passphrase_stdin {
                 let all = read_password()?;
                 let mut lines = all.lines();
@@ -117,7 +121,11 @@ pub fn run(mut cli: Cli) -> CliResult {
             } else {
                 (read_password()?, None)
             };
-            let opts = luring_client::LoginOptions { passphrase };
+            let opts = LoginOptions {
+                ca_file,
+                allow_insecure_http,
+                passphrase,
+            };
             let p = Profile::login(dir, &server, &nip, &password, &opts).map_err(err)?;
             let s = p.status().map_err(err)?;
             println!(
@@ -134,12 +142,9 @@ pub fn run(mut cli: Cli) -> CliResult {
             allow_pending,
             json,
         } => {
-            let v = luring_client::evidence::verify_file(
-                &file,
-                agency_key.as_deref(),
-                allow_pending,
-            )
-            .map_err(err)?;
+            let v =
+                luring_client::evidence::verify_file(&file, agency_key.as_deref(), allow_pending)
+                    .map_err(err)?;
             output::show(json.json, &v, output::verification);
             if !v.all_pass {
                 return Err(format!(

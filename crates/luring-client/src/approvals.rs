@@ -6,8 +6,8 @@ use std::str::FromStr;
 use luring_crdt::EntityKind;
 use luring_model::receipt::{receipt_for_decision, revoked_per_receipts};
 use luring_model::{
-    evaluate, ApprovalRequest, Receipt, ApprovalStatus, Decision, DecisionBody, DeviceCert, EntityId,
-    Evaluation, Nip, Record, RequestBody, Verdict,
+    evaluate, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, DeviceCert, EntityId,
+    Evaluation, Nip, Receipt, Record, RequestBody, Verdict,
 };
 use serde::Serialize;
 

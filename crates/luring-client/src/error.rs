@@ -56,6 +56,18 @@ pub enum ClientError {
     NotLoggedIn,
     #[error("this profile belongs to NIP {0}; log in with that NIP or use another profile folder")]
     OtherNip(String),
+    #[error("{0}")]
+    ServerAddress(String),
+    #[error("refusing to send your password and token in the clear to {server}: plain http:// is only spoken to this computer (localhost); use the server's https:// address, or --allow-insecure-http on a lab network you trust")]
+    InsecureHttp { server: String },
+    #[error("the server at {server} presented a certificate not signed by an authority this computer trusts; if your agency has its own certificate authority, log in with --ca-file agency-ca.pem (the file your administrator gives you)")]
+    UntrustedCertificate { server: String },
+    #[error("the certificate of the server at {server} has expired (or this computer's date is wrong): check the date and time here, or ask the administrator to renew the certificate")]
+    ExpiredCertificate { server: String },
+    #[error("the server at {server} presented a certificate made for another host name: check the server address, or ask the administrator which name the certificate is for")]
+    WrongHostCertificate { server: String },
+    #[error("cannot use {path} as the agency's certificate authority: {reason}", path = .path.display())]
+    CaFile { path: PathBuf, reason: String },
 }
 
 impl ClientError {
@@ -82,6 +94,12 @@ impl ClientError {
             Self::Server { .. } => "server",
             Self::NotLoggedIn => "not_logged_in",
             Self::OtherNip(_) => "other_nip",
+            Self::ServerAddress(_) => "server_address",
+            Self::InsecureHttp { .. } => "insecure_http",
+            Self::UntrustedCertificate { .. } => "tls_untrusted",
+            Self::ExpiredCertificate { .. } => "tls_expired",
+            Self::WrongHostCertificate { .. } => "tls_wrong_host",
+            Self::CaFile { .. } => "ca_file",
         }
     }
 

@@ -343,14 +343,16 @@ pub fn verify_file(
     let approved = evaluation.status == ApprovalStatus::Disetujui && hash.is_ok();
     let chain = match evaluation.status {
         _ if hash.is_err() => Err("the document is malformed, so nothing is approved".to_owned()),
-        ApprovalStatus::Disetujui => Ok(format!(
-            "all {} level(s) approved",
-            req.body.chain.len()
-        )),
+        ApprovalStatus::Disetujui => Ok(format!("all {} level(s) approved", req.body.chain.len())),
         ApprovalStatus::Menunggu => {
             let waiting = evaluation
                 .next_level
-                .and_then(|l| req.body.chain.get(l).map(|n| format!("level {} ({n})", l + 1)))
+                .and_then(|l| {
+                    req.body
+                        .chain
+                        .get(l)
+                        .map(|n| format!("level {} ({n})", l + 1))
+                })
                 .unwrap_or_default();
             let text = format!(
                 "NOT approved yet: {} of {} level(s) approved, waiting for {waiting}",
@@ -422,12 +424,12 @@ fn anchors(
         .iter()
         .find(|r| r.is_for_request(&ev.request) && r.verify(agency).is_ok())
     {
-        Some(r) => match clock::parse(&r.body.received_at).map_err(|e| e.to_string()).and_then(
-            |at| {
+        Some(r) => match clock::parse(&r.body.received_at)
+            .map_err(|e| e.to_string())
+            .and_then(|at| {
                 clock::check_against_receipt("the request's time", &ev.request.body.created_at, at)
                     .map_err(|e| e.to_string())
-            },
-        ) {
+            }) {
             Ok(()) => fine.push(format!("request received {}", r.body.received_at)),
             Err(e) => problems.push(e),
         },

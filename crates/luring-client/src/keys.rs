@@ -74,8 +74,8 @@ pub(crate) fn login_key(
     let path = pending_path(dir);
     let key = if let Some(sealed) = store.meta("device_key_sealed")? {
         let pass = passphrase.ok_or(ClientError::PassphraseNeeded)?;
-        let sealed =
-            hex::decode(sealed).map_err(|_| ClientError::Key("the sealed device key is damaged".into()))?;
+        let sealed = hex::decode(sealed)
+            .map_err(|_| ClientError::Key("the sealed device key is damaged".into()))?;
         let secret = keys::open(&sealed, pass).map_err(key_error)?;
         ed25519_dalek::SigningKey::from_bytes(&secret)
     } else {

@@ -28,6 +28,7 @@ mod numbers;
 mod profile;
 mod sync;
 mod task_parts;
+mod transport;
 mod views;
 
 pub use account::{AccountView, DocumentChanges};
@@ -35,5 +36,6 @@ pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT
 pub use error::{ClientError, Result};
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{NewDocInput, NewTaskInput, Profile, TaskChanges, DB_FILE};
-pub use sync::{HttpTransport, LoginOptions, SyncReport, Transport};
+pub use sync::{SyncReport, Transport};
+pub use transport::{check_server_url, HttpTransport, LoginOptions, CA_FILE};
 pub use views::{DocView, ExportSummary, StatusView, TaskView};

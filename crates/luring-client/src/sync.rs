@@ -2,18 +2,18 @@
 //! the answer atomically, repeat while the server says there is more.
 //!
 //! The transport is a trait so that tests can put faults (cuts, lost answers, duplicates)
-//! between client and server without sockets; [`HttpTransport`] is the real one.
-
-use std::time::Duration;
+//! between client and server without sockets; [`HttpTransport`] (in `transport.rs`) is the
+//! real one.
 
 use luring_crdt::EntityKind;
 use luring_store::InChange;
-use luring_sync::login::{ChallengeResponse, ErrorBody, LoginRequest, LoginResponse};
+use luring_sync::login::{ChallengeResponse, LoginRequest, LoginResponse};
 use luring_sync::{Change, Class, Cursor, Limits, SyncRequest};
 use serde::Serialize;
 
 use crate::error::{ClientError, Result};
 use crate::profile::Profile;
+use crate::transport::{self, HttpTransport, LoginOptions, CA_FILE};
 
 /// Bytes of outbox changes sent per request.
 pub const PUSH_BYTES: usize = 512 << 10;
@@ -23,67 +23,6 @@ pub const PULL_BUDGET: u32 = 1 << 20;
 /// One request–response exchange with the server.
 pub trait Transport {
     fn round_trip(&mut self, body: Vec<u8>) -> Result<Vec<u8>>;
-}
-
-/// `POST {server}/v1/sync` with the profile's token.
-pub struct HttpTransport {
-    client: reqwest::blocking::Client,
-    url: String,
-    token: String,
-}
-
-fn http_client() -> Result<reqwest::blocking::Client> {
-    reqwest::blocking::Client::builder()
-        .connect_timeout(Duration::from_secs(20))
-        .timeout(Duration::from_secs(120))
-        .build()
-        .map_err(|e| ClientError::Network(e.to_string()))
-}
-
-fn network(server: &str, e: reqwest::Error) -> ClientError {
-    ClientError::Network(format!(
-        "cannot reach the server at {server} ({})",
-        e.without_url()
-    ))
-}
-
-fn server_error(status: reqwest::StatusCode, body: &[u8]) -> ClientError {
-    let message = serde_json::from_slice::<ErrorBody>(body)
-        .map(|b| b.message)
-        .unwrap_or_else(|_| format!("the server answered {status}"));
-    ClientError::Server {
-        status: status.as_u16(),
-        message,
-    }
-}
-
-impl HttpTransport {
-    pub fn new(server: &str, token: &str) -> Result<Self> {
-        Ok(Self {
-            client: http_client()?,
-            url: format!("{}/v1/sync", server.trim_end_matches('/')),
-            token: token.to_owned(),
-        })
-    }
-}
-
-impl Transport for HttpTransport {
-    fn round_trip(&mut self, body: Vec<u8>) -> Result<Vec<u8>> {
-        let resp = self
-            .client
-            .post(&self.url)
-            .bearer_auth(&self.token)
-            .header("content-type", "application/x-luring-sync")
-            .body(body)
-            .send()
-            .map_err(|e| network(&self.url, e))?;
-        let status = resp.status();
-        let bytes = resp.bytes().map_err(|e| network(&self.url, e))?;
-        if !status.is_success() {
-            return Err(server_error(status, &bytes));
-        }
-        Ok(bytes.to_vec())
-    }
 }
 
 /// What a sync did, as `luring sync --json` prints it.
@@ -117,22 +56,17 @@ fn parse_cursor(s: Option<String>) -> Cursor {
     c
 }
 
-/// How to log in beyond NIP and password.
-#[derive(Debug, Clone, Default)]
-pub struct LoginOptions {
-    /// The signing passphrase, needed when the device key is already sealed (a profile that
-    /// worked offline first, or a second login): the device proves it holds its key.
-    pub passphrase: Option<String>,
-}
-
 /// A one-time challenge from the server, to sign as proof of holding the device key.
 fn login_challenge(client: &reqwest::blocking::Client, server: &str) -> Result<String> {
     let url = format!("{}/v1/login/challenge", server.trim_end_matches('/'));
-    let resp = client.post(&url).send().map_err(|e| network(server, e))?;
+    let resp = client
+        .post(&url)
+        .send()
+        .map_err(|e| transport::network(server, e))?;
     let status = resp.status();
-    let bytes = resp.bytes().map_err(|e| network(server, e))?;
+    let bytes = resp.bytes().map_err(|e| transport::network(server, e))?;
     if !status.is_success() {
-        return Err(server_error(status, &bytes));
+        return Err(transport::server_error(status, &bytes));
     }
     serde_json::from_slice::<ChallengeResponse>(&bytes)
         .map(|c| c.challenge)
@@ -143,6 +77,11 @@ impl Profile {
     /// Logs in: the device proves it holds its key (by signing the server's challenge),
     /// the server certifies the key and actor and returns a token. Creates the profile in
     /// `dir` if there is none yet; work made offline is kept.
+    ///
+    /// The server address is checked before anything is sent (plain http only to this
+    /// computer unless `opts.allow_insecure_http`). A CA file given is trusted for this login
+    /// and kept in the profile for every later sync; without one, a CA kept by an earlier
+    /// login stays trusted.
     pub fn login(
         dir: &std::path::Path,
         server: &str,
@@ -151,12 +90,19 @@ impl Profile {
         opts: &LoginOptions,
     ) -> Result<Profile> {
         use ed25519_dalek::Signer;
+        let server = &transport::check_server_url(server, opts.allow_insecure_http)?;
+        let kept_ca = dir.join(CA_FILE);
+        let ca = match &opts.ca_file {
+            Some(ca) => Some(ca.clone()),
+            None => kept_ca.is_file().then_some(kept_ca),
+        };
+        // Read before the password leaves: a bad CA file is the person's to fix first.
+        let client = transport::http_client(ca.as_deref())?;
         let nip = luring_model::Nip::parse(nip)?;
         let store = Profile::open_store_for_login(dir, nip.as_str())?;
         let key = crate::keys::login_key(dir, &store, opts.passphrase.as_deref())?;
         let device_key = hex::encode(key.verifying_key().as_bytes());
         let actor = store.actor().to_hex_string();
-        let client = http_client()?;
         let challenge = login_challenge(&client, server)?;
         let proof = key.sign(&luring_model::login_proof_bytes(
             &challenge,
@@ -173,23 +119,30 @@ impl Profile {
             challenge,
             proof: hex::encode(proof.to_bytes()),
         };
-        let url = format!("{}/v1/login", server.trim_end_matches('/'));
+        let url = format!("{server}/v1/login");
         let resp = client
             .post(&url)
             .header("content-type", "application/json")
             .body(serde_json::to_vec(&req).expect("the login request serialises"))
             .send()
-            .map_err(|e| network(server, e))?;
+            .map_err(|e| transport::network(server, e))?;
         let status = resp.status();
-        let bytes = resp.bytes().map_err(|e| network(server, e))?;
+        let bytes = resp.bytes().map_err(|e| transport::network(server, e))?;
         if !status.is_success() {
-            return Err(server_error(status, &bytes));
+            return Err(transport::server_error(status, &bytes));
         }
         let login: LoginResponse = serde_json::from_slice(&bytes).map_err(|_| {
             ClientError::Network("the server's answer to the login is not understood".into())
         })?;
+        if let Some(ca) = &opts.ca_file {
+            transport::keep_ca(dir, ca)?;
+        }
         for (k, v) in [
-            ("server", server.trim_end_matches('/').to_owned()),
+            ("server", server.clone()),
+            (
+                "allow_insecure_http",
+                if opts.allow_insecure_http { "1" } else { "0" }.to_owned(),
+            ),
             ("token", login.token.clone()),
             ("device_id", login.device_id.clone()),
             ("certificate", login.certificate.to_string()),
@@ -214,7 +167,9 @@ impl Profile {
         else {
             return Err(ClientError::NotLoggedIn);
         };
-        HttpTransport::new(&server, &token)
+        let ca = self.dir().join(CA_FILE);
+        let insecure = self.store().meta("allow_insecure_http")?.as_deref() == Some("1");
+        HttpTransport::new(&server, &token, ca.is_file().then_some(&*ca), insecure)
     }
 
     /// Sends the outbox and receives what is new, over HTTP, until nothing is left.

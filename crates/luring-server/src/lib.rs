@@ -22,6 +22,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod local;
+pub mod serve;
 pub mod sync_service;
 
 pub use error::{Result, ServerError};

@@ -4,11 +4,12 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use luring_server::db::{sqlite::SqliteDb, Database};
-use luring_server::{admin, agency, demo, http};
+use luring_server::{admin, agency, demo, http, serve};
 
 #[derive(Parser)]
 #[command(name = "luring-server", version, about = "The Luring agency server")]
@@ -19,6 +20,21 @@ struct Cli {
     /// Address to serve on (port 0 picks a free port; the chosen address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Seconds a client has to finish its TLS handshake and request headers.
+    #[arg(long, value_name = "SECS", default_value_t = 20)]
+    header_timeout_secs: u64,
+    /// Seconds a request body may pause between chunks.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    body_timeout_secs: u64,
+    /// Connections open at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    max_connections: usize,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -81,7 +97,7 @@ fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let db = open_db(&cli.data)?;
     match cli.command {
-        None => serve(db, &cli.data, cli.listen),
+        None => run_server(db, &cli),
         Some(Cmd::Admin(a)) => administer(&db, &cli.data, a),
     }
 }
@@ -132,13 +148,14 @@ fn administer(db: &SqliteDb, data: &Path, a: Admin) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn serve(db: SqliteDb, data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+fn run_server(db: SqliteDb, cli: &Cli) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
+    let data = &cli.data;
     let Some(agency_row) = db.agency()? else {
         bail!(
             "the agency is not initialised: run `luring-server --data {} admin init --agency NAME`",
@@ -146,21 +163,35 @@ fn serve(db: SqliteDb, data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
         );
     };
     let key = agency::load_key(data)?;
+    let tls = match (&cli.tls_cert, &cli.tls_key) {
+        (Some(cert), Some(key)) => Some(serve::tls_acceptor(cert, key)?),
+        _ => None,
+    };
+    let limits = serve::Limits {
+        header_timeout: Duration::from_secs(cli.header_timeout_secs.max(1)),
+        body_timeout: Duration::from_secs(cli.body_timeout_secs.max(1)),
+        max_connections: cli.max_connections.max(1),
+    };
     let state = Arc::new(http::AppState::new(db, key, agency_row));
+    let listen = cli.listen;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
-        println!("listening on http://{addr}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("listening on {scheme}://{addr}");
         use std::io::Write;
         std::io::stdout().flush().ok();
-        axum::serve(listener, http::router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        serve::serve(
+            listener,
+            http::router(state),
+            tls,
+            limits,
+            serve::shutdown_signal(),
+        )
+        .await?;
         Ok(())
     })
 }

@@ -386,7 +386,7 @@ fn push_record(w: &World, l: &Luring, request_id: &str, record: &Record) -> Opti
         byte_budget: 1 << 16,
         want_numbers: false,
     });
-    let resp = reqwest::blocking::Client::new()
+    let resp = http()
         .post(format!("{}/v1/sync", w.server.url))
         .bearer_auth(l.meta("token"))
         .body(body)

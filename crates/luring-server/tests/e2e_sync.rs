@@ -163,7 +163,7 @@ fn security_answers_and_forged_actor() {
         byte_budget: 1 << 16,
         want_numbers: false,
     });
-    let c = reqwest::blocking::Client::new();
+    let c = http();
     let resp = c
         .post(format!("{}/v1/sync", server.url))
         .bearer_auth(&token)

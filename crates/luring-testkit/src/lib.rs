@@ -89,8 +89,15 @@ pub struct Server {
 impl Server {
     /// Starts a server on `listen` (e.g. `127.0.0.1:0`) once it says where it listens.
     pub fn start(data: &Path, listen: &str) -> Self {
+        Self::start_with(data, listen, &[])
+    }
+
+    /// Like [`Server::start`], with more `luring-server` flags (e.g. `--tls-cert`,
+    /// `--header-timeout-secs`). `url` is then `https://…` when the server serves TLS.
+    pub fn start_with(data: &Path, listen: &str, args: &[&str]) -> Self {
         let mut child = Command::new(bin("luring-server"))
             .args(["--data", data.to_str().unwrap(), "--listen", listen])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -119,6 +126,27 @@ impl Server {
 
     pub fn port(&self) -> &str {
         self.url.rsplit(':').next().unwrap()
+    }
+
+    /// SIGTERM, as a service manager stops it; waits up to `within` for it to exit.
+    #[cfg(unix)]
+    pub fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -TERM failed");
+        let end = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < end,
+                "the server did not stop within {within:?} of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// SIGKILL, as a power cut would; returns the data folder and port to start it again.
@@ -186,18 +214,21 @@ impl Luring {
         let l = Self {
             dir: root.join(name),
         };
-        l.ok_with(
-            &[
-                "login",
-                "--server",
-                &server.url,
-                "--nip",
-                who.0,
-                "--password-stdin",
-            ],
-            &format!("{}\n", who.1),
+        let out = l.try_login(&server.url, who, &[]);
+        assert!(
+            out.status.success(),
+            "luring login: {}",
+            String::from_utf8_lossy(&out.stderr)
         );
         l
+    }
+
+    /// `luring login --server URL --nip … --password-stdin ARGS…` (e.g. `--ca-file F`),
+    /// whatever its outcome.
+    pub fn try_login(&self, url: &str, who: (&str, &str), args: &[&str]) -> std::process::Output {
+        let mut all = vec!["login", "--server", url, "--nip", who.0, "--password-stdin"];
+        all.extend_from_slice(args);
+        self.run_in(&all, &format!("{}\n", who.1))
     }
 
     pub fn sync(&self) -> serde_json::Value {

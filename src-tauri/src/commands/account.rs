@@ -1,6 +1,6 @@
 //! First run (log in, or work offline), the signing passphrase and the language.
 
-use luring_client::{AccountView, Profile};
+use luring_client::{AccountView, LoginOptions, Profile};
 use serde::Serialize;
 use tauri::State;
 
@@ -43,9 +43,17 @@ pub async fn login(
     nip: String,
     password: String,
     passphrase: Option<String>,
+    ca_file: Option<String>,
 ) -> CmdResult<AppState> {
-    let opts = luring_client::LoginOptions {
+    // The rules (https only off loopback, the CA kept in the profile, the key's proof)
+    // live in luring-client.
+    let opts = LoginOptions {
+        ca_file: ca_file
+            .map(|f| f.trim().to_owned())
+            .filter(|f| !f.is_empty())
+            .map(Into::into),
         passphrase: passphrase.filter(|p| !p.is_empty()),
+        ..LoginOptions::default()
     };
     d.replace(move |dir| Profile::login(dir, server.trim(), nip.trim(), &password, &opts))
         .await?;

@@ -366,8 +366,12 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
     // needs) shows under the decision.
     let _server = Server::start(&data, &format!("127.0.0.1:{port}"));
     app.click("#sync-now").await;
-    app.wait_text("[data-testid=\"decision-anchor\"]", "· diterima server", WAIT)
-        .await;
+    app.wait_text(
+        "[data-testid=\"decision-anchor\"]",
+        "· diterima server",
+        WAIT,
+    )
+    .await;
     app.click("#evidence-export").await;
     let evidence = siti.join("bukti").join(format!("{request}.json"));
     app.wait_text(

@@ -44,6 +44,12 @@ export const en: Record<keyof typeof id, string> = {
   "err.bundle": "The evidence file is not valid: {msg}",
   "err.store": "The local storage failed. Try again; if it persists, contact your admin.",
   "err.other_nip": "This profile belongs to another NIP. Log in with the profile owner's NIP.",
+  "err.server_address": "The server address must start with https:// (for example https://luring.dinas.go.id).",
+  "err.insecure_http": "The password was not sent: plain http:// without encryption is only allowed to this computer itself. Use the agency server's https:// address.",
+  "err.tls_untrusted": "The server's certificate is not signed by an authority this device trusts. If your agency has its own certificate authority, choose the agency CA file (from your admin) and log in again.",
+  "err.tls_expired": "The server's certificate has expired, or this device's date and time are wrong. Check the date and time, or ask your admin to renew the certificate.",
+  "err.tls_wrong_host": "The server's certificate was made for another host name. Check the server address, or ask your admin for the right name.",
+  "err.ca_file": "The agency CA file cannot be used: {msg}",
   "err.internal": "Something went wrong in the app. Try again; if it persists, contact your admin.",
   "err.detail": "Details: {msg}",
 
@@ -63,6 +69,10 @@ export const en: Record<keyof typeof id, string> = {
   "first.loggingIn": "Logging in…",
   "first.name": "Full name",
   "first.start": "Start working",
+  "first.caFile": "Agency certificate authority (optional)",
+  "first.caHint": "Only if your admin gave you a CA file (e.g. agency-ca.pem) because the server uses the agency's own certificate.",
+  "first.caPath": "CA file (PEM)",
+  "first.caChoose": "Choose file…",
   "first.nipInvalid": "The NIP must be 18 digits.",
   "first.required": "Please fill in every field.",
 

@@ -42,6 +42,12 @@ export const id = {
   "err.bundle": "Berkas bukti tidak valid: {msg}",
   "err.store": "Penyimpanan lokal bermasalah. Coba lagi; jika berulang, hubungi admin.",
   "err.other_nip": "Profil ini milik NIP lain. Masuk dengan NIP pemilik profil.",
+  "err.server_address": "Alamat server harus diawali https:// (contoh: https://luring.dinas.go.id).",
+  "err.insecure_http": "Kata sandi tidak dikirim: alamat http:// tanpa enkripsi hanya boleh untuk komputer ini sendiri. Pakai alamat https:// server instansi.",
+  "err.tls_untrusted": "Sertifikat server tidak ditandatangani oleh otoritas yang dipercaya perangkat ini. Jika instansi Anda memakai otoritas sertifikat sendiri, pilih berkas CA instansi (dari admin) lalu masuk lagi.",
+  "err.tls_expired": "Sertifikat server sudah kedaluwarsa, atau tanggal dan jam di perangkat ini salah. Periksa tanggal dan jam, atau minta admin memperbarui sertifikat.",
+  "err.tls_wrong_host": "Sertifikat server dibuat untuk nama host lain. Periksa alamat server, atau tanyakan ke admin nama yang benar.",
+  "err.ca_file": "Berkas CA instansi tidak dapat dipakai: {msg}",
   "err.internal": "Terjadi kesalahan di aplikasi. Coba lagi; jika berulang, hubungi admin.",
   "err.detail": "Rincian: {msg}",
 
@@ -61,6 +67,10 @@ export const id = {
   "first.loggingIn": "Sedang masuk…",
   "first.name": "Nama lengkap",
   "first.start": "Mulai bekerja",
+  "first.caFile": "Otoritas sertifikat instansi (opsional)",
+  "first.caHint": "Hanya jika admin memberi berkas CA (mis. agency-ca.pem) karena server memakai sertifikat instansi sendiri.",
+  "first.caPath": "Berkas CA (PEM)",
+  "first.caChoose": "Pilih berkas…",
   "first.nipInvalid": "NIP harus 18 angka.",
   "first.required": "Mohon isi semua kolom.",
 

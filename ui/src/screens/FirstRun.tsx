@@ -62,8 +62,18 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
   const [nip, setNip] = useState(initialNip);
   const [password, setPassword] = useState("");
   const [passphrase, setPassphrase] = useState("");
+  const [caFile, setCaFile] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+
+  async function chooseCa() {
+    try {
+      const p = await api.pickFile(t("first.caChoose"));
+      if (p) setCaFile(p);
+    } catch (err) {
+      setError(err);
+    }
+  }
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -73,7 +83,7 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
     if (!/^\d{18}$/.test(n)) return setError(t("first.nipInvalid"));
     setBusy(true);
     try {
-      onLoggedIn(await api.login(server.trim(), n, password, needsPassphrase ? passphrase : null));
+      onLoggedIn(await api.login(server.trim(), n, password, caFile.trim() || null, needsPassphrase ? passphrase : null));
     } catch (err) {
       setError(err);
     } finally {
@@ -101,6 +111,16 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
           <p class="muted" id="login-passphrase-hint">{t("first.loginPassphraseHint")}</p>
         </>
       )}
+      <details class="ca-file" open={caFile !== ""}>
+        <summary>{t("first.caFile")}</summary>
+        <p class="explain">{t("first.caHint")}</p>
+        <label for="login-ca-file">{t("first.caPath")}</label>
+        <div class="ca-row">
+          <input id="login-ca-file" type="text" spellcheck={false} placeholder="agency-ca.pem"
+            value={caFile} onInput={(e) => setCaFile(e.currentTarget.value)} />
+          <button id="login-ca-choose" type="button" onClick={chooseCa}>{t("first.caChoose")}</button>
+        </div>
+      </details>
       <ErrorLine error={error} />
       <div class="actions">
         <button id="login-submit" type="submit" class="primary" disabled={busy} aria-busy={busy}>

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// A fresh challenge from the server.
 pub fn challenge(url: &str) -> String {
-    let r = reqwest::blocking::Client::new()
+    let r = super::http()
         .post(format!("{url}/v1/login/challenge"))
         .send()
         .unwrap();
@@ -45,7 +45,7 @@ pub fn honest_login(
 
 /// Posts a login as given; the status and the JSON answer.
 pub fn login_raw(url: &str, req: &LoginRequest) -> (u16, Value) {
-    let r = reqwest::blocking::Client::new()
+    let r = super::http()
         .post(format!("{url}/v1/login"))
         .json(req)
         .send()
@@ -89,7 +89,7 @@ pub fn push_records(url: &str, token: &str, records: &[(String, Vec<u8>)]) -> Sy
         byte_budget: 1 << 16,
         want_numbers: false,
     });
-    let resp = reqwest::blocking::Client::new()
+    let resp = super::http()
         .post(format!("{url}/v1/sync"))
         .bearer_auth(token)
         .body(body)

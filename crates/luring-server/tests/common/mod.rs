@@ -9,8 +9,15 @@ pub mod hostile;
 /// Cargo builds this binary for the server's tests; the kit finds it beside them.
 pub const SERVER: &str = env!("CARGO_BIN_EXE_luring-server");
 
+/// A plain HTTP client for raw calls. reqwest is built without a default TLS provider (the
+/// client picks ring itself), so one is installed for the process before a client is made.
+pub fn http() -> reqwest::blocking::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::new()
+}
+
 pub fn post(url: &str, token: Option<&str>, body: Vec<u8>) -> (u16, String) {
-    let c = reqwest::blocking::Client::new();
+    let c = http();
     let mut r = c.post(format!("{url}/v1/sync")).body(body);
     if let Some(t) = token {
         r = r.bearer_auth(t);
@@ -21,7 +28,9 @@ pub fn post(url: &str, token: Option<&str>, body: Vec<u8>) -> (u16, String) {
 }
 
 pub fn health(url: &str) -> u16 {
-    reqwest::blocking::get(format!("{url}/v1/health"))
+    http()
+        .get(format!("{url}/v1/health"))
+        .send()
         .unwrap()
         .status()
         .as_u16()
