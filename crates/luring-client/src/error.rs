@@ -53,6 +53,9 @@ pub enum ClientError {
     NotLoggedIn,
     #[error("this profile belongs to NIP {0}; log in with that NIP or use another profile folder")]
     OtherNip(String),
+    /// Only a comment's author may edit it (the server refuses anyone else's edit too).
+    #[error("only its author can edit this comment (written by {0}); add a new comment instead")]
+    NotYourComment(String),
 }
 
 impl ClientError {
@@ -78,6 +81,7 @@ impl ClientError {
             Self::Server { .. } => "server",
             Self::NotLoggedIn => "not_logged_in",
             Self::OtherNip(_) => "other_nip",
+            Self::NotYourComment(_) => "not_your_comment",
         }
     }
 

@@ -36,4 +36,4 @@ pub use error::{ClientError, Result};
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{NewDocInput, NewTaskInput, Profile, TaskChanges, DB_FILE};
 pub use sync::{HttpTransport, SyncReport, Transport};
-pub use views::{DocView, ExportSummary, StatusView, TaskView};
+pub use views::{CommentView, DocView, ExportSummary, StatusView, TaskView};

@@ -3,8 +3,8 @@
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ROOT};
 use luring_model::{
-    ChecklistItem, Comment, Date, Disposition, EntityId, Nip, Task, TaskPatch, TaskStatus, Text,
-    Title,
+    ChecklistItem, Comment, CommentEdit, Date, Disposition, EntityId, Nip, Task, TaskPatch,
+    TaskStatus, Text, Title,
 };
 
 use crate::error::Result;
@@ -106,6 +106,35 @@ pub fn add_comment(doc: &mut AutoCommit, c: &Comment) -> Result<()> {
     Ok(())
 }
 
+/// Appends a new version of comment `id` to its `edits` list; the original text is kept.
+/// Whether the editor is the comment's author is the caller's rule (and the server's).
+pub fn edit_comment(doc: &mut AutoCommit, id: &str, e: &CommentEdit) -> Result<()> {
+    let r = Reader::new(doc, "task");
+    let mut found = vec![];
+    for c in r.list_of_maps(&ROOT, "comments")? {
+        if r.str(&c, "id")? == id {
+            found.push((c.clone(), r.obj(&c, "edits", ObjType::List)?));
+        }
+    }
+    if found.is_empty() {
+        return Err(crate::CrdtError::UnknownItem {
+            what: "comment",
+            id: id.to_owned(),
+        });
+    }
+    for (c, edits) in found {
+        let list = match edits {
+            Some(l) => l,
+            None => doc.put_object(&c, "edits", ObjType::List)?,
+        };
+        let at = automerge::ReadDoc::length(doc, &list);
+        let m = doc.insert_object(&list, at, ObjType::Map)?;
+        doc.put(&m, "at", e.at.as_str())?;
+        doc.put(&m, "text", e.text.as_str())?;
+    }
+    Ok(())
+}
+
 /// Reads and validates a task. A merged document that breaks a rule is an error, which
 /// is how imports and the server refuse bad changes.
 pub fn read_task(doc: &AutoCommit) -> Result<Task> {
@@ -154,6 +183,16 @@ pub fn read_task(doc: &AutoCommit) -> Result<Task> {
             author_name: r.opt_str(&c, "author_name")?.unwrap_or_default(),
             at: r.str(&c, "at")?,
             text: Task::comment_text(&r.str(&c, "text")?).map_err(&bad)?,
+            edits: {
+                let mut edits = vec![];
+                for e in r.list_of_maps(&c, "edits")? {
+                    edits.push(CommentEdit {
+                        at: r.str(&e, "at")?,
+                        text: Task::comment_text(&r.str(&e, "text")?).map_err(&bad)?,
+                    });
+                }
+                edits
+            },
         });
     }
     let mut dispositions = vec![];

@@ -31,5 +31,5 @@ pub use document::{Classification, DocKind, Document};
 pub use error::{ValidationError, ValidationResult};
 pub use hash::ContentHash;
 pub use org::{Person, Role, Unit};
-pub use task::{ChecklistItem, Comment, Disposition, Task, TaskPatch, TaskStatus};
+pub use task::{ChecklistItem, Comment, CommentEdit, Disposition, Task, TaskPatch, TaskStatus};
 pub use values::{Date, EntityId, Nip, Text, Title};
