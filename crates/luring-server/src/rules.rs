@@ -94,7 +94,7 @@ fn same_original(a: &Comment, b: &Comment) -> bool {
 /// Removes every item of `kept` from `all` (as a multiset); `false` if one is missing.
 /// Lists merged from concurrent appends keep their items but may order them differently
 /// from either writer, so presence is compared, not position.
-fn remove_all<'a, T: PartialEq>(all: &mut Vec<&'a T>, kept: &[T]) -> bool {
+fn remove_all<T: PartialEq>(all: &mut Vec<&T>, kept: &[T]) -> bool {
     for k in kept {
         match all.iter().position(|x| *x == k) {
             Some(i) => {

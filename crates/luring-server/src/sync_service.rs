@@ -220,6 +220,7 @@ fn judge(
         Ok(v) => v,
         Err(e) => return Ok((Verdict::Refuse(e), None)),
     };
+    let writable = |u: &str| ctx.tree.contains(u) && may_access(ctx.tree, &ctx.subject, u, &[]);
     match &unit {
         // An entity stays in the unit the server first filed it under.
         Some(u) if filed && &row.unit != u => {
@@ -227,9 +228,7 @@ fn judge(
             return Ok((Verdict::Refuse(r), None));
         }
         // A new entity is created only in a unit its author may write.
-        Some(u)
-            if !filed && !(ctx.tree.contains(u) && may_access(ctx.tree, &ctx.subject, u, &[])) =>
-        {
+        Some(u) if !filed && !writable(u) => {
             let r = format!(
                 "you may not create an entity in unit '{u}': you can write only in your own                  unit{}",
                 if matches!(
