@@ -229,16 +229,13 @@ fn judge(
         }
         // A new entity is created only in a unit its author may write.
         Some(u) if !filed && !writable(u) => {
+            let below = matches!(
+                ctx.subject.role,
+                luring_model::Role::Supervisor | luring_model::Role::Admin
+            );
             let r = format!(
-                "you may not create an entity in unit '{u}': you can write only in your own                  unit{}",
-                if matches!(
-                    ctx.subject.role,
-                    luring_model::Role::Supervisor | luring_model::Role::Admin
-                ) {
-                    " and the units below it"
-                } else {
-                    ""
-                }
+                "you may not create an entity in unit '{u}': you can write only in your own unit{}",
+                if below { " and the units below it" } else { "" }
             );
             return Ok((Verdict::Refuse(r), None));
         }
@@ -259,15 +256,16 @@ fn judge(
         Err(reason) => Verdict::Refuse(reason),
         Ok(crate::rules::Outcome::Plain) => Verdict::Accept(assignees),
         Ok(crate::rules::Outcome::SetsLetterNumber(n)) => {
-            let Model::Document(d) = &model else {
-                unreachable!("only documents carry letter numbers")
+            // Only documents carry letter numbers; the content hash is what was approved.
+            let hash = match &model {
+                Model::Document(d) => d.content_hash().to_string(),
+                Model::Task(_) => String::new(),
             };
             let doc_unit = match (&unit, filed) {
                 (_, true) => row.unit.clone(),
                 (Some(u), false) => u.clone(),
                 (None, false) => ctx.subject.unit.clone(),
             };
-            let hash = d.content_hash().to_string();
             match crate::numbering::accept(tx, ctx, &row.id, &doc_unit, &hash, &n)? {
                 Ok(()) => Verdict::Accept(assignees),
                 Err(crate::numbering::Refusal::NotApproved) if !final_pass => {
