@@ -142,6 +142,14 @@ fn check_comments(before: &[Comment], after: &[Comment], nip: &str) -> Result<()
         }
     }
     for a in unmatched {
+        // Edits find a comment by its id, so a copy of a colleague's id would take her
+        // edits (and be refused with them).
+        if before.iter().any(|b| b.id == a.id) {
+            return Err(format!(
+                "a new comment cannot take the id '{}' of an existing comment",
+                a.id
+            ));
+        }
         if !is_author(a, nip) {
             return Err(format!(
                 "a comment can only be written in your own name (it names {} as author)",
@@ -301,6 +309,11 @@ mod tests {
         reordered.comments.reverse();
         reordered.comments.insert(0, comment("c-3", BUDI, "tiga"));
         assert_eq!(check_task(Some(&before), &reordered, BUDI), Ok(()));
+        // A new comment may not borrow an existing comment's id.
+        let mut copied = before.clone();
+        copied.comments.push(comment("c-2", BUDI, "salinan"));
+        let err = check_task(Some(&before), &copied, BUDI).unwrap_err();
+        assert!(err.contains("cannot take the id"), "{err}");
     }
 
     #[test]
