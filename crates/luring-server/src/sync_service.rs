@@ -206,7 +206,6 @@ enum Verdict {
 
 /// Applies [`crate::rules`] and [`crate::numbering`] to a change that turned `before` (the
 /// model read before it; `None` for a new entity) into `after`.
-#[allow(clippy::too_many_arguments)]
 fn judge(
     tx: &mut dyn SyncTx,
     ctx: &SyncContext<'_>,
