@@ -234,4 +234,77 @@ mod tests {
         // Yesterday's blocks neither count as held nor against today's bound.
         assert!(may_lease(&three, 0, "2026-12-01"));
     }
+
+    /// The bounds as the server applies them, on a real database through a whole sync.
+    #[test]
+    fn a_device_gets_three_blocks_a_day_and_only_when_running_low() {
+        use crate::db::{sqlite::SqliteDb, AgencyRow, Database, DeviceRow, UnitRow, UserRow};
+        let tmp = tempfile::tempdir().unwrap();
+        let db = SqliteDb::open(&tmp.path().join("server.db")).unwrap();
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key();
+        db.create_agency(&AgencyRow {
+            name: "Dinas".into(),
+            public_key: hex::encode(key.as_bytes()),
+        })
+        .unwrap();
+        db.add_unit(&UnitRow {
+            code: "U".into(),
+            name: "Unit".into(),
+            parent: None,
+        })
+        .unwrap();
+        let user = UserRow {
+            nip: "198703122010011002".into(),
+            name: "Ani".into(),
+            unit: "U".into(),
+            role: "staff".into(),
+            password_hash: "-".into(),
+        };
+        db.add_user(&user).unwrap();
+        let device = DeviceRow {
+            id: "dev-1".into(),
+            nip: user.nip.clone(),
+            public_key: hex::encode(key.as_bytes()),
+            actor: "aa".into(),
+            cert: "{}".into(),
+            revoked: false,
+        };
+        db.add_device(&device, &[1; 32]).unwrap();
+        let ask = || {
+            let body = luring_sync::encode_request(&luring_sync::SyncRequest {
+                cursor: Default::default(),
+                push: vec![],
+                byte_budget: 1 << 16,
+                want_numbers: true,
+            });
+            crate::sync_service::handle_bytes(&db, &device, &user, &body, Default::default())
+                .unwrap()
+                .1
+                .lease
+        };
+        let use_all = |l: &Lease| {
+            db.sync_tx(|tx| {
+                for n in l.start..l.end {
+                    tx.use_letter_number(&l.unit, l.year, n, &format!("d-{n}"))?;
+                }
+                Ok(())
+            })
+            .unwrap()
+        };
+        let first = ask().expect("a device with no numbers gets a block");
+        assert_eq!((first.start, first.end), (1, 1 + LEASE_BLOCK));
+        assert_eq!(ask(), None, "a whole unused block is enough");
+        use_all(&first);
+        let second = ask().expect("a device that used its numbers gets another block");
+        assert_eq!(second.start, first.end);
+        use_all(&second);
+        let third = ask().expect("a third block the same day");
+        use_all(&third);
+        assert_eq!(ask(), None, "no fourth block the same day");
+        // The register moved by exactly the three blocks handed out.
+        let next = db
+            .sync_tx(|tx| tx.lease_numbers("dev-2", "U", third.year, 1, "2000-01-01"))
+            .unwrap();
+        assert_eq!(next, third.end);
+    }
 }
