@@ -64,7 +64,11 @@ pub struct ChecklistItem {
 ///
 /// What a comment first said is never overwritten: its author's later edits are appended
 /// to `edits`, so a reader can always see what was written under whose name, and two
-/// edits made offline on two devices both stay (the last in list order is shown).
+/// edits made offline on two devices both stay (the last in list order is shown). Edits
+/// live inside the comment rather than as new comments pointing at the old one so that a
+/// remark stays one item everywhere (older replicas show the original, not two comments)
+/// and the server checks one map: its original fields never change, and only the author
+/// appends to `edits`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     pub id: String,
