@@ -34,7 +34,8 @@ export interface AppState {
 
 export interface TaskRow { id: string; title: string; status: string; due: string | null; assignees: string[]; unit: string | null; }
 export interface ChecklistItem { id: string; text: string; done: boolean; }
-export interface Comment { id: string; author: string | null; author_name: string; at: string; text: string; }
+// `text` is the latest version; an edited comment keeps every version in `history`.
+export interface Comment { id: string; author: string | null; author_name: string; at: string; text: string; edited?: boolean; edited_at?: string | null; history?: { at: string; text: string }[]; }
 export interface Disposition { from: string; to: string; instruction: string; at: string; }
 export interface TaskView {
   id: string; title: string; description: string; status: string; due: string | null;

@@ -156,6 +156,14 @@ pub enum TaskCmd {
         #[command(flatten)]
         json: Json,
     },
+    /// Edit one of your own comments (the earlier text stays in its history).
+    EditComment {
+        id: String,
+        comment_id: String,
+        text: String,
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -253,6 +253,19 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
                 println!("Comment added to task {}", t.id);
             }
         }
+        TaskCmd::EditComment {
+            id,
+            comment_id,
+            text,
+            json,
+        } => {
+            let t = p.edit_comment(&id, &comment_id, &text).map_err(err)?;
+            if json.json {
+                output::json(&t);
+            } else {
+                println!("Comment {comment_id} edited on task {}", t.id);
+            }
+        }
     }
     Ok(())
 }

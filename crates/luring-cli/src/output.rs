@@ -49,7 +49,10 @@ pub fn task(t: &TaskView) {
         println!("\n{}", t.description);
     }
     for c in &t.comments {
-        println!("- {} ({}): {}", c.author_name, c.at, c.text.as_str());
+        match &c.edited_at {
+            Some(e) => println!("- {} ({}, edited {e}): {}", c.author_name, c.at, c.text),
+            None => println!("- {} ({}): {}", c.author_name, c.at, c.text),
+        }
     }
 }
 

@@ -68,6 +68,9 @@ pub enum ClientError {
     WrongHostCertificate { server: String },
     #[error("cannot use {path} as the agency's certificate authority: {reason}", path = .path.display())]
     CaFile { path: PathBuf, reason: String },
+    /// Only a comment's author may edit it (the server refuses anyone else's edit too).
+    #[error("only its author can edit this comment (written by {0}); add a new comment instead")]
+    NotYourComment(String),
 }
 
 impl ClientError {
@@ -100,6 +103,7 @@ impl ClientError {
             Self::ExpiredCertificate { .. } => "tls_expired",
             Self::WrongHostCertificate { .. } => "tls_wrong_host",
             Self::CaFile { .. } => "ca_file",
+            Self::NotYourComment(_) => "not_your_comment",
         }
     }
 

@@ -38,4 +38,4 @@ pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{NewDocInput, NewTaskInput, Profile, TaskChanges, DB_FILE};
 pub use sync::{SyncReport, Transport};
 pub use transport::{check_server_url, HttpTransport, LoginOptions, CA_FILE};
-pub use views::{DocView, ExportSummary, StatusView, TaskView};
+pub use views::{CommentView, DocView, ExportSummary, StatusView, TaskView};

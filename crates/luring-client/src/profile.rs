@@ -242,10 +242,33 @@ impl Profile {
             author_name: self.name.clone(),
             at: now(),
             text: Task::comment_text(text)?,
+            edits: vec![],
         };
         let t = self
             .store
             .update_task(id.as_str(), |d| luring_crdt::add_comment(d, &c))?;
+        Ok(t.into())
+    }
+
+    /// Edits one of this profile's own comments. The original and every earlier version
+    /// stay in the task (shown as history); someone else's comment cannot be edited.
+    pub fn edit_comment(&mut self, id: &str, comment_id: &str, text: &str) -> Result<TaskView> {
+        let id = EntityId::parse(id)?;
+        let text = Task::comment_text(text)?;
+        let task = self.store.task(id.as_str())?;
+        let Some(c) = task.comments.iter().find(|c| c.id == comment_id) else {
+            return Err(ClientError::NotFound {
+                kind: "comment",
+                id: comment_id.to_owned(),
+            });
+        };
+        if c.author.as_ref() != Some(&self.nip) {
+            return Err(ClientError::NotYourComment(c.author_name.clone()));
+        }
+        let e = luring_model::CommentEdit { at: now(), text };
+        let t = self.store.update_task(id.as_str(), |d| {
+            luring_crdt::edit_comment(d, comment_id, &e)
+        })?;
         Ok(t.into())
     }
 

@@ -14,7 +14,7 @@ pub struct TaskView {
     pub due: Option<String>,
     pub assignees: Vec<String>,
     pub checklist: Vec<luring_model::ChecklistItem>,
-    pub comments: Vec<luring_model::Comment>,
+    pub comments: Vec<CommentView>,
     pub dispositions: Vec<luring_model::Disposition>,
     pub unit: Option<String>,
     pub created_at: String,
@@ -30,10 +30,48 @@ impl From<Task> for TaskView {
             due: t.due.map(|d| d.to_string()),
             assignees: t.assignees.iter().map(|n| n.to_string()).collect(),
             checklist: t.checklist,
-            comments: t.comments,
+            comments: t.comments.into_iter().map(CommentView::from).collect(),
             dispositions: t.dispositions,
             unit: t.unit,
             created_at: t.created_at,
+        }
+    }
+}
+
+/// A comment as shown: its latest text, marked when it was edited, with its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommentView {
+    pub id: String,
+    pub author: Option<String>,
+    pub author_name: String,
+    /// When it was first written.
+    pub at: String,
+    /// The latest version.
+    pub text: String,
+    pub edited: bool,
+    /// When the latest version was written, if edited.
+    pub edited_at: Option<String>,
+    /// Every version, the original first.
+    pub history: Vec<luring_model::CommentEdit>,
+}
+
+impl From<luring_model::Comment> for CommentView {
+    fn from(c: luring_model::Comment) -> Self {
+        let mut history = vec![luring_model::CommentEdit {
+            at: c.at.clone(),
+            text: c.text.clone(),
+        }];
+        history.extend(c.edits.iter().cloned());
+        let text = c.latest_text().as_str().to_owned();
+        Self {
+            id: c.id,
+            author: c.author.map(|n| n.to_string()),
+            author_name: c.author_name,
+            text,
+            edited: !c.edits.is_empty(),
+            edited_at: c.edits.last().map(|e| e.at.clone()),
+            at: c.at,
+            history,
         }
     }
 }

@@ -14,6 +14,8 @@
 //!   [`text_splice`]) and concurrent edits to different parts both survive;
 //! - assignees are a map keyed by NIP (a set: concurrent adds both stay);
 //! - comments, checklists and dispositions are lists of maps (concurrent appends both stay);
+//!   a comment's text is never overwritten: its author's edits are appended to its `edits`
+//!   list (see [`edit_comment`]), so the history stays and the server can check authorship;
 //!   a checklist item's `done` is a register in its own map (see [`set_checklist_item`]);
 //! - a document's attachments are a list of BLAKE3 hashes (see [`add_attachment`]).
 #![forbid(unsafe_code)]
@@ -31,7 +33,7 @@ pub use document_doc::{
 };
 pub use error::{CrdtError, Result};
 pub use read::{entity_kind, EntityKind};
-pub use task_doc::{add_comment, new_task, patch_task, read_task, NewTask};
+pub use task_doc::{add_comment, edit_comment, new_task, patch_task, read_task, NewTask};
 pub use task_parts::{add_checklist_item, add_disposition, set_checklist_item};
 pub use text_splice::update_text;
 

@@ -3,8 +3,8 @@
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ROOT};
 use luring_model::{
-    ChecklistItem, Comment, Date, Disposition, EntityId, Nip, Task, TaskPatch, TaskStatus, Text,
-    Title,
+    ChecklistItem, Comment, CommentEdit, Date, Disposition, EntityId, Nip, Task, TaskPatch,
+    TaskStatus, Text, Title,
 };
 
 use crate::error::Result;
@@ -103,6 +103,45 @@ pub fn add_comment(doc: &mut AutoCommit, c: &Comment) -> Result<()> {
     doc.put(&m, "author_name", c.author_name.as_str())?;
     doc.put(&m, "at", c.at.as_str())?;
     doc.put(&m, "text", c.text.as_str())?;
+    // Made with the comment so that two first edits from two devices land in one list
+    // (two lists created concurrently would conflict and one edit would be lost).
+    let edits = doc.put_object(&m, "edits", ObjType::List)?;
+    for (i, e) in c.edits.iter().enumerate() {
+        let em = doc.insert_object(&edits, i, ObjType::Map)?;
+        doc.put(&em, "at", e.at.as_str())?;
+        doc.put(&em, "text", e.text.as_str())?;
+    }
+    Ok(())
+}
+
+/// Appends a new version of comment `id` to its `edits` list; the original text is kept.
+/// Whether the editor is the comment's author is the caller's rule (and the server's).
+/// A comment written before edits existed gets its list on its first edit; two first
+/// edits of such a comment made concurrently keep only one of them.
+pub fn edit_comment(doc: &mut AutoCommit, id: &str, e: &CommentEdit) -> Result<()> {
+    let r = Reader::new(doc, "task");
+    let mut found = vec![];
+    for c in r.list_of_maps(&ROOT, "comments")? {
+        if r.str(&c, "id")? == id {
+            found.push((c.clone(), r.obj(&c, "edits", ObjType::List)?));
+        }
+    }
+    if found.is_empty() {
+        return Err(crate::CrdtError::UnknownItem {
+            what: "comment",
+            id: id.to_owned(),
+        });
+    }
+    for (c, edits) in found {
+        let list = match edits {
+            Some(l) => l,
+            None => doc.put_object(&c, "edits", ObjType::List)?,
+        };
+        let at = automerge::ReadDoc::length(doc, &list);
+        let m = doc.insert_object(&list, at, ObjType::Map)?;
+        doc.put(&m, "at", e.at.as_str())?;
+        doc.put(&m, "text", e.text.as_str())?;
+    }
     Ok(())
 }
 
@@ -154,6 +193,16 @@ pub fn read_task(doc: &AutoCommit) -> Result<Task> {
             author_name: r.opt_str(&c, "author_name")?.unwrap_or_default(),
             at: r.str(&c, "at")?,
             text: Task::comment_text(&r.str(&c, "text")?).map_err(&bad)?,
+            edits: {
+                let mut edits = vec![];
+                for e in r.list_of_maps(&c, "edits")? {
+                    edits.push(CommentEdit {
+                        at: r.str(&e, "at")?,
+                        text: Task::comment_text(&r.str(&e, "text")?).map_err(&bad)?,
+                    });
+                }
+                edits
+            },
         });
     }
     let mut dispositions = vec![];
@@ -226,6 +275,40 @@ mod tests {
         assert_eq!(t.due, None);
         assert_eq!(t.assignees.len(), 2);
         assert_eq!(t.title.as_str(), "Susun laporan");
+    }
+
+    #[test]
+    fn comment_edits_keep_the_original_and_concurrent_edits_both_stay() {
+        let mut a = new_task(ActorId::random(), &base()).unwrap();
+        let c = Comment {
+            id: "c-1".into(),
+            author: Some(Nip::parse("198703122010011002").unwrap()),
+            author_name: "Ani".into(),
+            at: "2026-11-23T08:00:00Z".into(),
+            text: Task::comment_text("draf").unwrap(),
+            edits: vec![],
+        };
+        add_comment(&mut a, &c).unwrap();
+        let mut b = AutoCommit::load(&a.save())
+            .unwrap()
+            .with_actor(ActorId::random());
+        let edit = |t: &str| CommentEdit {
+            at: "2026-11-23T09:00:00Z".into(),
+            text: Task::comment_text(t).unwrap(),
+        };
+        edit_comment(&mut a, "c-1", &edit("versi laptop")).unwrap();
+        edit_comment(&mut b, "c-1", &edit("versi kantor")).unwrap();
+        a.merge(&mut b).unwrap();
+        b.merge(&mut a).unwrap();
+        let (ta, tb) = (read_task(&a).unwrap(), read_task(&b).unwrap());
+        assert_eq!(ta, tb);
+        let read = &ta.comments[0];
+        assert_eq!(read.text.as_str(), "draf");
+        assert_eq!(read.edits.len(), 2);
+        assert!(matches!(
+            edit_comment(&mut a, "c-x", &edit("x")),
+            Err(crate::CrdtError::UnknownItem { .. })
+        ));
     }
 
     #[test]

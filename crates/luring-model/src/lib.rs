@@ -36,5 +36,5 @@ pub use hash::ContentHash;
 pub use keys::KeyError;
 pub use org::{Person, Role, Unit};
 pub use receipt::{Receipt, ReceiptBody, ReceiptOf};
-pub use task::{ChecklistItem, Comment, Disposition, Task, TaskPatch, TaskStatus};
+pub use task::{ChecklistItem, Comment, CommentEdit, Disposition, Task, TaskPatch, TaskStatus};
 pub use values::{Date, EntityId, Nip, Text, Title};

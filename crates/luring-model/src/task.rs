@@ -61,6 +61,14 @@ pub struct ChecklistItem {
 }
 
 /// A comment on a task, kept in the order the replicas agree on.
+///
+/// What a comment first said is never overwritten: its author's later edits are appended
+/// to `edits`, so a reader can always see what was written under whose name, and two
+/// edits made offline on two devices both stay (the last in list order is shown). Edits
+/// live inside the comment rather than as new comments pointing at the old one so that a
+/// remark stays one item everywhere (older replicas show the original, not two comments)
+/// and the server checks one map: its original fields never change, and only the author
+/// appends to `edits`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     pub id: String,
@@ -68,7 +76,26 @@ pub struct Comment {
     pub author_name: String,
     /// RFC 3339 time at the author's device.
     pub at: String,
+    /// The text as first written.
     pub text: Text,
+    /// The author's later versions, oldest first.
+    #[serde(default)]
+    pub edits: Vec<CommentEdit>,
+}
+
+/// One later version of a comment, by its author.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentEdit {
+    /// RFC 3339 time at the author's device.
+    pub at: String,
+    pub text: Text,
+}
+
+impl Comment {
+    /// The text to show: the latest edit, or the original.
+    pub fn latest_text(&self) -> &Text {
+        self.edits.last().map_or(&self.text, |e| &e.text)
+    }
 }
 
 /// One step of a disposition chain: who passed the task to whom, with an instruction.
@@ -152,5 +179,24 @@ mod tests {
         assert!(Task::comment_text("  ").is_err());
         assert!(Task::comment_text(&"x".repeat(2001)).is_err());
         assert!(Task::comment_text("oke, saya kerjakan").is_ok());
+    }
+
+    #[test]
+    fn a_comment_shows_its_latest_edit() {
+        let mut c = Comment {
+            id: "c-1".into(),
+            author: None,
+            author_name: "Ani".into(),
+            at: "2026-11-23T08:00:00Z".into(),
+            text: Task::comment_text("draf").unwrap(),
+            edits: vec![],
+        };
+        assert_eq!(c.latest_text().as_str(), "draf");
+        c.edits.push(CommentEdit {
+            at: "2026-11-23T09:00:00Z".into(),
+            text: Task::comment_text("final").unwrap(),
+        });
+        assert_eq!(c.latest_text().as_str(), "final");
+        assert_eq!(c.text.as_str(), "draf");
     }
 }

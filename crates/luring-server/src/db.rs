@@ -69,6 +69,20 @@ pub struct LogRow {
     pub device: String,
 }
 
+/// A block of letter numbers leased to one device (`start..end` of `unit`'s register for
+/// `year`), kept so that a number set on a document can be traced to the device that held
+/// it and so that leases can be bounded per device and day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseRow {
+    pub device: String,
+    pub unit: String,
+    pub year: i32,
+    pub start: u32,
+    pub end: u32,
+    /// UTC day of the lease, `YYYY-MM-DD`.
+    pub day: String,
+}
+
 /// Everything the server stores.
 pub trait Database: Send + Sync + 'static {
     fn create_agency(&self, a: &AgencyRow) -> Result<()>;
@@ -116,9 +130,39 @@ pub trait SyncTx {
     /// Forgets that a device was sent an entity (it lost access: if access returns, the
     /// whole history must be sent again).
     fn forget_known(&mut self, device: &str, entity: &str) -> Result<()>;
-    /// Reserves `count` letter numbers of `unit` for `year` and returns the first; numbers
-    /// start at 1 and are never handed out twice.
-    fn lease_numbers(&mut self, unit: &str, year: i32, count: u32) -> Result<u32>;
+    /// Reserves `count` letter numbers of `unit` for `year` for `device` (recording the
+    /// lease with its UTC `day`) and returns the first; numbers start at 1 and are never
+    /// handed out twice.
+    fn lease_numbers(
+        &mut self,
+        device: &str,
+        unit: &str,
+        year: i32,
+        count: u32,
+        day: &str,
+    ) -> Result<u32>;
+    /// Every block leased to `device`, oldest first.
+    fn leases(&mut self, device: &str) -> Result<Vec<LeaseRow>>;
+    /// The document that carries letter number `number` of `unit`'s register for `year`.
+    fn letter_number_holder(
+        &mut self,
+        unit: &str,
+        year: i32,
+        number: u32,
+    ) -> Result<Option<String>>;
+    /// How many numbers in `start..end` of `unit`'s register for `year` are on documents.
+    fn letter_numbers_used(&mut self, unit: &str, year: i32, start: u32, end: u32) -> Result<u32>;
+    /// Records that `document` carries letter number `number` (unique per unit and year).
+    fn use_letter_number(
+        &mut self,
+        unit: &str,
+        year: i32,
+        number: u32,
+        document: &str,
+    ) -> Result<()>;
+    /// The entities of `class` filed under `unit` (the server finds a document's approval
+    /// requests among its unit's requests).
+    fn entities_in(&mut self, class: Class, unit: &str) -> Result<Vec<EntityRow>>;
     /// Whether a device is revoked (unknown devices count as revoked).
     fn device_revoked(&mut self, id: &str) -> Result<bool>;
     /// The agency's revocation list: every revoked device id, sorted.

@@ -134,17 +134,9 @@ pub fn handle<D: Database>(
         push(tx, ctx, req.push, &mut resp)?;
         pull(tx, ctx, req.cursor, req.byte_budget, &mut resp)?;
         if req.want_numbers {
-            // A block per request: if this answer is lost the block is skipped (a gap in
-            // the register), never handed out twice.
-            use chrono::Datelike;
-            let year = chrono::Utc::now().year();
-            let start = tx.lease_numbers(&ctx.subject.unit, year, LEASE_BLOCK)?;
-            resp.lease = Some(luring_sync::Lease {
-                unit: ctx.subject.unit.clone(),
-                year,
-                start,
-                end: start + LEASE_BLOCK,
-            });
+            // At most a block per request, within the device's bounds: if this answer is
+            // lost the block is skipped (a gap in the register), never handed out twice.
+            resp.lease = crate::numbering::grant(tx, ctx)?;
         }
         Ok(resp)
     })
@@ -171,13 +163,19 @@ fn class_kind(c: Class) -> Option<EntityKind> {
     }
 }
 
-/// Checks the merged entity against the model's rules; returns its unit field and
-/// assignees.
+/// An entity as the model reads it, for comparing before and after a change.
+enum Model {
+    Task(luring_model::Task),
+    Document(luring_model::Document),
+}
+
+/// Checks the merged entity against the model's rules; returns its unit field, assignees
+/// and the model read.
 fn validate(
     doc: &AutoCommit,
     id: &str,
     class: Class,
-) -> std::result::Result<(Option<String>, Vec<String>), String> {
+) -> std::result::Result<(Option<String>, Vec<String>, Model), String> {
     let kind = luring_crdt::entity_kind(doc).map_err(|e| e.to_string())?;
     if Some(kind) != class_kind(class) {
         return Err(format!(
@@ -186,24 +184,107 @@ fn validate(
             kind.as_str()
         ));
     }
-    let (inner_id, unit, assignees) = match kind {
+    let (inner_id, unit, assignees, model) = match kind {
         EntityKind::Task => {
             let t = luring_crdt::read_task(doc).map_err(|e| e.to_string())?;
             (
                 t.id.to_string(),
-                t.unit,
+                t.unit.clone(),
                 t.assignees.iter().map(|n| n.to_string()).collect(),
+                Model::Task(t),
             )
         }
         EntityKind::Document => {
             let d = luring_crdt::read_document(doc).map_err(|e| e.to_string())?;
-            (d.id.to_string(), d.unit, vec![])
+            (d.id.to_string(), d.unit.clone(), vec![], Model::Document(d))
         }
     };
     if inner_id != id {
         return Err(format!("the change holds the data of '{inner_id}'"));
     }
-    Ok((unit, assignees))
+    Ok((unit, assignees, model))
+}
+
+/// What the rules say about one applied change.
+enum Verdict {
+    Accept(Vec<String>),
+    Refuse(String),
+    /// A letter number on a document not approved yet, on the first pass: its final
+    /// decision may be later in the same push, so the change waits for the second pass.
+    AwaitApproval,
+}
+
+/// Applies [`crate::rules`] and [`crate::numbering`] to a change that turned `before` (the
+/// model read before it; `None` for a new entity) into `after`.
+fn judge(
+    tx: &mut dyn SyncTx,
+    ctx: &SyncContext<'_>,
+    row: &EntityRow,
+    filed: bool,
+    before: Option<&Model>,
+    after: &AutoCommit,
+    final_pass: bool,
+) -> Result<(Verdict, Option<Model>)> {
+    let (unit, assignees, model) = match validate(after, &row.id, row.class) {
+        Ok(v) => v,
+        Err(e) => return Ok((Verdict::Refuse(e), None)),
+    };
+    let writable = |u: &str| ctx.tree.contains(u) && may_access(ctx.tree, &ctx.subject, u, &[]);
+    match &unit {
+        // An entity stays in the unit the server first filed it under.
+        Some(u) if filed && &row.unit != u => {
+            let r = format!("an entity cannot be moved to unit '{u}'");
+            return Ok((Verdict::Refuse(r), None));
+        }
+        // A new entity is created only in a unit its author may write.
+        Some(u) if !filed && !writable(u) => {
+            let below = matches!(
+                ctx.subject.role,
+                luring_model::Role::Supervisor | luring_model::Role::Admin
+            );
+            let r = format!(
+                "you may not create an entity in unit '{u}': you can write only in your own unit{}",
+                if below { " and the units below it" } else { "" }
+            );
+            return Ok((Verdict::Refuse(r), None));
+        }
+        _ => {}
+    }
+    let nip = ctx.subject.nip.as_str();
+    let outcome = match (&model, before) {
+        (Model::Task(a), Some(Model::Task(b))) => {
+            crate::rules::check_task(Some(b), a, nip).map(|_| crate::rules::Outcome::Plain)
+        }
+        (Model::Task(a), _) => {
+            crate::rules::check_task(None, a, nip).map(|_| crate::rules::Outcome::Plain)
+        }
+        (Model::Document(a), Some(Model::Document(b))) => crate::rules::check_document(Some(b), a),
+        (Model::Document(a), _) => crate::rules::check_document(None, a),
+    };
+    let verdict = match outcome {
+        Err(reason) => Verdict::Refuse(reason),
+        Ok(crate::rules::Outcome::Plain) => Verdict::Accept(assignees),
+        Ok(crate::rules::Outcome::SetsLetterNumber(n)) => {
+            // Only documents carry letter numbers; the content hash is what was approved.
+            let hash = match &model {
+                Model::Document(d) => d.content_hash().to_string(),
+                Model::Task(_) => String::new(),
+            };
+            let doc_unit = match (&unit, filed) {
+                (_, true) => row.unit.clone(),
+                (Some(u), false) => u.clone(),
+                (None, false) => ctx.subject.unit.clone(),
+            };
+            match crate::numbering::accept(tx, ctx, &row.id, &doc_unit, &hash, &n)? {
+                Ok(()) => Verdict::Accept(assignees),
+                Err(crate::numbering::Refusal::NotApproved) if !final_pass => {
+                    Verdict::AwaitApproval
+                }
+                Err(r) => Verdict::Refuse(r.reason()),
+            }
+        }
+    };
+    Ok((verdict, Some(model)))
 }
 
 fn push(
@@ -227,30 +308,42 @@ fn push(
         }
         groups.entry(c.entity.clone()).or_default().push((i, c));
     }
+    let mut waiting = Vec::new();
     for entity in order {
         let group = groups.remove(&entity).unwrap_or_default();
-        push_entity(tx, ctx, &entity, group, resp)?;
+        if push_entity(tx, ctx, &entity, &group, false, resp)? {
+            waiting.push((entity, group));
+        }
     }
     // Records after the documents they refer to (which may arrive in the same push).
     for (pos, c) in records {
         crate::approvals::push_record(tx, ctx, pos, &c, resp)?;
     }
+    // A document numbered by its last approver arrives with that approver's decision:
+    // its number is judged again once the decision is stored.
+    for (entity, group) in waiting {
+        push_entity(tx, ctx, &entity, &group, true, resp)?;
+    }
     Ok(())
 }
 
+/// Applies one entity's pushed changes in order. On the first pass a letter number that
+/// waits for an approval in the same push leaves that change and those after it unjudged;
+/// returns whether that happened (the caller then runs a final pass after the records).
 fn push_entity(
     tx: &mut dyn SyncTx,
     ctx: &SyncContext<'_>,
     entity: &str,
-    group: Vec<(usize, Change)>,
+    group: &[(usize, Change)],
+    final_pass: bool,
     resp: &mut SyncResponse,
-) -> Result<()> {
+) -> Result<bool> {
     let existing = tx.entity(entity)?;
     let class = group[0].1.class;
     let mut row = match existing {
         Some(row) => {
             if !may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees) {
-                for (_, c) in &group {
+                for (_, c) in group {
                     let hash = parse_change(&c.bytes)
                         .map(|c| c.hash().0)
                         .unwrap_or_default();
@@ -261,7 +354,7 @@ fn push_entity(
                         "you may not change this entity: it belongs to another unit",
                     );
                 }
-                return Ok(());
+                return Ok(false);
             }
             row
         }
@@ -275,15 +368,24 @@ fn push_entity(
         },
     };
     let is_new = row.snapshot.is_empty();
+    // Whether the entity has been filed under its unit (its first change accepted).
+    let mut filed = !is_new;
     let (mut doc, mut tail) = load_doc(tx, &row)?;
+    // The model as the rules compare it; read lazily, once per accepted change.
+    let mut before: Option<Model> = None;
+    if filed {
+        before = validate(&doc, entity, row.class).ok().map(|(_, _, m)| m);
+    }
     let mut last_seq = row.snapshot_seq;
     let mut accepted = 0;
     let mut broken = false;
+    let mut awaiting = false;
     // Set once a change depends on changes the server does not have yet (e.g. a colleague's
     // change that reached this device by bundle): it and what follows stay in the device's
     // outbox, neither acknowledged nor refused, until the missing changes arrive.
     let mut deferred = false;
     for (pos, c) in group {
+        let pos = *pos;
         let parsed = match parse_change(&c.bytes) {
             Ok(p) => p,
             Err(e) => {
@@ -323,7 +425,7 @@ fn push_entity(
             broken = true;
             continue;
         }
-        let before = doc.get_heads();
+        let heads = doc.get_heads();
         if let Err(e) = doc.apply_changes([parsed]) {
             reject(
                 resp,
@@ -333,7 +435,7 @@ fn push_entity(
             );
             broken = true;
             doc = doc
-                .fork_at(&before)
+                .fork_at(&heads)
                 .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
             continue;
         }
@@ -343,44 +445,45 @@ fn push_entity(
         if !applied {
             deferred = true;
             doc = doc
-                .fork_at(&before)
+                .fork_at(&heads)
                 .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
             continue;
         }
-        let verdict = validate(&doc, entity, row.class).and_then(|(unit, assignees)| match unit {
-            // An entity stays in the unit the server first filed it under.
-            Some(u) if !is_new && row.unit != u => {
-                Err(format!("an entity cannot be moved to unit '{u}'"))
-            }
-            _ => Ok(assignees),
-        });
+        let (verdict, model) = judge(tx, ctx, &row, filed, before.as_ref(), &doc, final_pass)?;
         match verdict {
-            Ok(assignees) => {
+            Verdict::Accept(assignees) => {
                 last_seq = tx.append(entity, row.class, &hash, &c.bytes, &ctx.device.id)?;
                 tail += 1;
                 row.assignees = assignees;
+                if !filed {
+                    // A new entity is filed under its own unit field (checked above to be
+                    // one its author may write), else under the author's unit.
+                    if let Ok((Some(u), _, _)) = validate(&doc, entity, row.class) {
+                        row.unit = u;
+                    }
+                    filed = true;
+                }
+                before = model;
                 resp.ack(pos);
                 accepted += 1;
             }
-            Err(reason) => {
+            Verdict::AwaitApproval => {
+                awaiting = true;
+                deferred = true;
+                doc = doc
+                    .fork_at(&heads)
+                    .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            }
+            Verdict::Refuse(reason) => {
                 reject(resp, hash, entity, reason);
                 broken = true;
                 doc = doc
-                    .fork_at(&before)
+                    .fork_at(&heads)
                     .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
             }
         }
     }
     if accepted > 0 {
-        if is_new {
-            // A new entity is filed under its own unit field when its author may write
-            // there, else under the author's unit.
-            if let Ok((Some(u), _)) = validate(&doc, entity, row.class) {
-                if ctx.tree.contains(&u) && may_access(ctx.tree, &ctx.subject, &u, &[]) {
-                    row.unit = u;
-                }
-            }
-        }
         // The log holds every change; the snapshot is only a shortcut for loading, so it
         // is rewritten every few changes rather than on every push.
         if is_new || tail > SNAPSHOT_EVERY {
@@ -393,7 +496,7 @@ fn push_entity(
             tx.set_known(&ctx.device.id, entity, 0)?;
         }
     }
-    Ok(())
+    Ok(awaiting)
 }
 
 fn pull(

@@ -123,6 +123,7 @@ export const en: Record<keyof typeof id, string> = {
   "task.comments": "Comments",
   "task.commentNew": "Write a comment",
   "task.commentAdd": "Send comment",
+  "task.commentEdited": "edited",
   "task.dispositions": "Dispositions",
   "task.dispTo": "To (NIP)",
   "task.dispInstruction": "Instruction",

@@ -121,6 +121,7 @@ export const id = {
   "task.comments": "Komentar",
   "task.commentNew": "Tulis komentar",
   "task.commentAdd": "Kirim komentar",
+  "task.commentEdited": "disunting",
   "task.dispositions": "Disposisi",
   "task.dispTo": "Kepada (NIP)",
   "task.dispInstruction": "Instruksi",

@@ -170,6 +170,9 @@ function Comments({ v, run }: { v: TaskView; run: Run }) {
             <div class="comment-head">
               <strong>{c.author_name || c.author || "—"}</strong>{" "}
               <span class="muted" title={formatDateTime(c.at)}>{relativeTime(c.at)}</span>
+              {c.edited && c.edited_at && (
+                <span class="muted" title={formatDateTime(c.edited_at)}> · {t("task.commentEdited")}</span>
+              )}
             </div>
             <p>{c.text}</p>
           </li>

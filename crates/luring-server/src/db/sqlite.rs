@@ -7,7 +7,9 @@ use std::sync::Mutex;
 use luring_sync::Class;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::{AgencyRow, Database, DeviceRow, EntityRow, LogRow, SyncTx, UnitRow, UserRow};
+use super::{
+    AgencyRow, Database, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx, UnitRow, UserRow,
+};
 use crate::error::Result;
 
 const SCHEMA: &str = "
@@ -27,6 +29,12 @@ CREATE INDEX IF NOT EXISTS log_by_class ON log(class, seq);
 CREATE INDEX IF NOT EXISTS log_by_entity ON log(entity, seq);
 CREATE TABLE IF NOT EXISTS unit_counters (unit TEXT NOT NULL, year INTEGER NOT NULL, next INTEGER NOT NULL,
     PRIMARY KEY (unit, year)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leases (device TEXT NOT NULL, unit TEXT NOT NULL, year INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, day TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS leases_by_device ON leases(device, day);
+CREATE TABLE IF NOT EXISTS letter_numbers (unit TEXT NOT NULL, year INTEGER NOT NULL, number INTEGER NOT NULL,
+    document TEXT NOT NULL, PRIMARY KEY (unit, year, number)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entities_by_class_unit ON entities(class, unit);
 CREATE TABLE IF NOT EXISTS known (device TEXT NOT NULL, entity TEXT NOT NULL, at INTEGER NOT NULL,
     PRIMARY KEY (device, entity)) WITHOUT ROWID;
 ";
@@ -69,6 +77,22 @@ impl SqliteDb {
         // back on drop), so a poisoned lock is safe to reuse.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRow> {
+    let a: String = r.get(3)?;
+    Ok(EntityRow {
+        id: r.get(0)?,
+        class: class_of(r.get(1)?),
+        unit: r.get(2)?,
+        assignees: a
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        snapshot: r.get(4)?,
+        snapshot_seq: r.get::<_, i64>(5)? as u64,
+    })
 }
 
 fn class_of(i: i64) -> Class {
@@ -251,22 +275,17 @@ impl SyncTx for SqliteTx<'_> {
             .prepare_cached(
                 "SELECT id, class, unit, assignees, snapshot, snapshot_seq FROM entities WHERE id = ?1",
             )?
-            .query_row([id], |r| {
-                let a: String = r.get(3)?;
-                Ok(EntityRow {
-                    id: r.get(0)?,
-                    class: class_of(r.get(1)?),
-                    unit: r.get(2)?,
-                    assignees: a
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                    snapshot: r.get(4)?,
-                    snapshot_seq: r.get::<_, i64>(5)? as u64,
-                })
-            })
+            .query_row([id], entity_row)
             .optional()?)
+    }
+
+    fn entities_in(&mut self, class: Class, unit: &str) -> Result<Vec<EntityRow>> {
+        let mut s = self.tx.prepare_cached(
+            "SELECT id, class, unit, assignees, snapshot, snapshot_seq FROM entities
+             WHERE class = ?1 AND unit = ?2 ORDER BY id",
+        )?;
+        let rows = s.query_map(params![class as i64, unit], entity_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn put_entity(&mut self, e: &EntityRow) -> Result<()> {
@@ -351,7 +370,14 @@ impl SyncTx for SqliteTx<'_> {
             .map(|v| v as u64))
     }
 
-    fn lease_numbers(&mut self, unit: &str, year: i32, count: u32) -> Result<u32> {
+    fn lease_numbers(
+        &mut self,
+        device: &str,
+        unit: &str,
+        year: i32,
+        count: u32,
+        day: &str,
+    ) -> Result<u32> {
         let start: i64 = self
             .tx
             .prepare_cached(
@@ -360,7 +386,70 @@ impl SyncTx for SqliteTx<'_> {
                  RETURNING next - ?3",
             )?
             .query_row(params![unit, year, count], |r| r.get(0))?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO leases(device, unit, year, start, end, day) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![device, unit, year, start, start + count as i64, day])?;
         Ok(start as u32)
+    }
+
+    fn leases(&mut self, device: &str) -> Result<Vec<LeaseRow>> {
+        let mut s = self.tx.prepare_cached(
+            "SELECT device, unit, year, start, end, day FROM leases WHERE device = ?1 ORDER BY rowid",
+        )?;
+        let rows = s.query_map([device], |r| {
+            Ok(LeaseRow {
+                device: r.get(0)?,
+                unit: r.get(1)?,
+                year: r.get(2)?,
+                start: r.get::<_, i64>(3)? as u32,
+                end: r.get::<_, i64>(4)? as u32,
+                day: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn letter_number_holder(
+        &mut self,
+        unit: &str,
+        year: i32,
+        number: u32,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT document FROM letter_numbers WHERE unit = ?1 AND year = ?2 AND number = ?3",
+            )?
+            .query_row(params![unit, year, number], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn letter_numbers_used(&mut self, unit: &str, year: i32, start: u32, end: u32) -> Result<u32> {
+        let n: i64 = self
+            .tx
+            .prepare_cached(
+                "SELECT count(*) FROM letter_numbers
+                 WHERE unit = ?1 AND year = ?2 AND number >= ?3 AND number < ?4",
+            )?
+            .query_row(params![unit, year, start, end], |r| r.get(0))?;
+        Ok(n as u32)
+    }
+
+    fn use_letter_number(
+        &mut self,
+        unit: &str,
+        year: i32,
+        number: u32,
+        document: &str,
+    ) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO letter_numbers(unit, year, number, document) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![unit, year, number, document])?;
+        Ok(())
     }
 
     fn forget_known(&mut self, device: &str, entity: &str) -> Result<()> {
