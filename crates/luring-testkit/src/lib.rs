@@ -6,6 +6,8 @@
 //! test binary lives in (`target/debug/deps/..` → `target/debug`), so a test uses the
 //! binaries built with it; `cargo test --workspace` builds them all.
 
+pub mod tls;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

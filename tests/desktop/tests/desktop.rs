@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use fantoccini::key::Key;
 use luring_desktop_e2e::{Driver, WAIT};
-use luring_testkit::{Luring, Server, ANI, MARIA, SITI};
+use luring_testkit::tls::Ca;
+use luring_testkit::{seed, Luring, Server, ANI, MARIA, SITI};
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
@@ -403,6 +404,82 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
         file.contains("Setuju, silakan berangkat."),
         "the note is not in the evidence"
     );
+}
+
+/// Over HTTPS with the agency's own certificate authority: without the CA file the window
+/// says the certificate is not trusted and what to do; with it chosen, the login succeeds and
+/// work reaches the server (read back by a colleague's CLI over HTTPS).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
+    let root = tempdir();
+    let ca = Ca::new(root.path(), "bappeda");
+    let (cert, key) = ca.server_cert(root.path(), "server", &["localhost"], false);
+    let data = root.path().join("server");
+    seed(&data);
+    let server = Server::start_with(
+        &data,
+        "127.0.0.1:0",
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let url = format!("https://localhost:{}", server.port());
+
+    let driver = Driver::start();
+    let app = driver.launch(&root.path().join("ani")).await;
+    app.click("#choose-login").await;
+    app.type_into("#login-server", &url).await;
+    app.type_into("#login-nip", ANI.0).await;
+    app.type_into("#login-password", ANI.1).await;
+    app.click("#login-submit").await;
+    app.wait_text("form .error", "otoritas sertifikat sendiri", WAIT)
+        .await;
+    app.click("details.ca-file summary").await;
+    app.type_into("#login-ca-file", ca.pem.to_str().unwrap())
+        .await;
+    app.click("#login-submit").await;
+    app.click("#passphrase-skip").await;
+    app.el("#app-main").await;
+    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
+        .await;
+    app.nav("tugas").await;
+    app.type_into("#task-new-title", "Rekap absensi lewat HTTPS")
+        .await;
+    app.click("#task-new-submit").await;
+    app.wait_text("#app-main", "Rekap absensi lewat HTTPS", WAIT)
+        .await;
+    app.click("#sync-now").await;
+
+    // The supervisor, with the same CA, sees the task on the server.
+    let siti = Luring {
+        dir: root.path().join("siti"),
+    };
+    let out = siti.try_login(&url, SITI, &["--ca-file", ca.pem.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let end = std::time::Instant::now() + WAIT;
+    loop {
+        siti.sync();
+        if siti
+            .task_titles()
+            .iter()
+            .any(|t| t == "Rekap absensi lewat HTTPS")
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < end,
+            "the task typed in the window never reached the server over HTTPS"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    app.close().await;
 }
 
 /// A profile that cannot be opened (here: a damaged database file) is reported in plain
