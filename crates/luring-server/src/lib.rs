@@ -19,8 +19,11 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod local;
+pub mod login_guard;
 pub mod sync_service;
+pub mod throttle;
 
 pub use error::{Result, ServerError};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use luring_server::db::{sqlite::SqliteDb, Database};
-use luring_server::{admin, agency, auth, demo, http};
+use luring_server::{admin, agency, demo, files, http};
 
 #[derive(Parser)]
 #[command(name = "luring-server", version, about = "The Luring agency server")]
@@ -64,8 +64,13 @@ enum Admin {
     RevokeDevice { device_id: String },
 }
 
+/// Opens the database after making the data folder private (0700, files 0600; each
+/// repair is reported on standard error).
 fn open_db(data: &Path) -> anyhow::Result<SqliteDb> {
-    std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    for fixed in files::make_private(data)? {
+        eprintln!("luring-server: {fixed}");
+    }
+    files::create_private_file(&data.join("server.db"))?;
     SqliteDb::open(&data.join("server.db"))
         .with_context(|| format!("cannot open the database in {}", data.display()))
 }
@@ -150,7 +155,7 @@ fn serve(db: SqliteDb, data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
         db: Arc::new(db),
         key,
         agency: agency_row,
-        throttle: auth::Throttle::default(),
+        logins: Default::default(),
     });
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
@@ -161,11 +166,14 @@ fn serve(db: SqliteDb, data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
         println!("listening on http://{addr}");
         use std::io::Write;
         std::io::stdout().flush().ok();
-        axum::serve(listener, http::router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        axum::serve(
+            listener,
+            http::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
         Ok(())
     })
 }
