@@ -1,7 +1,7 @@
 //! Passwords (argon2id, verified in reused work areas) and access tokens. Login throttling
 //! is in `throttle`, login admission in `login_guard`.
 
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -26,10 +26,58 @@ const MAX_VERIFY_BLOCKS: usize = 64 * 1024;
 
 /// Reused argon2 work areas. Allocating a fresh 19 MiB area per login and freeing it is
 /// what let a flood of logins grow the process to gigabytes that the allocator never gave
-/// back (one arena per blocking thread); reusing at most [`VERIFY_WORKERS`] areas keeps the
-/// high-water mark fixed. Callers bound concurrency (see `login_guard`), so the pool never
-/// holds more areas than verifications ran at once.
-static WORK_AREAS: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+/// back (one arena per blocking thread). At most [`VERIFY_WORKERS`] areas are ever made;
+/// a verification that finds none free waits here for one. This holds even when a login's
+/// request is dropped (client gone) while its blocking verification still runs, which the
+/// async admission in `login_guard` cannot see.
+struct WorkAreas {
+    pool: Mutex<Pool>,
+    freed: Condvar,
+}
+
+struct Pool {
+    free: Vec<Vec<Block>>,
+    made: usize,
+}
+
+static WORK_AREAS: WorkAreas = WorkAreas {
+    pool: Mutex::new(Pool {
+        free: Vec::new(),
+        made: 0,
+    }),
+    freed: Condvar::new(),
+};
+
+impl WorkAreas {
+    fn lock(&self) -> MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A free area, or a new one while fewer than [`VERIFY_WORKERS`] exist; else waits.
+    fn take(&self) -> Vec<Block> {
+        let mut pool = self.lock();
+        loop {
+            if let Some(area) = pool.free.pop() {
+                return area;
+            }
+            if pool.made < VERIFY_WORKERS {
+                pool.made += 1;
+                return Vec::new();
+            }
+            pool = self.freed.wait(pool).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn give_back(&self, area: Vec<Block>) {
+        self.lock().free.push(area);
+        self.freed.notify_one();
+    }
+
+    /// Areas made so far (never more than [`VERIFY_WORKERS`]).
+    fn made(&self) -> usize {
+        self.lock().made
+    }
+}
 
 /// Checks a password against a PHC string; a damaged hash never matches.
 pub fn verify_password(password: &str, phc: &str) -> bool {
@@ -56,11 +104,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     if blocks > MAX_VERIFY_BLOCKS {
         return false;
     }
-    let mut area = WORK_AREAS
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .pop()
-        .unwrap_or_default();
+    let mut area = WORK_AREAS.take();
     if area.len() < blocks {
         area.resize(blocks, Block::default());
     }
@@ -71,12 +115,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         &mut out,
         &mut area[..],
     );
-    {
-        let mut pool = WORK_AREAS.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < VERIFY_WORKERS {
-            pool.push(area);
-        }
-    }
+    WORK_AREAS.give_back(area);
     // `Output`'s equality is constant-time.
     computed.is_ok() && Output::new(&out).is_ok_and(|o| o == expected)
 }
@@ -128,6 +167,25 @@ mod tests {
         );
         let h3 = huge.hash_password(b"pw", &salt).unwrap().to_string();
         assert!(!verify_password("pw", &h3));
-        assert!(WORK_AREAS.lock().unwrap().len() <= VERIFY_WORKERS);
+        assert!(WORK_AREAS.made() <= VERIFY_WORKERS);
+    }
+
+    #[test]
+    fn concurrent_verifications_share_at_most_four_work_areas() {
+        let h = hash_password("rahasia-123");
+        let threads: Vec<_> = (0..3 * VERIFY_WORKERS)
+            .map(|i| {
+                let h = h.clone();
+                std::thread::spawn(move || {
+                    verify_password(if i % 2 == 0 { "rahasia-123" } else { "x" }, &h)
+                })
+            })
+            .collect();
+        let ok: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(ok.iter().filter(|o| **o).count(), 3 * VERIFY_WORKERS / 2);
+        assert!(WORK_AREAS.made() <= VERIFY_WORKERS);
+        let made = WORK_AREAS.made();
+        let free = WORK_AREAS.lock().free.len();
+        assert!(free <= made);
     }
 }
