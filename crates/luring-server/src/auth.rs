@@ -74,6 +74,7 @@ impl WorkAreas {
     }
 
     /// Areas made so far (never more than [`VERIFY_WORKERS`]).
+    #[cfg(test)]
     fn made(&self) -> usize {
         self.lock().made
     }
