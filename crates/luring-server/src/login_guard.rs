@@ -10,7 +10,7 @@
 //! 3. queued for one of [`VERIFY_WORKERS`] verification slots, for at most [`QUEUE_WAIT`],
 //!    then refused as busy.
 //!
-//! The peer address comes from axum's `ConnectInfo<SocketAddr>`: the serve loop must
+//! Sources are IPv4 addresses or IPv6 /64s ([`source_of`]). The peer address comes from axum's `ConnectInfo<SocketAddr>`: the serve loop must
 //! provide it (see `http::login`).
 
 use std::collections::HashMap;
@@ -21,7 +21,7 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::auth::VERIFY_WORKERS;
-use crate::throttle::Throttle;
+use crate::throttle::{source_of, Throttle};
 
 /// Logins from one source address that may be queued or running at once.
 pub const PER_ADDRESS: u32 = VERIFY_WORKERS as u32;
@@ -119,6 +119,7 @@ impl LoginGuard {
     /// Admits a login for `nip` from `from`, or says why not. Cheap checks first; only
     /// then waits (bounded) for a verification slot.
     pub async fn enter(&self, nip: &str, from: IpAddr) -> Result<LoginPass<'_>, Refusal> {
+        let from = source_of(from);
         self.throttle.check(nip, from).map_err(Refusal::Throttled)?;
         {
             // The map only holds addresses with a login in flight, so its size is bounded
@@ -149,12 +150,12 @@ impl LoginGuard {
 
     /// Counts a wrong NIP or password.
     pub fn failed(&self, nip: &str, from: IpAddr) {
-        self.throttle.failed(nip, from);
+        self.throttle.failed(nip, source_of(from));
     }
 
     /// Clears the (NIP, address) count after a right password.
     pub fn succeeded(&self, nip: &str, from: IpAddr) {
-        self.throttle.succeeded(nip, from);
+        self.throttle.succeeded(nip, source_of(from));
     }
 
     fn leave(&self, from: IpAddr) {

@@ -22,6 +22,19 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The source a login is counted under: an IPv4 address, or an IPv6 address's /64 (one
+/// subscriber usually holds a whole /64, so counting single IPv6 addresses would give one
+/// guesser billions of sources). IPv4-mapped IPv6 addresses count as their IPv4 address.
+pub fn source_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        },
+    }
+}
+
 /// Longest delay ever asked for.
 pub const MAX_WAIT: Duration = Duration::from_secs(60);
 /// Entries kept per table.
@@ -212,6 +225,20 @@ mod tests {
         t.succeeded("99", a);
         assert!(t.check_at("99", a, now).is_err());
         assert_eq!(t.check_at("99", ip("10.0.0.3"), now), Ok(()));
+    }
+
+    #[test]
+    fn ipv6_counts_per_64_and_mapped_ipv4_as_ipv4() {
+        assert_eq!(
+            source_of(ip("2001:db8:1:2:aaaa::1")),
+            source_of(ip("2001:db8:1:2:bbbb::9"))
+        );
+        assert_ne!(
+            source_of(ip("2001:db8:1:2::1")),
+            source_of(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(source_of(ip("::ffff:10.0.0.2")), ip("10.0.0.2"));
+        assert_eq!(source_of(ip("10.0.0.2")), ip("10.0.0.2"));
     }
 
     #[test]

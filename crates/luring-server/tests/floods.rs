@@ -108,6 +108,46 @@ fn a_login_flood_stays_bounded_and_the_owner_still_logs_in() {
 }
 
 #[test]
+fn one_address_cannot_queue_more_than_a_few_logins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::seeded(&tmp.path().join("server"));
+    let n = 40;
+    let start = Arc::new(Barrier::new(n));
+    let answers: Vec<_> = (0..n)
+        .map(|i| {
+            let (url, start) = (server.url.clone(), start.clone());
+            std::thread::spawn(move || {
+                let c = client_from([127, 0, 0, 5]);
+                let nip = format!("{:018}", 800_000_000_000_000_000u64 + i as u64);
+                let body = login_body(&nip, "tebakan", 1 + i as u8);
+                start.wait();
+                login(&c, &url, body)
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    let busy: Vec<_> = answers
+        .iter()
+        .filter(|(s, b)| *s == 429 && b["code"] == "address_busy")
+        .collect();
+    for (status, body) in &answers {
+        assert!(matches!(status, 401 | 429), "{status}: {body}");
+    }
+    assert!(!busy.is_empty(), "{answers:?}");
+    assert_eq!(
+        busy[0].1["message"],
+        "too many logins from your address at once: wait a moment and try again"
+    );
+    // At most four from that address were ever checked at once; the rest were refused
+    // without an argon2 verification, and the failures were counted for that address only.
+    let c = client_from([127, 0, 0, 6]);
+    let (status, body) = login(&c, &server.url, login_body(MARIA.0, MARIA.1, 77));
+    assert_eq!(status, 200, "{body}");
+}
+
+#[test]
 fn an_attackers_guesses_never_stop_the_owner() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::seeded(&tmp.path().join("server"));
