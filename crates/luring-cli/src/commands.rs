@@ -23,7 +23,11 @@ fn profile_dir(p: &Option<PathBuf>) -> CliResult<&Path> {
 }
 
 fn open(p: &Option<PathBuf>) -> CliResult<Profile> {
-    Profile::open(profile_dir(p)?).map_err(err)
+    let p = Profile::open(profile_dir(p)?).map_err(err)?;
+    for fixed in p.access_fixes() {
+        eprintln!("luring: {fixed}");
+    }
+    Ok(p)
 }
 
 fn read_password() -> CliResult<String> {

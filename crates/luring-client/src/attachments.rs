@@ -59,10 +59,10 @@ fn too_big(path: &Path, len: u64) -> ClientError {
 
 /// Copies `src` into `dir` under its BLAKE3 hash, atomically; returns the hash and size.
 fn store_bytes(dir: &Path, src: &Path) -> Result<(String, u64)> {
-    std::fs::create_dir_all(dir).map_err(|e| ClientError::file("create", dir, e))?;
+    crate::private_files::make_private(dir)?;
     let mut input = File::open(src).map_err(|e| ClientError::file("attach", src, e))?;
     let tmp = dir.join(format!(".tmp-{:016x}", rand::random::<u64>()));
-    let copied = File::create(&tmp)
+    let copied = crate::private_files::create_private(&tmp)
         .map_err(|e| ClientError::file("write", &tmp, e))
         .and_then(|mut out| {
             let mut hasher = blake3::Hasher::new();

@@ -25,6 +25,7 @@ pub mod evidence;
 mod ids;
 mod keys;
 mod numbers;
+pub mod private_files;
 mod profile;
 mod sync;
 mod task_parts;

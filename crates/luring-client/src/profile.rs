@@ -12,6 +12,7 @@ use luring_store::{DocRow, ImportSummary, Store, TaskFilter, TaskRow};
 
 use crate::error::{ClientError, Result};
 use crate::ids::new_id;
+use crate::private_files;
 use crate::views::{DocView, ExportSummary, StatusView, TaskView};
 
 /// Name of the database file inside a profile folder.
@@ -51,6 +52,8 @@ pub struct Profile {
     store: Store,
     name: String,
     nip: Nip,
+    /// Access to the folder or its files that was taken from others on opening.
+    access_fixes: Vec<String>,
 }
 
 fn now() -> String {
@@ -71,7 +74,8 @@ impl Profile {
                 return Err(ClientError::ProfileExists(dir.to_owned()));
             }
         }
-        std::fs::create_dir_all(dir).map_err(|e| ClientError::file("create", dir, e))?;
+        let access_fixes = private_files::make_private(dir)?;
+        private_files::create_private_file(&db)?;
         let store = Store::open(&db)?;
         store.set_meta("name", name.as_str())?;
         store.set_meta("created_at", &now())?;
@@ -82,6 +86,7 @@ impl Profile {
             store,
             name: name.to_string(),
             nip,
+            access_fixes,
         })
     }
 
@@ -91,6 +96,7 @@ impl Profile {
         if !db.is_file() {
             return Err(ClientError::NoProfile(dir.to_owned()));
         }
+        let access_fixes = private_files::make_private(dir)?;
         let store = Store::open(&db)?;
         let (Some(name), Some(nip)) = (store.meta("name")?, store.meta("nip")?) else {
             return Err(ClientError::NoProfile(dir.to_owned()));
@@ -100,13 +106,15 @@ impl Profile {
             store,
             name,
             nip: Nip::parse(&nip)?,
+            access_fixes,
         })
     }
 
     /// The store of `dir` for a login as `nip`: the existing profile's (which must be the
     /// same person's), or a new one.
     pub(crate) fn open_store_for_login(dir: &Path, nip: &str) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| ClientError::file("create", dir, e))?;
+        private_files::make_private(dir)?;
+        private_files::create_private_file(&dir.join(DB_FILE))?;
         let store = Store::open(&dir.join(DB_FILE))?;
         match store.meta("nip")? {
             Some(existing) if existing != nip => Err(ClientError::OtherNip(existing)),
@@ -120,6 +128,12 @@ impl Profile {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// What was repaired when the profile was opened: files or folders that others could
+    /// read, now private. Empty when nothing was wrong; callers should tell the person.
+    pub fn access_fixes(&self) -> &[String] {
+        &self.access_fixes
     }
 
     pub fn nip(&self) -> &str {
@@ -389,6 +403,19 @@ impl Profile {
 
     /// Merges a bundle file. A damaged or foreign file is refused and changes nothing.
     pub fn import_bundle(&mut self, file: &Path) -> Result<ImportSummary> {
+        let len = std::fs::metadata(file)
+            .map_err(|e| ClientError::file("read", file, e))?
+            .len();
+        if len > luring_store::bundle::MAX_FILE {
+            return Err(ClientError::File {
+                action: "import",
+                path: file.to_owned(),
+                reason: format!(
+                    "it is {} MiB, larger than any Luring bundle; it is not a bundle",
+                    len >> 20
+                ),
+            });
+        }
         let bytes = std::fs::read(file).map_err(|e| ClientError::file("read", file, e))?;
         Ok(self.store.import_bundle(&bytes)?)
     }

@@ -2,10 +2,11 @@
 //! real error and answer with a fixed reason; nothing secret (passwords, tokens, keys) is
 //! ever logged.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,20 +17,24 @@ use luring_model::{DeviceCert, DeviceCertBody, Nip, Role};
 use luring_sync::login::{Account, ChallengeResponse, ErrorBody, LoginRequest, LoginResponse};
 use luring_sync::Limits;
 
-use crate::auth::{self, Throttle};
+use crate::auth;
 use crate::challenge::Challenges;
 use crate::db::{AgencyRow, Database, DeviceRow, UserRow};
+use crate::login_guard::LoginGuard;
 use crate::sync_service::{self, HandleError};
 
-/// Largest request body accepted (sync pushes are zstd-compressed).
+/// Largest sync request body accepted (sync pushes are zstd-compressed).
 pub const MAX_BODY: usize = 16 << 20;
+/// Largest body of any other request (a login is a few hundred bytes of JSON).
+pub const MAX_SMALL_BODY: usize = 8 << 10;
 
 /// What every handler shares.
 pub struct AppState<D: Database> {
     pub db: Arc<D>,
     pub key: SigningKey,
     pub agency: AgencyRow,
-    pub throttle: Throttle,
+    /// Login admission: throttling, per-address and global concurrency.
+    pub logins: LoginGuard,
     pub challenges: Challenges,
 }
 
@@ -40,7 +45,7 @@ impl<D: Database> AppState<D> {
             db: Arc::new(db),
             key,
             agency,
-            throttle: Throttle::default(),
+            logins: LoginGuard::default(),
         }
     }
 }
@@ -50,8 +55,12 @@ pub fn router<D: Database>(state: Arc<AppState<D>>) -> Router {
         .route("/v1/health", get(|| async { "ok" }))
         .route("/v1/login/challenge", post(challenge::<D>))
         .route("/v1/login", post(login::<D>))
-        .route("/v1/sync", post(sync::<D>))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .route(
+            "/v1/sync",
+            post(sync::<D>).layer(DefaultBodyLimit::max(MAX_BODY)),
+        )
+        // Every route but sync: the route's own limit above takes precedence.
+        .layer(DefaultBodyLimit::max(MAX_SMALL_BODY))
         .with_state(state)
 }
 
@@ -78,6 +87,11 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
         "internal",
         "the server failed; try again later".into(),
     )
+}
+
+fn refused(r: crate::login_guard::Refusal) -> ApiError {
+    let status = StatusCode::from_u16(r.status()).unwrap_or(StatusCode::TOO_MANY_REQUESTS);
+    ApiError(status, r.code(), r.to_string())
 }
 
 fn bad(code: &'static str, msg: impl Into<String>) -> ApiError {
@@ -129,6 +143,8 @@ async fn challenge<D: Database>(State(st): State<Arc<AppState<D>>>) -> Json<Chal
 
 async fn login<D: Database>(
     State(st): State<Arc<AppState<D>>>,
+    // The serve loop must provide the peer address (`into_make_service_with_connect_info`).
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     body: Bytes,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let req: LoginRequest = serde_json::from_slice(&body)
@@ -141,13 +157,13 @@ async fn login<D: Database>(
     if !actor_ok {
         return Err(bad("bad_actor", "the actor id is not hex"));
     }
-    if let Err(wait) = st.throttle.check(nip.as_str()) {
-        return Err(ApiError(
-            StatusCode::TOO_MANY_REQUESTS,
-            "throttled",
-            format!("too many failed logins: wait {wait} seconds"),
-        ));
-    }
+    // Throttle, per-address cap and a bounded wait for one of few argon2 slots, before
+    // any blocking work; the slot is held until this login ends.
+    let _pass = st
+        .logins
+        .enter(nip.as_str(), peer.ip())
+        .await
+        .map_err(refused)?;
     // The device proves it holds its key before any password is hashed.
     if req.challenge.is_empty() || req.proof.is_empty() {
         return Err(bad(
@@ -184,7 +200,7 @@ async fn login<D: Database>(
     .map_err(internal)?
     .map_err(internal)?;
     let Some(user) = user else {
-        st.throttle.failed(nip.as_str());
+        st.logins.failed(nip.as_str(), peer.ip());
         tracing::info!(nip = %nip, "failed login");
         return Err(ApiError(
             StatusCode::UNAUTHORIZED,
@@ -192,7 +208,7 @@ async fn login<D: Database>(
             "wrong NIP or password".into(),
         ));
     };
-    st.throttle.succeeded(nip.as_str());
+    st.logins.succeeded(nip.as_str(), peer.ip());
     let role: Role = user.role.parse().map_err(internal)?;
     let device_id = format!(
         "dev-{}",

@@ -21,11 +21,14 @@ pub mod challenge;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod local;
+pub mod login_guard;
 pub mod numbering;
 pub mod rules;
 pub mod serve;
 pub mod sync_service;
+pub mod throttle;
 
 pub use error::{Result, ServerError};

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use luring_server::db::{sqlite::SqliteDb, Database};
-use luring_server::{admin, agency, demo, http, serve};
+use luring_server::{admin, agency, demo, files, http, serve};
 
 #[derive(Parser)]
 #[command(name = "luring-server", version, about = "The Luring agency server")]
@@ -80,8 +80,13 @@ enum Admin {
     RevokeDevice { device_id: String },
 }
 
+/// Opens the database after making the data folder private (0700, files 0600; each
+/// repair is reported on standard error).
 fn open_db(data: &Path) -> anyhow::Result<SqliteDb> {
-    std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    for fixed in files::make_private(data)? {
+        eprintln!("luring-server: {fixed}");
+    }
+    files::create_private_file(&data.join("server.db"))?;
     SqliteDb::open(&data.join("server.db"))
         .with_context(|| format!("cannot open the database in {}", data.display()))
 }

@@ -15,8 +15,18 @@ use serde::{Deserialize, Serialize};
 pub const MAGIC: &[u8] = b"LURING-BUNDLE\n";
 /// Version of the layout that follows the magic.
 pub const FORMAT_VERSION: u8 = 1;
-/// Largest bundle content accepted after decompression (guards against zstd bombs).
-pub const MAX_UNPACKED: u64 = 2 << 30;
+/// Largest bundle content accepted after decompression: far more than any one person's
+/// tasks and documents (a sync message may carry at most 64 MiB).
+pub const MAX_UNPACKED: u64 = 256 << 20;
+/// Largest compression ratio accepted (plus [`RATIO_SLACK`]). Automerge documents are
+/// already compact, so an honest bundle shrinks a few times at most; a zstd "bomb" of a
+/// few kilobytes that unpacks to gigabytes is refused after unpacking a little, keeping
+/// the memory an import takes proportional to the file's size.
+pub const MAX_RATIO: u64 = 100;
+/// Unpacked bytes always allowed, whatever the file's size (small bundles compress well).
+pub const RATIO_SLACK: u64 = 1 << 20;
+/// Largest bundle file read (larger cannot unpack within [`MAX_UNPACKED`] honestly either).
+pub const MAX_FILE: u64 = MAX_UNPACKED;
 
 /// Why a bundle file was refused.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +40,11 @@ pub enum BundleError {
     Checksum,
     #[error("the bundle file is damaged: {0}")]
     Corrupt(String),
+    #[error(
+        "this bundle unpacks to more than {limit_mib} MiB, which no Luring profile makes; \
+         it is damaged or was not made by Luring"
+    )]
+    TooLarge { limit_mib: u64 },
     #[error("the bundle is refused: entity '{id}' {reason}")]
     BadEntity { id: String, reason: String },
 }
@@ -92,13 +107,39 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<BundleBody, BundleError> {
     if blake3::hash(packed).as_bytes() != hash {
         return Err(BundleError::Checksum);
     }
+    let limit = unpack_limit(packed.len() as u64, MAX_UNPACKED);
+    let raw = unpack(packed, limit)?;
+    postcard::from_bytes(&raw).map_err(|e| BundleError::Corrupt(e.to_string()))
+}
+
+/// How many bytes `packed` bytes may unpack to: [`MAX_RATIO`] times as many (plus
+/// [`RATIO_SLACK`]), never more than `max`.
+pub(crate) fn unpack_limit(packed: u64, max: u64) -> u64 {
+    packed
+        .saturating_mul(MAX_RATIO)
+        .saturating_add(RATIO_SLACK)
+        .min(max)
+}
+
+/// Stream-decodes zstd, refusing (not truncating) anything that unpacks to more than
+/// `limit` bytes; memory stays within `limit` plus the decoder's window.
+pub(crate) fn unpack(packed: &[u8], limit: u64) -> Result<Vec<u8>, BundleError> {
     let mut raw = Vec::new();
-    zstd::Decoder::new(packed)
-        .map_err(|e| BundleError::Corrupt(e.to_string()))?
-        .take(MAX_UNPACKED)
+    let mut dec = zstd::Decoder::new(packed).map_err(|e| BundleError::Corrupt(e.to_string()))?;
+    // A window larger than 8 MiB is not one our encoder makes; refusing it bounds the
+    // decoder's own buffer.
+    dec.window_log_max(23)
+        .map_err(|e| BundleError::Corrupt(e.to_string()))?;
+    (&mut dec)
+        .take(limit + 1)
         .read_to_end(&mut raw)
         .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    postcard::from_bytes(&raw).map_err(|e| BundleError::Corrupt(e.to_string()))
+    if raw.len() as u64 > limit {
+        return Err(BundleError::TooLarge {
+            limit_mib: limit.div_ceil(1 << 20),
+        });
+    }
+    Ok(raw)
 }
 
 #[cfg(test)]
@@ -131,5 +172,18 @@ mod tests {
         let mut newer = bytes.clone();
         newer[MAGIC.len()] = 9;
         assert!(matches!(decode(&newer), Err(BundleError::NewerFormat(9))));
+    }
+
+    #[test]
+    fn unpacking_is_refused_past_its_limit_not_truncated() {
+        let packed = zstd::encode_all(vec![7u8; 3 << 20].as_slice(), 3).unwrap();
+        assert_eq!(unpack(&packed, 3 << 20).unwrap().len(), 3 << 20);
+        assert!(matches!(
+            unpack(&packed, (3 << 20) - 1),
+            Err(BundleError::TooLarge { limit_mib: 3 })
+        ));
+        // The limit follows the file's size, within the absolute maximum.
+        assert_eq!(unpack_limit(10, MAX_UNPACKED), 1000 + RATIO_SLACK);
+        assert_eq!(unpack_limit(1 << 30, MAX_UNPACKED), MAX_UNPACKED);
     }
 }

@@ -17,7 +17,7 @@
 #![forbid(unsafe_code)]
 
 mod attachments;
-mod bundle;
+pub mod bundle;
 mod derive;
 mod entity;
 mod error;
@@ -30,7 +30,7 @@ mod remote;
 mod store;
 
 pub use attachments::AttachmentName;
-pub use bundle::ImportSummary;
+pub use bundle::{BundleError, ImportSummary};
 pub use error::{Result, StoreError};
 pub use queries::{DocRow, Stats, TaskFilter, TaskRow};
 pub use remote::{Applied, InChange, InRecord, OutChange, Refusal};

@@ -126,6 +126,11 @@ impl Server {
         Self::start(data, "127.0.0.1:0")
     }
 
+    /// The server process's id (e.g. to read its memory from `/proc/PID/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn port(&self) -> &str {
         self.url.rsplit(':').next().unwrap()
     }
