@@ -41,6 +41,15 @@ fn wipe(path: &Path) -> std::io::Result<()> {
     std::fs::remove_file(path)
 }
 
+/// The secret key waiting in `device.key.pending` for its passphrase.
+fn read_pending(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
+    let bytes =
+        Zeroizing::new(std::fs::read(path).map_err(|e| ClientError::file("read", path, e))?);
+    Ok(Zeroizing::new(bytes.as_slice().try_into().map_err(
+        |_| ClientError::Key("the pending device key is damaged".into()),
+    )?))
+}
+
 fn key_error(e: keys::KeyError) -> ClientError {
     match e {
         keys::KeyError::WrongPassphrase => ClientError::WrongPassphrase,
@@ -79,15 +88,7 @@ pub(crate) fn login_key(
         let secret = keys::open(&sealed, pass).map_err(key_error)?;
         ed25519_dalek::SigningKey::from_bytes(&secret)
     } else {
-        let bytes =
-            Zeroizing::new(std::fs::read(&path).map_err(|e| ClientError::file("read", &path, e))?);
-        let secret: Zeroizing<[u8; 32]> = Zeroizing::new(
-            bytes
-                .as_slice()
-                .try_into()
-                .map_err(|_| ClientError::Key("the pending device key is damaged".into()))?,
-        );
-        ed25519_dalek::SigningKey::from_bytes(&secret)
+        ed25519_dalek::SigningKey::from_bytes(&*read_pending(&path)?)
     };
     if hex::encode(key.verifying_key().as_bytes()) != public {
         return Err(ClientError::Key(
@@ -113,14 +114,7 @@ impl Profile {
         let dir = self.dir().to_owned();
         device_public(&dir, self.store())?;
         let path = pending_path(&dir);
-        let bytes =
-            Zeroizing::new(std::fs::read(&path).map_err(|e| ClientError::file("read", &path, e))?);
-        let secret: Zeroizing<[u8; 32]> = Zeroizing::new(
-            bytes
-                .as_slice()
-                .try_into()
-                .map_err(|_| ClientError::Key("the pending device key is damaged".into()))?,
-        );
+        let secret = read_pending(&path)?;
         let sealed = keys::seal(&secret, passphrase, cost).map_err(key_error)?;
         self.store()
             .set_meta("device_key_sealed", &hex::encode(sealed))?;

@@ -56,18 +56,30 @@ fn parse_cursor(s: Option<String>) -> Cursor {
     c
 }
 
-/// A one-time challenge from the server, to sign as proof of holding the device key.
-fn login_challenge(client: &reqwest::blocking::Client, server: &str) -> Result<String> {
-    let url = format!("{}/v1/login/challenge", server.trim_end_matches('/'));
-    let resp = client
-        .post(&url)
-        .send()
-        .map_err(|e| transport::network(server, e))?;
+/// `POST {server}{path}` with an optional JSON body; the answer's body when it succeeded,
+/// else the server's refusal. The two login steps share it.
+fn post_json(
+    client: &reqwest::blocking::Client,
+    server: &str,
+    path: &str,
+    json: Option<Vec<u8>>,
+) -> Result<Vec<u8>> {
+    let mut req = client.post(format!("{server}{path}"));
+    if let Some(body) = json {
+        req = req.header("content-type", "application/json").body(body);
+    }
+    let resp = req.send().map_err(|e| transport::network(server, e))?;
     let status = resp.status();
     let bytes = resp.bytes().map_err(|e| transport::network(server, e))?;
     if !status.is_success() {
         return Err(transport::server_error(status, &bytes));
     }
+    Ok(bytes.to_vec())
+}
+
+/// A one-time challenge from the server, to sign as proof of holding the device key.
+fn login_challenge(client: &reqwest::blocking::Client, server: &str) -> Result<String> {
+    let bytes = post_json(client, server, "/v1/login/challenge", None)?;
     serde_json::from_slice::<ChallengeResponse>(&bytes)
         .map(|c| c.challenge)
         .map_err(|_| ClientError::Network("the server's login challenge is not understood".into()))
@@ -119,18 +131,8 @@ impl Profile {
             challenge,
             proof: hex::encode(proof.to_bytes()),
         };
-        let url = format!("{server}/v1/login");
-        let resp = client
-            .post(&url)
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(&req).expect("the login request serialises"))
-            .send()
-            .map_err(|e| transport::network(server, e))?;
-        let status = resp.status();
-        let bytes = resp.bytes().map_err(|e| transport::network(server, e))?;
-        if !status.is_success() {
-            return Err(transport::server_error(status, &bytes));
-        }
+        let body = serde_json::to_vec(&req).expect("the login request serialises");
+        let bytes = post_json(&client, server, "/v1/login", Some(body))?;
         let login: LoginResponse = serde_json::from_slice(&bytes).map_err(|_| {
             ClientError::Network("the server's answer to the login is not understood".into())
         })?;
