@@ -20,6 +20,7 @@ mod attachments;
 mod bundle;
 mod derive;
 mod entity;
+mod heal;
 mod error;
 pub mod keys;
 mod meta;
