@@ -1,6 +1,11 @@
 //! Offline exchange by file: every task and document of a profile, for another profile to
 //! merge (USB stick, shared folder).
 //!
+//! A bundle names the agency of the profile that wrote it (its public key, once the profile
+//! has logged in): work of another agency must never be merged into this one's, where it
+//! would be pushed to the wrong server. A bundle of unknown agency (written before any
+//! login, or by format 1) is accepted, as before.
+//!
 //! File layout: the magic line `LURING-BUNDLE\n`, a format version byte, the BLAKE3 hash
 //! of the rest, then zstd-compressed postcard of [`BundleBody`]. The hash catches damage
 //! before anything is parsed; import then merges every entity and validates the merged
@@ -14,7 +19,7 @@ use serde::{Deserialize, Serialize};
 /// First bytes of every bundle file.
 pub const MAGIC: &[u8] = b"LURING-BUNDLE\n";
 /// Version of the layout that follows the magic.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 /// Largest bundle content accepted after decompression (guards against zstd bombs).
 pub const MAX_UNPACKED: u64 = 2 << 30;
 
@@ -30,6 +35,11 @@ pub enum BundleError {
     Checksum,
     #[error("the bundle file is damaged: {0}")]
     Corrupt(String),
+    #[error(
+        "this bundle comes from another agency (key {theirs}, this profile's is {ours}); \
+         it cannot be merged here: ask its sender for work of your own agency"
+    )]
+    ForeignAgency { theirs: String, ours: String },
     #[error("the bundle is refused: entity '{id}' {reason}")]
     BadEntity { id: String, reason: String },
 }
@@ -45,6 +55,8 @@ pub(crate) struct BundleEntity {
 /// What a bundle carries.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct BundleBody {
+    /// Public key (hex) of the agency of the profile that wrote it; empty if not known.
+    pub agency: String,
     /// Profile that wrote the bundle (informational).
     pub source: String,
     pub created_at: String,
@@ -82,7 +94,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<BundleBody, BundleError> {
     if version > FORMAT_VERSION {
         return Err(BundleError::NewerFormat(version));
     }
-    if version != FORMAT_VERSION {
+    if version == 0 {
         return Err(BundleError::NotABundle);
     }
     if rest.len() < 32 {
@@ -98,7 +110,43 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<BundleBody, BundleError> {
         .take(MAX_UNPACKED)
         .read_to_end(&mut raw)
         .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    postcard::from_bytes(&raw).map_err(|e| BundleError::Corrupt(e.to_string()))
+    let corrupt = |e: postcard::Error| BundleError::Corrupt(e.to_string());
+    if version == 1 {
+        let v1: BundleBodyV1 = postcard::from_bytes(&raw).map_err(corrupt)?;
+        return Ok(BundleBody {
+            agency: String::new(),
+            source: v1.source,
+            created_at: v1.created_at,
+            entities: v1.entities,
+        });
+    }
+    postcard::from_bytes(&raw).map_err(corrupt)
+}
+
+/// Format 1: no agency.
+#[derive(Deserialize)]
+struct BundleBodyV1 {
+    source: String,
+    created_at: String,
+    entities: Vec<BundleEntity>,
+}
+
+/// Refuses a bundle of another agency than `ours` (when both are known).
+pub(crate) fn check_agency(body: &BundleBody, ours: Option<&str>) -> Result<(), BundleError> {
+    match ours {
+        Some(ours) if !ours.is_empty() && !body.agency.is_empty() && body.agency != ours => {
+            Err(BundleError::ForeignAgency {
+                theirs: short(&body.agency),
+                ours: short(ours),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The first characters of a key, enough to tell two apart when read aloud.
+fn short(key: &str) -> String {
+    key.chars().take(12).collect()
 }
 
 #[cfg(test)]
@@ -108,6 +156,7 @@ mod tests {
     #[test]
     fn damage_is_caught() {
         let body = BundleBody {
+            agency: String::new(),
             source: "p".into(),
             created_at: "now".into(),
             entities: vec![BundleEntity {
@@ -131,5 +180,51 @@ mod tests {
         let mut newer = bytes.clone();
         newer[MAGIC.len()] = 9;
         assert!(matches!(decode(&newer), Err(BundleError::NewerFormat(9))));
+    }
+
+    fn with_agency(agency: &str) -> BundleBody {
+        BundleBody {
+            agency: agency.into(),
+            source: "p".into(),
+            created_at: "now".into(),
+            entities: vec![],
+        }
+    }
+
+    #[test]
+    fn a_bundle_of_another_agency_is_refused_with_a_sentence() {
+        let ours = "aa".repeat(32);
+        let theirs = "bb".repeat(32);
+        let body = decode(&encode(&with_agency(&theirs)).unwrap()).unwrap();
+        assert_eq!(body.agency, theirs);
+        let err = check_agency(&body, Some(&ours)).unwrap_err().to_string();
+        assert!(err.contains("another agency"), "{err}");
+        assert!(check_agency(&with_agency(&ours), Some(&ours)).is_ok());
+        // Unknown on either side: written or read before any login.
+        assert!(check_agency(&with_agency(""), Some(&ours)).is_ok());
+        assert!(check_agency(&with_agency(&theirs), None).is_ok());
+    }
+
+    #[test]
+    fn a_format_1_bundle_still_imports_with_no_agency() {
+        #[derive(Serialize)]
+        struct V1<'a> {
+            source: &'a str,
+            created_at: &'a str,
+            entities: Vec<BundleEntity>,
+        }
+        let raw = postcard::to_stdvec(&V1 {
+            source: "p",
+            created_at: "now",
+            entities: vec![],
+        })
+        .unwrap();
+        let packed = zstd::encode_all(raw.as_slice(), 3).unwrap();
+        let mut bytes = MAGIC.to_vec();
+        bytes.push(1);
+        bytes.extend_from_slice(blake3::hash(&packed).as_bytes());
+        bytes.extend_from_slice(&packed);
+        let body = decode(&bytes).unwrap();
+        assert_eq!((body.agency.as_str(), body.source.as_str()), ("", "p"));
     }
 }

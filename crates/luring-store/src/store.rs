@@ -232,6 +232,7 @@ impl Store {
             });
         }
         Ok(bundle::encode(&BundleBody {
+            agency: self.meta(AGENCY_KEY)?.unwrap_or_default(),
             source: source.to_owned(),
             created_at: now_rfc3339(),
             entities,
@@ -242,6 +243,7 @@ impl Store {
     /// changes. Merged changes are not put in the outbox: they are someone else's.
     pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportSummary> {
         let body = bundle::decode(bytes)?;
+        bundle::check_agency(&body, self.meta(AGENCY_KEY)?.as_deref())?;
         self.write(|c, actor| {
             let mut sum = ImportSummary {
                 entities: body.entities.len(),
@@ -320,6 +322,10 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
+
+/// The profile metadata key of the agency's public key (written at login), which
+/// bundles carry.
+const AGENCY_KEY: &str = "agency_key";
 
 /// Commits pending automerge operations with a timestamp.
 fn commit(doc: &mut AutoCommit) {
