@@ -296,7 +296,10 @@ impl Profile {
                 });
             }
             let progress = applied.acked + applied.refused > 0 || !resp.pull.is_empty();
-            if !resp.more && (pushed_all || !progress) {
+            // A refusal rebuilds its entity and may re-make the person's other edits as a
+            // new outbox change (see luring-store `heal.rs`): send it in the same sync.
+            let healed = applied.refused > 0;
+            if !resp.more && ((pushed_all && !healed) || !progress) {
                 break;
             }
         }

@@ -166,7 +166,10 @@ fn changed_fields(kind: EntityKind, a: &mut AutoCommit, b: &mut AutoCommit) -> T
             mark(a.title != b.title, "title".into());
             mark(a.kind != b.kind, "kind".into());
             mark(a.body != b.body, "body".into());
-            mark(a.classification != b.classification, "classification".into());
+            mark(
+                a.classification != b.classification,
+                "classification".into(),
+            );
             mark(a.attachments != b.attachments, "attachments".into());
         }
     }
@@ -319,7 +322,8 @@ mod tests {
         .unwrap();
         let first = s.outbox(1 << 20).unwrap();
         let mut server = first.iter().map(|c| c.bytes.clone()).collect::<Vec<_>>();
-        s.apply_remote(&[], &[], &[first[0].hash], &[], &[]).unwrap();
+        s.apply_remote(&[], &[], &[first[0].hash], &[], &[])
+            .unwrap();
         // The offending edit (the status), then an innocent one on top (the title).
         s.update_task("t-1", |d| {
             luring_crdt::patch_task(
@@ -351,7 +355,8 @@ mod tests {
         server.push(remade[0].bytes.clone());
         let server = server_doc(&server);
         assert_eq!(luring_crdt::read_task(&server).unwrap(), t);
-        s.apply_remote(&[], &[], &[remade[0].hash], &[], &[]).unwrap();
+        s.apply_remote(&[], &[], &[remade[0].hash], &[], &[])
+            .unwrap();
         assert_eq!(s.stats().unwrap().outbox, 0);
         assert!(s.check_derived().unwrap().is_empty());
     }

@@ -263,7 +263,9 @@ fn a_bundle_from_another_agency_changes_nothing() {
     // The same agency's bundle merges.
     b.set_meta("agency_key", &"aa".repeat(32)).unwrap();
     assert_eq!(
-        b.import_bundle(&a.export_bundle("a").unwrap()).unwrap().created,
+        b.import_bundle(&a.export_bundle("a").unwrap())
+            .unwrap()
+            .created,
         1
     );
 }

@@ -1,0 +1,172 @@
+//! Sync always heals (issue 11): with a real `luring-server` and `luring` CLI profiles,
+//! states that used to leave a device stuck or diverging for ever now converge — a refused
+//! change, an entity first received by bundle, a bundle of another agency.
+//!
+//! The `luring` binary is taken from beside `luring-server` in the target folder: build it
+//! first (`cargo build -p luring-cli`).
+
+use luring_model::{Comment, Nip, Text};
+
+mod common;
+use common::*;
+
+fn task_json(l: &Luring, id: &str) -> serde_json::Value {
+    let mut v = l.json(&["task", "show", id, "--json"]);
+    // Local bookkeeping, not content.
+    if let Some(o) = v.as_object_mut() {
+        o.remove("pending");
+    }
+    v
+}
+
+/// Writes, straight into `l`'s store (as a modified client would), a comment in someone
+/// else's name: the server refuses it.
+fn comment_in_budis_name(l: &Luring, id: &str) {
+    let mut store = luring_store::Store::open(&l.dir.join("luring.db")).unwrap();
+    store
+        .update_task(id, |d| {
+            luring_crdt::add_comment(
+                d,
+                &Comment {
+                    id: "c-forged".into(),
+                    author: Some(Nip::parse(BUDI.0).unwrap()),
+                    author_name: "Budi".into(),
+                    at: "2026-11-30T08:00:00Z".into(),
+                    text: Text::parse("komentar", "atas nama Budi", 100, false).unwrap(),
+                    edits: vec![],
+                },
+            )
+        })
+        .unwrap();
+}
+
+#[test]
+fn after_a_refusal_the_device_converges_and_later_work_still_syncs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    let id = ani.json(&["task", "add", "Rapat", "--json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(ani.sync()["pushed"], 1);
+    // A refused change, then an honest edit on top of it, in one sync.
+    comment_in_budis_name(&ani, &id);
+    ani.ok(&["task", "set", &id, "--title", "Rapat besar"]);
+    let r = ani.sync();
+    let rejected = r["rejected"].as_array().unwrap();
+    assert!(
+        rejected
+            .iter()
+            .any(|x| x["reason"].as_str().unwrap().contains("your own name")),
+        "{r}"
+    );
+    // The honest edit is re-made and accepted; nothing waits.
+    assert_eq!(r["pushed"], 1, "{r}");
+    let st = ani.json(&["status", "--json"]);
+    assert_eq!(st["pending_changes"], 0, "{st}");
+    assert!(!st["rejected"].as_array().unwrap().is_empty());
+    siti.sync();
+    assert_eq!(task_json(&ani, &id), task_json(&siti, &id));
+    assert_eq!(
+        siti.json(&["task", "show", &id, "--json"])["title"],
+        "Rapat besar"
+    );
+    // Later work on the same task goes through, both ways.
+    ani.ok(&["task", "set", &id, "--status", "dikerjakan"]);
+    assert_eq!(ani.sync()["pushed"], 1);
+    siti.ok(&["task", "set", &id, "--status", "selesai"]);
+    assert_eq!(siti.sync()["pushed"], 1);
+    ani.sync();
+    assert_eq!(ani.json(&["status", "--json"])["pending_changes"], 0);
+    assert_eq!(task_json(&ani, &id), task_json(&siti, &id));
+}
+
+#[test]
+fn a_refused_change_to_another_units_task_leaves_the_servers_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let maria = Luring::login(tmp.path(), "maria", &server, MARIA);
+    let id = ani.json(&["task", "add", "Rekap", "--json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ani.sync();
+    let bundle = tmp.path().join("ani.bundle");
+    ani.ok(&["bundle", "export", "--out", bundle.to_str().unwrap()]);
+    maria.ok(&["bundle", "import", bundle.to_str().unwrap()]);
+    maria.ok(&["task", "set", &id, "--title", "Diubah unit lain"]);
+    let r = maria.sync();
+    assert!(
+        r["rejected"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("another unit"),
+        "{r}"
+    );
+    // Maria's copy is Ani's again (her edit is listed as refused), and stays clean.
+    assert_eq!(task_json(&maria, &id), task_json(&ani, &id));
+    assert_eq!(maria.json(&["status", "--json"])["pending_changes"], 0);
+}
+
+#[test]
+fn an_entity_received_by_bundle_then_assigned_is_delivered_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let budi = Luring::login(tmp.path(), "budi", &server, BUDI);
+    let id = ani.json(&["task", "add", "Rekap", "--json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bundle = tmp.path().join("ani.bundle");
+    ani.ok(&["bundle", "export", "--out", bundle.to_str().unwrap()]);
+    ani.sync();
+    // Changes the bundle does not carry, which Budi may not see yet; his cursor passes them.
+    ani.ok(&["task", "set", &id, "--title", "Rekap Musrenbang"]);
+    ani.sync();
+    budi.sync();
+    budi.ok(&["bundle", "import", bundle.to_str().unwrap()]);
+    ani.ok(&["task", "set", &id, "--assignee", BUDI.0]);
+    ani.sync();
+    // Budi writes on the copy from the bundle, then syncs: he receives the whole task.
+    budi.ok(&["task", "set", &id, "--status", "dikerjakan"]);
+    let r = budi.sync();
+    assert_eq!(r["pushed"], 1, "{r}");
+    let t = budi.json(&["task", "show", &id, "--json"]);
+    assert_eq!(t["title"], "Rekap Musrenbang", "{t}");
+    assert!(t["assignees"].to_string().contains(BUDI.0), "{t}");
+    ani.sync();
+    assert_eq!(task_json(&budi, &id), task_json(&ani, &id));
+}
+
+#[test]
+fn a_bundle_of_another_agency_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data_a, data_b) = (tmp.path().join("a"), tmp.path().join("b"));
+    seed(&data_a);
+    seed(&data_b);
+    let (sa, sb) = (
+        Server::start(&data_a, "127.0.0.1:0"),
+        Server::start(&data_b, "127.0.0.1:0"),
+    );
+    let ani = Luring::login(tmp.path(), "ani", &sa, ANI);
+    let other = Luring::login(tmp.path(), "other", &sb, ANI);
+    assert_ne!(ani.meta("agency_key"), other.meta("agency_key"));
+    ani.ok(&["task", "add", "Rahasia"]);
+    let bundle = tmp.path().join("ani.bundle");
+    ani.ok(&["bundle", "export", "--out", bundle.to_str().unwrap()]);
+    let out = other.run_in(&["bundle", "import", bundle.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another agency"), "{err}");
+    assert!(other.task_titles().is_empty());
+}
