@@ -38,10 +38,6 @@ const ALL: &str = "*";
 /// and re-makes the person's still-valid edits as a new outbox change by `actor`.
 /// Returns whether anything was dropped.
 pub(crate) fn heal(c: &Connection, id: &str, actor: &ActorId) -> Result<bool> {
-    let Some(kind) = entity::kind_of(c, id)? else {
-        return Ok(false);
-    };
-    let kind = entity::kind_from(&kind);
     let rows: Vec<(Vec<u8>, String)> = c
         .prepare_cached("SELECT hash, reason FROM refusals WHERE entity_id = ?1")?
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -50,12 +46,50 @@ pub(crate) fn heal(c: &Connection, id: &str, actor: &ActorId) -> Result<bool> {
         .into_iter()
         .filter_map(|(h, reason)| Some((ChangeHash(h.try_into().ok()?), reason)))
         .collect();
-    if refused.is_empty() {
+    let seeds: HashSet<ChangeHash> = refused.iter().map(|(h, _)| *h).collect();
+    let offenders: HashSet<ChangeHash> = (refused.iter())
+        .filter(|(_, reason)| reason != DEPENDS_ON_REFUSED)
+        .map(|(h, _)| *h)
+        .collect();
+    rebuild(c, id, actor, &seeds, &offenders, false)
+}
+
+/// Re-makes every unsent change of entity `id` as one change by `actor` (a new actor:
+/// the server accepts from a device only changes by the actor bound to it). An entity
+/// made here and never sent is made again, whole, by `actor`.
+pub(crate) fn remake_outbox(c: &Connection, id: &str, actor: &ActorId) -> Result<bool> {
+    let rows: Vec<Vec<u8>> = c
+        .prepare_cached("SELECT hash FROM outbox WHERE entity_id = ?1")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    let seeds: HashSet<ChangeHash> = rows
+        .into_iter()
+        .filter_map(|h| Some(ChangeHash(h.try_into().ok()?)))
+        .collect();
+    rebuild(c, id, actor, &seeds, &HashSet::new(), true)
+}
+
+/// Drops `seeds` and every change that depends on them from entity `id`, then re-makes
+/// on what is left, as one change by `actor`, what the dropped changes meant — except the
+/// fields `offenders` touched. With `recreate`, an entity left with no change at all is
+/// made again by `actor`; without, it is kept as it is (the server never had it).
+fn rebuild(
+    c: &Connection,
+    id: &str,
+    actor: &ActorId,
+    seeds: &HashSet<ChangeHash>,
+    offenders: &HashSet<ChangeHash>,
+    recreate: bool,
+) -> Result<bool> {
+    let Some(kind) = entity::kind_of(c, id)? else {
+        return Ok(false);
+    };
+    let kind = entity::kind_from(&kind);
+    if seeds.is_empty() {
         return Ok(false);
     }
     let mut intended = entity::load(c, id, kind, actor)?;
     let all = intended.get_changes(&[]);
-    let seeds: HashSet<ChangeHash> = refused.iter().map(|(h, _)| *h).collect();
     let mut bad: HashSet<ChangeHash> = HashSet::new();
     // Until nothing more is found: the order of `all` is causal, but this does not rely on it.
     loop {
@@ -83,28 +117,29 @@ pub(crate) fn heal(c: &Connection, id: &str, actor: &ActorId) -> Result<bool> {
         .filter(|ch| !bad.contains(&ch.hash()))
         .cloned()
         .collect();
-    if good.is_empty() {
-        return Ok(true);
-    }
     let damaged = |e: automerge::AutomergeError| StoreError::Damaged {
         id: id.to_owned(),
         reason: e.to_string(),
     };
-    let mut base = AutoCommit::new();
-    base.apply_changes(good).map_err(damaged)?;
-    let mut base = base.with_actor(actor.clone());
+    let (mut base, heads) = if good.is_empty() {
+        if !recreate {
+            return Ok(true);
+        }
+        (made_again(kind, &intended, actor)?, vec![])
+    } else {
+        let mut base = AutoCommit::new();
+        base.apply_changes(good).map_err(damaged)?;
+        let mut base = base.with_actor(actor.clone());
+        let heads = base.get_heads();
+        (base, heads)
+    };
     // What the offending changes touched is what the server refused: not re-made.
     let mut touched = Touched::new();
-    for ch in all.iter().filter(|ch| {
-        refused
-            .iter()
-            .any(|(h, reason)| *h == ch.hash() && reason != DEPENDS_ON_REFUSED)
-    }) {
+    for ch in all.iter().filter(|ch| offenders.contains(&ch.hash())) {
         let mut before = intended.fork_at(ch.deps()).map_err(damaged)?;
         let mut after = intended.fork_at(&[ch.hash()]).map_err(damaged)?;
         touched.extend(changed_fields(kind, &mut before, &mut after));
     }
-    let heads = base.get_heads();
     remake(kind, &intended, &mut base, &touched)?;
     base.commit_with(
         automerge::transaction::CommitOptions::default().with_time(chrono::Utc::now().timestamp()),
@@ -123,6 +158,69 @@ pub(crate) fn heal(c: &Connection, id: &str, actor: &ActorId) -> Result<bool> {
     }
     derive::put_any(c, kind, &base)?;
     Ok(true)
+}
+
+/// A new document for `intended`'s entity by `actor`, with the fields an entity is made
+/// with; [`remake`] adds the rest.
+fn made_again(kind: EntityKind, intended: &AutoCommit, actor: &ActorId) -> Result<AutoCommit> {
+    Ok(match kind {
+        EntityKind::Task => {
+            let t = luring_crdt::read_task(intended)?;
+            luring_crdt::new_task(
+                actor.clone(),
+                &luring_crdt::NewTask {
+                    id: t.id,
+                    title: t.title,
+                    description: t.description,
+                    status: t.status,
+                    due: t.due,
+                    assignees: t.assignees,
+                    unit: t.unit,
+                    created_at: t.created_at,
+                },
+            )?
+        }
+        EntityKind::Document => {
+            let d = luring_crdt::read_document(intended)?;
+            luring_crdt::new_document(
+                actor.clone(),
+                &luring_crdt::NewDocument {
+                    id: d.id,
+                    kind: d.kind,
+                    title: d.title,
+                    body: d.body,
+                    classification: d.classification,
+                    unit: d.unit,
+                    created_at: d.created_at,
+                },
+            )?
+        }
+    })
+}
+
+impl crate::store::Store {
+    /// Makes every further change of this store by `actor`, re-making the unsent work of
+    /// the old actor under the new one (one change per entity), in one transaction. For a
+    /// device given a new identity: a profile copied or restored from a backup, or one
+    /// whose actor was not yet bound to its key. Returns the entities re-made.
+    pub fn change_actor(&mut self, actor: &ActorId) -> Result<usize> {
+        if actor == self.actor() {
+            return Ok(0);
+        }
+        let n = self.write_tx(|c| {
+            let ids: Vec<String> = c
+                .prepare("SELECT DISTINCT entity_id FROM outbox ORDER BY entity_id")?
+                .query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?;
+            for id in &ids {
+                remake_outbox(c, id, actor)?;
+            }
+            crate::meta::set(c, "actor", &actor.to_hex_string())?;
+            Ok(ids.len())
+        })?;
+        self.set_actor_after_change(actor.clone());
+        Ok(n)
+    }
 }
 
 fn read_task(doc: &AutoCommit) -> Option<Task> {
@@ -396,6 +494,67 @@ mod tests {
         }
         assert_eq!(s.stats().unwrap().outbox, 0);
         assert_eq!(s.task("t-1").unwrap().title.as_str(), "Rapat");
+        assert!(s.check_derived().unwrap().is_empty());
+    }
+}
+
+#[cfg(test)]
+mod actor_tests {
+    use luring_model::{EntityId, TaskStatus, Text, Title};
+
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn a_new_actor_remakes_unsent_work_and_keeps_sent_history() {
+        let mut s = Store::open_in_memory().unwrap();
+        let new = |id: &str, title: &str| luring_crdt::NewTask {
+            id: EntityId::parse(id).unwrap(),
+            title: Title::parse(title).unwrap(),
+            description: Text::default(),
+            status: TaskStatus::Baru,
+            due: None,
+            assignees: vec![],
+            unit: None,
+            created_at: "2026-11-23T08:00:00Z".into(),
+        };
+        s.create_tasks(&[new("t-1", "Terkirim")]).unwrap();
+        let sent: Vec<_> = s.outbox(1 << 20).unwrap();
+        let server: Vec<Vec<u8>> = sent.iter().map(|c| c.bytes.clone()).collect();
+        s.apply_remote(&[], &[], &[sent[0].hash], &[], &[]).unwrap();
+        s.update_task("t-1", |d| {
+            luring_crdt::patch_task(
+                d,
+                &TaskPatch {
+                    status: Some(TaskStatus::Selesai),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+        s.create_tasks(&[new("t-2", "Belum terkirim")]).unwrap();
+        let before = (s.task("t-1").unwrap(), s.task("t-2").unwrap());
+        let old = s.actor().clone();
+        let actor = ActorId::random();
+        assert_eq!(s.change_actor(&actor).unwrap(), 2);
+        assert_eq!(s.actor(), &actor);
+        assert_eq!((s.task("t-1").unwrap(), s.task("t-2").unwrap()), before);
+        // Every unsent change is now by the new actor, and applies on the server's version.
+        let out = s.outbox(1 << 20).unwrap();
+        assert_eq!(out.len(), 2);
+        let mut doc = AutoCommit::new();
+        for b in server.iter().chain(out.iter().filter(|c| c.entity == "t-1").map(|c| &c.bytes)) {
+            let ch = automerge::Change::from_bytes(b.clone()).unwrap();
+            doc.apply_changes([ch]).unwrap();
+        }
+        assert_eq!(luring_crdt::read_task(&doc).unwrap(), before.0);
+        for c in &out {
+            let ch = automerge::Change::from_bytes(c.bytes.clone()).unwrap();
+            assert_eq!(ch.actor_id(), &actor);
+            assert_ne!(ch.actor_id(), &old);
+        }
+        // The actor survives reopening (it is stored), and nothing is left to re-make.
+        assert_eq!(s.meta("actor").unwrap().unwrap(), actor.to_hex_string());
         assert!(s.check_derived().unwrap().is_empty());
     }
 }

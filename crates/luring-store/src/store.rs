@@ -73,6 +73,11 @@ impl Store {
         &self.actor
     }
 
+    /// After [`Store::change_actor`] stored the new actor.
+    pub(crate) fn set_actor_after_change(&mut self, actor: ActorId) {
+        self.actor = actor;
+    }
+
     /// The underlying connection, for tests and diagnostics.
     pub fn connection(&self) -> &Connection {
         &self.conn
