@@ -62,6 +62,20 @@ pub(crate) fn device_public(dir: &Path, store: &luring_store::Store) -> Result<S
     Ok(public)
 }
 
+/// Makes the store's actor the one bound to `public` (see [`luring_model::device_actor`]),
+/// re-making unsent work of an earlier actor under it; returns the actor (hex).
+pub(crate) fn bind_actor(
+    store: &mut luring_store::Store,
+    public: &ed25519_dalek::VerifyingKey,
+) -> Result<String> {
+    let bound = luring_model::device_actor(public.as_bytes());
+    if store.actor().to_hex_string() != bound {
+        let bytes = hex::decode(&bound).expect("device_actor is hex");
+        store.change_actor(&automerge::ActorId::from(bytes))?;
+    }
+    Ok(bound)
+}
+
 /// The device's signing key for a login proof: the key still waiting for its passphrase,
 /// or the sealed key opened with `passphrase`. The login proof is the one signature made
 /// without asking for consent to a document, so it signs only the server's challenge.

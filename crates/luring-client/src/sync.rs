@@ -99,10 +99,12 @@ impl Profile {
         // Read before the password leaves: a bad CA file is the person's to fix first.
         let client = transport::http_client(ca.as_deref())?;
         let nip = luring_model::Nip::parse(nip)?;
-        let store = Profile::open_store_for_login(dir, nip.as_str())?;
+        let mut store = Profile::open_store_for_login(dir, nip.as_str())?;
         let key = crate::keys::login_key(dir, &store, opts.passphrase.as_deref())?;
         let device_key = hex::encode(key.verifying_key().as_bytes());
-        let actor = store.actor().to_hex_string();
+        // The server accepts only the actor bound to the device key. A profile still on a
+        // random actor (made before that rule) takes it now, its unsent work re-made.
+        let actor = crate::keys::bind_actor(&mut store, &key.verifying_key())?;
         let challenge = login_challenge(&client, server)?;
         let proof = key.sign(&luring_model::login_proof_bytes(
             &challenge,

@@ -170,6 +170,14 @@ async fn login<D: Database>(
     st.challenges
         .use_up(nonce)
         .map_err(|e| bad("bad_challenge", e.to_string()))?;
+    // Actors are bound to the device key that made them (issue 11): nobody can claim an
+    // actor id they saw in a bundle. Checked after the proof, so the key is the sender's.
+    if req.actor != luring_model::device_actor(device_key.as_bytes()) {
+        return Err(bad(
+            "bad_actor",
+            "the actor id is not the one bound to this device key; update Luring and log in again",
+        ));
+    }
     let st2 = st.clone();
     let (nip2, password) = (nip.to_string(), req.password.clone());
     let user = tokio::task::spawn_blocking(move || -> crate::Result<Option<UserRow>> {
@@ -225,8 +233,12 @@ async fn login<D: Database>(
     let stored = tokio::task::spawn_blocking(move || -> crate::Result<Result<(), &'static str>> {
         match db.device(&row.id)? {
             Some(d) if d.revoked => Ok(Err("this device was revoked; make a new profile")),
-            Some(d) if d.nip != row.nip || d.actor != row.actor => {
-                Ok(Err("this device key belongs to another account"))
+            Some(d) if d.nip != row.nip => Ok(Err("this device key belongs to another account")),
+            // A device registered with a random actor (before actors were bound to keys)
+            // takes its bound actor once; its earlier changes stay in the log as they are.
+            Some(d) if d.actor != row.actor => {
+                db.set_device_actor(&row.id, &row.actor)?;
+                db.add_token_for(&row.id, &token_hash).map(Ok)
             }
             Some(_) => db.add_token_for(&row.id, &token_hash).map(Ok),
             None => match db.add_device(&row, &token_hash) {

@@ -170,3 +170,53 @@ fn a_bundle_of_another_agency_is_refused() {
     assert!(err.contains("another agency"), "{err}");
     assert!(other.task_titles().is_empty());
 }
+
+#[test]
+fn a_colleague_cannot_claim_another_devices_actor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    // Ani works offline before her first login and hands out a bundle: her actor id is in it.
+    let ani = Luring {
+        dir: tmp.path().join("ani"),
+    };
+    ani.ok(&["init", "--name", "Ani", "--nip", ANI.0]);
+    ani.ok(&["task", "add", "Sebelum login"]);
+    let offline_actor = ani.meta("actor");
+    // Maria claims that actor with her own key (her proof covers it): refused.
+    let key = ed25519_dalek::SigningKey::from_bytes(&rand::random::<[u8; 32]>());
+    let req = hostile::honest_login(&server.url, MARIA.0, MARIA.1, &key, &offline_actor);
+    let (status, body) = hostile::login_raw(&server.url, &req);
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("bad_actor")),
+        "{body}"
+    );
+    assert!(
+        body.to_string().contains("bound to this device key"),
+        "{body}"
+    );
+    // Ani logs in: her actor is now the one bound to her key, and her offline work goes up.
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let cert: luring_model::DeviceCert = serde_json::from_str(&ani.meta("certificate")).unwrap();
+    let key_bytes: [u8; 32] = hex::decode(&cert.body.device_key)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(ani.meta("actor"), luring_model::device_actor(&key_bytes));
+    assert_eq!(cert.body.actor, ani.meta("actor"));
+    assert_eq!(ani.sync()["pushed"], 1);
+    assert_eq!(ani.json(&["status", "--json"])["pending_changes"], 0);
+    // Nor can Maria claim Ani's bound actor.
+    let req = hostile::honest_login(&server.url, MARIA.0, MARIA.1, &key, &cert.body.actor);
+    let (status, body) = hostile::login_raw(&server.url, &req);
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("bad_actor")),
+        "{body}"
+    );
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    siti.sync();
+    assert_eq!(siti.task_titles(), ["Sebelum login"]);
+}

@@ -543,7 +543,10 @@ mod actor_tests {
         let out = s.outbox(1 << 20).unwrap();
         assert_eq!(out.len(), 2);
         let mut doc = AutoCommit::new();
-        for b in server.iter().chain(out.iter().filter(|c| c.entity == "t-1").map(|c| &c.bytes)) {
+        for b in server
+            .iter()
+            .chain(out.iter().filter(|c| c.entity == "t-1").map(|c| &c.bytes))
+        {
             let ch = automerge::Change::from_bytes(b.clone()).unwrap();
             doc.apply_changes([ch]).unwrap();
         }

@@ -220,6 +220,14 @@ impl Database for SqliteDb {
         Ok(())
     }
 
+    fn set_device_actor(&self, id: &str, actor: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE devices SET actor = ?2 WHERE id = ?1",
+            params![id, actor],
+        )?;
+        Ok(())
+    }
+
     fn device(&self, id: &str) -> Result<Option<DeviceRow>> {
         Ok(self
             .conn()
