@@ -20,9 +20,18 @@ pub const PUSH_BYTES: usize = 512 << 10;
 /// Bytes of pulled changes asked for per response.
 pub const PULL_BUDGET: u32 = 1 << 20;
 
+/// Profile metadata: the last sync number sent.
+const SYNC_NUMBER: &str = "sync_number";
+/// Profile metadata: set when the server found another copy of this profile; the next
+/// login makes a new device key (and so a new actor).
+const NEW_IDENTITY: &str = "new_identity";
+
 /// One request–response exchange with the server.
 pub trait Transport {
     fn round_trip(&mut self, body: Vec<u8>) -> Result<Vec<u8>>;
+    /// The device's sync number for the next request, by which the server tells a copied
+    /// or restored profile from the original. Transports that do not carry it ignore it.
+    fn set_sync_number(&mut self, _n: u64) {}
 }
 
 /// What a sync did, as `luring sync --json` prints it.
@@ -100,6 +109,11 @@ impl Profile {
         let client = transport::http_client(ca.as_deref())?;
         let nip = luring_model::Nip::parse(nip)?;
         let mut store = Profile::open_store_for_login(dir, nip.as_str())?;
+        let new_identity = store.meta(NEW_IDENTITY)?.is_some();
+        let was_sealed = store.meta("device_key_sealed")?.is_some();
+        if new_identity {
+            crate::keys::forget_device_key(dir, &store)?;
+        }
         let key = crate::keys::login_key(dir, &store, opts.passphrase.as_deref())?;
         let device_key = hex::encode(key.verifying_key().as_bytes());
         // The server accepts only the actor bound to the device key. A profile still on a
@@ -157,13 +171,25 @@ impl Profile {
         ] {
             store.set_meta(k, &v)?;
         }
+        if new_identity {
+            store.remove_meta(NEW_IDENTITY)?;
+        }
         drop(store);
-        Profile::open(dir)
+        let mut profile = Profile::open(dir)?;
+        if let (true, true, Some(pass)) = (new_identity, was_sealed, opts.passphrase.as_deref()) {
+            // The new key is sealed under the same passphrase as the old one was.
+            profile.set_passphrase(pass)?;
+        }
+        Ok(profile)
     }
 
     /// The HTTP transport to this profile's server, for callers that watch each round trip
     /// (the desktop shows sync progress); [`Profile::sync`] uses the same.
     pub fn transport(&self) -> Result<HttpTransport> {
+        // The token is shared with another copy of this profile: no sync until a new login.
+        if self.store().meta(NEW_IDENTITY)?.is_some() {
+            return Err(ClientError::ProfileCopied);
+        }
         let (Some(server), Some(token)) =
             (self.store().meta("server")?, self.store().meta("token")?)
         else {
@@ -215,7 +241,22 @@ impl Profile {
             let body = luring_sync::encode_request(&req);
             let digest = luring_sync::request_digest(&body);
             report.bytes_up += body.len();
-            let answer = t.round_trip(body)?;
+            // Raised and stored before sending: a retry never repeats a number, so only a
+            // copy of this profile (or an older backup of it) can.
+            let n = self
+                .store()
+                .meta(SYNC_NUMBER)?
+                .and_then(|s| s.parse::<u64>().ok());
+            let n = n.unwrap_or(0) + 1;
+            self.store().set_meta(SYNC_NUMBER, &n.to_string())?;
+            t.set_sync_number(n);
+            let answer = match t.round_trip(body) {
+                Err(ClientError::ProfileCopied) => {
+                    self.store().set_meta(NEW_IDENTITY, "1")?;
+                    return Err(ClientError::ProfileCopied);
+                }
+                r => r?,
+            };
             report.bytes_down += answer.len();
             report.round_trips += 1;
             let resp = luring_sync::decode_response(&answer, Limits::default()).map_err(|e| {

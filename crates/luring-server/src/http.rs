@@ -282,8 +282,28 @@ async fn login<D: Database>(
 async fn sync<D: Database>(
     State(st): State<Arc<AppState<D>>>,
     who: Authed,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    // A copied or restored profile is refused before anything is applied (see copies.rs).
+    if let Some(n) = headers.get(crate::copies::HEADER) {
+        let n: u64 = (n.to_str().ok())
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad("bad_request", "the sync number is not a number"))?;
+        let (db, device) = (st.db.clone(), who.device.id.clone());
+        let fresh = tokio::task::spawn_blocking(move || db.note_sync_number(&device, n))
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
+        if !fresh {
+            tracing::info!(device = %who.device.id, n, "copied or restored profile refused");
+            return Err(ApiError(
+                StatusCode::CONFLICT,
+                "profile_copied",
+                crate::copies::REFUSAL.into(),
+            ));
+        }
+    }
     let db = st.db.clone();
     let st2 = st.clone();
     let limits = Limits {

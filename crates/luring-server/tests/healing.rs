@@ -220,3 +220,121 @@ fn a_colleague_cannot_claim_another_devices_actor() {
     siti.sync();
     assert_eq!(siti.task_titles(), ["Sebelum login"]);
 }
+
+/// Copies a profile folder (no process has it open).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn id_of(l: &Luring, title: &str) -> String {
+    l.json(&["task", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == title)
+        .unwrap_or_else(|| panic!("no task '{title}'"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The sync of a second copy is refused with the sentence; the copy logs in again.
+fn refused_as_copy(l: &Luring) {
+    let out = l.run_in(&["sync", "--json"], "");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("copied to another computer or restored"),
+        "{err}"
+    );
+    // Until it logs in again it does not sync with the shared identity.
+    let out = l.run_in(&["sync", "--json"], "");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("log in again"));
+}
+
+#[test]
+fn a_copied_profile_is_re_registered_and_both_converge_keeping_unsent_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    ani.ok(&["task", "add", "Bersama"]);
+    ani.sync();
+    let copy = Luring {
+        dir: tmp.path().join("ani-copy"),
+    };
+    copy_dir(&ani.dir, &copy.dir);
+    // Both work on the same task and on new ones, then take turns syncing.
+    let id = id_of(&ani, "Bersama");
+    ani.ok(&["task", "add", "Di laptop"]);
+    ani.ok(&["task", "set", &id, "--status", "dikerjakan"]);
+    copy.ok(&["task", "add", "Di komputer kantor"]);
+    copy.ok(&["task", "set", &id, "--title", "Bersama (diubah)"]);
+    assert_eq!(ani.sync()["pushed"], 2);
+    refused_as_copy(&copy);
+    let copy = Luring::login(tmp.path(), "ani-copy", &server, ANI);
+    assert_ne!(copy.meta("actor"), ani.meta("actor"));
+    let r = copy.sync();
+    assert_eq!(r["pushed"], 2, "{r}");
+    assert!(r["rejected"].as_array().unwrap().is_empty(), "{r}");
+    ani.sync();
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    siti.sync();
+    let all = ["Bersama (diubah)", "Di komputer kantor", "Di laptop"];
+    for l in [&ani, &copy, &siti] {
+        assert_eq!(l.task_titles(), all);
+        assert_eq!(l.json(&["status", "--json"])["pending_changes"], 0);
+        assert_eq!(task_json(l, &id)["status"], "dikerjakan");
+    }
+    assert_eq!(task_json(&ani, &id), task_json(&copy, &id));
+    // The original goes on syncing as before.
+    ani.ok(&["task", "add", "Lagi"]);
+    assert_eq!(ani.sync()["pushed"], 1);
+}
+
+#[test]
+fn a_restored_backup_is_re_registered_and_converges_keeping_unsent_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    ani.ok(&["task", "add", "Lama"]);
+    ani.sync();
+    let backup = tmp.path().join("backup");
+    copy_dir(&ani.dir, &backup);
+    // Work after the backup reaches the server; then the disk dies and the backup returns.
+    let id = id_of(&ani, "Lama");
+    ani.ok(&["task", "set", &id, "--title", "Lama (sesudah cadangan)"]);
+    ani.ok(&["task", "add", "Sesudah cadangan"]);
+    ani.sync();
+    std::fs::remove_dir_all(&ani.dir).unwrap();
+    copy_dir(&backup, &ani.dir);
+    // Work on the restored profile reuses the old actor's sequence numbers.
+    ani.ok(&["task", "set", &id, "--status", "selesai"]);
+    ani.ok(&["task", "add", "Setelah pemulihan"]);
+    refused_as_copy(&ani);
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let r = ani.sync();
+    assert_eq!(r["pushed"], 2, "{r}");
+    assert!(r["rejected"].as_array().unwrap().is_empty(), "{r}");
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    siti.sync();
+    let all = [
+        "Lama (sesudah cadangan)",
+        "Sesudah cadangan",
+        "Setelah pemulihan",
+    ];
+    assert_eq!(siti.task_titles(), all);
+    assert_eq!(ani.task_titles(), all);
+    assert_eq!(task_json(&ani, &id), task_json(&siti, &id));
+    assert_eq!(task_json(&siti, &id)["status"], "selesai");
+    assert_eq!(ani.json(&["status", "--json"])["pending_changes"], 0);
+}

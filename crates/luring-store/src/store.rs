@@ -91,6 +91,13 @@ impl Store {
         meta::set(&self.conn, key, value)
     }
 
+    /// Removes a metadata key (absent keys are fine).
+    pub fn remove_meta(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     /// Runs `f` in one immediate transaction (for sibling modules).
     pub(crate) fn write_tx<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.write(|c, _| f(c))
