@@ -209,6 +209,7 @@ impl Profile {
     /// Sync over any transport (tests inject faults here).
     pub fn sync_with(&mut self, t: &mut dyn Transport) -> Result<SyncReport> {
         let mut report = SyncReport::default();
+        self.store_mut().heal_stuck()?;
         for _ in 0..10_000 {
             let cursor = parse_cursor(self.store().meta("cursor")?);
             // Approval records first: on a thin link they are what matters most.

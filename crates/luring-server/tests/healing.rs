@@ -338,3 +338,51 @@ fn a_restored_backup_is_re_registered_and_converges_keeping_unsent_work() {
     assert_eq!(task_json(&siti, &id)["status"], "selesai");
     assert_eq!(ani.json(&["status", "--json"])["pending_changes"], 0);
 }
+
+#[test]
+fn a_device_on_a_random_actor_takes_its_bound_actor_at_next_login_keeping_unsent_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    ani.ok(&["task", "add", "Terkirim"]);
+    ani.sync();
+    // As before actors were bound to keys: the device row and the profile on a random
+    // actor, with changes made under it and unsent work.
+    let legacy = automerge::ActorId::random();
+    {
+        let mut store = luring_store::Store::open(&ani.dir.join("luring.db")).unwrap();
+        store.change_actor(&legacy).unwrap();
+    }
+    let db = rusqlite::Connection::open(data.join("server.db")).unwrap();
+    db.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+    db.execute(
+        "UPDATE devices SET actor = ?1 WHERE nip = ?2",
+        [legacy.to_hex_string().as_str(), ANI.0],
+    )
+    .unwrap();
+    let id = id_of(&ani, "Terkirim");
+    ani.ok(&["task", "set", &id, "--status", "selesai"]);
+    assert_eq!(ani.sync()["pushed"], 1, "the legacy actor still syncs");
+    ani.ok(&["task", "add", "Belum terkirim"]);
+    ani.ok(&["task", "set", &id, "--title", "Terkirim (diubah)"]);
+    // The next login binds the actor to the key; the unsent work goes up under it.
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let bound = ani.meta("actor");
+    assert_ne!(bound, legacy.to_hex_string());
+    let actor_on_server: String = db
+        .query_row("SELECT actor FROM devices WHERE nip = ?1", [ANI.0], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(actor_on_server, bound);
+    let r = ani.sync();
+    assert_eq!(r["pushed"], 2, "{r}");
+    assert!(r["rejected"].as_array().unwrap().is_empty(), "{r}");
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    siti.sync();
+    assert_eq!(siti.task_titles(), ["Belum terkirim", "Terkirim (diubah)"]);
+    assert_eq!(task_json(&siti, &id), task_json(&ani, &id));
+    assert_eq!(task_json(&siti, &id)["status"], "selesai");
+}

@@ -199,6 +199,28 @@ fn made_again(kind: EntityKind, intended: &AutoCommit, actor: &ActorId) -> Resul
 }
 
 impl crate::store::Store {
+    /// Heals every entity that still has unsent changes on top of a refused one — left so
+    /// by a version of Luring before healing, which would never send them. Returns the
+    /// entities healed; run before a sync.
+    pub fn heal_stuck(&mut self) -> Result<usize> {
+        let actor = self.actor().clone();
+        self.write_tx(|c| {
+            let ids: Vec<String> = c
+                .prepare(
+                    "SELECT DISTINCT o.entity_id FROM outbox o
+                     WHERE EXISTS (SELECT 1 FROM refusals r WHERE r.entity_id = o.entity_id)
+                     ORDER BY o.entity_id",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?;
+            let mut n = 0;
+            for id in &ids {
+                n += usize::from(heal(c, id, &actor)?);
+            }
+            Ok(n)
+        })
+    }
+
     /// Makes every further change of this store by `actor`, re-making the unsent work of
     /// the old actor under the new one (one change per entity), in one transaction. For a
     /// device given a new identity: a profile copied or restored from a backup, or one
@@ -457,6 +479,52 @@ mod tests {
             .unwrap();
         assert_eq!(s.stats().unwrap().outbox, 0);
         assert!(s.check_derived().unwrap().is_empty());
+    }
+
+    #[test]
+    fn work_stuck_behind_an_old_refusal_is_healed_before_a_sync() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.create_tasks(&[luring_crdt::NewTask {
+            id: EntityId::parse("t-1").unwrap(),
+            title: Title::parse("Rapat").unwrap(),
+            description: Text::default(),
+            status: TaskStatus::Baru,
+            due: None,
+            assignees: vec![],
+            unit: None,
+            created_at: "2026-11-23T08:00:00Z".into(),
+        }])
+        .unwrap();
+        let first = outbox(&s);
+        s.apply_remote(&[], &[], &first, &[], &[]).unwrap();
+        retitle(&mut s, "Ditolak");
+        s.update_task("t-1", |d| {
+            luring_crdt::patch_task(
+                d,
+                &TaskPatch {
+                    status: Some(TaskStatus::Selesai),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+        // What an older Luring left: the refusal stored, the change on top still waiting.
+        let sent = outbox(&s);
+        let c = s.connection();
+        c.execute(
+            "INSERT INTO refusals(hash, entity_id, reason, at) VALUES (?1, 't-1', 'no', 'then')",
+            [sent[0].as_slice()],
+        )
+        .unwrap();
+        c.execute("DELETE FROM outbox WHERE hash = ?1", [sent[0].as_slice()])
+            .unwrap();
+        assert_eq!(s.heal_stuck().unwrap(), 1);
+        let out = outbox(&s);
+        assert_eq!(out.len(), 1);
+        assert!(!sent.contains(&out[0]));
+        let t = s.task("t-1").unwrap();
+        assert_eq!((t.title.as_str(), t.status), ("Rapat", TaskStatus::Selesai));
+        assert_eq!(s.heal_stuck().unwrap(), 0, "healing twice");
     }
 
     #[test]
