@@ -15,6 +15,13 @@
 //! Not re-made: edits of existing comments, a letter number (only its rule sets it). An
 //! entity whose creation was refused keeps its local copy (nothing of it is on the
 //! server to rebuild on); its changes leave the outbox and the refusal stays listed.
+//!
+//! The same rebuild gives unsent work a new author ([`Store::change_actor`]): when a
+//! device takes a new actor (its actor bound to its key, or a new identity for a copied
+//! or restored profile), the server would refuse changes by the old one, so every
+//! entity's unsent changes are re-made as one change by the new actor.
+//!
+//! [`Store::change_actor`]: crate::store::Store::change_actor
 
 use std::collections::HashSet;
 
