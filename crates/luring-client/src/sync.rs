@@ -244,12 +244,7 @@ impl Profile {
             report.bytes_up += body.len();
             // Raised and stored before sending: a retry never repeats a number, so only a
             // copy of this profile (or an older backup of it) can.
-            let n = self
-                .store()
-                .meta(SYNC_NUMBER)?
-                .and_then(|s| s.parse::<u64>().ok());
-            let n = n.unwrap_or(0) + 1;
-            self.store().set_meta(SYNC_NUMBER, &n.to_string())?;
+            let n = self.store_mut().next_number(SYNC_NUMBER)?;
             t.set_sync_number(n);
             let answer = match t.round_trip(body) {
                 Err(ClientError::ProfileCopied) => {

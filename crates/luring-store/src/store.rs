@@ -91,6 +91,17 @@ impl Store {
         meta::set(&self.conn, key, value)
     }
 
+    /// Raises the number stored under metadata `key` (0 if absent or not a number) by one
+    /// and returns it, atomically: two processes on one profile never get the same number.
+    pub fn next_number(&mut self, key: &str) -> Result<u64> {
+        self.write_tx(|c| {
+            let n = meta::get(c, key)?.and_then(|s| s.parse::<u64>().ok());
+            let n = n.unwrap_or(0) + 1;
+            meta::set(c, key, &n.to_string())?;
+            Ok(n)
+        })
+    }
+
     /// Removes a metadata key (absent keys are fine).
     pub fn remove_meta(&self, key: &str) -> Result<()> {
         self.conn
