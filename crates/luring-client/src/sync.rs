@@ -118,7 +118,16 @@ impl Profile {
         let device_key = hex::encode(key.verifying_key().as_bytes());
         // The server accepts only the actor bound to the device key. A profile still on a
         // random actor (made before that rule) takes it now, its unsent work re-made.
-        let actor = crate::keys::bind_actor(&mut store, &key.verifying_key())?;
+        let actor = if new_identity {
+            // A copy: its unsent work waits aside until the server's version is pulled
+            // (the first sync), the other copy may have sent some of it already.
+            let actor = luring_model::device_actor(key.verifying_key().as_bytes());
+            let bytes = hex::decode(&actor).expect("device_actor is hex");
+            store.set_aside_unsent(&automerge::ActorId::from(bytes))?;
+            actor
+        } else {
+            crate::keys::bind_actor(&mut store, &key.verifying_key())?
+        };
         let challenge = login_challenge(&client, server)?;
         let proof = key.sign(&luring_model::login_proof_bytes(
             &challenge,
@@ -210,11 +219,20 @@ impl Profile {
     pub fn sync_with(&mut self, t: &mut dyn Transport) -> Result<SyncReport> {
         let mut report = SyncReport::default();
         self.store_mut().heal_stuck()?;
+        // After a new identity (a copied or restored profile), the server's version is
+        // pulled before anything is sent, then the work set aside is re-made on top.
+        let mut catching_up = self.store().has_set_aside()?;
         for _ in 0..10_000 {
             let cursor = parse_cursor(self.store().meta("cursor")?);
             // Approval records first: on a thin link they are what matters most.
-            let records = self.store().record_outbox()?;
-            let out = self.store().outbox(PUSH_BYTES)?;
+            let (records, out) = if catching_up {
+                (vec![], vec![])
+            } else {
+                (
+                    self.store().record_outbox()?,
+                    self.store().outbox(PUSH_BYTES)?,
+                )
+            };
             let pushed_all = (records.len() + out.len()) as i64 >= self.store().stats()?.outbox;
             let sent_hashes: Vec<[u8; 32]> = records
                 .iter()
@@ -333,6 +351,13 @@ impl Profile {
                     reason: r.reason.clone(),
                     at: String::new(),
                 });
+            }
+            if catching_up {
+                if !resp.more {
+                    self.store_mut().restore_set_aside()?;
+                    catching_up = false;
+                }
+                continue;
             }
             let progress = applied.acked + applied.refused > 0 || !resp.pull.is_empty();
             // A refusal rebuilds its entity and may re-make the person's other edits as a

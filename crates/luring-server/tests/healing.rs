@@ -386,3 +386,50 @@ fn a_device_on_a_random_actor_takes_its_bound_actor_at_next_login_keeping_unsent
     assert_eq!(task_json(&siti, &id), task_json(&ani, &id));
     assert_eq!(task_json(&siti, &id)["status"], "selesai");
 }
+
+#[test]
+fn a_copy_of_a_profile_with_unsent_work_does_not_send_it_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    ani.ok(&["task", "add", "Terkirim"]);
+    ani.sync();
+    let sent = id_of(&ani, "Terkirim");
+    // Unsent work at the moment of copying: a new task with a comment, and an edit.
+    ani.ok(&["task", "add", "Belum terkirim saat disalin"]);
+    let id = id_of(&ani, "Belum terkirim saat disalin");
+    ani.ok(&["task", "comment", &id, "komentar awal"]);
+    ani.ok(&["task", "set", &sent, "--status", "dikerjakan"]);
+    let copy = Luring {
+        dir: tmp.path().join("ani-copy"),
+    };
+    copy_dir(&ani.dir, &copy.dir);
+    // The original sends it, and goes on working on the same tasks.
+    ani.sync();
+    ani.ok(&["task", "comment", &id, "komentar kedua"]);
+    ani.ok(&["task", "set", &sent, "--title", "Terkirim (diubah)"]);
+    ani.sync();
+    // The copy also works on them, under the same actor and sequence numbers.
+    copy.ok(&["task", "set", &id, "--status", "selesai"]);
+    refused_as_copy(&copy);
+    let copy = Luring::login(tmp.path(), "ani-copy", &server, ANI);
+    let r = copy.sync();
+    assert!(r["rejected"].as_array().unwrap().is_empty(), "{r}");
+    assert_eq!(r["pushed"], 1, "only the status is new: {r}");
+    ani.sync();
+    for l in [&ani, &copy] {
+        let t = task_json(l, &id);
+        let comments: Vec<&str> = (t["comments"].as_array().unwrap().iter())
+            .map(|c| c["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(comments, ["komentar awal", "komentar kedua"], "{t}");
+        assert_eq!(t["status"], "selesai");
+        assert_eq!(task_json(l, &sent)["title"], "Terkirim (diubah)");
+        assert_eq!(task_json(l, &sent)["status"], "dikerjakan");
+        assert_eq!(l.json(&["status", "--json"])["pending_changes"], 0);
+    }
+    assert_eq!(task_json(&ani, &id), task_json(&copy, &id));
+    assert_eq!(task_json(&ani, &sent), task_json(&copy, &sent));
+}

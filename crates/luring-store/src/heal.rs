@@ -97,19 +97,7 @@ fn rebuild(
     }
     let mut intended = entity::load(c, id, kind, actor)?;
     let all = intended.get_changes(&[]);
-    let mut bad: HashSet<ChangeHash> = HashSet::new();
-    // Until nothing more is found: the order of `all` is causal, but this does not rely on it.
-    loop {
-        let before = bad.len();
-        for ch in &all {
-            if seeds.contains(&ch.hash()) || ch.deps().iter().any(|d| bad.contains(d)) {
-                bad.insert(ch.hash());
-            }
-        }
-        if bad.len() == before {
-            break;
-        }
-    }
+    let bad = dependents(&all, seeds);
     if bad.is_empty() {
         return Ok(false);
     }
@@ -147,7 +135,8 @@ fn rebuild(
         let mut after = intended.fork_at(&[ch.hash()]).map_err(damaged)?;
         touched.extend(changed_fields(kind, &mut before, &mut after));
     }
-    remake(kind, &intended, &mut base, &touched)?;
+    let allowed = |f: &str| !touched.contains(ALL) && !touched.contains(f);
+    remake(kind, &intended, &mut base, &allowed)?;
     base.commit_with(
         automerge::transaction::CommitOptions::default().with_time(chrono::Utc::now().timestamp()),
     );
@@ -252,6 +241,174 @@ impl crate::store::Store {
     }
 }
 
+/// A copied or restored profile's unsent work, set aside while the server's version of
+/// the same entities is pulled (see [`crate::store::Store::set_aside_unsent`]).
+impl crate::store::Store {
+    /// For a profile found to be a copy of another (or a restored backup): takes every
+    /// unsent change out of its entity and keeps the entity as the person left it aside,
+    /// then makes `actor` the author of further changes. The other copy may already
+    /// have sent the same changes, or different ones under the same actor and sequence
+    /// numbers, which could never merge with these; so the server's version is pulled
+    /// first and [`Store::restore_set_aside`] then re-makes what the person did on top.
+    /// An entity made here and never acknowledged is removed until then.
+    ///
+    /// [`Store::restore_set_aside`]: crate::store::Store::restore_set_aside
+    pub fn set_aside_unsent(&mut self, actor: &ActorId) -> Result<usize> {
+        let old = self.actor().clone();
+        let n = self.write_tx(|c| {
+            let ids: Vec<(String, String)> = c
+                .prepare(
+                    "SELECT DISTINCT o.entity_id, e.kind FROM outbox o JOIN entities e ON e.id = o.entity_id
+                     ORDER BY o.entity_id",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<std::result::Result<_, _>>()?;
+            for (id, kind_s) in &ids {
+                let kind = entity::kind_from(kind_s);
+                let hashes: Vec<Vec<u8>> = c
+                    .prepare_cached("SELECT hash FROM outbox WHERE entity_id = ?1")?
+                    .query_map([id], |r| r.get(0))?
+                    .collect::<std::result::Result<_, _>>()?;
+                let seeds: HashSet<ChangeHash> = hashes
+                    .into_iter()
+                    .filter_map(|h| Some(ChangeHash(h.try_into().ok()?)))
+                    .collect();
+                let mut intended = entity::load(c, id, kind, &old)?;
+                let all = intended.get_changes(&[]);
+                let bad = dependents(&all, &seeds);
+                let good: Vec<automerge::Change> = (all.iter())
+                    .filter(|ch| !bad.contains(&ch.hash()))
+                    .cloned()
+                    .collect();
+                let mut base = AutoCommit::new();
+                base.apply_changes(good.clone())
+                    .map_err(|e| StoreError::Damaged {
+                        id: id.clone(),
+                        reason: e.to_string(),
+                    })?;
+                let base_bytes = if good.is_empty() { vec![] } else { base.save() };
+                c.prepare_cached(
+                    "INSERT OR REPLACE INTO set_aside(entity_id, kind, base, intended) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![id, kind_s, base_bytes, intended.save()])?;
+                c.prepare_cached("DELETE FROM outbox WHERE entity_id = ?1")?
+                    .execute([id])?;
+                c.prepare_cached("DELETE FROM changes WHERE entity_id = ?1")?
+                    .execute([id])?;
+                if good.is_empty() {
+                    c.prepare_cached("DELETE FROM tasks WHERE id = ?1")?
+                        .execute([id])?;
+                    c.prepare_cached("DELETE FROM documents WHERE id = ?1")?
+                        .execute([id])?;
+                    c.prepare_cached("DELETE FROM entities WHERE id = ?1")?
+                        .execute([id])?;
+                } else {
+                    c.prepare_cached("UPDATE entities SET snapshot = ?2 WHERE id = ?1")?
+                        .execute(params![id, base_bytes])?;
+                    derive::put_any(c, kind, &base)?;
+                }
+            }
+            crate::meta::set(c, "actor", &actor.to_hex_string())?;
+            Ok(ids.len())
+        })?;
+        self.set_actor_after_change(actor.clone());
+        Ok(n)
+    }
+
+    /// Whether unsent work is set aside, waiting for [`Store::restore_set_aside`].
+    ///
+    /// [`Store::restore_set_aside`]: crate::store::Store::restore_set_aside
+    pub fn has_set_aside(&self) -> Result<bool> {
+        Ok(self
+            .connection()
+            .prepare("SELECT 1 FROM set_aside LIMIT 1")?
+            .exists([])?)
+    }
+
+    /// Re-makes, as one outbox change per entity by this store's actor, what the person did
+    /// in the work set aside by [`Store::set_aside_unsent`], on the entities as they are now
+    /// (after the server's version was pulled): only the fields the set-aside changes
+    /// touched, and only where they now differ. An entity the server never had is made
+    /// again whole. Returns the entities re-made.
+    ///
+    /// [`Store::set_aside_unsent`]: crate::store::Store::set_aside_unsent
+    pub fn restore_set_aside(&mut self) -> Result<usize> {
+        let actor = self.actor().clone();
+        self.write_tx(|c| {
+            let rows: Vec<(String, String, Vec<u8>, Vec<u8>)> = c
+                .prepare(
+                    "SELECT entity_id, kind, base, intended FROM set_aside ORDER BY entity_id",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<std::result::Result<_, _>>()?;
+            for (id, kind_s, base, intended) in &rows {
+                let kind = entity::kind_from(kind_s);
+                let damaged = |e: automerge::AutomergeError| StoreError::Damaged {
+                    id: id.clone(),
+                    reason: e.to_string(),
+                };
+                let intended = AutoCommit::load(intended).map_err(damaged)?;
+                let delta = if base.is_empty() {
+                    [ALL.to_owned()].into()
+                } else {
+                    let mut base = AutoCommit::load(base).map_err(damaged)?;
+                    let mut want = intended.clone();
+                    changed_fields(kind, &mut base, &mut want)
+                };
+                let allowed = |f: &str| delta.contains(ALL) || delta.contains(f);
+                let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let mut outbox = c.prepare_cached(
+                    "INSERT OR IGNORE INTO outbox(entity_id, hash, created_at) VALUES (?1, ?2, ?3)",
+                )?;
+                let commit = |doc: &mut AutoCommit| {
+                    doc.commit_with(
+                        automerge::transaction::CommitOptions::default()
+                            .with_time(chrono::Utc::now().timestamp()),
+                    );
+                };
+                if entity::kind_of(c, id)?.is_some() {
+                    let mut doc = entity::load(c, id, kind, &actor)?;
+                    let heads = doc.get_heads();
+                    remake(kind, &intended, &mut doc, &allowed)?;
+                    commit(&mut doc);
+                    for h in entity::append(c, id, &mut doc, &heads)? {
+                        outbox.execute(params![id, h.0.as_slice(), at])?;
+                    }
+                    derive::put_any(c, kind, &doc)?;
+                } else {
+                    let mut doc = made_again(kind, &intended, &actor)?;
+                    remake(kind, &intended, &mut doc, &allowed)?;
+                    commit(&mut doc);
+                    entity::insert(c, id, kind, &mut doc)?;
+                    for ch in doc.get_changes(&[]) {
+                        outbox.execute(params![id, ch.hash().0.as_slice(), at])?;
+                    }
+                    derive::put_any(c, kind, &doc)?;
+                }
+            }
+            c.execute("DELETE FROM set_aside", [])?;
+            Ok(rows.len())
+        })
+    }
+}
+
+/// `seeds` and every change of `all` that depends on one of them.
+fn dependents(all: &[automerge::Change], seeds: &HashSet<ChangeHash>) -> HashSet<ChangeHash> {
+    let mut bad: HashSet<ChangeHash> = HashSet::new();
+    // Until nothing more is found: the order of `all` is causal, but this does not rely on it.
+    loop {
+        let before = bad.len();
+        for ch in all {
+            if seeds.contains(&ch.hash()) || ch.deps().iter().any(|d| bad.contains(d)) {
+                bad.insert(ch.hash());
+            }
+        }
+        if bad.len() == before {
+            return bad;
+        }
+    }
+}
+
 fn read_task(doc: &AutoCommit) -> Option<Task> {
     luring_crdt::read_task(doc).ok()
 }
@@ -303,18 +460,14 @@ fn changed_fields(kind: EntityKind, a: &mut AutoCommit, b: &mut AutoCommit) -> T
     t
 }
 
-/// Writes into `base` what `intended` has and `base` lacks, field by field, leaving out
-/// `touched` fields.
+/// Writes into `base` what `intended` has and `base` lacks, field by field, for the fields
+/// `free` allows.
 fn remake(
     kind: EntityKind,
     intended: &AutoCommit,
     base: &mut AutoCommit,
-    touched: &Touched,
+    free: &dyn Fn(&str) -> bool,
 ) -> Result<()> {
-    if touched.contains(ALL) {
-        return Ok(());
-    }
-    let free = |f: &str| !touched.contains(f);
     match kind {
         EntityKind::Task => {
             let (Some(want), Some(have)) = (read_task(intended), read_task(base)) else {
