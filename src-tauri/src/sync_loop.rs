@@ -154,6 +154,10 @@ struct Watched<'a> {
 }
 
 impl Transport for Watched<'_> {
+    fn set_sync_number(&mut self, n: u64) {
+        self.inner.set_sync_number(n);
+    }
+
     fn round_trip(&mut self, body: Vec<u8>) -> luring_client::Result<Vec<u8>> {
         self.progress.bytes_up += body.len();
         let r = self.inner.round_trip(body);

@@ -54,6 +54,10 @@ pub enum ClientError {
     Server { status: u16, message: String },
     #[error("this profile is not logged in: run `luring --profile DIR login --server URL --nip NIP --password-stdin`")]
     NotLoggedIn,
+    /// Another copy of this profile syncs with the same identity (see `copies.rs` on the
+    /// server); a new login gives this one its own key and actor.
+    #[error("this profile was copied to another computer or restored from a backup, so two devices share one identity: log in again here to give this one its own (`luring --profile DIR login …`); your unsent work is kept")]
+    ProfileCopied,
     #[error("this profile belongs to NIP {0}; log in with that NIP or use another profile folder")]
     OtherNip(String),
     #[error("{0}")]
@@ -97,6 +101,7 @@ impl ClientError {
             Self::Server { .. } => "server",
             Self::NotLoggedIn => "not_logged_in",
             Self::OtherNip(_) => "other_nip",
+            Self::ProfileCopied => "profile_copied",
             Self::ServerAddress(_) => "server_address",
             Self::InsecureHttp { .. } => "insecure_http",
             Self::UntrustedCertificate { .. } => "tls_untrusted",

@@ -71,6 +71,34 @@ pub(crate) fn device_public(dir: &Path, store: &luring_store::Store) -> Result<S
     Ok(public)
 }
 
+/// Forgets this profile's device key, so that the next login makes a new one (and so a new
+/// actor): for a profile found to be a copy of another. Leased letter numbers go too: the
+/// other copy holds the same blocks.
+pub(crate) fn forget_device_key(dir: &Path, store: &luring_store::Store) -> Result<()> {
+    let path = pending_path(dir);
+    if path.exists() {
+        wipe(&path).map_err(|e| ClientError::file("remove", &path, e))?;
+    }
+    for k in ["device_public", "device_key_sealed", "number_blocks"] {
+        store.remove_meta(k)?;
+    }
+    Ok(())
+}
+
+/// Makes the store's actor the one bound to `public` (see [`luring_model::device_actor`]),
+/// re-making unsent work of an earlier actor under it; returns the actor (hex).
+pub(crate) fn bind_actor(
+    store: &mut luring_store::Store,
+    public: &ed25519_dalek::VerifyingKey,
+) -> Result<String> {
+    let bound = luring_model::device_actor(public.as_bytes());
+    if store.actor().to_hex_string() != bound {
+        let bytes = hex::decode(&bound).expect("device_actor is hex");
+        store.change_actor(&automerge::ActorId::from(bytes))?;
+    }
+    Ok(bound)
+}
+
 /// The device's signing key for a login proof: the key still waiting for its passphrase,
 /// or the sealed key opened with `passphrase`. The login proof is the one signature made
 /// without asking for consent to a document, so it signs only the server's challenge.

@@ -20,9 +20,18 @@ pub const PUSH_BYTES: usize = 512 << 10;
 /// Bytes of pulled changes asked for per response.
 pub const PULL_BUDGET: u32 = 1 << 20;
 
+/// Profile metadata: the last sync number sent.
+const SYNC_NUMBER: &str = "sync_number";
+/// Profile metadata: set when the server found another copy of this profile; the next
+/// login makes a new device key (and so a new actor).
+const NEW_IDENTITY: &str = "new_identity";
+
 /// One request–response exchange with the server.
 pub trait Transport {
     fn round_trip(&mut self, body: Vec<u8>) -> Result<Vec<u8>>;
+    /// The device's sync number for the next request, by which the server tells a copied
+    /// or restored profile from the original. Transports that do not carry it ignore it.
+    fn set_sync_number(&mut self, _n: u64) {}
 }
 
 /// What a sync did, as `luring sync --json` prints it.
@@ -111,10 +120,26 @@ impl Profile {
         // Read before the password leaves: a bad CA file is the person's to fix first.
         let client = transport::http_client(ca.as_deref())?;
         let nip = luring_model::Nip::parse(nip)?;
-        let store = Profile::open_store_for_login(dir, nip.as_str())?;
+        let mut store = Profile::open_store_for_login(dir, nip.as_str())?;
+        let new_identity = store.meta(NEW_IDENTITY)?.is_some();
+        let was_sealed = store.meta("device_key_sealed")?.is_some();
+        if new_identity {
+            crate::keys::forget_device_key(dir, &store)?;
+        }
         let key = crate::keys::login_key(dir, &store, opts.passphrase.as_deref())?;
         let device_key = hex::encode(key.verifying_key().as_bytes());
-        let actor = store.actor().to_hex_string();
+        // The server accepts only the actor bound to the device key. A profile still on a
+        // random actor (made before that rule) takes it now, its unsent work re-made.
+        let actor = if new_identity {
+            // A copy: its unsent work waits aside until the server's version is pulled
+            // (the first sync), the other copy may have sent some of it already.
+            let actor = luring_model::device_actor(key.verifying_key().as_bytes());
+            let bytes = hex::decode(&actor).expect("device_actor is hex");
+            store.set_aside_unsent(&automerge::ActorId::from(bytes))?;
+            actor
+        } else {
+            crate::keys::bind_actor(&mut store, &key.verifying_key())?
+        };
         let challenge = login_challenge(&client, server)?;
         let proof = key.sign(&luring_model::login_proof_bytes(
             &challenge,
@@ -157,13 +182,25 @@ impl Profile {
         ] {
             store.set_meta(k, &v)?;
         }
+        if new_identity {
+            store.remove_meta(NEW_IDENTITY)?;
+        }
         drop(store);
-        Profile::open(dir)
+        let mut profile = Profile::open(dir)?;
+        if let (true, true, Some(pass)) = (new_identity, was_sealed, opts.passphrase.as_deref()) {
+            // The new key is sealed under the same passphrase as the old one was.
+            profile.set_passphrase(pass)?;
+        }
+        Ok(profile)
     }
 
     /// The HTTP transport to this profile's server, for callers that watch each round trip
     /// (the desktop shows sync progress); [`Profile::sync`] uses the same.
     pub fn transport(&self) -> Result<HttpTransport> {
+        // The token is shared with another copy of this profile: no sync until a new login.
+        if self.store().meta(NEW_IDENTITY)?.is_some() {
+            return Err(ClientError::ProfileCopied);
+        }
         let (Some(server), Some(token)) =
             (self.store().meta("server")?, self.store().meta("token")?)
         else {
@@ -183,11 +220,21 @@ impl Profile {
     /// Sync over any transport (tests inject faults here).
     pub fn sync_with(&mut self, t: &mut dyn Transport) -> Result<SyncReport> {
         let mut report = SyncReport::default();
+        self.store_mut().heal_stuck()?;
+        // After a new identity (a copied or restored profile), the server's version is
+        // pulled before anything is sent, then the work set aside is re-made on top.
+        let mut catching_up = self.store().has_set_aside()?;
         for _ in 0..10_000 {
             let cursor = parse_cursor(self.store().meta("cursor")?);
             // Approval records first: on a thin link they are what matters most.
-            let records = self.store().record_outbox()?;
-            let out = self.store().outbox(PUSH_BYTES)?;
+            let (records, out) = if catching_up {
+                (vec![], vec![])
+            } else {
+                (
+                    self.store().record_outbox()?,
+                    self.store().outbox(PUSH_BYTES)?,
+                )
+            };
             let pushed_all = (records.len() + out.len()) as i64 >= self.store().stats()?.outbox;
             let sent_hashes: Vec<[u8; 32]> = records
                 .iter()
@@ -215,7 +262,17 @@ impl Profile {
             let body = luring_sync::encode_request(&req);
             let digest = luring_sync::request_digest(&body);
             report.bytes_up += body.len();
-            let answer = t.round_trip(body)?;
+            // Raised and stored before sending: a retry never repeats a number, so only a
+            // copy of this profile (or an older backup of it) can.
+            let n = self.store_mut().next_number(SYNC_NUMBER)?;
+            t.set_sync_number(n);
+            let answer = match t.round_trip(body) {
+                Err(ClientError::ProfileCopied) => {
+                    self.store().set_meta(NEW_IDENTITY, "1")?;
+                    return Err(ClientError::ProfileCopied);
+                }
+                r => r?,
+            };
             report.bytes_down += answer.len();
             report.round_trips += 1;
             let resp = luring_sync::decode_response(&answer, Limits::default()).map_err(|e| {
@@ -297,8 +354,18 @@ impl Profile {
                     at: String::new(),
                 });
             }
+            if catching_up {
+                if !resp.more {
+                    self.store_mut().restore_set_aside()?;
+                    catching_up = false;
+                }
+                continue;
+            }
             let progress = applied.acked + applied.refused > 0 || !resp.pull.is_empty();
-            if !resp.more && (pushed_all || !progress) {
+            // A refusal rebuilds its entity and may re-make the person's other edits as a
+            // new outbox change (see luring-store `heal.rs`): send it in the same sync.
+            let healed = applied.refused > 0;
+            if !resp.more && ((pushed_all && !healed) || !progress) {
                 break;
             }
         }

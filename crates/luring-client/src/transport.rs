@@ -192,6 +192,11 @@ pub(crate) fn network(server: &str, e: reqwest::Error) -> ClientError {
 
 /// The server's refusal, with its own sentence when it gave one.
 pub(crate) fn server_error(status: reqwest::StatusCode, body: &[u8]) -> ClientError {
+    if let Ok(b) = serde_json::from_slice::<ErrorBody>(body) {
+        if b.code == "profile_copied" {
+            return ClientError::ProfileCopied;
+        }
+    }
     let message = serde_json::from_slice::<ErrorBody>(body)
         .map(|b| b.message)
         .unwrap_or_else(|_| format!("the server answered {status}"));
@@ -201,11 +206,16 @@ pub(crate) fn server_error(status: reqwest::StatusCode, body: &[u8]) -> ClientEr
     }
 }
 
+/// The header carrying the device's sync number (the server's `copies.rs`).
+pub const SYNC_NUMBER_HEADER: &str = "x-luring-sync-number";
+
 /// `POST {server}/v1/sync` with the profile's token.
 pub struct HttpTransport {
     client: reqwest::blocking::Client,
     url: String,
     token: String,
+    /// Sent with the next request (see [`Transport::set_sync_number`]).
+    sync_number: Option<u64>,
 }
 
 impl HttpTransport {
@@ -222,20 +232,26 @@ impl HttpTransport {
             client: http_client(ca)?,
             url: format!("{server}/v1/sync"),
             token: token.to_owned(),
+            sync_number: None,
         })
     }
 }
 
 impl Transport for HttpTransport {
+    fn set_sync_number(&mut self, n: u64) {
+        self.sync_number = Some(n);
+    }
+
     fn round_trip(&mut self, body: Vec<u8>) -> Result<Vec<u8>> {
-        let resp = self
+        let mut req = self
             .client
             .post(&self.url)
             .bearer_auth(&self.token)
-            .header("content-type", "application/x-luring-sync")
-            .body(body)
-            .send()
-            .map_err(|e| network(&self.url, e))?;
+            .header("content-type", "application/x-luring-sync");
+        if let Some(n) = self.sync_number {
+            req = req.header(SYNC_NUMBER_HEADER, n.to_string());
+        }
+        let resp = req.body(body).send().map_err(|e| network(&self.url, e))?;
         let status = resp.status();
         let bytes = resp.bytes().map_err(|e| network(&self.url, e))?;
         if !status.is_success() {

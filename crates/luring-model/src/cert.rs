@@ -59,6 +59,19 @@ pub enum CertError {
     Key(#[from] crate::keys::KeyError),
 }
 
+/// BLAKE3 context of the actor id bound to a device key.
+pub const DEVICE_ACTOR_CONTEXT_V1: &str = "luring 2026-11 device actor v1";
+
+/// The automerge actor id (hex, 16 bytes) of the device whose public key is `device_key`.
+///
+/// An actor is derived from its device's key, and the server checks it at login, so an
+/// actor id seen in a bundle cannot be claimed by anyone else: claiming it would take the
+/// owner's key. A profile whose actor was random (made before this rule) takes its derived
+/// actor at its next login, its unsent work re-made under it.
+pub fn device_actor(device_key: &[u8; 32]) -> String {
+    hex::encode(&blake3::derive_key(DEVICE_ACTOR_CONTEXT_V1, device_key)[..16])
+}
+
 /// The bytes a device signs at login to prove it holds the secret half of the key it asks
 /// the agency to certify: the server's one-time challenge and everything the certificate
 /// will bind (person, key, actor), so a proof cannot be replayed for another login.

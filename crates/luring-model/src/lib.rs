@@ -29,7 +29,7 @@ pub use approval::{
     evaluate, ApprovalError, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, Evaluation,
     Record, RequestBody, Verdict,
 };
-pub use cert::{login_proof_bytes, CertError, DeviceCert, DeviceCertBody};
+pub use cert::{device_actor, login_proof_bytes, CertError, DeviceCert, DeviceCertBody};
 pub use document::{Classification, DocKind, Document};
 pub use error::{ValidationError, ValidationResult};
 pub use hash::ContentHash;

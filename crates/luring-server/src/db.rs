@@ -96,6 +96,11 @@ pub trait Database: Send + Sync + 'static {
     /// Issues another token for a known device (a new login from the same device).
     fn add_token_for(&self, device_id: &str, token_hash: &[u8; 32]) -> Result<()>;
     fn device(&self, id: &str) -> Result<Option<DeviceRow>>;
+    /// Records sync number `n` of `device` ([`crate::copies`]); false (and nothing
+    /// recorded) when `n` shows another copy of the device's profile.
+    fn note_sync_number(&self, device: &str, n: u64) -> Result<bool>;
+    /// Binds device `id` to `actor` (its key-derived actor, replacing a random one).
+    fn set_device_actor(&self, id: &str, actor: &str) -> Result<()>;
     /// The device and user behind a token, unless the token or the device is revoked.
     fn session(&self, token_hash: &[u8; 32]) -> Result<Option<(DeviceRow, UserRow)>>;
     /// Revokes a device and all its tokens; false if there is no such device.

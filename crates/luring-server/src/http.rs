@@ -186,6 +186,14 @@ async fn login<D: Database>(
     st.challenges
         .use_up(nonce)
         .map_err(|e| bad("bad_challenge", e.to_string()))?;
+    // Actors are bound to the device key that made them (issue 11): nobody can claim an
+    // actor id they saw in a bundle. Checked after the proof, so the key is the sender's.
+    if req.actor != luring_model::device_actor(device_key.as_bytes()) {
+        return Err(bad(
+            "bad_actor",
+            "the actor id is not the one bound to this device key; update Luring and log in again",
+        ));
+    }
     let st2 = st.clone();
     let (nip2, password) = (nip.to_string(), req.password.clone());
     let user = tokio::task::spawn_blocking(move || -> crate::Result<Option<UserRow>> {
@@ -241,8 +249,12 @@ async fn login<D: Database>(
     let stored = tokio::task::spawn_blocking(move || -> crate::Result<Result<(), &'static str>> {
         match db.device(&row.id)? {
             Some(d) if d.revoked => Ok(Err("this device was revoked; make a new profile")),
-            Some(d) if d.nip != row.nip || d.actor != row.actor => {
-                Ok(Err("this device key belongs to another account"))
+            Some(d) if d.nip != row.nip => Ok(Err("this device key belongs to another account")),
+            // A device registered with a random actor (before actors were bound to keys)
+            // takes its bound actor once; its earlier changes stay in the log as they are.
+            Some(d) if d.actor != row.actor => {
+                db.set_device_actor(&row.id, &row.actor)?;
+                db.add_token_for(&row.id, &token_hash).map(Ok)
             }
             Some(_) => db.add_token_for(&row.id, &token_hash).map(Ok),
             None => match db.add_device(&row, &token_hash) {
@@ -286,8 +298,28 @@ async fn login<D: Database>(
 async fn sync<D: Database>(
     State(st): State<Arc<AppState<D>>>,
     who: Authed,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    // A copied or restored profile is refused before anything is applied (see copies.rs).
+    if let Some(n) = headers.get(crate::copies::HEADER) {
+        let n: u64 = (n.to_str().ok())
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad("bad_request", "the sync number is not a number"))?;
+        let (db, device) = (st.db.clone(), who.device.id.clone());
+        let fresh = tokio::task::spawn_blocking(move || db.note_sync_number(&device, n))
+            .await
+            .map_err(internal)?
+            .map_err(internal)?;
+        if !fresh {
+            tracing::info!(device = %who.device.id, n, "copied or restored profile refused");
+            return Err(ApiError(
+                StatusCode::CONFLICT,
+                "profile_copied",
+                crate::copies::REFUSAL.into(),
+            ));
+        }
+    }
     let db = st.db.clone();
     let st2 = st.clone();
     let limits = Limits {

@@ -18,6 +18,7 @@ pub mod agency;
 pub mod approvals;
 pub mod auth;
 pub mod challenge;
+pub mod copies;
 pub mod db;
 pub mod demo;
 pub mod error;

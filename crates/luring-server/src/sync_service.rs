@@ -491,8 +491,10 @@ fn push_entity(
             row.snapshot_seq = last_seq;
         }
         tx.put_entity(&row)?;
-        // The device holds this entity's history: it just wrote on top of it.
-        if tx.known(&ctx.device.id, entity)?.is_none() {
+        // The device holds this entity's history only if it made the entity. Writing on
+        // top of an existing one proves nothing: it may have only what a bundle carried,
+        // so with no `known` row the pull below sends it the whole history.
+        if is_new && tx.known(&ctx.device.id, entity)?.is_none() {
             tx.set_known(&ctx.device.id, entity, 0)?;
         }
     }

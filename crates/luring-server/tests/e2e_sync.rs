@@ -137,7 +137,8 @@ fn security_answers_and_forged_actor() {
     // A wrong password and an unknown NIP get the same answer.
     let key = ed25519_dalek::SigningKey::from_bytes(&[11; 32]);
     let login = |nip: &str, pw: &str| {
-        let req = hostile::honest_login(&server.url, nip, pw, &key, "abcd");
+        let actor = luring_model::device_actor(key.verifying_key().as_bytes());
+        let req = hostile::honest_login(&server.url, nip, pw, &key, &actor);
         let (status, body) = hostile::login_raw(&server.url, &req);
         (status, body.to_string())
     };

@@ -27,7 +27,8 @@ fn client_from(from: [u8; 4]) -> reqwest::blocking::Client {
 /// holding the key over a fresh challenge — so the server gets as far as the password.
 fn login_body(url: &str, nip: &str, password: &str, key_seed: u8) -> Vec<u8> {
     let key = ed25519_dalek::SigningKey::from_bytes(&[key_seed; 32]);
-    let req = hostile::honest_login(url, nip, password, &key, &hex::encode([key_seed; 16]));
+    let actor = luring_model::device_actor(key.verifying_key().as_bytes());
+    let req = hostile::honest_login(url, nip, password, &key, &actor);
     serde_json::to_vec(&req).unwrap()
 }
 

@@ -187,7 +187,7 @@ fn login_refuses_weak_keys_foreign_keys_and_forged_or_replayed_proofs() {
     let w = world();
     let url = &w.server.url;
     let key = SigningKey::from_bytes(&rand::random::<[u8; 32]>());
-    let actor = hex::encode(rand::random::<[u8; 16]>());
+    let actor = luring_model::device_actor(key.verifying_key().as_bytes());
 
     // 1. A weak (small-order) key, whose constant signature would verify everything.
     let (weak, constant) = hostile::weak_key_and_constant_signature();

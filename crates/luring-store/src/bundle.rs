@@ -1,6 +1,11 @@
 //! Offline exchange by file: every task and document of a profile, for another profile to
 //! merge (USB stick, shared folder).
 //!
+//! A bundle names the agency of the profile that wrote it (its public key, once the profile
+//! has logged in): work of another agency must never be merged into this one's, where it
+//! would be pushed to the wrong server. A bundle of unknown agency (written before any
+//! login, or by format 1) is accepted, as before.
+//!
 //! File layout: the magic line `LURING-BUNDLE\n`, a format version byte, the BLAKE3 hash
 //! of the rest, then zstd-compressed postcard of [`BundleBody`]. The hash catches damage
 //! before anything is parsed; import then merges every entity and validates the merged
@@ -14,7 +19,7 @@ use serde::{Deserialize, Serialize};
 /// First bytes of every bundle file.
 pub const MAGIC: &[u8] = b"LURING-BUNDLE\n";
 /// Version of the layout that follows the magic.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 /// Largest bundle content accepted after decompression: far more than any one person's
 /// tasks and documents (a sync message may carry at most 64 MiB).
 pub const MAX_UNPACKED: u64 = 256 << 20;
@@ -45,6 +50,11 @@ pub enum BundleError {
          it is damaged or was not made by Luring"
     )]
     TooLarge { limit_mib: u64 },
+    #[error(
+        "this bundle comes from another agency (key {theirs}, this profile's is {ours}); \
+         it cannot be merged here: ask its sender for work of your own agency"
+    )]
+    ForeignAgency { theirs: String, ours: String },
     #[error("the bundle is refused: entity '{id}' {reason}")]
     BadEntity { id: String, reason: String },
 }
@@ -60,6 +70,8 @@ pub(crate) struct BundleEntity {
 /// What a bundle carries.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct BundleBody {
+    /// Public key (hex) of the agency of the profile that wrote it; empty if not known.
+    pub agency: String,
     /// Profile that wrote the bundle (informational).
     pub source: String,
     pub created_at: String,
@@ -97,7 +109,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<BundleBody, BundleError> {
     if version > FORMAT_VERSION {
         return Err(BundleError::NewerFormat(version));
     }
-    if version != FORMAT_VERSION {
+    if version == 0 {
         return Err(BundleError::NotABundle);
     }
     if rest.len() < 32 {
@@ -109,7 +121,17 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<BundleBody, BundleError> {
     }
     let limit = unpack_limit(packed.len() as u64, MAX_UNPACKED);
     let raw = unpack(packed, limit)?;
-    postcard::from_bytes(&raw).map_err(|e| BundleError::Corrupt(e.to_string()))
+    let corrupt = |e: postcard::Error| BundleError::Corrupt(e.to_string());
+    if version == 1 {
+        let v1: BundleBodyV1 = postcard::from_bytes(&raw).map_err(corrupt)?;
+        return Ok(BundleBody {
+            agency: String::new(),
+            source: v1.source,
+            created_at: v1.created_at,
+            entities: v1.entities,
+        });
+    }
+    postcard::from_bytes(&raw).map_err(corrupt)
 }
 
 /// How many bytes `packed` bytes may unpack to: [`MAX_RATIO`] times as many (plus
@@ -142,6 +164,32 @@ pub(crate) fn unpack(packed: &[u8], limit: u64) -> Result<Vec<u8>, BundleError> 
     Ok(raw)
 }
 
+/// Format 1: no agency.
+#[derive(Deserialize)]
+struct BundleBodyV1 {
+    source: String,
+    created_at: String,
+    entities: Vec<BundleEntity>,
+}
+
+/// Refuses a bundle of another agency than `ours` (when both are known).
+pub(crate) fn check_agency(body: &BundleBody, ours: Option<&str>) -> Result<(), BundleError> {
+    match ours {
+        Some(ours) if !ours.is_empty() && !body.agency.is_empty() && body.agency != ours => {
+            Err(BundleError::ForeignAgency {
+                theirs: short(&body.agency),
+                ours: short(ours),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The first characters of a key, enough to tell two apart when read aloud.
+fn short(key: &str) -> String {
+    key.chars().take(12).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +197,7 @@ mod tests {
     #[test]
     fn damage_is_caught() {
         let body = BundleBody {
+            agency: String::new(),
             source: "p".into(),
             created_at: "now".into(),
             entities: vec![BundleEntity {
@@ -185,5 +234,51 @@ mod tests {
         // The limit follows the file's size, within the absolute maximum.
         assert_eq!(unpack_limit(10, MAX_UNPACKED), 1000 + RATIO_SLACK);
         assert_eq!(unpack_limit(1 << 30, MAX_UNPACKED), MAX_UNPACKED);
+    }
+
+    fn with_agency(agency: &str) -> BundleBody {
+        BundleBody {
+            agency: agency.into(),
+            source: "p".into(),
+            created_at: "now".into(),
+            entities: vec![],
+        }
+    }
+
+    #[test]
+    fn a_bundle_of_another_agency_is_refused_with_a_sentence() {
+        let ours = "aa".repeat(32);
+        let theirs = "bb".repeat(32);
+        let body = decode(&encode(&with_agency(&theirs)).unwrap()).unwrap();
+        assert_eq!(body.agency, theirs);
+        let err = check_agency(&body, Some(&ours)).unwrap_err().to_string();
+        assert!(err.contains("another agency"), "{err}");
+        assert!(check_agency(&with_agency(&ours), Some(&ours)).is_ok());
+        // Unknown on either side: written or read before any login.
+        assert!(check_agency(&with_agency(""), Some(&ours)).is_ok());
+        assert!(check_agency(&with_agency(&theirs), None).is_ok());
+    }
+
+    #[test]
+    fn a_format_1_bundle_still_imports_with_no_agency() {
+        #[derive(Serialize)]
+        struct V1<'a> {
+            source: &'a str,
+            created_at: &'a str,
+            entities: Vec<BundleEntity>,
+        }
+        let raw = postcard::to_stdvec(&V1 {
+            source: "p",
+            created_at: "now",
+            entities: vec![],
+        })
+        .unwrap();
+        let packed = zstd::encode_all(raw.as_slice(), 3).unwrap();
+        let mut bytes = MAGIC.to_vec();
+        bytes.push(1);
+        bytes.extend_from_slice(blake3::hash(&packed).as_bytes());
+        bytes.extend_from_slice(&packed);
+        let body = decode(&bytes).unwrap();
+        assert_eq!((body.agency.as_str(), body.source.as_str()), ("", "p"));
     }
 }

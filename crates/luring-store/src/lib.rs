@@ -21,6 +21,7 @@ pub mod bundle;
 mod derive;
 mod entity;
 mod error;
+mod heal;
 pub mod keys;
 mod meta;
 pub mod migrations;

@@ -160,6 +160,20 @@ ALTER TABLE records_v6 RENAME TO records;
 CREATE INDEX records_by_request ON records(request_id, kind);
 ",
     },
+    Migration {
+        version: 7,
+        rebuild_derived: false,
+        sql: "
+-- Unsent work of a profile found to be a copy, set aside until the server's version has
+-- been pulled: the entity as the person left it, and what of it the server had.
+CREATE TABLE set_aside (
+    entity_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    base BLOB NOT NULL,
+    intended BLOB NOT NULL
+) WITHOUT ROWID;
+",
+    },
 ];
 
 /// The schema version this code writes.

@@ -175,6 +175,13 @@ impl Store {
                 rej.execute(params![h.as_slice(), entity, reason, at])?;
                 sum.refused += 1;
             }
+            // Each entity with a refused change is rebuilt without it, so that the device
+            // converges with the server and the rest of its work can still be sent.
+            let healing: std::collections::BTreeSet<&str> =
+                refused.iter().map(|(_, e, _)| e.as_str()).collect();
+            for entity in healing {
+                crate::heal::heal(c, entity, &actor)?;
+            }
             for (k, v) in meta {
                 crate::meta::set(c, k, v)?;
             }

@@ -73,6 +73,11 @@ impl Store {
         &self.actor
     }
 
+    /// After [`Store::change_actor`] stored the new actor.
+    pub(crate) fn set_actor_after_change(&mut self, actor: ActorId) {
+        self.actor = actor;
+    }
+
     /// The underlying connection, for tests and diagnostics.
     pub fn connection(&self) -> &Connection {
         &self.conn
@@ -84,6 +89,24 @@ impl Store {
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         meta::set(&self.conn, key, value)
+    }
+
+    /// Raises the number stored under metadata `key` (0 if absent or not a number) by one
+    /// and returns it, atomically: two processes on one profile never get the same number.
+    pub fn next_number(&mut self, key: &str) -> Result<u64> {
+        self.write_tx(|c| {
+            let n = meta::get(c, key)?.and_then(|s| s.parse::<u64>().ok());
+            let n = n.unwrap_or(0) + 1;
+            meta::set(c, key, &n.to_string())?;
+            Ok(n)
+        })
+    }
+
+    /// Removes a metadata key (absent keys are fine).
+    pub fn remove_meta(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        Ok(())
     }
 
     /// Runs `f` in one immediate transaction (for sibling modules).
@@ -232,6 +255,7 @@ impl Store {
             });
         }
         Ok(bundle::encode(&BundleBody {
+            agency: self.meta(AGENCY_KEY)?.unwrap_or_default(),
             source: source.to_owned(),
             created_at: now_rfc3339(),
             entities,
@@ -242,6 +266,7 @@ impl Store {
     /// changes. Merged changes are not put in the outbox: they are someone else's.
     pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportSummary> {
         let body = bundle::decode(bytes)?;
+        bundle::check_agency(&body, self.meta(AGENCY_KEY)?.as_deref())?;
         self.write(|c, actor| {
             let mut sum = ImportSummary {
                 entities: body.entities.len(),
@@ -320,6 +345,10 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
+
+/// The profile metadata key of the agency's public key (written at login), which
+/// bundles carry.
+const AGENCY_KEY: &str = "agency_key";
 
 /// Commits pending automerge operations with a timestamp.
 fn commit(doc: &mut AutoCommit) {

@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS letter_numbers (unit TEXT NOT NULL, year INTEGER NOT 
 CREATE INDEX IF NOT EXISTS entities_by_class_unit ON entities(class, unit);
 CREATE TABLE IF NOT EXISTS known (device TEXT NOT NULL, entity TEXT NOT NULL, at INTEGER NOT NULL,
     PRIMARY KEY (device, entity)) WITHOUT ROWID;
+-- Recent sync numbers per device, comma-separated (copied and restored profiles).
+CREATE TABLE IF NOT EXISTS sync_numbers (device TEXT PRIMARY KEY, recent TEXT NOT NULL) WITHOUT ROWID;
 ";
 
 /// SQLite database in the server's data folder.
@@ -218,6 +220,47 @@ impl Database for SqliteDb {
             params![token_hash.as_slice(), device_id],
         )?;
         Ok(())
+    }
+
+    fn set_device_actor(&self, id: &str, actor: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE devices SET actor = ?2 WHERE id = ?1",
+            params![id, actor],
+        )?;
+        Ok(())
+    }
+
+    fn note_sync_number(&self, device: &str, n: u64) -> Result<bool> {
+        let mut c = self.conn();
+        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stored: Option<String> = tx
+            .query_row(
+                "SELECT recent FROM sync_numbers WHERE device = ?1",
+                [device],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let mut recent: Vec<u64> = stored
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|s| s.parse().ok())
+            .collect();
+        if !crate::copies::fresh(&recent, n) {
+            return Ok(false);
+        }
+        crate::copies::remember(&mut recent, n);
+        let joined = recent
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        tx.execute(
+            "INSERT INTO sync_numbers(device, recent) VALUES (?1, ?2)
+             ON CONFLICT(device) DO UPDATE SET recent = excluded.recent",
+            params![device, joined],
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     fn device(&self, id: &str) -> Result<Option<DeviceRow>> {

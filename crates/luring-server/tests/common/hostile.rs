@@ -64,7 +64,7 @@ pub struct Device {
 /// Logs in honestly with a new key (the hostile part comes after).
 pub fn device(url: &str, nip: &str, password: &str) -> Device {
     let key = SigningKey::from_bytes(&rand::random::<[u8; 32]>());
-    let actor = hex::encode(rand::random::<[u8; 16]>());
+    let actor = luring_model::device_actor(key.verifying_key().as_bytes());
     let (status, body) = login_raw(url, &honest_login(url, nip, password, &key, &actor));
     assert_eq!(status, 200, "{body}");
     Device {

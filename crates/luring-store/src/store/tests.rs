@@ -248,6 +248,29 @@ fn bundles_merge_both_ways_idempotently() {
 }
 
 #[test]
+fn a_bundle_from_another_agency_changes_nothing() {
+    let mut a = Store::open_in_memory().unwrap();
+    let mut b = Store::open_in_memory().unwrap();
+    a.set_meta("agency_key", &"aa".repeat(32)).unwrap();
+    b.set_meta("agency_key", &"bb".repeat(32)).unwrap();
+    a.create_documents(&[doc("d-1", "Nota", "satu\n")]).unwrap();
+    let err = b
+        .import_bundle(&a.export_bundle("a").unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("another agency"), "{err}");
+    assert!(b.list_documents(None).unwrap().is_empty());
+    // The same agency's bundle merges.
+    b.set_meta("agency_key", &"aa".repeat(32)).unwrap();
+    assert_eq!(
+        b.import_bundle(&a.export_bundle("a").unwrap())
+            .unwrap()
+            .created,
+        1
+    );
+}
+
+#[test]
 fn a_bundle_whose_merge_breaks_a_rule_changes_nothing() {
     // A peer running other software wrote a status no replica accepts.
     let mut bad = luring_crdt::new_task(
@@ -265,6 +288,7 @@ fn a_bundle_whose_merge_breaks_a_rule_changes_nothing() {
     )
     .unwrap();
     let bytes = bundle::encode(&BundleBody {
+        agency: String::new(),
         source: "x".into(),
         created_at: "now".into(),
         entities: vec![
@@ -287,6 +311,7 @@ fn a_bundle_whose_merge_breaks_a_rule_changes_nothing() {
     assert_eq!(s.stats().unwrap().tasks, 0, "the good entity was kept");
     // An entity stored under another entity's id is refused too.
     let bytes = bundle::encode(&BundleBody {
+        agency: String::new(),
         source: "x".into(),
         created_at: "now".into(),
         entities: vec![BundleEntity {
