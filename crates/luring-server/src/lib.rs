@@ -22,6 +22,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod limits;
 pub mod local;
 pub mod numbering;
 pub mod rules;
