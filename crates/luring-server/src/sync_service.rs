@@ -463,8 +463,12 @@ fn push_entity(
                 refuse_all(
                     resp,
                     &format!(
-                        "the id '{entity}' is already used by a {}; this {} needs a new id",
-                        crate::limits::class_name(row.class),
+                        "the id '{entity}' is already used by {}; this {} needs a new id",
+                        match row.class {
+                            Class::Approval => "an approval request",
+                            Class::Task => "a task",
+                            Class::Document => "a document",
+                        },
                         crate::limits::class_name(class),
                     ),
                 );
