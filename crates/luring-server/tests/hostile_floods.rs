@@ -2,7 +2,8 @@
 //! built from our own crates, raw sync messages) pushes an oversized entity, files an
 //! approval request under someone else's not-yet-synced id, or floods the server with
 //! 100,000 tasks; each is refused with a reason or absorbed, and every other device (of the
-//! unit, new, or a supervisor above) keeps syncing.
+//! unit, new, or a supervisor above) keeps syncing; a request past the change cap is
+//! processed in part and the rest waits in the outbox.
 
 use std::time::{Duration, Instant};
 
@@ -424,4 +425,29 @@ fn a_flood_of_tasks_does_not_hold_up_other_syncs() {
         max < Duration::from_secs(1),
         "a sync took {max:?} during the flood"
     );
+}
+
+#[test]
+fn a_request_beyond_the_change_cap_is_processed_in_part_and_the_rest_waits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::seeded(&tmp.path().join("server"));
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let token = ani.meta("token");
+    let me = actor(&ani);
+    let cap = luring_server::limits::REQUEST_MAX_CHANGES;
+    let push: Vec<Change> = (0..cap + 10)
+        .map(|i| new_task(me.clone(), &format!("t-antre-{i}"), "Antre", "").1)
+        .collect();
+    let r = round_trip(&server, &token, Cursor::default(), push.clone());
+    let stored = (0..cap + 10).filter(|i| r.is_acked(*i)).count();
+    assert_eq!(stored, cap, "only the first part is stored");
+    assert!((0..cap).all(|i| r.is_acked(i)), "the first part, in order");
+    assert!(
+        r.rejected.is_empty(),
+        "the rest is not refused: {:?}",
+        r.rejected[0]
+    );
+    // The rest, sent again with the next request as the client's outbox would, is stored.
+    let r = round_trip(&server, &token, r.cursor, push[cap..].to_vec());
+    assert!((0..10).all(|i| r.is_acked(i)));
 }
