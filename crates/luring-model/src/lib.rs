@@ -30,11 +30,14 @@ pub use approval::{
     Record, RequestBody, Verdict,
 };
 pub use cert::{device_actor, login_proof_bytes, CertError, DeviceCert, DeviceCertBody};
-pub use document::{Classification, DocKind, Document};
+pub use document::{Classification, DocKind, Document, BODY_MAX_CHARS};
 pub use error::{ValidationError, ValidationResult};
 pub use hash::ContentHash;
 pub use keys::KeyError;
 pub use org::{Person, Role, Unit};
 pub use receipt::{Receipt, ReceiptBody, ReceiptOf};
-pub use task::{ChecklistItem, Comment, CommentEdit, Disposition, Task, TaskPatch, TaskStatus};
+pub use task::{
+    ChecklistItem, Comment, CommentEdit, Disposition, Task, TaskPatch, TaskStatus,
+    DESCRIPTION_MAX_CHARS,
+};
 pub use values::{Date, EntityId, Nip, Text, Title};

@@ -15,6 +15,11 @@ use crate::db::{EntityRow, SyncTx};
 use crate::error::Result;
 use crate::sync_service::{reject, SyncContext};
 
+/// How every approval request's id starts (the client makes them so) and no task's or
+/// document's may: a request can then never be filed under someone's not-yet-synced
+/// entity, which would make that entity impossible to push.
+pub const REQUEST_PREFIX: &str = "a-";
+
 /// Handles one pushed record at position `pos` of the request.
 pub(crate) fn push_record(
     tx: &mut dyn SyncTx,
@@ -26,6 +31,14 @@ pub(crate) fn push_record(
     let hash = Record::id_of(&c.bytes);
     if tx.has_change(&hash)? {
         resp.ack(pos);
+        return Ok(());
+    }
+    if c.bytes.len() as u64 > crate::limits::RECORD_MAX_BYTES {
+        let reason = format!(
+            "an approval record may be at most {}",
+            crate::limits::size(crate::limits::RECORD_MAX_BYTES)
+        );
+        reject(resp, hash, &c.entity, reason);
         return Ok(());
     }
     let record: Record = match serde_json::from_slice(&c.bytes) {
@@ -55,6 +68,14 @@ pub(crate) fn push_record(
             return Ok(());
         }
         Record::Request(req) => {
+            if !c.entity.starts_with(REQUEST_PREFIX) {
+                let reason = format!(
+                    "an approval request's id must start with '{REQUEST_PREFIX}', so that it \
+                     can never take the id of a task or document"
+                );
+                reject(resp, hash, &c.entity, reason);
+                return Ok(());
+            }
             if req.body.requester.as_str() != ctx.subject.nip {
                 reject(
                     resp,

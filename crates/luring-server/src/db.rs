@@ -127,6 +127,8 @@ pub trait SyncTx {
     fn log_after(&mut self, class: Class, after: u64, limit: usize) -> Result<Vec<LogRow>>;
     /// Every change of one entity, in order.
     fn entity_log(&mut self, entity: &str) -> Result<Vec<LogRow>>;
+    /// The total size of one entity's stored changes, in bytes.
+    fn entity_bytes(&mut self, entity: &str) -> Result<u64>;
     /// The changes of one entity after sequence number `after`, in order.
     fn entity_log_after(&mut self, entity: &str, after: u64) -> Result<Vec<LogRow>>;
     /// The cursor position at which this device was sent an entity's whole history.

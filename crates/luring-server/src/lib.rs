@@ -24,6 +24,7 @@ pub mod demo;
 pub mod error;
 pub mod files;
 pub mod http;
+pub mod limits;
 pub mod local;
 pub mod login_guard;
 pub mod numbering;

@@ -1,15 +1,22 @@
 //! One sync round trip, with no HTTP: apply what the device pushed, then gather what it
-//! may read after its cursor. All inside one transaction, so a request cut at any point
-//! either happened entirely or not at all, and a retry is answered the same way (changes
-//! are known by hash).
+//! may read after its cursor.
+//!
+//! No one device may hold the others up: the request is cut to its first part
+//! ([`crate::limits`]), every change is parsed and checked for what needs no stored state
+//! before the database is touched, and a big push is applied in short transactions with
+//! other syncs let in between. A request cut at any point leaves each change either stored
+//! or not, never half of one, and a retry is answered the same way (changes are known by
+//! hash: a stored one is acknowledged again).
 
 use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use automerge::{AutoCommit, Change as AmChange};
 use luring_crdt::EntityKind;
 use luring_sync::{Change, Class, Cursor, Rejection, SyncRequest, SyncResponse};
 
 use crate::access::{may_access, Subject, UnitTree};
+use crate::approvals::REQUEST_PREFIX;
 use crate::db::{Database, DeviceRow, EntityRow, SyncTx};
 use crate::error::Result;
 
@@ -123,23 +130,121 @@ pub fn handle_bytes<D: Database>(
     Ok((luring_sync::encode_response(&resp), resp))
 }
 
+/// Longest one push holds the database before other syncs get their turn.
+pub const PUSH_SLICE: Duration = Duration::from_millis(40);
+
 /// Handles one request.
 pub fn handle<D: Database>(
     db: &D,
     ctx: &SyncContext<'_>,
     req: SyncRequest,
 ) -> Result<SyncResponse> {
+    let mut resp = SyncResponse::default();
+    let (entities, records) = prepare(ctx, crate::limits::first_part(req.push));
+    let waiting = push_entities(db, ctx, entities, &mut resp)?;
     db.sync_tx(|tx| {
-        let mut resp = SyncResponse::default();
-        push(tx, ctx, req.push, &mut resp)?;
+        // Records after the documents they refer to (which may arrive in the same push).
+        for (pos, c) in &records {
+            crate::approvals::push_record(tx, ctx, *pos, c, &mut resp)?;
+        }
+        // A document numbered by its last approver arrives with that approver's decision:
+        // its number is judged again once the decision is stored.
+        for (entity, group) in &waiting {
+            push_entity(tx, ctx, entity, group, true, &mut resp)?;
+        }
         pull(tx, ctx, req.cursor, req.byte_budget, &mut resp)?;
         if req.want_numbers {
             // At most a block per request, within the device's bounds: if this answer is
             // lost the block is skipped (a gap in the register), never handed out twice.
             resp.lease = crate::numbering::grant(tx, ctx)?;
         }
-        Ok(resp)
-    })
+        Ok(())
+    })?;
+    Ok(resp)
+}
+
+/// A pushed change of a task or document, parsed before the database is touched.
+#[derive(Clone)]
+pub(crate) struct Pushed {
+    /// Position in the request (acknowledgements are by position).
+    pos: usize,
+    change: Change,
+    /// The parsed change, or why it is not one.
+    parsed: std::result::Result<AmChange, String>,
+    /// A refusal decided without stored state (too big, another device's change); it
+    /// applies unless the server already holds the change.
+    refusal: Option<String>,
+}
+
+/// One entity's pushed changes, in the device's order.
+type Group = (String, Vec<Pushed>);
+
+/// Parses and checks what needs no stored state, outside any lock: groups task and
+/// document changes by entity (in first-seen order, keeping the device's causal order
+/// within each) and sets the approval records aside.
+fn prepare(ctx: &SyncContext<'_>, changes: Vec<Change>) -> (Vec<Group>, Vec<(usize, Change)>) {
+    let mut order: Vec<Group> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut records = Vec::new();
+    for (pos, change) in changes.into_iter().enumerate() {
+        if change.class == Class::Approval {
+            records.push((pos, change));
+            continue;
+        }
+        let cap = crate::limits::entity_cap(change.class);
+        let parsed = parse_change(&change.bytes);
+        let refusal = match &parsed {
+            _ if change.bytes.len() as u64 > cap => Some(format!(
+                "the change is {} and a {} may hold at most {}; attach long text as a file",
+                crate::limits::size(change.bytes.len() as u64),
+                crate::limits::class_name(change.class),
+                crate::limits::size(cap),
+            )),
+            Ok(p) if p.actor_id().to_hex_string() != ctx.device.actor => {
+                Some("the change was not made by this device (forged author)".into())
+            }
+            _ => None,
+        };
+        let i = *index.entry(change.entity.clone()).or_insert_with(|| {
+            order.push((change.entity.clone(), Vec::new()));
+            order.len() - 1
+        });
+        order[i].1.push(Pushed {
+            pos,
+            change,
+            parsed,
+            refusal,
+        });
+    }
+    (order, records)
+}
+
+/// Applies each entity's changes, in transactions of at most about [`PUSH_SLICE`] each
+/// so that other devices' syncs run in between. Returns the entities whose letter number
+/// waits for an approval record of the same push.
+fn push_entities<D: Database>(
+    db: &D,
+    ctx: &SyncContext<'_>,
+    groups: Vec<Group>,
+    resp: &mut SyncResponse,
+) -> Result<Vec<Group>> {
+    let mut waiting = Vec::new();
+    let mut groups = groups.into_iter().peekable();
+    while groups.peek().is_some() {
+        db.sync_tx(|tx| {
+            let start = Instant::now();
+            for (entity, group) in groups.by_ref() {
+                if push_entity(tx, ctx, &entity, &group, false, resp)? {
+                    waiting.push((entity, group));
+                }
+                if start.elapsed() >= PUSH_SLICE {
+                    break;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(waiting)
 }
 
 pub(crate) fn reject(
@@ -205,6 +310,40 @@ fn validate(
     Ok((unit, assignees, model))
 }
 
+/// Checks the long text fields against what a person may type ([`crate::limits::text_ok`]):
+/// the model's reader lets merges pass the limit, so without this one change could carry
+/// megabytes of description to everyone in the unit.
+fn text_limits(before: Option<&Model>, after: &Model) -> std::result::Result<(), String> {
+    let (what, limit, now, was) = match (after, before) {
+        (Model::Task(a), b) => (
+            "the description",
+            luring_model::DESCRIPTION_MAX_CHARS,
+            a.description.as_str().chars().count(),
+            match b {
+                Some(Model::Task(b)) => b.description.as_str().chars().count(),
+                _ => 0,
+            },
+        ),
+        (Model::Document(a), b) => (
+            "the document body",
+            luring_model::BODY_MAX_CHARS,
+            a.body.as_str().chars().count(),
+            match b {
+                Some(Model::Document(b)) => b.body.as_str().chars().count(),
+                _ => 0,
+            },
+        ),
+    };
+    if crate::limits::text_ok(now, was, limit) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} would have {now} characters; at most {limit} may be typed \
+             (attach long text as a file)"
+        ))
+    }
+}
+
 /// What the rules say about one applied change.
 enum Verdict {
     Accept(Vec<String>),
@@ -250,6 +389,9 @@ fn judge(
         }
         _ => {}
     }
+    if let Err(r) = text_limits(before, &model) {
+        return Ok((Verdict::Refuse(r), None));
+    }
     let nip = ctx.subject.nip.as_str();
     let outcome = match (&model, before) {
         (Model::Task(a), Some(Model::Task(b))) => {
@@ -287,46 +429,6 @@ fn judge(
     Ok((verdict, Some(model)))
 }
 
-fn push(
-    tx: &mut dyn SyncTx,
-    ctx: &SyncContext<'_>,
-    changes: Vec<Change>,
-    resp: &mut SyncResponse,
-) -> Result<()> {
-    // Group by entity, keeping the device's (causal) order within each and each change's
-    // position in the request (acknowledgements are by position).
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<(usize, Change)>> = HashMap::new();
-    let mut records = Vec::new();
-    for (i, c) in changes.into_iter().enumerate() {
-        if c.class == Class::Approval {
-            records.push((i, c));
-            continue;
-        }
-        if !groups.contains_key(&c.entity) {
-            order.push(c.entity.clone());
-        }
-        groups.entry(c.entity.clone()).or_default().push((i, c));
-    }
-    let mut waiting = Vec::new();
-    for entity in order {
-        let group = groups.remove(&entity).unwrap_or_default();
-        if push_entity(tx, ctx, &entity, &group, false, resp)? {
-            waiting.push((entity, group));
-        }
-    }
-    // Records after the documents they refer to (which may arrive in the same push).
-    for (pos, c) in records {
-        crate::approvals::push_record(tx, ctx, pos, &c, resp)?;
-    }
-    // A document numbered by its last approver arrives with that approver's decision:
-    // its number is judged again once the decision is stored.
-    for (entity, group) in waiting {
-        push_entity(tx, ctx, &entity, &group, true, resp)?;
-    }
-    Ok(())
-}
-
 /// Applies one entity's pushed changes in order. On the first pass a letter number that
 /// waits for an approval in the same push leaves that change and those after it unjudged;
 /// returns whether that happened (the caller then runs a final pass after the records).
@@ -334,29 +436,56 @@ fn push_entity(
     tx: &mut dyn SyncTx,
     ctx: &SyncContext<'_>,
     entity: &str,
-    group: &[(usize, Change)],
+    group: &[Pushed],
     final_pass: bool,
     resp: &mut SyncResponse,
 ) -> Result<bool> {
     let existing = tx.entity(entity)?;
-    let class = group[0].1.class;
+    let class = group[0].change.class;
+    let refuse_all = |resp: &mut SyncResponse, reason: &str| {
+        for p in group {
+            let hash = p.parsed.as_ref().map(|c| c.hash().0).unwrap_or_default();
+            reject(resp, hash, entity, reason);
+        }
+    };
     let mut row = match existing {
         Some(row) => {
             if !may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees) {
-                for (_, c) in group {
-                    let hash = parse_change(&c.bytes)
-                        .map(|c| c.hash().0)
-                        .unwrap_or_default();
-                    reject(
-                        resp,
-                        hash,
-                        entity,
-                        "you may not change this entity: it belongs to another unit",
-                    );
-                }
+                refuse_all(
+                    resp,
+                    "you may not change this entity: it belongs to another unit",
+                );
+                return Ok(false);
+            }
+            if row.class != class {
+                // Stored before request ids had their own prefix: refuse, never load one
+                // kind of entity as another.
+                refuse_all(
+                    resp,
+                    &format!(
+                        "the id '{entity}' is already used by {}; this {} needs a new id",
+                        match row.class {
+                            Class::Approval => "an approval request",
+                            Class::Task => "a task",
+                            Class::Document => "a document",
+                        },
+                        crate::limits::class_name(class),
+                    ),
+                );
                 return Ok(false);
             }
             row
+        }
+        None if entity.starts_with(REQUEST_PREFIX) => {
+            refuse_all(
+                resp,
+                &format!(
+                    "ids starting with '{REQUEST_PREFIX}' belong to approval requests; \
+                     this {} needs a new id",
+                    crate::limits::class_name(class)
+                ),
+            );
+            return Ok(false);
         }
         None => EntityRow {
             id: entity.to_owned(),
@@ -371,6 +500,8 @@ fn push_entity(
     // Whether the entity has been filed under its unit (its first change accepted).
     let mut filed = !is_new;
     let (mut doc, mut tail) = load_doc(tx, &row)?;
+    let cap = crate::limits::entity_cap(row.class);
+    let mut size = if is_new { 0 } else { tx.entity_bytes(entity)? };
     // The model as the rules compare it; read lazily, once per accepted change.
     let mut before: Option<Model> = None;
     if filed {
@@ -384,10 +515,10 @@ fn push_entity(
     // change that reached this device by bundle): it and what follows stay in the device's
     // outbox, neither acknowledged nor refused, until the missing changes arrive.
     let mut deferred = false;
-    for (pos, c) in group {
-        let pos = *pos;
-        let parsed = match parse_change(&c.bytes) {
-            Ok(p) => p,
+    for p in group {
+        let (pos, c) = (p.pos, &p.change);
+        let parsed = match &p.parsed {
+            Ok(p) => p.clone(),
             Err(e) => {
                 reject(resp, [0; 32], entity, format!("not a valid change: {e}"));
                 continue;
@@ -415,12 +546,22 @@ fn push_entity(
             broken = true;
             continue;
         }
-        if parsed.actor_id().to_hex_string() != ctx.device.actor {
+        if let Some(reason) = &p.refusal {
+            reject(resp, hash, entity, reason.clone());
+            broken = true;
+            continue;
+        }
+        if size + c.bytes.len() as u64 > cap {
+            let what = crate::limits::class_name(row.class);
             reject(
                 resp,
                 hash,
                 entity,
-                "the change was not made by this device (forged author)",
+                format!(
+                    "the {what} would grow past {}, the most a {what} may hold with its \
+                     history; start a new {what} or attach long text as a file",
+                    crate::limits::size(cap)
+                ),
             );
             broken = true;
             continue;
@@ -454,6 +595,7 @@ fn push_entity(
             Verdict::Accept(assignees) => {
                 last_seq = tx.append(entity, row.class, &hash, &c.bytes, &ctx.device.id)?;
                 tail += 1;
+                size += c.bytes.len() as u64;
                 row.assignees = assignees;
                 if !filed {
                     // A new entity is filed under its own unit field (checked above to be
@@ -513,6 +655,9 @@ fn pull(
     let mut next = cursor;
     let mut visible: HashMap<String, bool> = HashMap::new();
     let mut sent_whole: HashSet<String> = HashSet::new();
+    // Entities too big for any answer (stored before the caps): never let them block.
+    let mut held: HashSet<String> = HashSet::new();
+    let mut scanned = 0usize;
     'classes: for class in Class::BY_PRIORITY {
         loop {
             let rows = tx.log_after(class, next.get(class), 256)?;
@@ -520,6 +665,11 @@ fn pull(
                 break;
             }
             for row in rows {
+                if scanned >= crate::limits::PULL_SCAN_MAX {
+                    resp.more = true;
+                    break 'classes;
+                }
+                scanned += 1;
                 let may = match visible.get(&row.entity) {
                     Some(v) => *v,
                     None => {
@@ -534,7 +684,7 @@ fn pull(
                         v
                     }
                 };
-                if may && !sent_whole.contains(&row.entity) {
+                if may && !sent_whole.contains(&row.entity) && !held.contains(&row.entity) {
                     // A device that was never sent this entity (or may not have received
                     // it: its cursor is behind the response that carried it) gets the
                     // whole history; otherwise just this change.
@@ -542,6 +692,15 @@ fn pull(
                         None => true,
                         Some(at) => at > cursor.get(class),
                     };
+                    if whole {
+                        let bytes = tx.entity_bytes(&row.entity)?;
+                        if bytes > crate::limits::DELIVERY_MAX_BYTES {
+                            tracing::warn!(entity = %row.entity, bytes, "entity too big to deliver; held back");
+                            held.insert(row.entity.clone());
+                            next.set(class, row.seq);
+                            continue;
+                        }
+                    }
                     let batch = if whole {
                         tx.entity_log(&row.entity)?
                     } else if row.device == ctx.device.id {

@@ -1,8 +1,8 @@
 //! The embedded SQLite backend (WAL, `synchronous = FULL`: an acknowledged change survives
 //! a power cut).
 
+use parking_lot::{Mutex, MutexGuard};
 use std::path::Path;
-use std::sync::Mutex;
 
 use luring_sync::Class;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -43,8 +43,11 @@ CREATE TABLE IF NOT EXISTS sync_numbers (device TEXT PRIMARY KEY, recent TEXT NO
 
 /// SQLite database in the server's data folder.
 pub struct SqliteDb {
-    // rusqlite connections are not Sync; one connection behind a std Mutex is enough for an
+    // rusqlite connections are not Sync; one connection behind a mutex is enough for an
     // agency's load and keeps every sync strictly serial, which the log's order relies on.
+    // The mutex is handed over fairly after each sync transaction, so a big push that
+    // commits in slices lets every waiting sync in between (a plain mutex lets the pusher
+    // take it straight back).
     conn: Mutex<Connection>,
 }
 
@@ -52,6 +55,9 @@ impl SqliteDb {
     pub fn open(path: &Path) -> Result<Self> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // A sync runs some twenty distinct statements; the default cache of 16 would evict
+        // and re-parse them on every entity of a big push.
+        conn.set_prepared_statement_cache_capacity(64);
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -74,10 +80,10 @@ impl SqliteDb {
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (the transaction rolls
-        // back on drop), so a poisoned lock is safe to reuse.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        // back on drop); parking_lot's mutex is not poisoned by it.
+        self.conn.lock()
     }
 }
 
@@ -299,11 +305,15 @@ impl Database for SqliteDb {
 
     fn sync_tx<T>(&self, f: impl FnOnce(&mut dyn SyncTx) -> Result<T>) -> Result<T> {
         let mut c = self.conn();
-        let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut s = SqliteTx { tx };
-        let out = f(&mut s)?;
-        s.tx.commit()?;
-        Ok(out)
+        let out = (|| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut s = SqliteTx { tx };
+            let out = f(&mut s)?;
+            s.tx.commit()?;
+            Ok(out)
+        })();
+        MutexGuard::unlock_fair(c);
+        out
     }
 }
 
@@ -394,6 +404,15 @@ impl SyncTx for SqliteTx<'_> {
         )?;
         let rows = s.query_map([entity], log_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn entity_bytes(&mut self, entity: &str) -> Result<u64> {
+        // length() of a blob reads its size from the record header, not the blob itself.
+        let n: i64 = self
+            .tx
+            .prepare_cached("SELECT coalesce(sum(length(bytes)), 0) FROM log WHERE entity = ?1")?
+            .query_row([entity], |r| r.get(0))?;
+        Ok(n as u64)
     }
 
     fn entity_log_after(&mut self, entity: &str, after: u64) -> Result<Vec<LogRow>> {
