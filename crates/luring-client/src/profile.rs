@@ -76,7 +76,15 @@ impl Profile {
         }
         let access_fixes = private_files::make_private(dir)?;
         private_files::create_private_file(&db)?;
-        let store = Store::open(&db)?;
+        let mut store = Store::open(&db)?;
+        // The device key, and the actor bound to it, are made now, before any change: work
+        // done offline is then already under the actor the server accepts at the first
+        // login, and nothing has to be re-made then (which could not re-make colleagues'
+        // changes received by bundle in their names).
+        let public = crate::keys::device_public(dir, &store)?;
+        let public = luring_model::keys::public_key_from_hex(&public)
+            .map_err(|e| ClientError::Key(e.to_string()))?;
+        crate::keys::bind_actor(&mut store, &public)?;
         store.set_meta("name", name.as_str())?;
         store.set_meta("created_at", &now())?;
         // Written last: a profile counts as made once its NIP is stored.

@@ -433,3 +433,52 @@ fn a_copy_of_a_profile_with_unsent_work_does_not_send_it_twice() {
     assert_eq!(task_json(&ani, &id), task_json(&copy, &id));
     assert_eq!(task_json(&ani, &sent), task_json(&copy, &sent));
 }
+
+/// Two colleagues work offline from the start and swap bundles (a comment on the other's
+/// task); at her first login the staff member's own work reaches the server whole and
+/// nothing is refused — her offline profile already wrote under the actor her device key
+/// binds, so nothing (least of all the colleague's comment) is re-made in her name.
+#[test]
+fn offline_work_with_a_colleagues_bundle_goes_out_at_the_first_login() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("server");
+    seed(&data);
+    let server = Server::start(&data, "127.0.0.1:0");
+    let offline = |name: &str, who: (&str, &str), full: &str| {
+        let l = Luring {
+            dir: tmp.path().join(name),
+        };
+        l.ok(&["init", "--name", full, "--nip", who.0]);
+        l
+    };
+    let ani = offline("ani", ANI, "Ani Lestari");
+    let budi = offline("budi", BUDI, "Budi Santoso");
+    let id = ani.json(&["task", "add", "Siapkan kunjungan desa", "--json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b1 = tmp.path().join("ani.bundle");
+    ani.ok(&["bundle", "export", "--out", b1.to_str().unwrap()]);
+    budi.ok(&["bundle", "import", b1.to_str().unwrap()]);
+    budi.ok(&["task", "comment", &id, "Surat tugas sudah saya siapkan"]);
+    let b2 = tmp.path().join("budi.bundle");
+    budi.ok(&["bundle", "export", "--out", b2.to_str().unwrap()]);
+    ani.ok(&["bundle", "import", b2.to_str().unwrap()]);
+
+    let out = ani.try_login(&server.url, ANI, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = ani.sync();
+    assert_eq!(r["rejected"].as_array().unwrap().len(), 0, "{r}");
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    siti.sync();
+    assert!(
+        siti.task_titles()
+            .iter()
+            .any(|t| t == "Siapkan kunjungan desa"),
+        "Ani's offline task never reached the server"
+    );
+}
