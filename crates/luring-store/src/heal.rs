@@ -557,6 +557,20 @@ mod tests {
     use super::*;
     use crate::store::Store;
 
+    /// A new task as the tests create it.
+    fn new_task(id: &str, title: &str, assignees: Vec<Nip>) -> luring_crdt::NewTask {
+        luring_crdt::NewTask {
+            id: EntityId::parse(id).unwrap(),
+            title: Title::parse(title).unwrap(),
+            description: Text::default(),
+            status: TaskStatus::Baru,
+            due: None,
+            assignees,
+            unit: None,
+            created_at: "2026-11-23T08:00:00Z".into(),
+        }
+    }
+
     fn retitle(s: &mut Store, title: &str) {
         s.update_task("t-1", |d| {
             luring_crdt::patch_task(
@@ -589,16 +603,11 @@ mod tests {
     #[test]
     fn a_refused_change_is_dropped_and_later_edits_are_remade_on_the_servers_version() {
         let mut s = Store::open_in_memory().unwrap();
-        s.create_tasks(&[luring_crdt::NewTask {
-            id: EntityId::parse("t-1").unwrap(),
-            title: Title::parse("Rapat").unwrap(),
-            description: Text::default(),
-            status: TaskStatus::Baru,
-            due: None,
-            assignees: vec![Nip::parse("198703122010011002").unwrap()],
-            unit: None,
-            created_at: "2026-11-23T08:00:00Z".into(),
-        }])
+        s.create_tasks(&[new_task(
+            "t-1",
+            "Rapat",
+            vec![Nip::parse("198703122010011002").unwrap()],
+        )])
         .unwrap();
         let first = s.outbox(1 << 20).unwrap();
         let mut server = first.iter().map(|c| c.bytes.clone()).collect::<Vec<_>>();
@@ -644,17 +653,7 @@ mod tests {
     #[test]
     fn work_stuck_behind_an_old_refusal_is_healed_before_a_sync() {
         let mut s = Store::open_in_memory().unwrap();
-        s.create_tasks(&[luring_crdt::NewTask {
-            id: EntityId::parse("t-1").unwrap(),
-            title: Title::parse("Rapat").unwrap(),
-            description: Text::default(),
-            status: TaskStatus::Baru,
-            due: None,
-            assignees: vec![],
-            unit: None,
-            created_at: "2026-11-23T08:00:00Z".into(),
-        }])
-        .unwrap();
+        s.create_tasks(&[new_task("t-1", "Rapat", vec![])]).unwrap();
         let first = outbox(&s);
         s.apply_remote(&[], &[], &first, &[], &[]).unwrap();
         retitle(&mut s, "Ditolak");
@@ -690,17 +689,7 @@ mod tests {
     #[test]
     fn a_remade_change_refused_again_ends_healing() {
         let mut s = Store::open_in_memory().unwrap();
-        s.create_tasks(&[luring_crdt::NewTask {
-            id: EntityId::parse("t-1").unwrap(),
-            title: Title::parse("Rapat").unwrap(),
-            description: Text::default(),
-            status: TaskStatus::Baru,
-            due: None,
-            assignees: vec![],
-            unit: None,
-            created_at: "2026-11-23T08:00:00Z".into(),
-        }])
-        .unwrap();
+        s.create_tasks(&[new_task("t-1", "Rapat", vec![])]).unwrap();
         let first = outbox(&s);
         s.apply_remote(&[], &[], &first, &[], &[]).unwrap();
         // Every edit of this entity is refused (say, it now belongs to another unit).
