@@ -152,15 +152,7 @@ pub(crate) fn push_record(
             }
             // The decisions already stored were accepted when they arrived; they stay
             // counted whatever comes later (revocations are not retroactive).
-            let stored: Vec<Decision> = tx
-                .entity_log(&c.entity)?
-                .iter()
-                .filter(|r| r.device != RECEIPT_AUTHOR)
-                .filter_map(|r| match serde_json::from_slice::<Record>(&r.bytes) {
-                    Ok(Record::Decision(d)) => Some(*d),
-                    _ => None,
-                })
-                .collect();
+            let stored = stored_decisions(tx, &c.entity)?;
             let current = match tx.entity(req.body.document_id.as_str())? {
                 Some(e) => crate::sync_service::load_doc(tx, &e)
                     .ok()
@@ -206,6 +198,20 @@ pub(crate) fn push_record(
     )?;
     resp.ack(pos);
     Ok(())
+}
+
+/// The decisions stored for request `request_id`, as logged (its receipts and the request
+/// itself are skipped). They were accepted when they arrived and stay counted whatever
+/// comes later.
+pub(crate) fn stored_decisions(tx: &mut dyn SyncTx, request_id: &str) -> Result<Vec<Decision>> {
+    Ok(tx
+        .entity_log(request_id)?
+        .iter()
+        .filter_map(|r| match serde_json::from_slice::<Record>(&r.bytes) {
+            Ok(Record::Decision(d)) => Some(*d),
+            _ => None,
+        })
+        .collect())
 }
 
 /// The log's author of receipts: no device, so every replica that sees the request is sent

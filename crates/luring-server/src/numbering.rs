@@ -17,7 +17,7 @@
 //! the next day instead of waiting for numbers it never received.
 
 use chrono::Datelike;
-use luring_model::{evaluate, ApprovalStatus, Decision, Record};
+use luring_model::{evaluate, ApprovalStatus, Record};
 use luring_sync::{Class, Lease};
 
 use crate::db::{LeaseRow, SyncTx};
@@ -89,7 +89,7 @@ pub fn may_lease(leases: &[LeaseRow], used_today: u32, today: &str) -> bool {
 /// Leases a block to the syncing device if the bounds allow; `None` is a polite refusal
 /// (the sync goes on; the device asks again at a later sync).
 pub fn grant(tx: &mut dyn SyncTx, ctx: &SyncContext<'_>) -> Result<Option<Lease>> {
-    let now = chrono::Utc::now();
+    let now = ctx.now;
     let today = now.date_naive().to_string();
     let leases = tx.leases(&ctx.device.id)?;
     let mut used_today = 0;
@@ -163,14 +163,7 @@ fn approved(
         if req.body.document_id.as_str() != doc_id {
             continue;
         }
-        let decisions: Vec<Decision> = tx
-            .entity_log(&row.id)?
-            .iter()
-            .filter_map(|r| match serde_json::from_slice::<Record>(&r.bytes) {
-                Ok(Record::Decision(d)) => Some(*d),
-                _ => None,
-            })
-            .collect();
+        let decisions = crate::approvals::stored_decisions(tx, &row.id)?;
         let e = evaluate(&req, &decisions, &ctx.agency, Some(content_hash), &|_| {
             false
         });

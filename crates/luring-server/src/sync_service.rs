@@ -274,6 +274,22 @@ enum Model {
     Document(luring_model::Document),
 }
 
+impl Model {
+    fn task(&self) -> Option<&luring_model::Task> {
+        match self {
+            Self::Task(t) => Some(t),
+            Self::Document(_) => None,
+        }
+    }
+
+    fn document(&self) -> Option<&luring_model::Document> {
+        match self {
+            Self::Document(d) => Some(d),
+            Self::Task(_) => None,
+        }
+    }
+}
+
 /// Checks the merged entity against the model's rules; returns its unit field, assignees
 /// and the model read.
 fn validate(
@@ -314,24 +330,23 @@ fn validate(
 /// the model's reader lets merges pass the limit, so without this one change could carry
 /// megabytes of description to everyone in the unit.
 fn text_limits(before: Option<&Model>, after: &Model) -> std::result::Result<(), String> {
-    let (what, limit, now, was) = match (after, before) {
-        (Model::Task(a), b) => (
+    let chars = |t: &luring_model::Text| t.as_str().chars().count();
+    let (what, limit, now, was) = match after {
+        Model::Task(a) => (
             "the description",
             luring_model::DESCRIPTION_MAX_CHARS,
-            a.description.as_str().chars().count(),
-            match b {
-                Some(Model::Task(b)) => b.description.as_str().chars().count(),
-                _ => 0,
-            },
+            chars(&a.description),
+            before
+                .and_then(Model::task)
+                .map_or(0, |b| chars(&b.description)),
         ),
-        (Model::Document(a), b) => (
+        Model::Document(a) => (
             "the document body",
             luring_model::BODY_MAX_CHARS,
-            a.body.as_str().chars().count(),
-            match b {
-                Some(Model::Document(b)) => b.body.as_str().chars().count(),
-                _ => 0,
-            },
+            chars(&a.body),
+            before
+                .and_then(Model::document)
+                .map_or(0, |b| chars(&b.body)),
         ),
     };
     if crate::limits::text_ok(now, was, limit) {
@@ -393,15 +408,10 @@ fn judge(
         return Ok((Verdict::Refuse(r), None));
     }
     let nip = ctx.subject.nip.as_str();
-    let outcome = match (&model, before) {
-        (Model::Task(a), Some(Model::Task(b))) => {
-            crate::rules::check_task(Some(b), a, nip).map(|_| crate::rules::Outcome::Plain)
-        }
-        (Model::Task(a), _) => {
-            crate::rules::check_task(None, a, nip).map(|_| crate::rules::Outcome::Plain)
-        }
-        (Model::Document(a), Some(Model::Document(b))) => crate::rules::check_document(Some(b), a),
-        (Model::Document(a), _) => crate::rules::check_document(None, a),
+    let outcome = match &model {
+        Model::Task(a) => crate::rules::check_task(before.and_then(Model::task), a, nip)
+            .map(|_| crate::rules::Outcome::Plain),
+        Model::Document(a) => crate::rules::check_document(before.and_then(Model::document), a),
     };
     let verdict = match outcome {
         Err(reason) => Verdict::Refuse(reason),
