@@ -91,12 +91,18 @@ pub(crate) fn bind_actor(
     store: &mut luring_store::Store,
     public: &ed25519_dalek::VerifyingKey,
 ) -> Result<String> {
-    let bound = luring_model::device_actor(public.as_bytes());
-    if store.actor().to_hex_string() != bound {
-        let bytes = hex::decode(&bound).expect("device_actor is hex");
-        store.change_actor(&automerge::ActorId::from(bytes))?;
+    let (hex_actor, actor) = bound_actor(public);
+    if store.actor() != &actor {
+        store.change_actor(&actor)?;
     }
-    Ok(bound)
+    Ok(hex_actor)
+}
+
+/// The actor bound to the device key `public`, as hex and as automerge's id.
+pub(crate) fn bound_actor(public: &ed25519_dalek::VerifyingKey) -> (String, automerge::ActorId) {
+    let hex_actor = luring_model::device_actor(public.as_bytes());
+    let bytes = hex::decode(&hex_actor).expect("device_actor is hex");
+    (hex_actor, automerge::ActorId::from(bytes))
 }
 
 /// The device's signing key for a login proof: the key still waiting for its passphrase,

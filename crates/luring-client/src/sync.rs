@@ -133,10 +133,9 @@ impl Profile {
         let actor = if new_identity {
             // A copy: its unsent work waits aside until the server's version is pulled
             // (the first sync), the other copy may have sent some of it already.
-            let actor = luring_model::device_actor(key.verifying_key().as_bytes());
-            let bytes = hex::decode(&actor).expect("device_actor is hex");
-            store.set_aside_unsent(&automerge::ActorId::from(bytes))?;
-            actor
+            let (hex_actor, actor) = crate::keys::bound_actor(&key.verifying_key());
+            store.set_aside_unsent(&actor)?;
+            hex_actor
         } else {
             crate::keys::bind_actor(&mut store, &key.verifying_key())?
         };
