@@ -407,8 +407,9 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
 }
 
 /// Over HTTPS with the agency's own certificate authority: without the CA file the window
-/// says the certificate is not trusted and what to do; with it chosen, the login succeeds and
-/// work reaches the server (read back by a colleague's CLI over HTTPS).
+/// says the certificate is not trusted and what to do; with it chosen, the login succeeds,
+/// work reaches the server (read back by a colleague's CLI over HTTPS), and an approval the
+/// supervisor asks for is signed in the window and comes back approved and received.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
     let root = tempdir();
@@ -441,7 +442,9 @@ async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
     app.type_into("#login-ca-file", ca.pem.to_str().unwrap())
         .await;
     app.click("#login-submit").await;
-    app.click("#passphrase-skip").await;
+    app.type_into("#passphrase", "kunci ani 2026").await;
+    app.type_into("#passphrase-again", "kunci ani 2026").await;
+    app.click("#passphrase-submit").await;
     app.el("#app-main").await;
     app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
         .await;
@@ -479,6 +482,50 @@ async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+
+    // An approval over HTTPS: the supervisor asks, in the window Ani signs, and the
+    // decision and the server's receipt travel back over the same link.
+    let body = root.path().join("nota.txt");
+    std::fs::write(&body, "Mohon paraf rekap absensi.\n").unwrap();
+    let doc = siti.json(&[
+        "doc",
+        "new",
+        "--title",
+        "Rekap absensi",
+        "--body-file",
+        body.to_str().unwrap(),
+        "--json",
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let request = siti.json(&["approval", "request", &doc, "--chain", ANI.0, "--json"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    siti.sync();
+    app.click("#sync-now").await;
+    app.nav("persetujuan").await;
+    app.click(&format!("[data-approval-id=\"{request}\"]"))
+        .await;
+    app.wait_text("#approval-detail", "Mohon paraf", WAIT).await;
+    app.type_into("#decision-passphrase", "kunci ani 2026")
+        .await;
+    app.click("#decision-approve").await;
+    app.wait_text("[data-testid=\"approval-status\"]", "Disetujui", WAIT)
+        .await;
+    app.click("#sync-now").await;
+    app.wait_text(
+        "[data-testid=\"decision-anchor\"]",
+        "· diterima server",
+        WAIT,
+    )
+    .await;
+    siti.sync();
+    assert_eq!(
+        siti.json(&["approval", "show", &request, "--json"])["status"],
+        "disetujui"
+    );
     app.close().await;
 }
 
