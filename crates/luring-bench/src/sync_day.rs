@@ -7,7 +7,7 @@
 //! rewrites one paragraph in each document; then the device syncs once.
 //!
 //! Everything runs in-process through the same code the app and the agency server run:
-//! [`Profile`] on the device side, [`LocalServer`] (real storage and sync logic, no HTTP)
+//! [`Profile`] on the device side, [`InProcessServer`] (real storage and sync logic, no HTTP)
 //! on the server side, joined by a [`Transport`] that passes the message bodies across.
 //! Byte counts are therefore message bodies as they would travel in the HTTP request and
 //! response; HTTP headers (and TLS) are not counted.
@@ -27,7 +27,7 @@ use luring_client::{
 use luring_crdt::EntityKind;
 use luring_model::{DocKind, Nip, TaskStatus};
 use luring_server::db::{DeviceRow, UserRow};
-use luring_server::local::LocalServer;
+use luring_server::in_process::InProcessServer;
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
@@ -145,7 +145,7 @@ pub struct Report {
 
 /// Passes message bodies to an in-process server, as the HTTP handler would.
 struct InProcess<'a> {
-    server: &'a LocalServer,
+    server: &'a InProcessServer,
     device: DeviceRow,
     user: UserRow,
     /// Time spent inside the server since the last reset.
@@ -348,7 +348,7 @@ pub fn run(plan: &Plan) -> BoxResult<Report> {
     let tmp = tempfile::Builder::new()
         .prefix("luring-bench-sync-")
         .tempdir()?;
-    let server = LocalServer::create(&tmp.path().join("server.db"))?;
+    let server = InProcessServer::create(&tmp.path().join("server.db"))?;
     let mut profile = Profile::init(&tmp.path().join("device"), NAME, NIP)?;
     let actor = profile.store().actor().to_hex_string();
     let (device, user) = server.add_device(NIP, UNIT, "staff", &actor)?;

@@ -5,7 +5,7 @@
 //! automerge changes only after checking that the pushing device wrote them (actor), that
 //! its user may write the entity (unit rules), that the merged entity still obeys the
 //! model's rules, and that the change keeps authorship and official fields intact
-//! ([`rules`], [`numbering`]); and it returns, in the same response, what the user may read.
+//! ([`rules`], [`sync_service::numbering`]); and it returns, in the same response, what the user may read.
 //!
 //! Storage is the [`db::Database`] trait, chosen once in `main` (SQLite, embedded, by
 //! default); everything after is generic. The sync logic ([`sync_service`]) takes a
@@ -15,7 +15,6 @@
 pub mod access;
 pub mod admin;
 pub mod agency;
-pub mod approvals;
 pub mod auth;
 pub mod challenge;
 pub mod copies;
@@ -24,10 +23,10 @@ pub mod demo;
 pub mod error;
 pub mod files;
 pub mod http;
+#[cfg(feature = "test-util")]
+pub mod in_process;
 pub mod limits;
-pub mod local;
 pub mod login_guard;
-pub mod numbering;
 pub mod rules;
 pub mod serve;
 pub mod sync_service;

@@ -9,7 +9,7 @@
 //! - dispositions are append-only: no one rewrites or removes a past step;
 //! - `created_at` is set once, at creation;
 //! - a document's letter number is set once and never changed or removed; whether it may
-//!   be set at all is the numbering rule's question ([`crate::numbering`]), so a newly set
+//!   be set at all is the numbering rule's question ([`crate::sync_service::numbering`]), so a newly set
 //!   number is handed back to the caller.
 //!
 //! The functions are pure (model values in, a sentence out) so that every rule is tested

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use luring_client::{ClientError, NewDocInput, NewTaskInput, Profile, TaskChanges, Transport};
 use luring_server::db::{Database, DeviceRow, UserRow};
-use luring_server::local::LocalServer;
+use luring_server::in_process::InProcessServer;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
 
@@ -69,7 +69,7 @@ struct Wire {
 }
 
 struct Faulty<'a> {
-    server: &'a LocalServer,
+    server: &'a InProcessServer,
     device: &'a DeviceRow,
     user: &'a UserRow,
     fault: Fault,
@@ -220,7 +220,7 @@ fn edit(r: &mut Replica, idx: usize, what: u8, pick: usize) {
     }
 }
 
-fn sync(server: &LocalServer, r: &mut Replica, fault: Fault, pick: usize, wire: &mut Wire) {
+fn sync(server: &InProcessServer, r: &mut Replica, fault: Fault, pick: usize, wire: &mut Wire) {
     let fault = if r.partitioned {
         Fault::DropRequest
     } else {
@@ -260,7 +260,7 @@ fn seen(p: &Profile) -> BTreeMap<String, String> {
 }
 
 /// Replica `i` of one bidang (`BIDANG-A`): a fresh profile and its registered device.
-fn replica(server: &LocalServer, root: &std::path::Path, i: usize, role: &str) -> Replica {
+fn replica(server: &InProcessServer, root: &std::path::Path, i: usize, role: &str) -> Replica {
     let profile = Profile::init(&root.join(format!("r{i}")), "Pegawai", NIPS[i]).unwrap();
     let actor = profile.store().actor().to_hex_string();
     let (device, user) = server
@@ -277,7 +277,7 @@ fn replica(server: &LocalServer, root: &std::path::Path, i: usize, role: &str) -
 
 fn run_case(n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
     let tmp = tempfile::tempdir().unwrap();
-    let server = LocalServer::create(&tmp.path().join("server.db")).unwrap();
+    let server = InProcessServer::create(&tmp.path().join("server.db")).unwrap();
     // One bidang: replica 0 its supervisor, the others its staff, so every replica may
     // read everything the others write and all must converge.
     let mut replicas: Vec<Replica> = (0..n)
@@ -378,7 +378,7 @@ fn replicas_converge_under_faults() {
 #[test]
 fn long_histories_survive_server_snapshots() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = LocalServer::create(&tmp.path().join("server.db")).unwrap();
+    let server = InProcessServer::create(&tmp.path().join("server.db")).unwrap();
     let mut replicas: Vec<Replica> = (0..2)
         .map(|i| replica(&server, tmp.path(), i, "staff"))
         .collect();

@@ -10,10 +10,10 @@ use luring_model::clock;
 use luring_model::{evaluate, Decision, Receipt, ReceiptBody, Record};
 use luring_sync::{Change, Class, SyncResponse};
 
+use super::{load_doc, reject, SyncContext};
 use crate::access::may_access;
 use crate::db::{EntityRow, SyncTx};
 use crate::error::Result;
-use crate::sync_service::{reject, SyncContext};
 
 /// How every approval request's id starts (the client makes them so) and no task's or
 /// document's may: a request can then never be filed under someone's not-yet-synced
@@ -154,7 +154,7 @@ pub(crate) fn push_record(
             // counted whatever comes later (revocations are not retroactive).
             let stored = stored_decisions(tx, &c.entity)?;
             let current = match tx.entity(req.body.document_id.as_str())? {
-                Some(e) => crate::sync_service::load_doc(tx, &e)
+                Some(e) => load_doc(tx, &e)
                     .ok()
                     .and_then(|(doc, _)| luring_crdt::read_document(&doc).ok())
                     .map(|doc| doc.content_hash().to_string()),

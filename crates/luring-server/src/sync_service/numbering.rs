@@ -20,9 +20,13 @@ use chrono::Datelike;
 use luring_model::{evaluate, ApprovalStatus, Record};
 use luring_sync::{Class, Lease};
 
+use super::records::stored_decisions;
+use super::SyncContext;
 use crate::db::{LeaseRow, SyncTx};
 use crate::error::Result;
-use crate::sync_service::{SyncContext, LEASE_BLOCK};
+
+/// Letter numbers leased per block.
+pub const LEASE_BLOCK: u32 = 10;
 
 /// Most blocks one device is given per UTC day.
 pub const BLOCKS_PER_DAY: usize = 3;
@@ -163,7 +167,7 @@ fn approved(
         if req.body.document_id.as_str() != doc_id {
             continue;
         }
-        let decisions = crate::approvals::stored_decisions(tx, &row.id)?;
+        let decisions = stored_decisions(tx, &row.id)?;
         let e = evaluate(&req, &decisions, &ctx.agency, Some(content_hash), &|_| {
             false
         });

@@ -9,13 +9,13 @@ use crate::sync_service::{self, HandleError};
 
 /// A server database with one agency and a small unit tree: `DINAS` with `BIDANG-A` and
 /// `BIDANG-B` below it.
-pub struct LocalServer {
+pub struct InProcessServer {
     pub db: SqliteDb,
     /// The agency's root key (it signs receipts).
     pub key: ed25519_dalek::SigningKey,
 }
 
-impl LocalServer {
+impl InProcessServer {
     pub fn create(path: &Path) -> Result<Self> {
         let db = SqliteDb::open(path)?;
         let key = ed25519_dalek::SigningKey::from_bytes(&rand::random::<[u8; 32]>());

@@ -1,0 +1,109 @@
+//! The pull half of a sync: what the device may read after its cursor, within its byte
+//! budget; entities it was never sent come with their whole history.
+
+use std::collections::{HashMap, HashSet};
+
+use luring_sync::{Change, Class, Cursor, SyncResponse};
+
+use super::SyncContext;
+use crate::access::may_access;
+use crate::db::SyncTx;
+use crate::error::Result;
+
+/// Smallest and largest byte budget honoured, whatever the device asks for.
+pub const BUDGET_RANGE: (u32, u32) = (4 << 10, 8 << 20);
+
+pub(super) fn pull(
+    tx: &mut dyn SyncTx,
+    ctx: &SyncContext<'_>,
+    cursor: Cursor,
+    budget: u32,
+    resp: &mut SyncResponse,
+) -> Result<()> {
+    let budget = budget.clamp(BUDGET_RANGE.0, BUDGET_RANGE.1) as usize;
+    let mut used = 0usize;
+    let mut next = cursor;
+    let mut visible: HashMap<String, bool> = HashMap::new();
+    let mut sent_whole: HashSet<String> = HashSet::new();
+    // Entities too big for any answer (stored before the caps): never let them block.
+    let mut held: HashSet<String> = HashSet::new();
+    let mut scanned = 0usize;
+    'classes: for class in Class::BY_PRIORITY {
+        loop {
+            let rows = tx.log_after(class, next.get(class), 256)?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                if scanned >= crate::limits::PULL_SCAN_MAX {
+                    resp.more = true;
+                    break 'classes;
+                }
+                scanned += 1;
+                let may = match visible.get(&row.entity) {
+                    Some(v) => *v,
+                    None => {
+                        let v = match tx.entity(&row.entity)? {
+                            Some(e) => may_access(ctx.tree, &ctx.subject, &e.unit, &e.assignees),
+                            None => false,
+                        };
+                        visible.insert(row.entity.clone(), v);
+                        if !v {
+                            tx.forget_known(&ctx.device.id, &row.entity)?;
+                        }
+                        v
+                    }
+                };
+                if may && !sent_whole.contains(&row.entity) && !held.contains(&row.entity) {
+                    // A device that was never sent this entity (or may not have received
+                    // it: its cursor is behind the response that carried it) gets the
+                    // whole history; otherwise just this change.
+                    let whole = match tx.known(&ctx.device.id, &row.entity)? {
+                        None => true,
+                        Some(at) => at > cursor.get(class),
+                    };
+                    if whole {
+                        let bytes = tx.entity_bytes(&row.entity)?;
+                        if bytes > crate::limits::DELIVERY_MAX_BYTES {
+                            tracing::warn!(entity = %row.entity, bytes, "entity too big to deliver; held back");
+                            held.insert(row.entity.clone());
+                            next.set(class, row.seq);
+                            continue;
+                        }
+                    }
+                    let batch = if whole {
+                        tx.entity_log(&row.entity)?
+                    } else if row.device == ctx.device.id {
+                        vec![]
+                    } else {
+                        vec![row.clone()]
+                    };
+                    let size: usize = batch
+                        .iter()
+                        .map(|r| r.bytes.len() + r.entity.len() + 8)
+                        .sum();
+                    if used > 0 && used + size > budget {
+                        resp.more = true;
+                        break 'classes;
+                    }
+                    used += size;
+                    resp.pull.extend(batch.into_iter().map(|r| Change {
+                        entity: r.entity,
+                        class: r.class,
+                        bytes: r.bytes,
+                    }));
+                    if whole {
+                        sent_whole.insert(row.entity.clone());
+                    }
+                }
+                next.set(class, row.seq);
+            }
+        }
+    }
+    for entity in &sent_whole {
+        let class = tx.entity(entity)?.map_or(Class::Document, |e| e.class);
+        tx.set_known(&ctx.device.id, entity, next.get(class))?;
+    }
+    resp.cursor = next;
+    Ok(())
+}

@@ -1,0 +1,334 @@
+//! The push half of a sync: the device's task and document changes, parsed and checked
+//! for what needs no stored state first, then applied entity by entity in short
+//! transactions, each change judged ([`super::judge`]) before it is logged.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use automerge::Change as AmChange;
+use luring_sync::{Change, Class, SyncResponse};
+
+use super::judge::{judge, validate, Model, Verdict};
+use super::records::REQUEST_PREFIX;
+use super::{load_doc, reject, SyncContext};
+use crate::access::may_access;
+use crate::db::{Database, EntityRow, SyncTx};
+use crate::error::Result;
+
+/// Parses a pushed automerge change, refusing compressed chunks: devices send changes
+/// uncompressed (`Change::raw_bytes`), and automerge inflates compressed chunks with no
+/// size limit, so a few hundred bytes could cost gigabytes.
+pub(super) fn parse_change(bytes: &[u8]) -> std::result::Result<AmChange, String> {
+    const CHANGE_CHUNK: u8 = 1;
+    if bytes.len() < 9 || bytes[8] != CHANGE_CHUNK {
+        return Err("not an uncompressed automerge change".into());
+    }
+    AmChange::from_bytes(bytes.to_vec()).map_err(|e| e.to_string())
+}
+
+/// Changes after an entity's snapshot before it is rewritten.
+pub const SNAPSHOT_EVERY: usize = 64;
+
+/// Longest one push holds the database before other syncs get their turn.
+pub const PUSH_SLICE: Duration = Duration::from_millis(40);
+
+/// A pushed change of a task or document, parsed before the database is touched.
+#[derive(Clone)]
+pub(super) struct Pushed {
+    /// Position in the request (acknowledgements are by position).
+    pos: usize,
+    change: Change,
+    /// The parsed change, or why it is not one.
+    parsed: std::result::Result<AmChange, String>,
+    /// A refusal decided without stored state (too big, another device's change); it
+    /// applies unless the server already holds the change.
+    refusal: Option<String>,
+}
+
+/// One entity's pushed changes, in the device's order.
+pub(super) type Group = (String, Vec<Pushed>);
+
+/// Parses and checks what needs no stored state, outside any lock: groups task and
+/// document changes by entity (in first-seen order, keeping the device's causal order
+/// within each) and sets the approval records aside.
+pub(super) fn prepare(
+    ctx: &SyncContext<'_>,
+    changes: Vec<Change>,
+) -> (Vec<Group>, Vec<(usize, Change)>) {
+    let mut order: Vec<Group> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut records = Vec::new();
+    for (pos, change) in changes.into_iter().enumerate() {
+        if change.class == Class::Approval {
+            records.push((pos, change));
+            continue;
+        }
+        let cap = crate::limits::entity_cap(change.class);
+        let parsed = parse_change(&change.bytes);
+        let refusal = match &parsed {
+            _ if change.bytes.len() as u64 > cap => Some(format!(
+                "the change is {} and a {} may hold at most {}; attach long text as a file",
+                crate::limits::size(change.bytes.len() as u64),
+                crate::limits::class_name(change.class),
+                crate::limits::size(cap),
+            )),
+            Ok(p) if p.actor_id().to_hex_string() != ctx.device.actor => {
+                Some("the change was not made by this device (forged author)".into())
+            }
+            _ => None,
+        };
+        let i = *index.entry(change.entity.clone()).or_insert_with(|| {
+            order.push((change.entity.clone(), Vec::new()));
+            order.len() - 1
+        });
+        order[i].1.push(Pushed {
+            pos,
+            change,
+            parsed,
+            refusal,
+        });
+    }
+    (order, records)
+}
+
+/// Applies each entity's changes, in transactions of at most about [`PUSH_SLICE`] each
+/// so that other devices' syncs run in between. Returns the entities whose letter number
+/// waits for an approval record of the same push.
+pub(super) fn push_entities<D: Database>(
+    db: &D,
+    ctx: &SyncContext<'_>,
+    groups: Vec<Group>,
+    resp: &mut SyncResponse,
+) -> Result<Vec<Group>> {
+    let mut waiting = Vec::new();
+    let mut groups = groups.into_iter().peekable();
+    while groups.peek().is_some() {
+        db.sync_tx(|tx| {
+            let start = Instant::now();
+            for (entity, group) in groups.by_ref() {
+                if push_entity(tx, ctx, &entity, &group, false, resp)? {
+                    waiting.push((entity, group));
+                }
+                if start.elapsed() >= PUSH_SLICE {
+                    break;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(waiting)
+}
+
+/// Applies one entity's pushed changes in order. On the first pass a letter number that
+/// waits for an approval in the same push leaves that change and those after it unjudged;
+/// returns whether that happened (the caller then runs a final pass after the records).
+pub(super) fn push_entity(
+    tx: &mut dyn SyncTx,
+    ctx: &SyncContext<'_>,
+    entity: &str,
+    group: &[Pushed],
+    final_pass: bool,
+    resp: &mut SyncResponse,
+) -> Result<bool> {
+    let existing = tx.entity(entity)?;
+    let class = group[0].change.class;
+    let refuse_all = |resp: &mut SyncResponse, reason: &str| {
+        for p in group {
+            let hash = p.parsed.as_ref().map(|c| c.hash().0).unwrap_or_default();
+            reject(resp, hash, entity, reason);
+        }
+    };
+    let mut row = match existing {
+        Some(row) => {
+            if !may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees) {
+                refuse_all(
+                    resp,
+                    "you may not change this entity: it belongs to another unit",
+                );
+                return Ok(false);
+            }
+            if row.class != class {
+                // Stored before request ids had their own prefix: refuse, never load one
+                // kind of entity as another.
+                refuse_all(
+                    resp,
+                    &format!(
+                        "the id '{entity}' is already used by {}; this {} needs a new id",
+                        match row.class {
+                            Class::Approval => "an approval request",
+                            Class::Task => "a task",
+                            Class::Document => "a document",
+                        },
+                        crate::limits::class_name(class),
+                    ),
+                );
+                return Ok(false);
+            }
+            row
+        }
+        None if entity.starts_with(REQUEST_PREFIX) => {
+            refuse_all(
+                resp,
+                &format!(
+                    "ids starting with '{REQUEST_PREFIX}' belong to approval requests; \
+                     this {} needs a new id",
+                    crate::limits::class_name(class)
+                ),
+            );
+            return Ok(false);
+        }
+        None => EntityRow {
+            id: entity.to_owned(),
+            class,
+            unit: ctx.subject.unit.clone(),
+            assignees: vec![],
+            snapshot: Vec::new(),
+            snapshot_seq: 0,
+        },
+    };
+    let is_new = row.snapshot.is_empty();
+    // Whether the entity has been filed under its unit (its first change accepted).
+    let mut filed = !is_new;
+    let (mut doc, mut tail) = load_doc(tx, &row)?;
+    let cap = crate::limits::entity_cap(row.class);
+    let mut size = if is_new { 0 } else { tx.entity_bytes(entity)? };
+    // The model as the rules compare it; read lazily, once per accepted change.
+    let mut before: Option<Model> = None;
+    if filed {
+        before = validate(&doc, entity, row.class).ok().map(|(_, _, m)| m);
+    }
+    let mut last_seq = row.snapshot_seq;
+    let mut accepted = 0;
+    let mut broken = false;
+    let mut awaiting = false;
+    // Set once a change depends on changes the server does not have yet (e.g. a colleague's
+    // change that reached this device by bundle): it and what follows stay in the device's
+    // outbox, neither acknowledged nor refused, until the missing changes arrive.
+    let mut deferred = false;
+    for p in group {
+        let (pos, c) = (p.pos, &p.change);
+        let parsed = match &p.parsed {
+            Ok(p) => p.clone(),
+            Err(e) => {
+                reject(resp, [0; 32], entity, format!("not a valid change: {e}"));
+                continue;
+            }
+        };
+        let hash = parsed.hash().0;
+        if tx.has_change(&hash)? {
+            resp.ack(pos);
+            continue;
+        }
+        if deferred {
+            continue;
+        }
+        if broken {
+            reject(resp, hash, entity, "depends on a change the server refused");
+            continue;
+        }
+        if c.class != row.class {
+            reject(
+                resp,
+                hash,
+                entity,
+                "the change names the wrong kind of entity",
+            );
+            broken = true;
+            continue;
+        }
+        if let Some(reason) = &p.refusal {
+            reject(resp, hash, entity, reason.clone());
+            broken = true;
+            continue;
+        }
+        if size + c.bytes.len() as u64 > cap {
+            let what = crate::limits::class_name(row.class);
+            reject(
+                resp,
+                hash,
+                entity,
+                format!(
+                    "the {what} would grow past {}, the most a {what} may hold with its \
+                     history; start a new {what} or attach long text as a file",
+                    crate::limits::size(cap)
+                ),
+            );
+            broken = true;
+            continue;
+        }
+        let heads = doc.get_heads();
+        if let Err(e) = doc.apply_changes([parsed]) {
+            reject(
+                resp,
+                hash,
+                entity,
+                format!("the change cannot be applied: {e}"),
+            );
+            broken = true;
+            doc = doc
+                .fork_at(&heads)
+                .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            continue;
+        }
+        let applied = doc
+            .get_change_by_hash(&automerge::ChangeHash(hash))
+            .is_some();
+        if !applied {
+            deferred = true;
+            doc = doc
+                .fork_at(&heads)
+                .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            continue;
+        }
+        let (verdict, model) = judge(tx, ctx, &row, filed, before.as_ref(), &doc, final_pass)?;
+        match verdict {
+            Verdict::Accept(assignees) => {
+                last_seq = tx.append(entity, row.class, &hash, &c.bytes, &ctx.device.id)?;
+                tail += 1;
+                size += c.bytes.len() as u64;
+                row.assignees = assignees;
+                if !filed {
+                    // A new entity is filed under its own unit field (checked above to be
+                    // one its author may write), else under the author's unit.
+                    if let Ok((Some(u), _, _)) = validate(&doc, entity, row.class) {
+                        row.unit = u;
+                    }
+                    filed = true;
+                }
+                before = model;
+                resp.ack(pos);
+                accepted += 1;
+            }
+            Verdict::AwaitApproval => {
+                awaiting = true;
+                deferred = true;
+                doc = doc
+                    .fork_at(&heads)
+                    .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            }
+            Verdict::Refuse(reason) => {
+                reject(resp, hash, entity, reason);
+                broken = true;
+                doc = doc
+                    .fork_at(&heads)
+                    .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            }
+        }
+    }
+    if accepted > 0 {
+        // The log holds every change; the snapshot is only a shortcut for loading, so it
+        // is rewritten every few changes rather than on every push.
+        if is_new || tail > SNAPSHOT_EVERY {
+            row.snapshot = doc.save();
+            row.snapshot_seq = last_seq;
+        }
+        tx.put_entity(&row)?;
+        // The device holds this entity's history only if it made the entity. Writing on
+        // top of an existing one proves nothing: it may have only what a bundle carried,
+        // so with no `known` row the pull below sends it the whole history.
+        if is_new && tx.known(&ctx.device.id, entity)?.is_none() {
+            tx.set_known(&ctx.device.id, entity, 0)?;
+        }
+    }
+    Ok(awaiting)
+}
