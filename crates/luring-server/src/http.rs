@@ -1,6 +1,7 @@
-//! HTTP: the route table, the handlers, and the bearer-token extractor. Handlers log the
-//! real error and answer with a fixed reason; nothing secret (passwords, tokens, keys) is
-//! ever logged.
+//! HTTP: the route table, the handlers, and the bearer-token extractor. Handlers only
+//! extract, call a service ([`crate::login`], [`crate::sync_service`]) and map its answer
+//! to a status. They log the real error of a failure and answer with a fixed reason;
+//! nothing secret (passwords, tokens, keys) is ever logged.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,43 +13,19 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use ed25519_dalek::SigningKey;
-use luring_model::{DeviceCert, DeviceCertBody, Nip, Role};
-use luring_sync::login::{Account, ChallengeResponse, ErrorBody, LoginRequest, LoginResponse};
+use luring_sync::login::{ChallengeResponse, ErrorBody, LoginRequest, LoginResponse};
 use luring_sync::Limits;
 
 use crate::auth;
-use crate::challenge::Challenges;
-use crate::db::{AgencyRow, Database, DeviceRow, UserRow};
-use crate::login_guard::LoginGuard;
+use crate::db::{Database, DeviceRow, UserRow};
+use crate::login::LoginError;
+use crate::state::AppState;
 use crate::sync_service::{self, HandleError};
 
 /// Largest sync request body accepted (sync pushes are zstd-compressed).
 pub const MAX_BODY: usize = 16 << 20;
 /// Largest body of any other request (a login is a few hundred bytes of JSON).
 pub const MAX_SMALL_BODY: usize = 8 << 10;
-
-/// What every handler shares.
-pub struct AppState<D: Database> {
-    pub db: Arc<D>,
-    pub key: SigningKey,
-    pub agency: AgencyRow,
-    /// Login admission: throttling, per-address and global concurrency.
-    pub logins: LoginGuard,
-    pub challenges: Challenges,
-}
-
-impl<D: Database> AppState<D> {
-    pub fn new(db: D, key: SigningKey, agency: AgencyRow) -> Self {
-        Self {
-            challenges: Challenges::new(&key.to_bytes()),
-            db: Arc::new(db),
-            key,
-            agency,
-            logins: LoginGuard::default(),
-        }
-    }
-}
 
 pub fn router<D: Database>(state: Arc<AppState<D>>) -> Router {
     Router::new()
@@ -149,150 +126,19 @@ async fn login<D: Database>(
 ) -> Result<Json<LoginResponse>, ApiError> {
     let req: LoginRequest = serde_json::from_slice(&body)
         .map_err(|_| bad("bad_request", "the login request is not valid JSON"))?;
-    let nip = Nip::parse(&req.nip).map_err(|e| bad("bad_nip", e.to_string()))?;
-    let device_key = luring_model::keys::public_key_from_hex(&req.device_key)
-        .map_err(|e| bad("bad_device_key", format!("the device key is refused: {e}")))?;
-    let device_key_hex = hex::encode(device_key.as_bytes());
-    let actor_ok = (2..=64).contains(&req.actor.len()) && hex::decode(&req.actor).is_ok();
-    if !actor_ok {
-        return Err(bad("bad_actor", "the actor id is not hex"));
-    }
-    // Throttle, per-address cap and a bounded wait for one of few argon2 slots, before
-    // any blocking work; the slot is held until this login ends.
-    let _pass = st
-        .logins
-        .enter(nip.as_str(), peer.ip())
-        .await
-        .map_err(refused)?;
-    // The device proves it holds its key before any password is hashed.
-    if req.challenge.is_empty() || req.proof.is_empty() {
-        return Err(bad(
-            "update_required",
-            "this version of Luring is too old to log in: update the app",
-        ));
-    }
-    let nonce = st
-        .challenges
-        .check(&req.challenge)
-        .map_err(|e| bad("bad_challenge", e.to_string()))?;
-    let proof =
-        luring_model::login_proof_bytes(&req.challenge, nip.as_str(), &device_key_hex, &req.actor);
-    luring_model::keys::verify_hex(&device_key, &proof, &req.proof).map_err(|_| {
-        bad(
-            "bad_proof",
-            "the device did not prove it holds its key (the login proof does not verify)",
-        )
-    })?;
-    st.challenges
-        .use_up(nonce)
-        .map_err(|e| bad("bad_challenge", e.to_string()))?;
-    // Actors are bound to the device key that made them (issue 11): nobody can claim an
-    // actor id they saw in a bundle. Checked after the proof, so the key is the sender's.
-    if req.actor != luring_model::device_actor(device_key.as_bytes()) {
-        return Err(bad(
-            "bad_actor",
-            "the actor id is not the one bound to this device key; update Luring and log in again",
-        ));
-    }
-    let st2 = st.clone();
-    let (nip2, password) = (nip.to_string(), req.password.clone());
-    let user = tokio::task::spawn_blocking(move || -> crate::Result<Option<UserRow>> {
-        let user = st2.db.user(&nip2)?;
-        let phc = user
-            .as_ref()
-            .map_or(auth::dummy_hash(), |u| u.password_hash.as_str());
-        let ok = auth::verify_password(&password, phc);
-        Ok(user.filter(|_| ok))
-    })
-    .await
-    .map_err(internal)?
-    .map_err(internal)?;
-    let Some(user) = user else {
-        st.logins.failed(nip.as_str(), peer.ip());
-        tracing::info!(nip = %nip, "failed login");
-        return Err(ApiError(
-            StatusCode::UNAUTHORIZED,
-            "bad_credentials",
-            "wrong NIP or password".into(),
-        ));
-    };
-    st.logins.succeeded(nip.as_str(), peer.ip());
-    let role: Role = user.role.parse().map_err(internal)?;
-    let device_id = format!(
-        "dev-{}",
-        &hex::encode(blake3::hash(device_key.as_bytes()).as_bytes())[..16]
-    );
-    let body = DeviceCertBody {
-        agency: st.agency.name.clone(),
-        agency_key: st.agency.public_key.clone(),
-        device_id: device_id.clone(),
-        device_key: device_key_hex.clone(),
-        actor: req.actor.clone(),
-        nip: nip.clone(),
-        name: user.name.clone(),
-        unit: user.unit.clone(),
-        role,
-        issued_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    };
-    let cert = DeviceCert::sign(body, &st.key);
-    let cert_json = serde_json::to_value(&cert).map_err(internal)?;
-    let (token, token_hash) = auth::new_token();
-    let row = DeviceRow {
-        id: device_id.clone(),
-        nip: nip.to_string(),
-        public_key: device_key_hex.clone(),
-        actor: req.actor.clone(),
-        cert: cert_json.to_string(),
-        revoked: false,
-    };
-    let db = st.db.clone();
-    let stored = tokio::task::spawn_blocking(move || -> crate::Result<Result<(), &'static str>> {
-        match db.device(&row.id)? {
-            Some(d) if d.revoked => Ok(Err("this device was revoked; make a new profile")),
-            Some(d) if d.nip != row.nip => Ok(Err("this device key belongs to another account")),
-            // A device registered with a random actor (before actors were bound to keys)
-            // takes its bound actor once; its earlier changes stay in the log as they are.
-            Some(d) if d.actor != row.actor => {
-                db.set_device_actor(&row.id, &row.actor)?;
-                db.add_token_for(&row.id, &token_hash).map(Ok)
-            }
-            Some(_) => db.add_token_for(&row.id, &token_hash).map(Ok),
-            None => match db.add_device(&row, &token_hash) {
-                Ok(()) => Ok(Ok(())),
-                // The actor is already bound to another device.
-                Err(crate::ServerError::Db(rusqlite::Error::SqliteFailure(e, _)))
-                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    Ok(Err("this actor id is already bound to another device"))
-                }
-                Err(e) => Err(e),
-            },
+    match crate::login::login(&st, peer.ip(), req).await {
+        Ok(answer) => Ok(Json(answer)),
+        Err(LoginError::Refused(r)) => Err(refused(r)),
+        Err(LoginError::Internal(e)) => Err(internal(e)),
+        Err(e) => {
+            let status = match e {
+                LoginError::BadCredentials => StatusCode::UNAUTHORIZED,
+                LoginError::DeviceConflict(_) => StatusCode::CONFLICT,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            Err(ApiError(status, e.code(), e.to_string()))
         }
-    })
-    .await
-    .map_err(internal)?
-    .map_err(internal)?;
-    if let Err(msg) = stored {
-        return Err(ApiError(
-            StatusCode::CONFLICT,
-            "device_conflict",
-            msg.into(),
-        ));
     }
-    tracing::info!(nip = %nip, device = %device_id, "login");
-    Ok(Json(LoginResponse {
-        token,
-        device_id,
-        certificate: cert_json,
-        agency_name: st.agency.name.clone(),
-        agency_key: st.agency.public_key.clone(),
-        account: Account {
-            nip: user.nip,
-            name: user.name,
-            unit: user.unit,
-            role: user.role,
-        },
-    }))
 }
 
 async fn sync<D: Database>(

@@ -26,9 +26,11 @@ pub mod http;
 #[cfg(feature = "test-util")]
 pub mod in_process;
 pub mod limits;
+pub mod login;
 pub mod login_guard;
 pub mod rules;
 pub mod serve;
+pub mod state;
 pub mod sync_service;
 pub mod throttle;
 

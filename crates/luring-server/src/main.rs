@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use luring_server::db::{sqlite::SqliteDb, Database};
-use luring_server::{admin, agency, demo, files, http, serve};
+use luring_server::{admin, agency, demo, files, http, serve, state};
 
 #[derive(Parser)]
 #[command(name = "luring-server", version, about = "The Luring agency server")]
@@ -177,7 +177,7 @@ fn run_server(db: SqliteDb, cli: &Cli) -> anyhow::Result<()> {
         body_timeout: Duration::from_secs(cli.body_timeout_secs.max(1)),
         max_connections: cli.max_connections.max(1),
     };
-    let state = Arc::new(http::AppState::new(db, key, agency_row));
+    let state = Arc::new(state::AppState::new(db, key, agency_row));
     let listen = cli.listen;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
