@@ -1,40 +1,19 @@
-//! `luring-server`: serve, or administer the data folder.
+//! `luring-server`: serve, or administer the data folder. Serving is reading the
+//! [`Settings`] and calling [`luring_server::launch`]; the server itself is the library.
 
 use std::io::Read;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
+use std::path::Path;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use luring_server::db::{sqlite::SqliteDb, Database};
-use luring_server::{admin, agency, demo, files, http, serve, state};
+use luring_server::{admin, agency, demo, files, AppState, Settings};
 
 #[derive(Parser)]
 #[command(name = "luring-server", version, about = "The Luring agency server")]
 struct Cli {
-    /// Data folder (database and the agency key).
-    #[arg(long, value_name = "DIR")]
-    data: PathBuf,
-    /// Address to serve on (port 0 picks a free port; the chosen address is printed).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
-    #[arg(long, value_name = "FILE", requires = "tls_key")]
-    tls_cert: Option<PathBuf>,
-    /// The PEM private key of --tls-cert.
-    #[arg(long, value_name = "FILE", requires = "tls_cert")]
-    tls_key: Option<PathBuf>,
-    /// Seconds a client has to finish its TLS handshake and request headers.
-    #[arg(long, value_name = "SECS", default_value_t = 20)]
-    header_timeout_secs: u64,
-    /// Seconds a request body may pause between chunks.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
-    body_timeout_secs: u64,
-    /// Connections open at once; more wait until one closes.
-    #[arg(long, value_name = "N", default_value_t = 1024)]
-    max_connections: usize,
+    #[command(flatten)]
+    settings: Settings,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -100,10 +79,10 @@ fn main() {
 
 fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let db = open_db(&cli.data)?;
+    let db = open_db(&cli.settings.data)?;
     match cli.command {
-        None => run_server(db, &cli),
-        Some(Cmd::Admin(a)) => administer(&db, &cli.data, a),
+        None => run_server(db, &cli.settings),
+        Some(Cmd::Admin(a)) => administer(&db, &cli.settings.data, a),
     }
 }
 
@@ -153,14 +132,14 @@ fn administer(db: &SqliteDb, data: &Path, a: Admin) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run_server(db: SqliteDb, cli: &Cli) -> anyhow::Result<()> {
+fn run_server(db: SqliteDb, settings: &Settings) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let data = &cli.data;
+    let data = &settings.data;
     let Some(agency_row) = db.agency()? else {
         bail!(
             "the agency is not initialised: run `luring-server --data {} admin init --agency NAME`",
@@ -168,35 +147,24 @@ fn run_server(db: SqliteDb, cli: &Cli) -> anyhow::Result<()> {
         );
     };
     let key = agency::load_key(data)?;
-    let tls = match (&cli.tls_cert, &cli.tls_key) {
-        (Some(cert), Some(key)) => Some(serve::tls_acceptor(cert, key)?),
-        _ => None,
-    };
-    let limits = serve::Limits {
-        header_timeout: Duration::from_secs(cli.header_timeout_secs.max(1)),
-        body_timeout: Duration::from_secs(cli.body_timeout_secs.max(1)),
-        max_connections: cli.max_connections.max(1),
-    };
-    let state = Arc::new(state::AppState::new(db, key, agency_row));
-    let listen = cli.listen;
+    let options = settings.serve_options()?;
+    let state = AppState::new(db, key, agency_row);
+    let listen = settings.listen;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
-        let scheme = if tls.is_some() { "https" } else { "http" };
+        let scheme = if options.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         println!("listening on {scheme}://{addr}");
         use std::io::Write;
         std::io::stdout().flush().ok();
-        serve::serve(
-            listener,
-            http::router(state),
-            tls,
-            limits,
-            serve::shutdown_signal(),
-        )
-        .await?;
+        luring_server::launch(state, options, listener, luring_server::shutdown_signal()).await?;
         Ok(())
     })
 }

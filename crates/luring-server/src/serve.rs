@@ -53,6 +53,14 @@ impl Default for Limits {
     }
 }
 
+/// How the server listens: over TLS or not, and within which bounds.
+#[derive(Clone, Default)]
+pub struct Options {
+    /// Serve HTTPS with this acceptor; plain HTTP when `None`.
+    pub tls: Option<TlsAcceptor>,
+    pub limits: Limits,
+}
+
 /// Why the certificate or key given to `--tls-cert` / `--tls-key` cannot be served.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {

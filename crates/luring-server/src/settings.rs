@@ -1,0 +1,69 @@
+//! The server's settings in one place: where its data is, where it listens, its TLS
+//! certificate and the bounds on connections. Each can be given as a flag or, for service
+//! managers and containers, as a `LURING_SERVER_…` environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::serve::{self, Limits, TlsError};
+
+/// What `luring-server` is started with (the flags before any subcommand).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Data folder (database and the agency key).
+    #[arg(long, value_name = "DIR", env = "LURING_SERVER_DATA")]
+    pub data: PathBuf,
+    /// Address to serve on (port 0 picks a free port; the chosen address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080", env = "LURING_SERVER_LISTEN")]
+    pub listen: SocketAddr,
+    /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_key",
+        env = "LURING_SERVER_TLS_CERT"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "tls_cert",
+        env = "LURING_SERVER_TLS_KEY"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// Seconds a client has to finish its TLS handshake and request headers.
+    #[arg(long, value_name = "SECS", default_value_t = 20)]
+    pub header_timeout_secs: u64,
+    /// Seconds a request body may pause between chunks.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub body_timeout_secs: u64,
+    /// Connections open at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_connections: usize,
+}
+
+impl Settings {
+    /// The connection bounds (each at least 1).
+    pub fn limits(&self) -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
+            body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+        }
+    }
+
+    /// How to listen: with TLS when a certificate and key are given, and within
+    /// [`Self::limits`].
+    pub fn serve_options(&self) -> Result<serve::Options, TlsError> {
+        let tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(serve::tls_acceptor(cert, key)?),
+            _ => None,
+        };
+        Ok(serve::Options {
+            tls,
+            limits: self.limits(),
+        })
+    }
+}
