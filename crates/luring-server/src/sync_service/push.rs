@@ -119,6 +119,19 @@ pub(super) fn push_entities<D: Database>(
     Ok(waiting)
 }
 
+/// Where one entity's pushed changes stand, as they are taken in the device's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GroupState {
+    /// Every change so far was acknowledged: the next one is judged.
+    Open,
+    /// A change depends on changes the server does not have yet (e.g. a colleague's change
+    /// that reached this device by bundle), or waits for an approval: it and what follows
+    /// stay in the device's outbox, neither acknowledged nor refused, until they arrive.
+    Deferred,
+    /// A change was refused: those after it depend on it and are refused too.
+    Broken,
+}
+
 /// Applies one entity's pushed changes in order. On the first pass a letter number that
 /// waits for an approval in the same push leaves that change and those after it unjudged;
 /// returns whether that happened (the caller then runs a final pass after the records).
@@ -199,12 +212,8 @@ pub(super) fn push_entity(
     }
     let mut last_seq = row.snapshot_seq;
     let mut accepted = 0;
-    let mut broken = false;
+    let mut state = GroupState::Open;
     let mut awaiting = false;
-    // Set once a change depends on changes the server does not have yet (e.g. a colleague's
-    // change that reached this device by bundle): it and what follows stay in the device's
-    // outbox, neither acknowledged nor refused, until the missing changes arrive.
-    let mut deferred = false;
     for p in group {
         let (pos, c) = (p.pos, &p.change);
         let parsed = match &p.parsed {
@@ -219,12 +228,13 @@ pub(super) fn push_entity(
             resp.ack(pos);
             continue;
         }
-        if deferred {
-            continue;
-        }
-        if broken {
-            reject(resp, hash, entity, "depends on a change the server refused");
-            continue;
+        match state {
+            GroupState::Open => {}
+            GroupState::Deferred => continue,
+            GroupState::Broken => {
+                reject(resp, hash, entity, "depends on a change the server refused");
+                continue;
+            }
         }
         if c.class != row.class {
             reject(
@@ -233,12 +243,12 @@ pub(super) fn push_entity(
                 entity,
                 "the change names the wrong kind of entity",
             );
-            broken = true;
+            state = GroupState::Broken;
             continue;
         }
         if let Some(reason) = &p.refusal {
             reject(resp, hash, entity, reason.clone());
-            broken = true;
+            state = GroupState::Broken;
             continue;
         }
         if size + c.bytes.len() as u64 > cap {
@@ -253,7 +263,7 @@ pub(super) fn push_entity(
                     crate::limits::size(cap)
                 ),
             );
-            broken = true;
+            state = GroupState::Broken;
             continue;
         }
         let heads = doc.get_heads();
@@ -264,7 +274,7 @@ pub(super) fn push_entity(
                 entity,
                 format!("the change cannot be applied: {e}"),
             );
-            broken = true;
+            state = GroupState::Broken;
             doc = doc
                 .fork_at(&heads)
                 .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
@@ -274,7 +284,7 @@ pub(super) fn push_entity(
             .get_change_by_hash(&automerge::ChangeHash(hash))
             .is_some();
         if !applied {
-            deferred = true;
+            state = GroupState::Deferred;
             doc = doc
                 .fork_at(&heads)
                 .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
@@ -301,14 +311,14 @@ pub(super) fn push_entity(
             }
             Verdict::AwaitApproval => {
                 awaiting = true;
-                deferred = true;
+                state = GroupState::Deferred;
                 doc = doc
                     .fork_at(&heads)
                     .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
             }
             Verdict::Refuse(reason) => {
                 reject(resp, hash, entity, reason);
-                broken = true;
+                state = GroupState::Broken;
                 doc = doc
                     .fork_at(&heads)
                     .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
