@@ -11,9 +11,9 @@ use crate::error::{Result, ServerError};
 
 /// Creates the agency and its Ed25519 root key.
 pub fn init<D: Database>(db: &D, data: &Path, name: &str) -> Result<String> {
-    let name = Title::parse(name).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let name = Title::parse(name)?;
     if db.agency()?.is_some() {
-        return Err(ServerError::Invalid(
+        return Err(ServerError::AlreadyExists(
             "the agency is already initialised".into(),
         ));
     }
@@ -27,11 +27,11 @@ pub fn init<D: Database>(db: &D, data: &Path, name: &str) -> Result<String> {
 }
 
 pub fn add_unit<D: Database>(db: &D, code: &str, name: &str, parent: Option<&str>) -> Result<()> {
-    let code = Unit::code(code).map_err(|e| ServerError::Invalid(e.to_string()))?;
-    let name = Title::parse(name).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let code = Unit::code(code)?;
+    let name = Title::parse(name)?;
     let units = db.units()?;
     if units.iter().any(|u| u.code == code) {
-        return Err(ServerError::Invalid(format!(
+        return Err(ServerError::AlreadyExists(format!(
             "unit '{code}' already exists"
         )));
     }
@@ -55,21 +55,17 @@ pub fn add_user<D: Database>(
     role: &str,
     password: &str,
 ) -> Result<()> {
-    let nip = Nip::parse(nip).map_err(|e| ServerError::Invalid(e.to_string()))?;
-    let name = Title::parse(name).map_err(|e| ServerError::Invalid(e.to_string()))?;
-    let role: Role = role
-        .parse()
-        .map_err(|e: luring_model::ValidationError| ServerError::Invalid(e.to_string()))?;
+    let nip = Nip::parse(nip)?;
+    let name = Title::parse(name)?;
+    let role: Role = role.parse()?;
     if password.chars().count() < 8 {
-        return Err(ServerError::Invalid(
-            "the password must have at least 8 characters".into(),
-        ));
+        return Err(ServerError::PasswordTooShort);
     }
     if !db.units()?.iter().any(|u| u.code == unit) {
         return Err(ServerError::NotFound(format!("unit '{unit}'")));
     }
     if db.user(nip.as_str())?.is_some() {
-        return Err(ServerError::Invalid(format!(
+        return Err(ServerError::AlreadyExists(format!(
             "a user with NIP {nip} already exists"
         )));
     }

@@ -18,7 +18,7 @@ pub fn key_path(data: &Path) -> PathBuf {
 pub fn create_key(data: &Path) -> Result<SigningKey> {
     let path = key_path(data);
     if path.exists() {
-        return Err(ServerError::Invalid(format!(
+        return Err(ServerError::AlreadyExists(format!(
             "{} already exists: the agency is already initialised",
             path.display()
         )));
@@ -42,6 +42,6 @@ pub fn load_key(data: &Path) -> Result<SigningKey> {
     let bytes: [u8; 32] = hex::decode(text.trim())
         .ok()
         .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| ServerError::Invalid("the agency key file is damaged".into()))?;
+        .ok_or(ServerError::DamagedAgencyKey)?;
     Ok(SigningKey::from_bytes(&bytes))
 }

@@ -43,11 +43,12 @@ pub fn create_private_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn file_error(action: &str, path: &Path, e: std::io::Error) -> ServerError {
-    ServerError::Invalid(format!(
-        "cannot {action} {} ({e}); check that the server's user owns the data folder",
-        path.display()
-    ))
+fn file_error(action: &'static str, path: &Path, error: std::io::Error) -> ServerError {
+    ServerError::DataFolder {
+        action,
+        path: path.to_owned(),
+        error,
+    }
 }
 
 #[cfg(unix)]

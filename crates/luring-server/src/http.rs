@@ -175,7 +175,7 @@ async fn sync<D: Database>(
     let answer = tokio::task::spawn_blocking(move || {
         let r = sync_service::handle_bytes(
             db.as_ref(),
-            &st2.key,
+            st2.agency_keys(),
             &who.device,
             &who.user,
             &body,

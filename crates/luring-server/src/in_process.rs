@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::db::{sqlite::SqliteDb, AgencyRow, Database, DeviceRow, UnitRow, UserRow};
 use crate::error::Result;
-use crate::sync_service::{self, HandleError};
+use crate::sync_service::{self, AgencyKeys, HandleError};
 
 /// A server database with one agency and a small unit tree: `DINAS` with `BIDANG-A` and
 /// `BIDANG-B` below it.
@@ -13,6 +13,8 @@ pub struct InProcessServer {
     pub db: SqliteDb,
     /// The agency's root key (it signs receipts).
     pub key: ed25519_dalek::SigningKey,
+    /// The same key as syncs use it, checked against the agency once.
+    keys: AgencyKeys,
 }
 
 impl InProcessServer {
@@ -34,7 +36,8 @@ impl InProcessServer {
                 parent: parent.map(str::to_owned),
             })?;
         }
-        Ok(Self { db, key })
+        let keys = AgencyKeys::check(&key, db.agency()?.as_ref())?;
+        Ok(Self { db, key, keys })
     }
 
     /// Registers a person (if new) and a device bound to `actor` (hex). Passwords are not
@@ -82,7 +85,7 @@ impl InProcessServer {
     ) -> std::result::Result<Vec<u8>, HandleError> {
         sync_service::handle_bytes(
             &self.db,
-            &self.key,
+            Ok(&self.keys),
             device,
             user,
             body,

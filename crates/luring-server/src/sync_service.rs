@@ -12,7 +12,7 @@ use automerge::{AutoCommit, Change as AmChange};
 use luring_sync::{Rejection, SyncRequest, SyncResponse};
 
 use crate::access::{Subject, UnitTree};
-use crate::db::{Database, DeviceRow, EntityRow, SyncTx};
+use crate::db::{AgencyRow, Database, DeviceRow, EntityRow, SyncTx};
 use crate::error::Result;
 
 mod judge;
@@ -31,8 +31,9 @@ pub(crate) fn load_doc(tx: &mut dyn SyncTx, row: &EntityRow) -> Result<(AutoComm
     if row.snapshot.is_empty() {
         return Ok((AutoCommit::new(), 0));
     }
-    let damaged = |e: automerge::AutomergeError| {
-        crate::ServerError::Invalid(format!("stored entity {} is damaged: {e}", row.id))
+    let damaged = |e: automerge::AutomergeError| crate::ServerError::DamagedEntity {
+        entity: row.id.clone(),
+        reason: e.to_string(),
     };
     let mut doc = AutoCommit::load(&row.snapshot).map_err(damaged)?;
     let tail = tx.entity_log_after(&row.id, row.snapshot_seq)?;
@@ -41,8 +42,9 @@ pub(crate) fn load_doc(tx: &mut dyn SyncTx, row: &EntityRow) -> Result<(AutoComm
         .into_iter()
         .map(|r| AmChange::from_bytes(r.bytes))
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| {
-            crate::ServerError::Invalid(format!("stored change of {} is damaged: {e}", row.id))
+        .map_err(|e| crate::ServerError::DamagedChange {
+            entity: row.id.clone(),
+            reason: e.to_string(),
         })?;
     doc.apply_changes(changes).map_err(damaged)?;
     Ok((doc, n))
@@ -61,6 +63,33 @@ pub struct SyncContext<'a> {
     pub now: chrono::DateTime<chrono::Utc>,
 }
 
+/// The agency's root key pair as syncs use it: the secret half signs the receipt of every
+/// accepted record, and every decision's certificate must chain to the public half. It is
+/// checked against the agency in the database once, when the server starts (the agency
+/// never changes after `admin init`), instead of on every sync.
+#[derive(Clone)]
+pub struct AgencyKeys {
+    pub signer: ed25519_dalek::SigningKey,
+    pub public: ed25519_dalek::VerifyingKey,
+}
+
+impl AgencyKeys {
+    /// The key pair of `signer` (from the key file), if it is the key of `agency` (from the
+    /// database).
+    pub fn check(signer: &ed25519_dalek::SigningKey, agency: Option<&AgencyRow>) -> Result<Self> {
+        let public = agency
+            .and_then(|a| luring_model::keys::public_key_from_hex(&a.public_key).ok())
+            .ok_or(crate::ServerError::NoAgency)?;
+        if signer.verifying_key() != public {
+            return Err(crate::ServerError::AgencyKeyMismatch);
+        }
+        Ok(Self {
+            signer: signer.clone(),
+            public,
+        })
+    }
+}
+
 /// Why raw request bytes got no answer.
 #[derive(Debug, thiserror::Error)]
 pub enum HandleError {
@@ -74,9 +103,12 @@ pub enum HandleError {
 
 /// Decodes a request, handles it for `device` of `user`, encodes the answer. The HTTP
 /// handler is this plus headers; tests and benchmarks call it directly.
+///
+/// `keys` are the agency's keys, or why the server cannot use them: that is reported only
+/// for a request that decodes (a malformed one is the client's fault either way).
 pub fn handle_bytes<D: Database>(
     db: &D,
-    signer: &ed25519_dalek::SigningKey,
+    keys: Result<&AgencyKeys>,
     device: &DeviceRow,
     user: &crate::db::UserRow,
     body: &[u8],
@@ -84,20 +116,12 @@ pub fn handle_bytes<D: Database>(
 ) -> std::result::Result<(Vec<u8>, SyncResponse), HandleError> {
     let req = luring_sync::decode_request(body, limits)
         .map_err(|e| HandleError::BadMessage(e.to_string()))?;
+    // Read for every sync, not kept in the server's state: an administrator may add units
+    // (`admin add-unit`, another process) while the server runs, and a new unit's people
+    // must be able to write in it without a restart.
     let tree = UnitTree::new(db.units()?.into_iter().map(|u| (u.code, u.parent)));
-    let agency = db
-        .agency()?
-        .and_then(|a| luring_model::keys::public_key_from_hex(&a.public_key).ok())
-        .ok_or(crate::ServerError::NoAgency)?;
-    if signer.verifying_key() != agency {
-        return Err(HandleError::Internal(crate::ServerError::Invalid(
-            "the agency key file does not match the agency in the database".into(),
-        )));
-    }
-    let role: luring_model::Role = user
-        .role
-        .parse()
-        .map_err(|e: luring_model::ValidationError| crate::ServerError::Invalid(e.to_string()))?;
+    let keys = keys?;
+    let role: luring_model::Role = user.role.parse().map_err(crate::ServerError::from)?;
     let ctx = SyncContext {
         device,
         subject: Subject {
@@ -106,8 +130,8 @@ pub fn handle_bytes<D: Database>(
             role,
         },
         tree: &tree,
-        agency,
-        signer,
+        agency: keys.public,
+        signer: &keys.signer,
         now: chrono::Utc::now(),
     };
     let mut resp = handle(db, &ctx, req)?;

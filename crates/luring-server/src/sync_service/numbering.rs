@@ -268,6 +268,8 @@ mod tests {
             revoked: false,
         };
         db.add_device(&device, &[1; 32]).unwrap();
+        let keys =
+            crate::sync_service::AgencyKeys::check(&signer, db.agency().unwrap().as_ref()).unwrap();
         let ask = || {
             let body = luring_sync::encode_request(&luring_sync::SyncRequest {
                 cursor: Default::default(),
@@ -277,7 +279,7 @@ mod tests {
             });
             crate::sync_service::handle_bytes(
                 &db,
-                &signer,
+                Ok(&keys),
                 &device,
                 &user,
                 &body,

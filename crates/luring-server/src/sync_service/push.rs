@@ -275,9 +275,7 @@ pub(super) fn push_entity(
                 format!("the change cannot be applied: {e}"),
             );
             state = GroupState::Broken;
-            doc = doc
-                .fork_at(&heads)
-                .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            doc = doc.fork_at(&heads).map_err(crate::ServerError::Automerge)?;
             continue;
         }
         let applied = doc
@@ -285,9 +283,7 @@ pub(super) fn push_entity(
             .is_some();
         if !applied {
             state = GroupState::Deferred;
-            doc = doc
-                .fork_at(&heads)
-                .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+            doc = doc.fork_at(&heads).map_err(crate::ServerError::Automerge)?;
             continue;
         }
         let (verdict, model) = judge(tx, ctx, &row, filed, before.as_ref(), &doc, final_pass)?;
@@ -312,16 +308,12 @@ pub(super) fn push_entity(
             Verdict::AwaitApproval => {
                 awaiting = true;
                 state = GroupState::Deferred;
-                doc = doc
-                    .fork_at(&heads)
-                    .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+                doc = doc.fork_at(&heads).map_err(crate::ServerError::Automerge)?;
             }
             Verdict::Refuse(reason) => {
                 reject(resp, hash, entity, reason);
                 state = GroupState::Broken;
-                doc = doc
-                    .fork_at(&heads)
-                    .map_err(|e| crate::ServerError::Invalid(e.to_string()))?;
+                doc = doc.fork_at(&heads).map_err(crate::ServerError::Automerge)?;
             }
         }
     }
