@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
-mod access;
+pub mod access;
 pub mod admin;
 pub mod agency;
 mod auth;

@@ -27,7 +27,7 @@ pub use push::{PUSH_SLICE, SNAPSHOT_EVERY};
 
 /// Loads an entity's merged document: its snapshot plus the logged changes after it.
 /// Returns the document and how many changes were replayed on top of the snapshot.
-pub(crate) fn load_doc(tx: &mut dyn SyncTx, row: &EntityRow) -> Result<(AutoCommit, usize)> {
+fn load_doc(tx: &mut dyn SyncTx, row: &EntityRow) -> Result<(AutoCommit, usize)> {
     if row.snapshot.is_empty() {
         return Ok((AutoCommit::new(), 0));
     }
@@ -169,12 +169,7 @@ pub fn handle<D: Database>(
     Ok(resp)
 }
 
-pub(crate) fn reject(
-    resp: &mut SyncResponse,
-    hash: [u8; 32],
-    entity: &str,
-    reason: impl Into<String>,
-) {
+fn reject(resp: &mut SyncResponse, hash: [u8; 32], entity: &str, reason: impl Into<String>) {
     resp.rejected.push(Rejection {
         hash,
         entity: entity.to_owned(),

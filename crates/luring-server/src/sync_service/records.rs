@@ -21,7 +21,7 @@ use crate::error::Result;
 pub const REQUEST_PREFIX: &str = "a-";
 
 /// Handles one pushed record at position `pos` of the request.
-pub(crate) fn push_record(
+pub(super) fn push_record(
     tx: &mut dyn SyncTx,
     ctx: &SyncContext<'_>,
     pos: usize,
@@ -203,7 +203,7 @@ pub(crate) fn push_record(
 /// The decisions stored for request `request_id`, as logged (its receipts and the request
 /// itself are skipped). They were accepted when they arrived and stay counted whatever
 /// comes later.
-pub(crate) fn stored_decisions(tx: &mut dyn SyncTx, request_id: &str) -> Result<Vec<Decision>> {
+pub(super) fn stored_decisions(tx: &mut dyn SyncTx, request_id: &str) -> Result<Vec<Decision>> {
     Ok(tx
         .entity_log(request_id)?
         .iter()
