@@ -1,5 +1,7 @@
 //! An in-process server for tests and benchmarks: the real storage and sync logic, minus
 //! HTTP. Bytes in, bytes out — exactly the body the HTTP handler would receive and send.
+//! Built only with the `test-util` feature (the server's own tests and the benchmark turn
+//! it on): the production server has no use for it.
 
 use std::path::Path;
 
