@@ -327,6 +327,14 @@ impl Luring {
         self.run_in(&all, &format!("{}\n", who.1))
     }
 
+    /// `luring key set-passphrase`: seals this profile's signing key under `pass`.
+    pub fn set_passphrase(&self, pass: &str) {
+        self.ok_with(
+            &["key", "set-passphrase", "--passphrase-stdin"],
+            &format!("{pass}\n"),
+        );
+    }
+
     pub fn sync(&self) -> serde_json::Value {
         self.json(&["sync", "--json"])
     }

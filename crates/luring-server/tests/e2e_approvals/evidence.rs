@@ -22,38 +22,20 @@ fn tampered_evidence_is_caught_by_verify() {
     w.ani.sync();
     w.siti.sync();
     w.hendra.sync();
-    assert!(sign(&w.siti, &req, PASS_SITI, "--approve").status.success());
-    assert!(sign(&w.siti, &req2, PASS_SITI, "--approve")
-        .status
-        .success());
+    approve(&w.siti, &req, PASS_SITI);
+    approve(&w.siti, &req2, PASS_SITI);
     w.siti.sync();
     w.hendra.sync();
-    assert!(sign(&w.hendra, &req, PASS_HENDRA, "--approve")
-        .status
-        .success());
+    approve(&w.hendra, &req, PASS_HENDRA);
     w.hendra.sync();
     w.ani.sync();
-    let good_file = w.root.join("good.json");
-    w.ani.ok(&[
-        "approval",
-        "export",
-        &req,
-        "--out",
-        good_file.to_str().unwrap(),
-    ]);
+    let good_file = export_evidence(&w.ani, &req, w.root.join("good.json"));
     assert!(
         verify(&w.agency_key, &good_file).0,
         "the untouched evidence must pass"
     );
     let good: Value = serde_json::from_slice(&std::fs::read(&good_file).unwrap()).unwrap();
-    let other_file = w.root.join("other.json");
-    w.ani.ok(&[
-        "approval",
-        "export",
-        &req2,
-        "--out",
-        other_file.to_str().unwrap(),
-    ]);
+    let other_file = export_evidence(&w.ani, &req2, w.root.join("other.json"));
     let other: Value = serde_json::from_slice(&std::fs::read(&other_file).unwrap()).unwrap();
 
     assert_eq!(

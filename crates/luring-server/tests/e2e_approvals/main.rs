@@ -8,7 +8,7 @@
 //! `numbering` (letter numbers leased to devices). The world and the helpers they share are
 //! here.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use luring_model::{Decision, DecisionBody, DeviceCert, Record};
 use luring_sync::{Change, Class, Cursor, SyncRequest};
@@ -39,14 +39,12 @@ struct World {
 fn world() -> World {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().to_owned();
-    let data = root.join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let server = Server::seeded(&root.join("server"));
     let ani = Luring::login(&root, "ani", &server, ANI);
     let siti = Luring::login(&root, "siti", &server, SITI);
     let hendra = Luring::login(&root, "hendra", &server, HENDRA);
-    set_passphrase(&siti, PASS_SITI);
-    set_passphrase(&hendra, PASS_HENDRA);
+    siti.set_passphrase(PASS_SITI);
+    hendra.set_passphrase(PASS_HENDRA);
     let agency_key = ani.meta("agency_key");
     World {
         _tmp: tmp,
@@ -57,14 +55,6 @@ fn world() -> World {
         hendra,
         agency_key,
     }
-}
-
-/// Seals `l`'s signing key under `pass`.
-fn set_passphrase(l: &Luring, pass: &str) {
-    l.ok_with(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{pass}\n"),
-    );
 }
 
 fn sign(l: &Luring, req: &str, pass: &str, verdict: &str) -> std::process::Output {
@@ -81,6 +71,22 @@ fn sign(l: &Luring, req: &str, pass: &str, verdict: &str) -> std::process::Outpu
         ],
         &format!("{pass}\n"),
     )
+}
+
+/// Signs an approval of `req` on `l`'s device; fails the test if it is refused.
+fn approve(l: &Luring, req: &str, pass: &str) {
+    let out = sign(l, req, pass, "--approve");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `luring approval export`: `l`'s evidence file of `req`, written to `out`.
+fn export_evidence(l: &Luring, req: &str, out: PathBuf) -> PathBuf {
+    l.ok(&["approval", "export", req, "--out", out.to_str().unwrap()]);
+    out
 }
 
 fn new_doc(w: &World, body: &str) -> String {

@@ -7,16 +7,14 @@ use super::*;
 fn three_devices_numbering_offline_never_clash() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    let data = root.join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let server = Server::seeded(&root.join("server"));
     let ani = Luring::login(root, "ani", &server, ANI);
     // Three devices of the same supervisor, so all three number in one unit's register.
     let devices: Vec<Luring> = (0..3)
         .map(|i| Luring::login(root, &format!("siti{i}"), &server, SITI))
         .collect();
     for d in &devices {
-        set_passphrase(d, PASS_SITI);
+        d.set_passphrase(PASS_SITI);
     }
     // Device 0 gets more documents than one leased block holds.
     let shares = [12usize, 4, 4];
@@ -50,7 +48,7 @@ fn three_devices_numbering_offline_never_clash() {
     let mut numbers = vec![];
     for (d, mine) in devices.iter().zip(&work) {
         for (doc, req) in mine {
-            assert!(sign(d, req, PASS_SITI, "--approve").status.success());
+            approve(d, req, PASS_SITI);
             if let Some(n) = d.json(&["doc", "show", doc, "--json"])["letter_number"].as_str() {
                 numbers.push(n.to_owned());
             }

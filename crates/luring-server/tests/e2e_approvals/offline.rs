@@ -46,9 +46,7 @@ fn a_supervisor_signs_offline_and_anyone_verifies() {
     let _server = Server::start(&data, &format!("127.0.0.1:{port}"));
     assert_eq!(w.siti.sync()["pushed"], 1);
     w.hendra.sync();
-    assert!(sign(&w.hendra, &req, PASS_HENDRA, "--approve")
-        .status
-        .success());
+    approve(&w.hendra, &req, PASS_HENDRA);
     w.hendra.sync();
     w.ani.sync();
     let shown = w.ani.json(&["approval", "show", &req, "--json"]);
@@ -56,9 +54,7 @@ fn a_supervisor_signs_offline_and_anyone_verifies() {
     assert_eq!(shown["decisions"].as_array().unwrap().len(), 2);
 
     // A third party verifies the evidence with nothing but the file and the agency key.
-    let ev = w.root.join("bukti.json");
-    w.ani
-        .ok(&["approval", "export", &req, "--out", ev.to_str().unwrap()]);
+    let ev = export_evidence(&w.ani, &req, w.root.join("bukti.json"));
     let (ok, report) = verify(&w.agency_key, &ev);
     assert!(ok, "{report}");
     assert_eq!(report["status"], "disetujui");

@@ -92,7 +92,7 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
     w.ani
         .ok(&["doc", "edit", &doc, "--body-file", f.to_str().unwrap()]);
     w.ani.sync();
-    assert!(sign(&w.siti, &req, PASS_SITI, "--approve").status.success());
+    approve(&w.siti, &req, PASS_SITI);
     let r = w.siti.sync();
     let rejected = r["rejected"].as_array().unwrap();
     assert_eq!(rejected.len(), 1, "{r}");
@@ -106,9 +106,7 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
     let req3 = request(&w, &doc, SITI.0);
     w.ani.sync();
     w.siti.sync();
-    assert!(sign(&w.siti, &req3, PASS_SITI, "--approve")
-        .status
-        .success());
+    approve(&w.siti, &req3, PASS_SITI);
     let decision = stored_record(&w.siti, &req3, "decision");
     admin(
         &w.server.data,
@@ -126,7 +124,7 @@ fn a_backdated_decision_cannot_overturn_a_finished_approval() {
     let req = request(&w, &doc, SITI.0);
     w.ani.sync();
     w.siti.sync();
-    assert!(sign(&w.siti, &req, PASS_SITI, "--approve").status.success());
+    approve(&w.siti, &req, PASS_SITI);
     w.siti.sync();
     w.ani.sync();
     assert_eq!(
@@ -159,9 +157,7 @@ fn a_backdated_decision_cannot_overturn_a_finished_approval() {
         "disetujui"
     );
     // Evidence checked only against the key it carries does not pass.
-    let ev = w.root.join("ev.json");
-    w.ani
-        .ok(&["approval", "export", &req, "--out", ev.to_str().unwrap()]);
+    let ev = export_evidence(&w.ani, &req, w.root.join("ev.json"));
     assert!(verify(&w.agency_key, &ev).0);
     let out = luring_command()
         .args(["verify", ev.to_str().unwrap()])
