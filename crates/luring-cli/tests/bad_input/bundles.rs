@@ -214,10 +214,9 @@ fn bundle_export_over_the_profile_database_is_refused() {
     } else if fx.snapshot() != before {
         p.push("the store changed".to_owned());
     }
-    if !p.is_empty() {
-        report(vec![format!(
-            "[bundle export --out PROFILE/luring.db]\n  - {}",
-            p.join("\n  - ")
-        )]);
-    }
+    report(
+        failure("[bundle export --out PROFILE/luring.db]", &p)
+            .into_iter()
+            .collect(),
+    );
 }

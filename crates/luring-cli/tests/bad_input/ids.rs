@@ -149,9 +149,7 @@ fn bad_nips_on_init_are_refused_and_create_nothing() {
         if dir.exists() {
             p.push(format!("the refused init created {}", dir.display()));
         }
-        if !p.is_empty() {
-            failures.push(format!("[init --nip {nip:?}]\n  - {}", p.join("\n  - ")));
-        }
+        failures.extend(failure(&format!("[init --nip {nip:?}]"), &p));
     }
     // A blank name is refused too, before anything is created.
     let dir = tmp.path().join("blank-name");
@@ -164,9 +162,7 @@ fn bad_nips_on_init_are_refused_and_create_nothing() {
     if dir.exists() {
         p.push(format!("the refused init created {}", dir.display()));
     }
-    if !p.is_empty() {
-        failures.push(format!("[init --name \"   \"]\n  - {}", p.join("\n  - ")));
-    }
+    failures.extend(failure("[init --name \"   \"]", &p));
     report(failures);
 }
 
@@ -202,12 +198,7 @@ fn bad_nips_as_assignee_are_refused() {
             "12345",
         ],
     ));
-    report(
-        cases
-            .iter()
-            .filter_map(|(case, args)| fx.refuse(case, args, "NIP"))
-            .collect(),
-    );
+    fx.refuse_each(&cases, "NIP");
 }
 
 #[test]

@@ -99,6 +99,11 @@ fn refusal_problems(out: &Output, words: &str) -> Vec<String> {
     p
 }
 
+/// `header` followed by one indented line per problem; nothing when there is no problem.
+fn failure(header: &str, problems: &[String]) -> Option<String> {
+    (!problems.is_empty()).then(|| format!("{header}\n  - {}", problems.join("\n  - ")))
+}
+
 /// Panics with every failing case, by name.
 fn report(failures: Vec<String>) {
     if !failures.is_empty() {
@@ -259,19 +264,14 @@ impl Fx {
                 "the store CHANGED\n--- before ---\n{before}\n--- after ---\n{after}"
             ));
         }
-        if p.is_empty() {
-            None
-        } else {
-            let shown: Vec<String> = args
-                .iter()
-                .map(|s| format!("{:?}", s.to_string_lossy()))
-                .collect();
-            Some(format!(
-                "[{case}] luring --profile P {}\n  - {}",
-                shown.join(" "),
-                p.join("\n  - ")
-            ))
-        }
+        let shown: Vec<String> = args
+            .iter()
+            .map(|s| format!("{:?}", s.to_string_lossy()))
+            .collect();
+        failure(
+            &format!("[{case}] luring --profile P {}", shown.join(" ")),
+            &p,
+        )
     }
 
     /// Runs a table of bad cases and reports every failure by name.
@@ -280,6 +280,17 @@ impl Fx {
             cases
                 .iter()
                 .filter_map(|(case, args, words)| self.refuse(case, args, words))
+                .collect(),
+        );
+    }
+
+    /// Runs bad cases whose messages must all contain one of `words`, and reports every
+    /// failure by name.
+    fn refuse_each(&self, cases: &[(String, Vec<OsString>)], words: &str) {
+        report(
+            cases
+                .iter()
+                .filter_map(|(case, args)| self.refuse(case, args, words))
                 .collect(),
         );
     }

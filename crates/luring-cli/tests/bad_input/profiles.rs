@@ -84,13 +84,7 @@ fn commands_on_a_folder_without_a_profile_are_refused() {
             if root.join("out.bundle").exists() {
                 p.push("a bundle was written".to_owned());
             }
-            if !p.is_empty() {
-                failures.push(format!(
-                    "[{case} on {}]\n  - {}",
-                    dir.display(),
-                    p.join("\n  - ")
-                ));
-            }
+            failures.extend(failure(&format!("[{case} on {}]", dir.display()), &p));
         }
     }
     report(failures);
@@ -116,12 +110,7 @@ fn commands_without_profile_option_or_variable_are_refused() {
                 "files appeared in the working folder: {leftovers:?}"
             ));
         }
-        if !p.is_empty() {
-            failures.push(format!(
-                "[{case} with no profile]\n  - {}",
-                p.join("\n  - ")
-            ));
-        }
+        failures.extend(failure(&format!("[{case} with no profile]"), &p));
     }
     report(failures);
 }
@@ -199,12 +188,7 @@ fn a_damaged_database_is_refused_in_one_line() {
         if std::fs::read(dir.join("luring.db")).unwrap() != junk {
             p.push("the damaged file was overwritten".to_owned());
         }
-        if !p.is_empty() {
-            failures.push(format!(
-                "[{case} on a damaged db]\n  - {}",
-                p.join("\n  - ")
-            ));
-        }
+        failures.extend(failure(&format!("[{case} on a damaged db]"), &p));
     }
     report(failures);
 }

@@ -128,9 +128,7 @@ fn a_missing_required_argument_is_named() {
         None,
     );
     let p = refusal_problems(&out, "--nip");
-    if !p.is_empty() {
-        failures.push(format!("[init without --nip]\n  - {}", p.join("\n  - ")));
-    }
+    failures.extend(failure("[init without --nip]", &p));
     if dir.exists() {
         failures.push("[init without --nip] created the profile folder".to_owned());
     }

@@ -115,12 +115,7 @@ fn bad_dates_are_refused() {
             args!["task", "set", &t, &format!("--due={d}")],
         ));
     }
-    report(
-        cases
-            .iter()
-            .filter_map(|(case, args)| fx.refuse(case, args, "date"))
-            .collect(),
-    );
+    fx.refuse_each(&cases, "date");
 }
 
 #[test]
@@ -204,12 +199,7 @@ fn unknown_statuses_are_refused() {
             args!["task", "list", &format!("--status={s}")],
         ));
     }
-    report(
-        cases
-            .iter()
-            .filter_map(|(case, args)| fx.refuse(case, args, "status"))
-            .collect(),
-    );
+    fx.refuse_each(&cases, "status");
 }
 
 #[test]
