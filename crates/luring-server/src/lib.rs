@@ -18,6 +18,7 @@
 //! in-process on port 0. With the `test-util` feature, `InProcessServer` gives tests and
 //! benchmarks the storage and sync logic without HTTP at all.
 #![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used)]
 
 use std::future::Future;
 use std::sync::Arc;
