@@ -30,7 +30,7 @@ pub mod admin;
 pub mod agency;
 mod auth;
 pub mod challenge;
-mod copies;
+pub mod copies;
 pub mod db;
 pub mod demo;
 pub mod error;
