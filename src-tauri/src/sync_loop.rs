@@ -24,8 +24,9 @@ pub const SYNC_EVENT: &str = "luring://sync";
 pub const CHANGED_EVENT: &str = "luring://changed";
 
 /// What the status bar shows.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 pub struct SyncState {
+    #[ts(type = "\"idle\" | \"syncing\" | \"offline\" | \"error\" | \"not_logged_in\"")]
     pub phase: &'static str,
     pub online: Option<bool>,
     pub pending_changes: i64,
@@ -50,7 +51,7 @@ impl SyncState {
 }
 
 /// What has crossed the link so far in the sync under way (updated after each round trip).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 pub struct Progress {
     pub round_trips: usize,
     pub bytes_up: usize,

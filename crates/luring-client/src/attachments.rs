@@ -35,6 +35,7 @@ pub const NOT_DOWNLOADED: &str = "(belum diunduh)";
 
 /// One attachment of a document, as the Naskah screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttachmentView {
     /// BLAKE3 of the bytes, 64 lowercase hex characters.
     pub hash: String,
