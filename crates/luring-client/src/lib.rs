@@ -17,6 +17,8 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(clippy::unwrap_used)]
+
 mod account;
 pub mod approvals;
 mod attachments;
