@@ -67,3 +67,54 @@ impl Settings {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    fn parse(args: &[&str]) -> Result<Settings, clap::Error> {
+        Cli::try_parse_from([&["luring-server"], args].concat()).map(|c| c.settings)
+    }
+
+    #[test]
+    fn defaults_and_bounds_are_the_servers() {
+        let s = parse(&["--data", "/srv/luring"]).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:8080".parse().unwrap());
+        let l = s.limits();
+        assert_eq!(l.header_timeout, Duration::from_secs(20));
+        assert_eq!(l.body_timeout, Duration::from_secs(60));
+        assert_eq!(l.max_connections, 1024);
+        assert!(s.serve_options().unwrap().tls.is_none());
+        // Zero is raised to one rather than meaning "no time" or "no connection".
+        let s = parse(&[
+            "--data",
+            "d",
+            "--header-timeout-secs",
+            "0",
+            "--body-timeout-secs",
+            "0",
+            "--max-connections",
+            "0",
+        ])
+        .unwrap();
+        let l = s.limits();
+        assert_eq!(l.header_timeout, Duration::from_secs(1));
+        assert_eq!(l.body_timeout, Duration::from_secs(1));
+        assert_eq!(l.max_connections, 1);
+    }
+
+    #[test]
+    fn a_certificate_needs_its_key() {
+        assert!(parse(&["--data", "d", "--tls-cert", "c.pem"]).is_err());
+        assert!(parse(&["--data", "d", "--tls-key", "k.pem"]).is_err());
+        assert!(parse(&["--data", "d", "--tls-cert", "c.pem", "--tls-key", "k.pem"]).is_ok());
+    }
+}
