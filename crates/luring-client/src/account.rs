@@ -3,6 +3,7 @@
 
 use luring_crdt::DocumentEdit;
 use luring_model::{Document, EntityId, Title};
+use luring_store::MetaKey;
 use serde::Serialize;
 
 use crate::error::Result;
@@ -36,14 +37,14 @@ impl Profile {
     pub fn account(&self) -> Result<AccountView> {
         let s = self.store();
         Ok(AccountView {
-            name: s.meta("name")?.unwrap_or_default(),
+            name: s.get(MetaKey::Name)?.unwrap_or_default(),
             nip: self.nip().to_owned(),
-            unit: s.meta("unit")?,
-            role: s.meta("role")?,
-            server: s.meta("server")?,
-            device_id: s.meta("device_id")?,
-            has_passphrase: s.meta("device_key_sealed")?.is_some(),
-            agency_name: s.meta("agency_name")?,
+            unit: s.get(MetaKey::Unit)?,
+            role: s.get(MetaKey::Role)?,
+            server: s.get(MetaKey::Server)?,
+            device_id: s.get(MetaKey::DeviceId)?,
+            has_passphrase: s.has(MetaKey::DeviceKeySealed)?,
+            agency_name: s.get(MetaKey::AgencyName)?,
         })
     }
 

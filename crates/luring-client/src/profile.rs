@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use luring_crdt::{DocumentEdit, NewDocument, NewTask};
 use luring_model::{
     Classification, Comment, Date, DocKind, Document, EntityId, Nip, Task, TaskPatch, TaskStatus,
-    Title,
+    Timestamp, Title,
 };
-use luring_store::{DocRow, ImportSummary, Store, TaskFilter, TaskRow};
+use luring_store::{DocRow, ImportSummary, MetaKey, Store, TaskFilter, TaskRow};
 
 use crate::error::{ClientError, Result};
 use crate::ids::new_id;
@@ -56,10 +56,6 @@ pub struct Profile {
     access_fixes: Vec<String>,
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 impl Profile {
     /// Creates a local, offline profile in `dir` (created if missing).
     pub fn init(dir: &Path, name: &str, nip: &str) -> Result<Self> {
@@ -70,7 +66,7 @@ impl Profile {
         let db = dir.join(DB_FILE);
         if db.exists() {
             let store = Store::open(&db)?;
-            if store.meta("nip")?.is_some() {
+            if store.has(MetaKey::Nip)? {
                 return Err(ClientError::ProfileExists(dir.to_owned()));
             }
         }
@@ -85,10 +81,10 @@ impl Profile {
         let public = luring_model::keys::public_key_from_hex(&public)
             .map_err(|e| ClientError::Key(e.to_string()))?;
         crate::keys::bind_actor(&mut store, &public)?;
-        store.set_meta("name", name.as_str())?;
-        store.set_meta("created_at", &now())?;
+        store.put(MetaKey::Name, name.as_str())?;
+        store.put(MetaKey::CreatedAt, Timestamp::now().as_str())?;
         // Written last: a profile counts as made once its NIP is stored.
-        store.set_meta("nip", nip.as_str())?;
+        store.put(MetaKey::Nip, nip.as_str())?;
         Ok(Self {
             dir: dir.to_owned(),
             store,
@@ -106,7 +102,7 @@ impl Profile {
         }
         let access_fixes = private_files::make_private(dir)?;
         let store = Store::open(&db)?;
-        let (Some(name), Some(nip)) = (store.meta("name")?, store.meta("nip")?) else {
+        let (Some(name), Some(nip)) = (store.get(MetaKey::Name)?, store.get(MetaKey::Nip)?) else {
             return Err(ClientError::NoProfile(dir.to_owned()));
         };
         Ok(Self {
@@ -124,7 +120,7 @@ impl Profile {
         private_files::make_private(dir)?;
         private_files::create_private_file(&dir.join(DB_FILE))?;
         let store = Store::open(&dir.join(DB_FILE))?;
-        match store.meta("nip")? {
+        match store.get(MetaKey::Nip)? {
             Some(existing) if existing != nip => Err(ClientError::OtherNip(existing)),
             _ => Ok(store),
         }
@@ -171,7 +167,7 @@ impl Profile {
             due: input.due.as_deref().map(Date::parse).transpose()?,
             assignees,
             unit: None,
-            created_at: now(),
+            created_at: Timestamp::now().into_string(),
         };
         self.store.create_tasks(&[t])?;
         Ok(id)
@@ -262,7 +258,7 @@ impl Profile {
             id: new_id("c"),
             author: Some(self.nip.clone()),
             author_name: self.name.clone(),
-            at: now(),
+            at: Timestamp::now().into_string(),
             text: Task::comment_text(text)?,
             edits: vec![],
         };
@@ -287,7 +283,10 @@ impl Profile {
         if c.author.as_ref() != Some(&self.nip) {
             return Err(ClientError::NotYourComment(c.author_name.clone()));
         }
-        let e = luring_model::CommentEdit { at: now(), text };
+        let e = luring_model::CommentEdit {
+            at: Timestamp::now().into_string(),
+            text,
+        };
         let t = self.store.update_task(id.as_str(), |d| {
             luring_crdt::edit_comment(d, comment_id, &e)
         })?;
@@ -314,7 +313,7 @@ impl Profile {
                 .transpose()?
                 .unwrap_or(Classification::Biasa),
             unit: None,
-            created_at: now(),
+            created_at: Timestamp::now().into_string(),
         };
         self.store.create_documents(&[d])?;
         Ok(id)
@@ -357,9 +356,9 @@ impl Profile {
             pending_changes: s.outbox,
             pending_items: s.outbox_items,
             rejected: self.store.refusals()?,
-            server: self.store.meta("server")?,
-            unit: self.store.meta("unit")?,
-            last_sync: self.store.meta("last_sync")?,
+            server: self.store.get(MetaKey::Server)?,
+            unit: self.store.get(MetaKey::Unit)?,
+            last_sync: self.store.get(MetaKey::LastSync)?,
         })
     }
 

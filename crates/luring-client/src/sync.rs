@@ -5,10 +5,10 @@
 //! between client and server without sockets; [`HttpTransport`] (in `transport.rs`) is the
 //! real one.
 
-use luring_crdt::EntityKind;
-use luring_store::InChange;
+use luring_model::Timestamp;
+use luring_store::{InChange, InRecord, MetaKey, Session};
 use luring_sync::login::{ChallengeResponse, LoginRequest, LoginResponse};
-use luring_sync::{Change, Class, Cursor, Limits, SyncRequest};
+use luring_sync::{device, Change, Class, Cursor, Limits, SyncRequest};
 use serde::Serialize;
 
 use crate::error::{ClientError, Result};
@@ -19,12 +19,6 @@ use crate::transport::{self, HttpTransport, LoginOptions, CA_FILE};
 pub const PUSH_BYTES: usize = 512 << 10;
 /// Bytes of pulled changes asked for per response.
 pub const PULL_BUDGET: u32 = 1 << 20;
-
-/// Profile metadata: the last sync number sent.
-const SYNC_NUMBER: &str = "sync_number";
-/// Profile metadata: set when the server found another copy of this profile; the next
-/// login makes a new device key (and so a new actor).
-const NEW_IDENTITY: &str = "new_identity";
 
 /// One request–response exchange with the server.
 pub trait Transport {
@@ -46,23 +40,6 @@ pub struct SyncReport {
     pub round_trips: usize,
     /// Local changes refused this time, with reasons.
     pub rejected: Vec<luring_store::Refusal>,
-}
-
-fn class_of(k: EntityKind) -> Class {
-    match k {
-        EntityKind::Task => Class::Task,
-        EntityKind::Document => Class::Document,
-    }
-}
-
-fn parse_cursor(s: Option<String>) -> Cursor {
-    let mut c = Cursor::default();
-    if let Some(s) = s {
-        for (i, v) in s.split(',').take(3).enumerate() {
-            c.0[i] = v.parse().unwrap_or(0);
-        }
-    }
-    c
 }
 
 /// `POST {server}{path}` with an optional JSON body; the answer's body when it succeeded,
@@ -121,8 +98,8 @@ impl Profile {
         let client = transport::http_client(ca.as_deref())?;
         let nip = luring_model::Nip::parse(nip)?;
         let mut store = Profile::open_store_for_login(dir, nip.as_str())?;
-        let new_identity = store.meta(NEW_IDENTITY)?.is_some();
-        let was_sealed = store.meta("device_key_sealed")?.is_some();
+        let new_identity = store.has(MetaKey::NewIdentity)?;
+        let was_sealed = store.has(MetaKey::DeviceKeySealed)?;
         if new_identity {
             crate::keys::forget_device_key(dir, &store)?;
         }
@@ -163,26 +140,21 @@ impl Profile {
         if let Some(ca) = &opts.ca_file {
             transport::keep_ca(dir, ca)?;
         }
-        for (k, v) in [
-            ("server", server.clone()),
-            (
-                "allow_insecure_http",
-                if opts.allow_insecure_http { "1" } else { "0" }.to_owned(),
-            ),
-            ("token", login.token.clone()),
-            ("device_id", login.device_id.clone()),
-            ("certificate", login.certificate.to_string()),
-            ("agency_name", login.agency_name.clone()),
-            ("agency_key", login.agency_key.clone()),
-            ("unit", login.account.unit.clone()),
-            ("role", login.account.role.clone()),
-            ("name", login.account.name.clone()),
-            ("nip", login.account.nip.clone()),
-        ] {
-            store.set_meta(k, &v)?;
-        }
+        store.put_session(&Session {
+            server: server.clone(),
+            allow_insecure_http: opts.allow_insecure_http,
+            token: login.token,
+            device_id: login.device_id,
+            certificate: login.certificate.to_string(),
+            agency_name: login.agency_name,
+            agency_key: login.agency_key,
+            unit: login.account.unit,
+            role: login.account.role,
+            name: login.account.name,
+            nip: login.account.nip,
+        })?;
         if new_identity {
-            store.remove_meta(NEW_IDENTITY)?;
+            store.remove(MetaKey::NewIdentity)?;
         }
         drop(store);
         let mut profile = Profile::open(dir)?;
@@ -197,17 +169,19 @@ impl Profile {
     /// (the desktop shows sync progress); [`Profile::sync`] uses the same.
     pub fn transport(&self) -> Result<HttpTransport> {
         // The token is shared with another copy of this profile: no sync until a new login.
-        if self.store().meta(NEW_IDENTITY)?.is_some() {
+        if self.store().has(MetaKey::NewIdentity)? {
             return Err(ClientError::ProfileCopied);
         }
-        let (Some(server), Some(token)) =
-            (self.store().meta("server")?, self.store().meta("token")?)
-        else {
+        let Some(link) = self.store().link()? else {
             return Err(ClientError::NotLoggedIn);
         };
         let ca = self.dir().join(CA_FILE);
-        let insecure = self.store().meta("allow_insecure_http")?.as_deref() == Some("1");
-        HttpTransport::new(&server, &token, ca.is_file().then_some(&*ca), insecure)
+        HttpTransport::new(
+            &link.server,
+            &link.token,
+            ca.is_file().then_some(&*ca),
+            link.allow_insecure_http,
+        )
     }
 
     /// Sends the outbox and receives what is new, over HTTP, until nothing is left.
@@ -224,7 +198,10 @@ impl Profile {
         // pulled before anything is sent, then the work set aside is re-made on top.
         let mut catching_up = self.store().has_set_aside()?;
         for _ in 0..10_000 {
-            let cursor = parse_cursor(self.store().meta("cursor")?);
+            let cursor = self
+                .store()
+                .get(MetaKey::Cursor)?
+                .map_or_else(Cursor::default, |s| Cursor::from_text(&s));
             // Approval records first: on a thin link they are what matters most.
             let (records, out) = if catching_up {
                 (vec![], vec![])
@@ -251,7 +228,7 @@ impl Profile {
                     })
                     .chain(out.iter().map(|c| Change {
                         entity: c.entity.clone(),
-                        class: class_of(c.kind),
+                        class: c.kind.into(),
                         bytes: c.bytes.clone(),
                     }))
                     .collect(),
@@ -263,11 +240,11 @@ impl Profile {
             report.bytes_up += body.len();
             // Raised and stored before sending: a retry never repeats a number, so only a
             // copy of this profile (or an older backup of it) can.
-            let n = self.store_mut().next_number(SYNC_NUMBER)?;
+            let n = self.store_mut().next_number(MetaKey::SyncNumber)?;
             t.set_sync_number(n);
             let answer = match t.round_trip(body) {
                 Err(ClientError::ProfileCopied) => {
-                    self.store().set_meta(NEW_IDENTITY, "1")?;
+                    self.store().put(MetaKey::NewIdentity, "1")?;
                     return Err(ClientError::ProfileCopied);
                 }
                 r => r?,
@@ -284,41 +261,22 @@ impl Profile {
                     "the server's answer belongs to another request; try again".into(),
                 ));
             }
-            let acked: Vec<[u8; 32]> = sent_hashes
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| resp.is_acked(*i))
-                .map(|(_, h)| *h)
-                .collect();
-            let records_in: Vec<luring_store::InRecord> = resp
-                .pull
-                .iter()
-                .filter(|c| c.class == Class::Approval)
-                .filter_map(|c| {
-                    let kind = serde_json::from_slice::<luring_model::Record>(&c.bytes)
-                        .ok()?
-                        .kind();
-                    Some(luring_store::InRecord {
-                        request_id: c.entity.clone(),
-                        kind: kind.to_owned(),
-                        bytes: c.bytes.clone(),
-                    })
+            let acked = device::acked_hashes(&sent_hashes, &resp);
+            let (changes, records) = device::split_pull(&resp.pull);
+            let records_in: Vec<InRecord> = records
+                .into_iter()
+                .map(|r| InRecord {
+                    request_id: r.request_id,
+                    kind: r.kind,
+                    bytes: r.bytes,
                 })
                 .collect();
-            let pulled: Vec<InChange> = resp
-                .pull
-                .iter()
-                .filter_map(|c| {
-                    let kind = match c.class {
-                        Class::Task => EntityKind::Task,
-                        Class::Document => EntityKind::Document,
-                        Class::Approval => return None,
-                    };
-                    Some(InChange {
-                        entity: c.entity.clone(),
-                        kind,
-                        bytes: c.bytes.clone(),
-                    })
+            let pulled: Vec<InChange> = changes
+                .into_iter()
+                .map(|c| InChange {
+                    entity: c.entity,
+                    kind: c.kind,
+                    bytes: c.bytes,
                 })
                 .collect();
             let refused: Vec<([u8; 32], String, String)> = resp
@@ -326,16 +284,12 @@ impl Profile {
                 .iter()
                 .map(|r| (r.hash, r.entity.clone(), r.reason.clone()))
                 .collect();
-            let c = resp.cursor.0;
             let mut meta = vec![
-                ("cursor", format!("{},{},{}", c[0], c[1], c[2])),
-                (
-                    "last_sync",
-                    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                ),
+                (MetaKey::Cursor, resp.cursor.to_text()),
+                (MetaKey::LastSync, Timestamp::now().into_string()),
             ];
             if let Some(lease) = &resp.lease {
-                meta.push(("number_blocks", self.blocks_with(lease)?));
+                meta.push((MetaKey::NumberBlocks, self.blocks_with(lease)?));
             }
             let applied =
                 self.store_mut()

@@ -4,16 +4,14 @@
 //! automerge change, the derived query rows and the outbox entry commit together and
 //! compaction sees an ordinary change.
 
-use luring_model::{ChecklistItem, Disposition, EntityId, Nip, Task, TaskPatch, ValidationError};
+use luring_model::{
+    ChecklistItem, Disposition, EntityId, Nip, Task, TaskPatch, Timestamp, ValidationError,
+};
 
 use crate::error::Result;
 use crate::ids::new_id;
 use crate::profile::Profile;
 use crate::views::TaskView;
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
 
 /// A disposition's instruction: the same rule (and limit) as a comment, which is how every
 /// replica and the server read it back, but named as what the person typed.
@@ -80,7 +78,7 @@ impl Profile {
             from: Nip::parse(self.nip())?,
             to: to.clone(),
             instruction: instruction(instruction_text)?,
-            at: now(),
+            at: Timestamp::now().into_string(),
         };
         let assign = TaskPatch {
             add_assignees: vec![to],

@@ -517,8 +517,13 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
     let decision = {
         let p = luring_client::Profile::open(&w.siti.dir).unwrap();
         let r = p.store().records_of(&req3).unwrap();
-        serde_json::from_slice::<Record>(&r.iter().find(|r| r.kind == "decision").unwrap().bytes)
-            .unwrap()
+        serde_json::from_slice::<Record>(
+            &r.iter()
+                .find(|r| r.kind == luring_model::RecordKind::Decision)
+                .unwrap()
+                .bytes,
+        )
+        .unwrap()
     };
     admin(
         &w.server.data,
@@ -644,7 +649,10 @@ fn a_backdated_decision_cannot_overturn_a_finished_approval() {
         let p = luring_client::Profile::open(&w.siti.dir).unwrap();
         let r = p.store().records_of(&req).unwrap();
         match serde_json::from_slice::<Record>(
-            &r.iter().find(|r| r.kind == "decision").unwrap().bytes,
+            &r.iter()
+                .find(|r| r.kind == luring_model::RecordKind::Decision)
+                .unwrap()
+                .bytes,
         )
         .unwrap()
         {

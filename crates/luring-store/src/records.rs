@@ -2,6 +2,7 @@
 //! made or received, so a signature can always be checked against the original bytes. They
 //! have their own outbox: they travel ahead of everything else.
 
+use luring_model::{RecordKind, Timestamp};
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
@@ -12,8 +13,7 @@ use crate::store::Store;
 pub struct StoredRecord {
     pub hash: [u8; 32],
     pub request_id: String,
-    /// `request`, `decision` or `receipt`.
-    pub kind: String,
+    pub kind: RecordKind,
     pub bytes: Vec<u8>,
 }
 
@@ -27,7 +27,16 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
     Ok(StoredRecord {
         hash: h.try_into().unwrap_or([0; 32]),
         request_id: r.get(1)?,
-        kind: r.get(2)?,
+        kind: r
+            .get::<_, String>(2)?
+            .parse()
+            .map_err(|e: luring_model::KindError| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    2,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
         bytes: r.get(3)?,
     })
 }
@@ -35,21 +44,26 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
 pub(crate) fn insert(
     c: &rusqlite::Connection,
     request_id: &str,
-    kind: &str,
+    kind: RecordKind,
     bytes: &[u8],
 ) -> Result<bool> {
-    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at = Timestamp::now().into_string();
     let n = c
         .prepare_cached(
             "INSERT OR IGNORE INTO records(hash, request_id, kind, bytes, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![record_hash(bytes).as_slice(), request_id, kind, bytes, at])?;
+        .execute(params![record_hash(bytes).as_slice(), request_id, kind.as_str(), bytes, at])?;
     Ok(n > 0)
 }
 
 impl Store {
     /// Stores a record made here and queues it to be sent.
-    pub fn add_local_record(&mut self, request_id: &str, kind: &str, bytes: &[u8]) -> Result<()> {
+    pub fn add_local_record(
+        &mut self,
+        request_id: &str,
+        kind: RecordKind,
+        bytes: &[u8],
+    ) -> Result<()> {
         self.write_tx(|c| {
             insert(c, request_id, kind, bytes)?;
             c.prepare_cached("INSERT OR IGNORE INTO record_outbox(hash) VALUES (?1)")?
