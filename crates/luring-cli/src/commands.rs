@@ -309,7 +309,7 @@ fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> CliResult {
             json,
         } => {
             let body = read_text(&body_file)?;
-            let d = p.edit_document(&id, &body).map_err(err)?;
+            let d = p.set_document_body(&id, &body).map_err(err)?;
             if json.json {
                 output::json(&d);
             } else {

@@ -32,7 +32,7 @@ impl Profile {
     }
 
     /// Whether the next sync should ask for a block.
-    pub(crate) fn numbers_low(&self) -> Result<bool> {
+    pub(crate) fn needs_letter_numbers(&self) -> Result<bool> {
         Ok(self.store().has(MetaKey::Server)? && self.numbers_left()? < LOW)
     }
 
@@ -68,11 +68,11 @@ impl Profile {
             MetaKey::NumberPending,
             &serde_json::to_string(&pending).expect("ids serialise"),
         )?;
-        self.number_pending()
+        self.assign_pending_letter_numbers()
     }
 
     /// Numbers queued documents while numbers are left.
-    pub(crate) fn number_pending(&mut self) -> Result<()> {
+    pub(crate) fn assign_pending_letter_numbers(&mut self) -> Result<()> {
         let mut pending: Vec<String> = parse(self.store().get(MetaKey::NumberPending)?);
         while let Some(doc) = pending.first().cloned() {
             if self.store().document(&doc)?.letter_number.is_none() {

@@ -233,7 +233,7 @@ impl Profile {
                     }))
                     .collect(),
                 byte_budget: PULL_BUDGET,
-                want_numbers: self.numbers_low()?,
+                want_numbers: self.needs_letter_numbers()?,
             };
             let body = luring_sync::encode_request(&req);
             let digest = luring_sync::request_digest(&body);
@@ -295,7 +295,7 @@ impl Profile {
                 self.store_mut()
                     .apply_remote(&pulled, &records_in, &acked, &refused, &meta)?;
             if resp.lease.is_some() {
-                self.number_pending()?;
+                self.assign_pending_letter_numbers()?;
             }
             report.pushed += applied.acked;
             report.pulled += applied.new_changes;

@@ -206,7 +206,7 @@ fn edit(r: &mut Replica, idx: usize, what: u8, pick: usize) {
             let line = format!("baris {tag}");
             lines.insert(pick % (lines.len() + 1), &line);
             r.profile
-                .edit_document(&d.id, &(lines.join("\n") + "\n"))
+                .set_document_body(&d.id, &(lines.join("\n") + "\n"))
                 .unwrap();
         }
         _ => {

@@ -54,7 +54,7 @@ pub async fn save_document_body(
     id: String,
     body: String,
 ) -> CmdResult<DocView> {
-    d.change(move |p| p.edit_document(&id, &body)).await
+    d.change(move |p| p.set_document_body(&id, &body)).await
 }
 
 #[derive(Deserialize)]
@@ -71,7 +71,7 @@ pub async fn update_document(
     changes: Changes,
 ) -> CmdResult<DocView> {
     d.change(move |p| {
-        p.update_document(
+        p.update_document_header(
             &id,
             &DocumentChanges {
                 title: changes.title,
