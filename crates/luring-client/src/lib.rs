@@ -26,6 +26,7 @@ mod error;
 pub mod evidence;
 mod ids;
 mod keys;
+mod login;
 mod numbers;
 pub mod private_files;
 mod profile;
