@@ -110,6 +110,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn inputs_deserialise_from_what_a_window_sends() {
+        let d: NewDocInput = serde_json::from_str(r#"{"title":"Nota","kind":"memo"}"#).unwrap();
+        assert_eq!(
+            (d.title.as_str(), d.kind.as_deref()),
+            ("Nota", Some("memo"))
+        );
+        assert!(d.body.is_empty() && d.classification.is_none());
+        let c: DocumentChanges = serde_json::from_str(r#"{"classification":"rahasia"}"#).unwrap();
+        assert_eq!(c.classification.as_deref(), Some("rahasia"));
+        assert!(c.title.is_none() && c.kind.is_none());
+    }
+
+    #[test]
     fn header_changes_leave_the_body_alone() {
         let dir = tempfile::tempdir().unwrap();
         let mut p = Profile::init(dir.path(), "Ani Lestari", "198703122010011002").unwrap();

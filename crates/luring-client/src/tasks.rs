@@ -262,3 +262,19 @@ impl Profile {
         Ok(t.into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_deserialise_from_what_a_window_sends() {
+        let t: NewTaskInput = serde_json::from_str(r#"{"title":"Rapat","due":null}"#).unwrap();
+        assert_eq!(t.title, "Rapat");
+        assert!(t.description.is_empty() && t.assignees.is_empty() && t.due.is_none());
+        assert!(serde_json::from_str::<NewTaskInput>(r#"{"description":"x"}"#).is_err());
+        let c: TaskChanges = serde_json::from_str(r#"{"status":"selesai"}"#).unwrap();
+        assert_eq!(c.status.as_deref(), Some("selesai"));
+        assert!(c.title.is_none() && c.add_assignees.is_empty());
+    }
+}
