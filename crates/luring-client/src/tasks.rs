@@ -59,7 +59,8 @@ fn instruction(s: &str) -> Result<luring_model::Text> {
 }
 
 impl Profile {
-    /// Adds a task and returns its id.
+    /// Adds a task and returns its id. A task given no assignee is its writer's own (so it
+    /// shows under "my tasks"), the same from the CLI as from the desktop.
     pub fn add_task(&mut self, input: &NewTaskInput) -> Result<String> {
         let id = new_id("t");
         let mut assignees = input
@@ -67,6 +68,9 @@ impl Profile {
             .iter()
             .map(|n| Nip::parse(n))
             .collect::<Result<Vec<_>, _>>()?;
+        if assignees.is_empty() {
+            assignees.push(self.own_nip().clone());
+        }
         assignees.sort();
         assignees.dedup();
         let t = NewTask {
@@ -276,5 +280,32 @@ mod tests {
         let c: TaskChanges = serde_json::from_str(r#"{"status":"selesai"}"#).unwrap();
         assert_eq!(c.status.as_deref(), Some("selesai"));
         assert!(c.title.is_none() && c.add_assignees.is_empty());
+    }
+
+    #[test]
+    fn a_task_with_no_assignee_is_its_writers_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Profile::init(dir.path(), "Ani Lestari", "198703122010011002").unwrap();
+        let mine = p
+            .add_task(&NewTaskInput {
+                title: "Rapat".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            p.show_task(&mine).unwrap().assignees,
+            ["198703122010011002"]
+        );
+        let theirs = p
+            .add_task(&NewTaskInput {
+                title: "Rekap".into(),
+                assignees: vec!["199001012015012001".into()],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            p.show_task(&theirs).unwrap().assignees,
+            ["199001012015012001"]
+        );
     }
 }
