@@ -13,11 +13,9 @@ pub fn entity_kind(doc: &AutoCommit) -> Result<EntityKind> {
     if schema > crate::SCHEMA_VERSION {
         return Err(CrdtError::NewerSchema(schema));
     }
-    match r.str(&automerge::ROOT, "type")?.as_str() {
-        "task" => Ok(EntityKind::Task),
-        "document" => Ok(EntityKind::Document),
-        _ => Err(CrdtError::UnknownKind),
-    }
+    r.str(&automerge::ROOT, "type")?
+        .parse()
+        .map_err(|_| CrdtError::UnknownKind)
 }
 
 /// Reads fields of one kind of entity, naming the field in every error.
