@@ -76,18 +76,18 @@ impl Store {
     pub fn records_of(&self, request_id: &str) -> Result<Vec<StoredRecord>> {
         let mut s = self.connection().prepare_cached(
             "SELECT hash, request_id, kind, bytes FROM records WHERE request_id = ?1
-             ORDER BY kind <> 'request', received_at, hash",
+             ORDER BY kind <> ?2, received_at, hash",
         )?;
-        let rows = s.query_map([request_id], row)?;
+        let rows = s.query_map([request_id, RecordKind::Request.as_str()], row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The ids of every known request.
     pub fn request_ids(&self) -> Result<Vec<String>> {
-        let mut s = self
-            .connection()
-            .prepare_cached("SELECT request_id FROM records WHERE kind = 'request' ORDER BY received_at DESC, request_id")?;
-        let rows = s.query_map([], |r| r.get(0))?;
+        let mut s = self.connection().prepare_cached(
+            "SELECT request_id FROM records WHERE kind = ?1 ORDER BY received_at DESC, request_id",
+        )?;
+        let rows = s.query_map([RecordKind::Request.as_str()], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -95,8 +95,8 @@ impl Store {
     pub fn has_request(&self, request_id: &str) -> Result<bool> {
         Ok(self
             .connection()
-            .prepare_cached("SELECT 1 FROM records WHERE request_id = ?1 AND kind = 'request'")?
-            .query_row([request_id], |_| Ok(()))
+            .prepare_cached("SELECT 1 FROM records WHERE request_id = ?1 AND kind = ?2")?
+            .query_row([request_id, RecordKind::Request.as_str()], |_| Ok(()))
             .optional()?
             .is_some())
     }
@@ -108,5 +108,39 @@ impl Store {
         )?;
         let rows = s.query_map([], row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_filed_by_kind_the_request_first() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.add_local_record("a-1", RecordKind::Decision, b"{\"d\":1}")
+            .unwrap();
+        s.add_local_record("a-1", RecordKind::Request, b"{\"r\":1}")
+            .unwrap();
+        let kinds: Vec<RecordKind> = s
+            .records_of("a-1")
+            .unwrap()
+            .iter()
+            .map(|r| r.kind)
+            .collect();
+        assert_eq!(kinds, [RecordKind::Request, RecordKind::Decision]);
+        assert_eq!(s.request_ids().unwrap(), ["a-1"]);
+        assert!(s.has_request("a-1").unwrap());
+        assert!(!s.has_request("a-2").unwrap());
+        assert_eq!(s.record_outbox().unwrap().len(), 2);
+        let stored: String = s
+            .connection()
+            .query_row(
+                "SELECT kind FROM records WHERE request_id = 'a-1' ORDER BY kind LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, "decision");
     }
 }
