@@ -1,7 +1,6 @@
 //! Offline exchange by bundle file: every task and document of the profile written to one
 //! file (carried on a flash disk where there is no signal), and a colleague's file merged.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use luring_store::ImportSummary;
@@ -22,17 +21,7 @@ impl Profile {
             });
         }
         let bytes = self.store().export_bundle(self.nip())?;
-        let tmp = out.with_extension("luring-tmp");
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, out)
-        };
-        write().map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            ClientError::file("write", out, e)
-        })?;
+        crate::fs::write_atomic(out, &bytes).map_err(|e| ClientError::file("write", out, e))?;
         Ok(ExportSummary {
             path: out.display().to_string(),
             bytes: bytes.len() as u64,

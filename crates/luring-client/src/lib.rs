@@ -17,6 +17,8 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(clippy::unwrap_used)]
+
 mod account;
 pub mod approvals;
 mod attachments;
@@ -24,12 +26,15 @@ mod bundles;
 mod documents;
 mod error;
 pub mod evidence;
+mod evidence_file;
+pub mod fs;
 mod ids;
 mod keys;
 mod login;
 mod numbers;
 pub mod private_files;
 mod profile;
+pub mod retry;
 mod sync;
 mod sync_phase;
 mod tasks;
@@ -40,8 +45,10 @@ pub use account::AccountView;
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
 pub use documents::{DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};
+pub use evidence_file::EVIDENCE_DIR;
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{Profile, DB_FILE};
+pub use retry::{Backoff, SyncSettings};
 pub use sync::{SyncReport, Transport};
 pub use sync_phase::SyncPhase;
 pub use tasks::{NewTaskInput, TaskChanges};

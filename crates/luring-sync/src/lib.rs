@@ -19,6 +19,7 @@
 //! [`device`] holds what a device does with a round trip that needs no store: acknowledged
 //! hashes, the split of a pull into entity changes and approval records, the kept cursor.
 #![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used)]
 
 pub mod codec;
 pub mod device;
