@@ -15,6 +15,7 @@ use crate::views::DocView;
 
 /// A new document as typed by a person.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewDocInput {
     pub title: String,
     pub kind: Option<String>,
@@ -25,6 +26,7 @@ pub struct NewDocInput {
 
 /// Changes to a document's header; `None` leaves a field alone.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DocumentChanges {
     pub title: Option<String>,
     pub kind: Option<String>,

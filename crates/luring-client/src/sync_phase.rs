@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The phase of a sync loop.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SyncPhase {
     /// Waiting for the next sync; the last one succeeded (or none ran yet).
     #[default]

@@ -20,6 +20,7 @@ use crate::views::TaskView;
 
 /// A new task as typed by a person.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewTaskInput {
     pub title: String,
     #[serde(default)]
@@ -31,6 +32,7 @@ pub struct NewTaskInput {
 
 /// Changes to a task's fields; `None` leaves a field alone, an empty `due` clears it.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TaskChanges {
     pub title: Option<String>,
     pub status: Option<String>,

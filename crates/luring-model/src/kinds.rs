@@ -21,6 +21,7 @@ pub enum KindError {
 /// Which entity an automerge document holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EntityKind {
     Task,
     Document,
@@ -57,6 +58,7 @@ impl fmt::Display for EntityKind {
 /// Which approval record a stored fact is (see [`crate::Record`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RecordKind {
     Request,
     Decision,
