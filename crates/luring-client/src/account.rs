@@ -11,10 +11,12 @@ use crate::views::DocView;
 
 /// The account of an open profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountView {
     pub name: String,
     pub nip: String,
     pub unit: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<luring_model::Role>"))]
     pub role: Option<String>,
     /// The agency server, or `None` for a profile that has only worked offline.
     pub server: Option<String>,

@@ -17,10 +17,12 @@ use crate::profile::Profile;
 
 /// One decision, as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DecisionView {
     pub level: u32,
     pub approver: String,
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::Verdict"))]
     pub verdict: String,
     pub note: String,
     pub decided_at: String,
@@ -31,9 +33,11 @@ pub struct DecisionView {
 
 /// A request and where it stands, as `approval show --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApprovalView {
     pub id: String,
     pub document_id: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::ApprovalStatus"))]
     pub status: String,
     pub content_hash: String,
     pub chain: Vec<String>,
@@ -48,6 +52,7 @@ pub struct ApprovalView {
 
 /// `approval list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApprovalLists {
     pub waiting_for_me: Vec<ApprovalView>,
     pub requested_by_me: Vec<ApprovalView>,

@@ -118,7 +118,7 @@ impl Profile {
             exported_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         };
         let json = serde_json::to_vec_pretty(&evidence).expect("evidence serialises");
-        std::fs::write(out, json).map_err(|e| ClientError::file("write", out, e))?;
+        crate::fs::write_atomic(out, &json).map_err(|e| ClientError::file("write", out, e))?;
         Ok(evidence)
     }
 }

@@ -22,7 +22,9 @@ fn pending_path(dir: &Path) -> PathBuf {
     dir.join(PENDING)
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Overwrites the file in place (not a new file renamed over it, as `crate::fs` does): the
+/// zeros must land on the secret's own blocks.
+fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -37,7 +39,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 fn wipe(path: &Path) -> std::io::Result<()> {
     let len = std::fs::metadata(path)?.len() as usize;
-    write_private(path, &vec![0u8; len])?;
+    overwrite(path, &vec![0u8; len])?;
     std::fs::remove_file(path)
 }
 
@@ -66,7 +68,8 @@ pub(crate) fn device_public(dir: &Path, store: &luring_store::Store) -> Result<S
     let key = ed25519_dalek::SigningKey::from_bytes(&secret);
     let public = hex::encode(key.verifying_key().as_bytes());
     let path = pending_path(dir);
-    write_private(&path, secret.as_slice()).map_err(|e| ClientError::file("write", &path, e))?;
+    crate::fs::write_atomic_private(&path, secret.as_slice())
+        .map_err(|e| ClientError::file("write", &path, e))?;
     store.set_meta("device_public", &public)?;
     Ok(public)
 }

@@ -17,16 +17,21 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(clippy::unwrap_used)]
+
 mod account;
 pub mod approvals;
 mod attachments;
 mod error;
 pub mod evidence;
+mod evidence_file;
+pub mod fs;
 mod ids;
 mod keys;
 mod numbers;
 pub mod private_files;
 mod profile;
+pub mod retry;
 mod sync;
 mod task_parts;
 mod transport;
@@ -35,8 +40,10 @@ mod views;
 pub use account::{AccountView, DocumentChanges};
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
 pub use error::{ClientError, Result};
+pub use evidence_file::EVIDENCE_DIR;
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{NewDocInput, NewTaskInput, Profile, TaskChanges, DB_FILE};
+pub use retry::{Backoff, SyncSettings};
 pub use sync::{SyncReport, Transport};
 pub use transport::{check_server_url, HttpTransport, LoginOptions, CA_FILE};
 pub use views::{CommentView, DocView, ExportSummary, StatusView, TaskView};

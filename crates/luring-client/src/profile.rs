@@ -1,6 +1,5 @@
 //! A profile: one person's local store in one folder, shared by the CLI and the desktop.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use luring_crdt::{DocumentEdit, NewDocument, NewTask};
@@ -374,17 +373,7 @@ impl Profile {
             });
         }
         let bytes = self.store.export_bundle(self.nip.as_str())?;
-        let tmp = out.with_extension("luring-tmp");
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, out)
-        };
-        write().map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            ClientError::file("write", out, e)
-        })?;
+        crate::fs::write_atomic(out, &bytes).map_err(|e| ClientError::file("write", out, e))?;
         Ok(ExportSummary {
             path: out.display().to_string(),
             bytes: bytes.len() as u64,

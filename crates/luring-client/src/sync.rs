@@ -36,6 +36,7 @@ pub trait Transport {
 
 /// What a sync did, as `luring sync --json` prints it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     /// Local changes the server now holds.
     pub pushed: usize,

@@ -3,26 +3,13 @@
 
 use luring_client::Profile;
 use luring_store::keys::KdfCost;
+use luring_testkit::files_containing;
 
 const CHEAP: KdfCost = KdfCost {
     m_kib: 256,
     t: 1,
     p: 1,
 };
-
-fn files_contain(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
-    let mut hits = vec![];
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_file() {
-            let bytes = std::fs::read(&p).unwrap();
-            if bytes.windows(needle.len()).any(|w| w == needle) {
-                hits.push(p.display().to_string());
-            }
-        }
-    }
-    hits
-}
 
 #[test]
 fn the_key_is_sealed_and_a_wrong_passphrase_unlocks_nothing() {
@@ -54,9 +41,9 @@ fn the_key_is_sealed_and_a_wrong_passphrase_unlocks_nothing() {
     // Neither the raw secret nor its hex appears in any file of the profile.
     drop(p);
     let secret = key.to_bytes();
-    assert_eq!(files_contain(&dir, &secret), Vec::<String>::new());
+    assert_eq!(files_containing(&dir, &secret), Vec::<String>::new());
     assert_eq!(
-        files_contain(&dir, hex_of(&secret).as_bytes()),
+        files_containing(&dir, hex_of(&secret).as_bytes()),
         Vec::<String>::new()
     );
     assert!(!dir.join("device.key.pending").exists());

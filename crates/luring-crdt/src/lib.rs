@@ -19,6 +19,7 @@
 //!   a checklist item's `done` is a register in its own map (see [`set_checklist_item`]);
 //! - a document's attachments are a list of BLAKE3 hashes (see [`add_attachment`]).
 #![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used)]
 
 mod document_doc;
 mod error;

@@ -29,6 +29,7 @@ pub const NOTE_MAX_CHARS: usize = 2_000;
 /// Approve or reject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Verdict {
     Approve,
     Reject,
@@ -46,6 +47,7 @@ impl Verdict {
 /// Where a request stands; spelled in Indonesian as shown to users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ApprovalStatus {
     Menunggu,
     Disetujui,

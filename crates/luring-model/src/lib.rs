@@ -12,6 +12,7 @@
 //! [`Document::content_hash`] is the canonical BLAKE3 hash of one document version; an
 //! approval binds to it, so its encoding is fixed and versioned (see [`hash`]).
 #![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used)]
 
 pub mod approval;
 pub mod cert;
@@ -34,7 +35,7 @@ pub use document::{Classification, DocKind, Document, BODY_MAX_CHARS};
 pub use error::{ValidationError, ValidationResult};
 pub use hash::ContentHash;
 pub use keys::KeyError;
-pub use org::{Person, Role, Unit};
+pub use org::{Role, Unit};
 pub use receipt::{Receipt, ReceiptBody, ReceiptOf};
 pub use task::{
     ChecklistItem, Comment, CommentEdit, Disposition, Task, TaskPatch, TaskStatus,

@@ -1,4 +1,4 @@
-//! The agency's organisation: units (a tree) and the people in them.
+//! The agency's organisation: units (a tree) and the roles people hold in them.
 
 use std::fmt;
 use std::str::FromStr;
@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ValidationError, ValidationResult};
-use crate::values::{Nip, Title};
+use crate::values::Title;
 
 /// A unit of the agency (Dinas → Bidang → Seksi), identified by a short code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +34,7 @@ impl Unit {
 /// What a person may do in the agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Role {
     Staff,
     Supervisor,
@@ -66,17 +67,6 @@ impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// A civil servant (ASN).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Person {
-    pub nip: Nip,
-    /// Full name; reuses the title rules (not empty, at most 200 characters).
-    pub name: Title,
-    pub jabatan: Option<String>,
-    pub unit: Option<String>,
-    pub role: Role,
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! default); everything after is generic. The sync logic ([`sync_service`]) takes a
 //! decoded request and returns a response, with no HTTP in it.
 #![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used)]
 
 pub mod access;
 pub mod admin;

@@ -15,6 +15,7 @@
 //! outbox entry commit together or not at all. [`Store::check_derived`] recomputes the
 //! query tables from the documents and reports any difference; the crash tests use it.
 #![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used)]
 
 mod attachments;
 pub mod bundle;

@@ -42,6 +42,7 @@ pub struct InRecord {
 
 /// A local change the server refused, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Refusal {
     pub entity: String,
     pub hash: String,

@@ -16,6 +16,7 @@
 //! On the wire a message is one version byte, one message-type byte, and the
 //! zstd-compressed postcard encoding of the message ([`codec`]).
 #![forbid(unsafe_code)]
+#![warn(clippy::unwrap_used)]
 
 pub mod codec;
 pub mod login;

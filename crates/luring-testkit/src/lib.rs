@@ -1,6 +1,7 @@
 //! What the end-to-end tests share (the server's scenario tests and the desktop's WebDriver
 //! tests): a real `luring-server` process on loopback, killed on drop; `luring` CLI
 //! profiles driven as processes; and the people of the demo agency (`admin seed-demo`).
+//! The CLI's own tests (`luring-cli/tests`) run `luring` through the same runner.
 //!
 //! Binaries are taken from `LURING_BIN_DIR`, else from the cargo target folder the running
 //! test binary lives in (`target/debug/deps/..` → `target/debug`), so a test uses the
@@ -11,15 +12,44 @@ pub mod tls;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// Demo people: (NIP, password). Units as `admin seed-demo` makes them.
-pub const ANI: (&str, &str) = ("198703122010011002", "ani-lestari-2026"); // staff, BAPPEDA.PEM
-pub const BUDI: (&str, &str) = ("199001012015031001", "budi-santoso-2026"); // staff, BAPPEDA.PEM.DATA
-pub const SITI: (&str, &str) = ("198211032008012004", "kabid-pem-2026"); // supervisor, BAPPEDA.PEM
-pub const MARIA: (&str, &str) = ("198912202014022001", "maria-ndun-2026"); // staff, BAPPEDA.EKO
-pub const HENDRA: (&str, &str) = ("197805122005011003", "kepala-bappeda-2026"); // supervisor, BAPPEDA
+use luring_server::demo::USERS;
+
+/// Demo people as (NIP, password), taken from the list `admin seed-demo` seeds.
+pub const ANI: (&str, &str) = demo_login("Ani Lestari"); // staff, BAPPEDA.PEM
+pub const BUDI: (&str, &str) = demo_login("Budi Santoso"); // staff, BAPPEDA.PEM.DATA
+pub const SITI: (&str, &str) = demo_login("Siti Rahmawati"); // supervisor, BAPPEDA.PEM
+pub const MARIA: (&str, &str) = demo_login("Maria Goreti Ndun"); // staff, BAPPEDA.EKO
+pub const HENDRA: (&str, &str) = demo_login("Dr. Hendra Wijaya"); // supervisor, BAPPEDA
+
+/// The (NIP, password) of the demo user whose name starts with `name`; a name that matches
+/// nobody fails the build.
+const fn demo_login(name: &str) -> (&'static str, &'static str) {
+    let mut i = 0;
+    while i < USERS.len() {
+        if starts_with(USERS[i].name.as_bytes(), name.as_bytes()) {
+            return (USERS[i].nip, USERS[i].password);
+        }
+        i += 1;
+    }
+    panic!("no demo user has that name")
+}
+
+const fn starts_with(s: &[u8], prefix: &[u8]) -> bool {
+    if s.len() < prefix.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if s[i] != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// The path of a workspace binary (`luring`, `luring-server`, `luring-desktop`).
 pub fn bin(name: &str) -> PathBuf {
@@ -42,6 +72,55 @@ pub fn bin(name: &str) -> PathBuf {
 /// The `luring` CLI.
 pub fn luring_bin() -> PathBuf {
     bin("luring")
+}
+
+/// `luring` with `LURING_PROFILE` removed, so a developer's own profile never leaks into a
+/// test; add `--profile`, arguments, a working folder or environment as the test needs.
+pub fn luring_command() -> Command {
+    let mut cmd = Command::new(luring_bin());
+    cmd.env_remove("LURING_PROFILE");
+    cmd
+}
+
+/// Runs `cmd` to its end, feeding it `stdin` (or no standard input at all) and capturing
+/// its standard output and error. The program may exit before it reads its input (e.g. when
+/// it refuses its arguments); the broken pipe is then no error.
+pub fn run(cmd: &mut Command, stdin: Option<&[u8]>) -> Output {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+    let mut child = cmd.spawn().expect("the program starts");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        let _ = pipe.write_all(bytes);
+    }
+    child.wait_with_output().expect("the program ends")
+}
+
+/// The files under `dir` (recursively) whose bytes contain `needle`, e.g. to show that a
+/// secret never reaches the disk in the clear.
+pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
+    let mut hits = vec![];
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if std::fs::read(&p)
+                .unwrap()
+                .windows(needle.len())
+                .any(|w| w == needle)
+            {
+                hits.push(p.display().to_string());
+            }
+        }
+    }
+    hits
 }
 
 /// A loopback port nobody listens on right now.
@@ -177,24 +256,16 @@ pub struct Luring {
 }
 
 impl Luring {
-    pub fn run_in(&self, args: &[&str], stdin: &str) -> std::process::Output {
-        let mut child = Command::new(luring_bin())
-            .arg("--profile")
-            .arg(&self.dir)
-            .args(args)
-            .env_remove("LURING_PROFILE")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+    /// `luring --profile DIR` (see [`luring_command`]), ready for arguments.
+    pub fn command(&self) -> Command {
+        let mut cmd = luring_command();
+        cmd.arg("--profile").arg(&self.dir);
+        cmd
+    }
+
+    /// Runs `luring --profile DIR ARGS…` with `stdin`, whatever its outcome.
+    pub fn run_in(&self, args: &[&str], stdin: &str) -> Output {
+        run(self.command().args(args), Some(stdin.as_bytes()))
     }
 
     /// Runs with `stdin` and returns standard output; fails the test if the command fails.
@@ -216,6 +287,24 @@ impl Luring {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
 
+    /// The `id` a `… --json` command (e.g. `task add`, `doc new`) printed.
+    pub fn id(&self, args: &[&str]) -> String {
+        let v = self.json(args);
+        v["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("luring {args:?} printed no id: {v}"))
+            .to_owned()
+    }
+
+    /// Creates an offline profile `root/name` (`luring init`) for `name` with `nip`.
+    pub fn init(root: &Path, name: &str, nip: &str) -> Self {
+        let l = Self {
+            dir: root.join(name),
+        };
+        l.ok(&["init", "--name", name, "--nip", nip]);
+        l
+    }
+
     /// Logs in `root/name` (creating the profile) as `who`.
     pub fn login(root: &Path, name: &str, server: &Server, who: (&str, &str)) -> Self {
         let l = Self {
@@ -232,10 +321,18 @@ impl Luring {
 
     /// `luring login --server URL --nip … --password-stdin ARGS…` (e.g. `--ca-file F`),
     /// whatever its outcome.
-    pub fn try_login(&self, url: &str, who: (&str, &str), args: &[&str]) -> std::process::Output {
+    pub fn try_login(&self, url: &str, who: (&str, &str), args: &[&str]) -> Output {
         let mut all = vec!["login", "--server", url, "--nip", who.0, "--password-stdin"];
         all.extend_from_slice(args);
         self.run_in(&all, &format!("{}\n", who.1))
+    }
+
+    /// `luring key set-passphrase`: seals this profile's signing key under `pass`.
+    pub fn set_passphrase(&self, pass: &str) {
+        self.ok_with(
+            &["key", "set-passphrase", "--passphrase-stdin"],
+            &format!("{pass}\n"),
+        );
     }
 
     pub fn sync(&self) -> serde_json::Value {

@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use luring_testkit::{bin, free_port, wait_port};
 
 /// tauri-driver on its own ports, killed on drop (which also ends its WebKitWebDriver).
@@ -63,7 +64,7 @@ impl Driver {
         caps.insert("browserName".into(), "wry".into());
         let mut last = None;
         for _ in 0..5 {
-            match ClientBuilder::native()
+            match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
                 .connect(&format!("http://127.0.0.1:{}", self.port))
                 .await
