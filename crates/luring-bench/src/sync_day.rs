@@ -339,7 +339,7 @@ fn work(p: &mut Profile, seed: u64, held: &Held) -> BoxResult<()> {
         if (i + 1) % doc_every == 0 {
             let d = &docs[(i / doc_every) % docs.len()];
             let body = rewrite_paragraph(rng, &p.show_document(d)?.body);
-            p.edit_document(d, &body)?;
+            p.set_document_body(d, &body)?;
         }
     }
     Ok(())

@@ -294,7 +294,7 @@ fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> anyhow::Result<()> {
             json,
         } => {
             let body = read_text(&body_file)?;
-            let d = p.edit_document(&id, &body)?;
+            let d = p.set_document_body(&id, &body)?;
             if json.json {
                 output::json(&d);
             } else {

@@ -7,8 +7,9 @@ use luring_crdt::EntityKind;
 use luring_model::receipt::{receipt_for_decision, revoked_per_receipts};
 use luring_model::{
     evaluate, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, DeviceCert, EntityId,
-    Evaluation, Nip, Receipt, Record, RequestBody, Verdict,
+    Evaluation, Nip, Receipt, Record, RecordKind, RequestBody, Timestamp, Verdict,
 };
+use luring_store::MetaKey;
 use serde::Serialize;
 
 use crate::error::{ClientError, Result};
@@ -58,10 +59,6 @@ pub struct ApprovalLists {
     pub requested_by_me: Vec<ApprovalView>,
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 fn corrupt(what: &str) -> ClientError {
     ClientError::Approval(format!("a stored approval record is damaged ({what})"))
 }
@@ -77,7 +74,7 @@ impl Profile {
     pub(crate) fn agency_key(&self) -> Result<ed25519_dalek::VerifyingKey> {
         let hex_key = self
             .store()
-            .meta("agency_key")?
+            .get(MetaKey::AgencyKey)?
             .ok_or(ClientError::NotLoggedIn)?;
         luring_model::keys::public_key_from_hex(&hex_key).map_err(|_| corrupt("agency key"))
     }
@@ -205,7 +202,7 @@ impl Profile {
                 heads,
                 chain,
                 requester: Nip::parse(self.nip())?,
-                created_at: now(),
+                created_at: Timestamp::now().into_string(),
             },
         };
         // The same rules the server and every verifier apply.
@@ -213,7 +210,8 @@ impl Profile {
             .verify()
             .map_err(|e| ClientError::Approval(e.to_string()))?;
         let bytes = serde_json::to_vec(&Record::Request(request)).expect("records serialise");
-        self.store_mut().add_local_record(&id, "request", &bytes)?;
+        self.store_mut()
+            .add_local_record(&id, RecordKind::Request, &bytes)?;
         Ok(id)
     }
 
@@ -256,7 +254,7 @@ impl Profile {
         }
         let cert: DeviceCert = self
             .store()
-            .meta("certificate")?
+            .get(MetaKey::Certificate)?
             .and_then(|c| serde_json::from_str(&c).ok())
             .ok_or(ClientError::NotLoggedIn)?;
         let note = luring_model::Text::parse(
@@ -280,7 +278,7 @@ impl Profile {
                 approver: Nip::parse(self.nip())?,
                 verdict,
                 note,
-                decided_at: now(),
+                decided_at: Timestamp::now().into_string(),
             },
             cert,
             &key,
@@ -288,7 +286,7 @@ impl Profile {
         let bytes =
             serde_json::to_vec(&Record::Decision(Box::new(decision))).expect("records serialise");
         self.store_mut()
-            .add_local_record(request_id, "decision", &bytes)?;
+            .add_local_record(request_id, RecordKind::Decision, &bytes)?;
         let view = self.show_approval(request_id)?;
         if view.status == ApprovalStatus::Disetujui.as_str() {
             // The last approver's device numbers the document from its leased block.

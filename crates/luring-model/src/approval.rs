@@ -122,12 +122,12 @@ impl Record {
         }
     }
 
-    /// How the record is filed in a store: `request`, `decision` or `receipt`.
-    pub fn kind(&self) -> &'static str {
+    /// How the record is filed in a store.
+    pub fn kind(&self) -> crate::RecordKind {
         match self {
-            Self::Request(_) => "request",
-            Self::Decision(_) => "decision",
-            Self::Receipt(_) => "receipt",
+            Self::Request(_) => crate::RecordKind::Request,
+            Self::Decision(_) => crate::RecordKind::Decision,
+            Self::Receipt(_) => crate::RecordKind::Receipt,
         }
     }
 }

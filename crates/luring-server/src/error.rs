@@ -7,7 +7,7 @@ pub type Result<T, E = ServerError> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum ServerError {
     #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] crate::db::DbError),
     /// A value breaks one of the domain's rules (a NIP, a unit code, a role, a name).
     #[error(transparent)]
     Validation(#[from] luring_model::ValidationError),

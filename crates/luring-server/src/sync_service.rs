@@ -119,7 +119,12 @@ pub fn handle_bytes<D: Database>(
     // Read for every sync, not kept in the server's state: an administrator may add units
     // (`admin add-unit`, another process) while the server runs, and a new unit's people
     // must be able to write in it without a restart.
-    let tree = UnitTree::new(db.units()?.into_iter().map(|u| (u.code, u.parent)));
+    let tree = UnitTree::new(
+        db.units()
+            .map_err(crate::ServerError::from)?
+            .into_iter()
+            .map(|u| (u.code, u.parent)),
+    );
     let keys = keys?;
     let role: luring_model::Role = user.role.parse().map_err(crate::ServerError::from)?;
     let ctx = SyncContext {

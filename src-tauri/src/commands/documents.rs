@@ -56,7 +56,7 @@ pub async fn save_document_body(
     id: String,
     body: String,
 ) -> CmdResult<DocView> {
-    d.change(move |p| p.edit_document(&id, &body)).await
+    d.change(move |p| p.set_document_body(&id, &body)).await
 }
 
 #[derive(Deserialize, ts_rs::TS)]
@@ -76,7 +76,7 @@ pub async fn update_document(
     changes: Changes,
 ) -> CmdResult<DocView> {
     d.change(move |p| {
-        p.update_document(
+        p.update_document_header(
             &id,
             &DocumentChanges {
                 title: changes.title,
