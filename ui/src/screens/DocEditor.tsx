@@ -2,7 +2,7 @@
 // always sent), title/kind/classification, attachments by file path, and the approval
 // request with its chain progress. A background reload never overwrites text being typed.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, type Attachment, type Classification, type DocChanges, type DocKind, type DocView } from "../api";
+import { api, type Attachment, type Classification, type DocKind, type DocumentChanges, type DocView } from "../api";
 import { saverFor, type SaveState } from "../autosave";
 import { ApprovalBadge } from "../components/ApprovalBadge";
 import { ChainProgress } from "../components/ChainProgress";
@@ -135,7 +135,7 @@ function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void })
   async function submit(e: Event) {
     e.preventDefault();
     setError(null);
-    const changes: DocChanges = {};
+    const changes: DocumentChanges = {};
     if (title.trim() !== v.title) changes.title = title.trim();
     if (kind !== v.kind) changes.kind = kind;
     if (classification !== v.classification) changes.classification = classification;

@@ -6,7 +6,7 @@ import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { dueDay, formatDate, splitNips, todayIso } from "../format";
 import { t, tCode } from "../i18n";
 import { useAction, useApp, useLoad } from "../state";
-import { assigneesOrMe, sortByDue, STATUSES } from "../domain";
+import { sortByDue, STATUSES } from "../domain";
 import { TaskDetail } from "./TaskDetail";
 
 export function Tasks() {
@@ -83,7 +83,6 @@ export function Tasks() {
 }
 
 function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
-  const { app } = useApp();
   const [title, setTitle] = useState("");
   const [due, setDue] = useState("");
   const [description, setDescription] = useState("");
@@ -101,9 +100,9 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
       return;
     }
     await run(async () => {
-      // Left empty, the task is the writer's own (so it shows on Beranda under "Tugas saya").
-      const nips = assigneesOrMe(splitNips(assignees), app.account?.nip);
-      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: nips });
+      // Left empty, the task is the writer's own (luring-client's rule), so it shows on
+      // Beranda under "Tugas saya". No due date is null: the client refuses an empty one.
+      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: splitNips(assignees) });
       setTitle("");
       setDue("");
       setDescription("");
