@@ -8,7 +8,7 @@ import { ErrorLine } from "../components/ErrorLine";
 import { CLASSES, KINDS, newestByDocument } from "../domain";
 import { t, tCode } from "../i18n";
 import { useAction, useApp, useLoad } from "../state";
-import { DocEditor } from "./DocEditor";
+import { DocEditor } from "../components/DocEditor";
 
 export function Documents() {
   const { route, navigate } = useApp();

@@ -7,7 +7,7 @@ import { dueDay, formatDate, splitNips, todayIso } from "../format";
 import { t, tCode } from "../i18n";
 import { useAction, useApp, useLoad } from "../state";
 import { sortByDue, STATUSES } from "../domain";
-import { TaskDetail } from "./TaskDetail";
+import { TaskDetail } from "../components/TaskDetail";
 
 export function Tasks() {
   const { route, navigate } = useApp();

@@ -4,9 +4,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Attachment, type Classification, type DocKind, type DocumentChanges, type DocView } from "../api";
 import { saverFor, type SaveState } from "../autosave";
-import { ApprovalBadge } from "../components/ApprovalBadge";
-import { ChainProgress } from "../components/ChainProgress";
-import { ErrorLine, OkLine } from "../components/ErrorLine";
+import { ApprovalBadge } from "./ApprovalBadge";
+import { ChainProgress } from "./ChainProgress";
+import { ErrorLine, OkLine } from "./ErrorLine";
 import { CLASSES, KINDS, newestByDocument } from "../domain";
 import { formatBytes, shortHash, splitNips } from "../format";
 import { t, tCode } from "../i18n";

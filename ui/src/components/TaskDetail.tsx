@@ -2,7 +2,7 @@
 // Reloads when a sync brings changes, without wiping fields the user is editing.
 import { useEffect, useState } from "preact/hooks";
 import { api, type TaskChanges, type TaskStatus, type TaskView } from "../api";
-import { ErrorLine, OkLine } from "../components/ErrorLine";
+import { ErrorLine, OkLine } from "./ErrorLine";
 import { cleanNip, formatDateTime, relativeTime } from "../format";
 import { t, tCode } from "../i18n";
 import { useEscape, useLoad } from "../state";
