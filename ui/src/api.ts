@@ -1,8 +1,9 @@
 // The contract between the UI and the Tauri shell (src-tauri/src/commands/*.rs): one typed
 // call per command. The types come from Rust (bindings.ts, generated; never edit them here).
 // Every call goes through a `Backend`: the Tauri one in the app, an in-memory one for
-// `npm run dev` in a plain browser (dev-mock.ts). A shell error arrives as an `AppError`
-// carrying a stable `code` (see luring_client::ClientError::code) and a message.
+// `npm run dev` in a plain browser and for the screen tests (dev-mock.ts). A shell error
+// arrives as an `AppError` carrying a stable `code` (see luring_client::ClientError::code)
+// and a message.
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
