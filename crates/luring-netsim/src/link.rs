@@ -33,15 +33,8 @@ impl Link {
     /// The link's clock (blackout schedule) starts now.
     pub fn start(upstream: SocketAddr, profile: Profile) -> Result<Link> {
         profile.check()?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let listener = {
-            let _in_runtime = runtime.enter();
-            let std = std::net::TcpListener::bind(("127.0.0.1", 0))?;
-            std.set_nonblocking(true)?;
-            TcpListener::from_std(std)?
-        };
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let counters = Arc::new(Counters::default());
         let shared = Arc::new(Shared {
@@ -52,9 +45,39 @@ impl Link {
             link_down: watch::Sender::new(false),
         });
         let (stop, stopped) = oneshot::channel();
+        // The runtime is built, run and dropped in its own thread only: dropping a runtime
+        // inside another one panics, and callers may well be async tests.
+        let (ready, is_ready) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name(format!("netsim-{}", profile.name))
-            .spawn(move || runtime.block_on(serve(listener, upstream, shared, stopped)))?;
+            .spawn(move || {
+                let started = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .and_then(|rt| {
+                        let l = {
+                            let _in_runtime = rt.enter();
+                            TcpListener::from_std(listener)?
+                        };
+                        Ok((rt, l))
+                    });
+                match started {
+                    Ok((rt, listener)) => {
+                        let _ = ready.send(Ok(()));
+                        rt.block_on(serve(listener, upstream, shared, stopped));
+                    }
+                    Err(e) => {
+                        let _ = ready.send(Err(e));
+                    }
+                }
+            })?;
+        match is_ready.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => {
+                return Err(std::io::Error::other("the link's thread ended while starting").into())
+            }
+        }
         Ok(Link {
             addr,
             profile,

@@ -3,7 +3,9 @@
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-/// What the link has done so far.
+/// What the link has done so far. A byte is counted just after the receiving socket has
+/// taken it, so a reader may see it a moment before the counter does; the counters of
+/// [`crate::Link::stop`] are final.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Bytes delivered to the server (client → server).
