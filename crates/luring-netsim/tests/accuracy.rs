@@ -102,3 +102,33 @@ fn a_ping_pong_takes_the_round_trip_and_a_new_connection_one_more() {
     assert!(worst.abs() < 30.0, "{rounds:?}");
     assert!(rounds.iter().all(|r| *r >= rtt), "never faster than light");
 }
+
+#[test]
+fn connections_share_the_bandwidth_as_on_one_radio_link() {
+    const BYTES: usize = 100_000;
+    let profile = Profile::unlimited().bandwidth(1_000_000, 1_000_000);
+    let link = Link::start(source(BYTES), profile.clone()).unwrap();
+    let addr = link.addr();
+    let t0 = std::time::Instant::now();
+    let downloads: Vec<_> = (0..2)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(addr).unwrap();
+                let (got, _) = read_until_end(&mut s);
+                assert_eq!(got.len(), BYTES);
+                t0.elapsed()
+            })
+        })
+        .collect();
+    let mut done: Vec<Duration> = downloads.into_iter().map(|d| d.join().unwrap()).collect();
+    done.sort();
+    // Both together take as long as one of twice the size: 1.6 s, not 0.8 s each.
+    let expected = Profile::transfer_time(profile.down, 2 * BYTES as u64);
+    let err = error_pct(done[1], expected);
+    println!("two 100 KB downloads at once @ 1 Mbit/s: expected both done by {expected:?}, measured {done:?}, error {err:+.2}%");
+    assert!(err.abs() < 5.0, "error {err:+.2}%");
+    assert!(
+        done[0] > expected * 3 / 4,
+        "one download had the link to itself first: {done:?}"
+    );
+}
