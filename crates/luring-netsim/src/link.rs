@@ -45,6 +45,7 @@ impl Link {
             link_down: watch::Sender::new(false),
         });
         let (stop, stopped) = oneshot::channel();
+        let started_at = Instant::now();
         // The runtime is built, run and dropped in its own thread only: dropping a runtime
         // inside another one panics, and callers may well be async tests.
         let (ready, is_ready) = std::sync::mpsc::channel();
@@ -64,7 +65,7 @@ impl Link {
                 match started {
                     Ok((rt, listener)) => {
                         let _ = ready.send(Ok(()));
-                        rt.block_on(serve(listener, upstream, shared, stopped));
+                        rt.block_on(serve(listener, upstream, shared, started_at, stopped));
                     }
                     Err(e) => {
                         let _ = ready.send(Err(e));
@@ -132,9 +133,9 @@ async fn serve(
     listener: TcpListener,
     upstream: SocketAddr,
     shared: Arc<Shared>,
+    start: Instant,
     mut stopped: oneshot::Receiver<()>,
 ) {
-    let start = Instant::now();
     if let Some(schedule) = shared.profile.blackout {
         tokio::spawn(blackouts(schedule, start, shared.clone()));
     }

@@ -79,8 +79,8 @@ fn random_cuts_are_in_range_and_reproducible() {
 fn a_blackout_resets_open_connections_and_refuses_new_ones() {
     // Up 0–300 ms, down 300–700 ms, up again from 700 ms.
     let schedule = Blackout::every(1_000 * MS, 400 * MS).starting_at(300 * MS);
+    let t0 = Instant::now(); // no later than the link's clock starts
     let link = Link::start(echo(), Profile::unlimited().blackout(schedule)).unwrap();
-    let t0 = Instant::now();
 
     // A conversation that is busy when the link goes down.
     let mut s = TcpStream::connect(link.addr()).unwrap();
@@ -96,7 +96,8 @@ fn a_blackout_resets_open_connections_and_refuses_new_ones() {
         sleep(10 * MS);
     };
     println!("cut {cut_at:?} after the start (blackout from 300 ms)");
-    assert!(cut_at >= 300 * MS && cut_at < 350 * MS, "{cut_at:?}");
+    // Late by at most a timer tick and a busy machine's scheduling.
+    assert!(cut_at >= 300 * MS && cut_at < 400 * MS, "{cut_at:?}");
 
     // A new connection in the blackout is reset at once.
     sleep((500 * MS).saturating_sub(t0.elapsed()));
