@@ -4,7 +4,8 @@
 use luring_client::ClientError;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "AppError")]
 pub struct CmdError {
     pub code: &'static str,
     pub message: String,

@@ -4,6 +4,8 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod error;
 mod settings;
@@ -13,8 +15,16 @@ mod sync_loop;
 use tauri::Manager;
 
 fn main() {
+    // To standard error, `info` and up unless RUST_LOG says otherwise.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("luring-desktop: internal error ({info}); please report it");
+        tracing::error!("internal error ({info}); please report it");
     }));
     tauri::Builder::default()
         // The system's file chooser, for attachments (the UI passes the chosen path back to
@@ -58,7 +68,7 @@ fn main() {
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
-            eprintln!("luring-desktop: the window could not start: {e}");
+            tracing::error!("the window could not start: {e}");
             std::process::exit(1);
         });
 }

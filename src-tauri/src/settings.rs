@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct Settings {
+    #[ts(type = "\"id\" | \"en\"")]
     pub language: String,
 }
 
@@ -32,11 +33,6 @@ pub fn load(dir: &Path) -> Settings {
 /// Writes atomically: a cut leaves the old settings or the new ones.
 pub fn save(dir: &Path, s: &Settings) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join("desktop-settings.json.tmp");
-    std::fs::write(
-        &tmp,
-        serde_json::to_vec_pretty(s).expect("settings serialise"),
-    )?;
-    std::fs::File::open(&tmp)?.sync_all()?;
-    std::fs::rename(tmp, path(dir))
+    let json = serde_json::to_vec_pretty(s).expect("settings serialise");
+    luring_client::fs::write_atomic(&path(dir), &json)
 }

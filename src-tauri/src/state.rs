@@ -12,17 +12,36 @@ use tauri::{AppHandle, Manager};
 use crate::error::{CmdError, CmdResult};
 use crate::sync_loop::SyncLoop;
 
+/// The desktop's command line. An argument it does not know does not stop the window (a
+/// desktop session may add its own); clap stops reading at it, so `--profile` comes first.
+#[derive(Debug, clap::Parser)]
+#[command(name = "luring-desktop", version, about, ignore_errors = true)]
+struct Args {
+    /// The profile folder (default: the LURING_PROFILE variable, else the platform's data
+    /// folder for the app).
+    #[arg(long, value_name = "DIR")]
+    profile: Option<PathBuf>,
+}
+
+/// `--profile DIR` (or `--profile=DIR`) from `args`, the program's name first.
+fn profile_arg<I, T>(args: I) -> anyhow::Result<Option<PathBuf>>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // clap, told to ignore errors, drops a `--profile` that lacks its folder: say so.
+    if args.last().is_some_and(|a| a == "--profile") {
+        anyhow::bail!("--profile needs a folder");
+    }
+    Ok(<Args as clap::Parser>::try_parse_from(args)?.profile)
+}
+
 /// The profile folder: `--profile DIR` or `LURING_PROFILE` if given (the demo and the
 /// tests use them; the CLI takes the same), else the platform's data folder for the app.
-pub fn profile_dir(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let mut args = std::env::args_os().skip(1);
-    while let Some(a) = args.next() {
-        if a == "--profile" {
-            return args
-                .next()
-                .map(PathBuf::from)
-                .ok_or_else(|| "--profile needs a folder".into());
-        }
+pub fn profile_dir(app: &AppHandle) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = profile_arg(std::env::args_os())? {
+        return Ok(dir);
     }
     if let Some(dir) = std::env::var_os("LURING_PROFILE") {
         return Ok(PathBuf::from(dir));
@@ -48,10 +67,7 @@ impl Desktop {
             Ok(p) => (Some(p), None),
             Err(ClientError::NoProfile(_)) => (None, None),
             Err(e) => {
-                eprintln!(
-                    "luring-desktop: the profile in {} cannot be opened: {e}",
-                    dir.display()
-                );
+                tracing::error!("the profile in {} cannot be opened: {e}", dir.display());
                 (None, Some(CmdError::from(e)))
             }
         };
@@ -119,5 +135,25 @@ impl Desktop {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_profile_folder_is_read_in_both_spellings_and_unknown_arguments_do_not_stop_the_window() {
+        let dir = |args: &[&str]| profile_arg(args.iter().copied()).expect("parsed");
+        assert_eq!(dir(&["app"]), None);
+        assert_eq!(dir(&["app", "--profile", "/p"]), Some("/p".into()));
+        assert_eq!(dir(&["app", "--profile=/p"]), Some("/p".into()));
+        assert_eq!(
+            dir(&["app", "--profile", "/p", "--other"]),
+            Some("/p".into())
+        );
+        assert_eq!(dir(&["app", "--other"]), None);
+        let e = profile_arg(["app", "--profile"]).expect_err("no folder");
+        assert_eq!(e.to_string(), "--profile needs a folder");
     }
 }

@@ -13,7 +13,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use luring_client::{ClientError, HttpTransport, Profile, Transport};
+use luring_client::{Backoff, HttpTransport, Profile, SyncSettings, Transport};
 use rand::Rng;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
@@ -24,8 +24,9 @@ pub const SYNC_EVENT: &str = "luring://sync";
 pub const CHANGED_EVENT: &str = "luring://changed";
 
 /// What the status bar shows.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 pub struct SyncState {
+    #[ts(type = "\"idle\" | \"syncing\" | \"offline\" | \"error\" | \"not_logged_in\"")]
     pub phase: &'static str,
     pub online: Option<bool>,
     pub pending_changes: i64,
@@ -50,7 +51,7 @@ impl SyncState {
 }
 
 /// What has crossed the link so far in the sync under way (updated after each round trip).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 pub struct Progress {
     pub round_trips: usize,
     pub bytes_up: usize,
@@ -69,20 +70,10 @@ pub struct SyncLoop {
 }
 
 struct Timing {
-    interval: Duration,
-    max_backoff: Duration,
+    /// The interval and the backoff's cap: the client's, shared with `luring sync --watch`.
+    sync: SyncSettings,
     /// How long after a local change the loop waits for more before syncing.
     settle: Duration,
-}
-
-fn secs_from_env(name: &str, default: u64) -> Duration {
-    Duration::from_secs(
-        std::env::var(name)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|v| *v > 0)
-            .unwrap_or(default),
-    )
 }
 
 impl SyncLoop {
@@ -93,8 +84,7 @@ impl SyncLoop {
             ..Default::default()
         }));
         let timing = Timing {
-            interval: secs_from_env("LURING_SYNC_INTERVAL_SECS", 30),
-            max_backoff: secs_from_env("LURING_SYNC_MAX_BACKOFF_SECS", 120),
+            sync: SyncSettings::from_env(),
             settle: Duration::from_secs(2),
         };
         let worker = Worker {
@@ -172,7 +162,7 @@ impl Transport for Watched<'_> {
 
 impl Worker {
     fn run(mut self, rx: mpsc::Receiver<Wake>) {
-        let mut backoff = Backoff::new(self.timing.max_backoff);
+        let mut backoff = Backoff::new(self.timing.sync.max_backoff);
         let mut due = SystemTime::now();
         loop {
             // Wait until `due` (wall clock), in slices, or until woken.
@@ -212,14 +202,14 @@ impl Worker {
             let wait = match self.sync_once() {
                 Outcome::Synced => {
                     backoff.reset();
-                    self.timing.interval
+                    self.timing.sync.interval
                 }
-                Outcome::Unreachable => {
+                Outcome::Failed => {
                     let wait = backoff.next(rand::rng().random());
                     self.update(|s| s.next_try_secs = Some(wait.as_secs().max(1)));
                     wait
                 }
-                Outcome::Idle => self.timing.interval,
+                Outcome::Idle => self.timing.sync.interval,
             };
             due = SystemTime::now() + wait;
         }
@@ -306,12 +296,14 @@ impl Worker {
                 Outcome::Synced
             }
             Err(e) => {
-                let (phase, online) = match &e {
-                    ClientError::Network(_) => ("offline", Some(false)),
-                    ClientError::Server { status, .. } if *status >= 500 => {
-                        ("offline", Some(false))
-                    }
-                    _ => ("error", Some(true)),
+                // A server that cannot be reached (or is failing) is "offline"; one that
+                // answered with a refusal or "slow down" is online, and the window says why.
+                // Either way the loop tries again after the backoff: a window does not give up.
+                let throttled = e.code() == "throttled";
+                let (phase, online) = if e.is_transient() && !throttled {
+                    ("offline", Some(false))
+                } else {
+                    ("error", Some(true))
                 };
                 self.update(|s| {
                     s.phase = phase;
@@ -322,7 +314,7 @@ impl Worker {
                         s.take_status(st);
                     }
                 });
-                Outcome::Unreachable
+                Outcome::Failed
             }
         }
     }
@@ -330,57 +322,7 @@ impl Worker {
 
 enum Outcome {
     Synced,
-    Unreachable,
+    /// Unreachable, refused or failed: try again after the backoff.
+    Failed,
     Idle,
-}
-
-/// The wait before the next try while the server cannot be reached: 1 s, doubling up to
-/// `max`, each with up to a quarter more at random, so a village office's laptops that lost
-/// the same link do not all return at the same second.
-struct Backoff {
-    step: Duration,
-    max: Duration,
-}
-
-impl Backoff {
-    const FIRST: Duration = Duration::from_secs(1);
-
-    fn new(max: Duration) -> Self {
-        Self {
-            step: Self::FIRST,
-            max,
-        }
-    }
-
-    /// After a success, or when the person asks: the next failure waits briefly again.
-    fn reset(&mut self) {
-        self.step = Self::FIRST;
-    }
-
-    /// The wait after one more failure; `jitter` in [0, 1) picks the random share.
-    fn next(&mut self, jitter: f64) -> Duration {
-        let wait = self.step.mul_f64(1.0 + jitter.clamp(0.0, 1.0) / 4.0);
-        self.step = (self.step * 2).min(self.max);
-        wait
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_to_its_cap_with_bounded_jitter_and_resets() {
-        let mut b = Backoff::new(Duration::from_secs(120));
-        let waits: Vec<u64> = (0..10).map(|_| b.next(0.0).as_secs()).collect();
-        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 120, 120, 120]);
-        let most = b.next(0.999_999);
-        assert!(
-            most > Duration::from_secs(149) && most <= Duration::from_secs(150),
-            "{most:?}"
-        );
-        b.reset();
-        assert_eq!(b.next(0.5), Duration::from_millis(1125));
-        assert_eq!(b.next(0.0), Duration::from_secs(2));
-    }
 }

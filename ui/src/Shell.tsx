@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { events, type AppState } from "./api";
 import { StatusBar } from "./components/StatusBar";
 import { t, type Key } from "./i18n";
-import { AppCtx, SCREENS, type Route, type Screen } from "./state";
+import { AppCtx, SCREENS, useEvent, type Route, type Screen } from "./state";
 import { Approvals } from "./screens/Approvals";
 import { Documents } from "./screens/Documents";
 import { Home } from "./screens/Home";
@@ -22,15 +22,7 @@ export function Shell({ app, setApp }: { app: AppState; setApp: (s: AppState) =>
   const navigate = useCallback((screen: Screen, id?: string) => setRoute({ screen, id }), []);
 
   // A background sync brought data in: every mounted screen reloads (no page reload).
-  useEffect(() => {
-    let alive = true;
-    let un: (() => void) | null = null;
-    events.onChanged(() => setChanged((n) => n + 1)).then((u) => (alive ? (un = u) : u()), () => {});
-    return () => {
-      alive = false;
-      un?.();
-    };
-  }, []);
+  useEvent(events.onChanged, () => setChanged((n) => n + 1));
 
   // Alt+1..5 switch the main screens.
   useEffect(() => {

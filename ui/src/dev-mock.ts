@@ -1,9 +1,7 @@
-// DEV ONLY: an in-memory stand-in for the Tauri shell so `npm run dev` works in a plain
-// browser (loaded from main.tsx only under import.meta.env.DEV; never in dist/).
-// URL flags: ?first (first run), ?netdown (login and sync fail), ?slow (slow saves), ?en.
-import { mockIPC } from "@tauri-apps/api/mocks";
-import { emit } from "@tauri-apps/api/event";
-import type { AppState, ApprovalView, DocView, SyncState, TaskView } from "./api";
+// DEV ONLY: the in-memory `Backend` (api.ts) so `npm run dev` works in a plain browser
+// without the Tauri shell (loaded from main.tsx only under import.meta.env.DEV; never in
+// dist/). URL flags: ?first (first run), ?netdown (login and sync fail), ?slow (slow saves), ?en.
+import { setBackend, type AppState, type ApprovalView, type Backend, type DocView, type SyncState, type TaskView } from "./api";
 
 const flags = new URLSearchParams(location.search);
 const now = () => new Date().toISOString();
@@ -26,7 +24,7 @@ const state: AppState = {
 const tasks: TaskView[] = [
   { id: "t-1", title: "Rekap laporan kinerja bulanan", description: "Gabungkan laporan dari 4 seksi.", status: "dikerjakan", due: day(-1),
     assignees: [ME], checklist: [{ id: "c1", text: "Data seksi A", done: true }, { id: "c2", text: "Data seksi B", done: false }],
-    comments: [{ id: "m1", author: BOSS, author_name: "Budi Santoso", at: ago(90), text: "Tolong selesaikan sebelum rapat." }],
+    comments: [{ id: "m1", author: BOSS, author_name: "Budi Santoso", at: ago(90), text: "Tolong selesaikan sebelum rapat.", edited: false, edited_at: null, history: [{ at: ago(90), text: "Tolong selesaikan sebelum rapat." }] }],
     dispositions: [{ from: BOSS, to: ME, instruction: "Segera proses", at: ago(600) }], unit: "Seksi Pelayanan Umum", created_at: ago(3000) },
   { id: "t-2", title: "Verifikasi data penerima bantuan desa", description: "", status: "baru", due: day(0), assignees: [ME],
     checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(200) },
@@ -51,6 +49,12 @@ const approvals: ApprovalView[] = [
 let sync: SyncState = { phase: "idle", online: true, pending_changes: 3, pending_items: 1, last_sync: ago(5), error: null, next_try_secs: null, progress: null,
   rejected: [{ entity: "task t-9", hash: "x", reason: "you may not change a task of another unit", at: ago(20) }] };
 
+/** The shell's events, delivered in memory. */
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+async function emit(event: string, payload: unknown) {
+  for (const f of listeners.get(event) ?? []) f(payload);
+}
+
 function fail(code: string, message: string): never {
   throw { code, message };
 }
@@ -69,7 +73,6 @@ const row = (t: TaskView) => ({ id: t.id, title: t.title, status: t.status, due:
 const docRow = (d: DocView) => ({ id: d.id, kind: d.kind, title: d.title, classification: d.classification, letter_number: d.letter_number, content_hash: d.content_hash });
 const attachments: Record<string, { hash: string; name: string; bytes: number }[]> = {};
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function handle(cmd: string, a: any): Promise<unknown> {
   await sleep(60);
   switch (cmd) {
@@ -111,7 +114,7 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       tasks.unshift(v); bump(); return v;
     }
     case "update_task": Object.assign(task(a.id), a.changes); bump(); return task(a.id);
-    case "comment_task": task(a.id).comments.push({ id: nextId("m"), author: state.account!.nip, author_name: state.account!.name, at: now(), text: a.text }); bump(); return task(a.id);
+    case "comment_task": task(a.id).comments.push({ id: nextId("m"), author: state.account!.nip, author_name: state.account!.name, at: now(), text: a.text, edited: false, edited_at: null, history: [{ at: now(), text: a.text }] }); bump(); return task(a.id);
     case "add_checklist_item": task(a.id).checklist.push({ id: nextId("c"), text: a.text, done: false }); bump(); return task(a.id);
     case "set_checklist_item": task(a.id).checklist.find((c) => c.id === a.itemId)!.done = a.done; bump(); return task(a.id);
     case "add_disposition":
@@ -166,8 +169,20 @@ function hashCode(s: string) {
   return h;
 }
 
+export const memoryBackend: Backend = {
+  invoke: async <T,>(cmd: string, args?: Record<string, unknown>) => (await handle(cmd, args ?? {})) as T,
+  listen: async <T,>(event: string, f: (payload: T) => void) => {
+    const set = listeners.get(event) ?? new Set();
+    listeners.set(event, set);
+    const g = f as (payload: unknown) => void;
+    set.add(g);
+    return () => void set.delete(g);
+  },
+  pickFile: async () => "/home/siti/Dokumen/scan.pdf",
+};
+
 export function installMock() {
-  mockIPC((cmd, args) => handle(cmd, args), { shouldMockEvents: true });
+  setBackend(memoryBackend);
   // A "background sync" every 45 s to exercise luring://changed.
   setInterval(() => void emit("luring://changed", null), 45000);
   console.info("[luring] dev mock backend installed");

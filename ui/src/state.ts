@@ -24,14 +24,21 @@ export interface Ctx {
 export const AppCtx = createContext<Ctx>(null as unknown as Ctx);
 export const useApp = () => useContext(AppCtx);
 
-export interface Loaded<T> {
-  data: T | undefined;
-  error: unknown;
+/**
+ * What `useLoad` knows. While (re)loading, the last data and error stay, so lists do not
+ * flash; once loaded there is data and no error; a failure keeps the last data.
+ */
+export type LoadState<T> =
+  | { state: "loading"; data: T | undefined; error: unknown }
+  | { state: "ready"; data: T; error: null }
+  | { state: "failed"; data: T | undefined; error: unknown };
+
+export type Loaded<T> = LoadState<T> & {
   loading: boolean;
   reload: () => void;
   /** Replace the data with a fresher value (e.g. the view a command returned). */
   set: (d: T) => void;
-}
+};
 
 /**
  * Loads data with `fn`, again when `deps` change and on every "changed" event.
@@ -39,37 +46,75 @@ export interface Loaded<T> {
  */
 export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const { changed } = useApp();
-  const [data, setData] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
+  const [st, setSt] = useState<LoadState<T>>({ state: "loading", data: undefined, error: null });
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
   useEffect(() => {
     const my = ++seq.current;
-    setLoading(true);
+    setSt((old) => ({ state: "loading", data: old.data, error: old.error }));
     fn().then(
       (d) => {
         if (my !== seq.current) return;
-        setData(d);
-        setError(null);
-        setLoading(false);
+        setSt({ state: "ready", data: d, error: null });
       },
       (e) => {
         if (my !== seq.current) return;
-        setError(e);
-        setLoading(false);
+        setSt((old) => ({ state: "failed", data: old.data, error: e }));
       },
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, changed, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   const set = useCallback((d: T) => {
     seq.current++; // a reply still in flight is now older than this value
-    setData(d);
-    setError(null);
-    setLoading(false);
+    setSt({ state: "ready", data: d, error: null });
   }, []);
-  return { data, error, loading, reload, set };
+  return { ...st, loading: st.state === "loading", reload, set };
+}
+
+/**
+ * A form's command: `busy` while it runs (buttons disable), its `error`, and an `ok` line.
+ * `run(f)` clears both lines, runs `f` and keeps its error; it resolves to whether `f`
+ * succeeded. Checks made before running set `error` themselves.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [ok, setOk] = useState<string | null>(null);
+  const run = useCallback(async (f: () => Promise<void>): Promise<boolean> => {
+    setError(null);
+    setOk(null);
+    setBusy(true);
+    try {
+      await f();
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, ok, setOk, run };
+}
+
+/**
+ * Subscribes `f` to a backend event while the component is mounted (`subscribe` is one of
+ * api.ts's `events`); an unsubscribe that arrives after unmounting runs at once.
+ */
+export function useEvent<T>(subscribe: (f: (payload: T) => void) => Promise<() => void>, f: (payload: T) => void) {
+  const ref = useRef(f);
+  ref.current = f;
+  useEffect(() => {
+    let alive = true;
+    let un: (() => void) | null = null;
+    subscribe((p) => {
+      if (alive) ref.current(p);
+    }).then((u) => (alive ? (un = u) : u()), () => {});
+    return () => {
+      alive = false;
+      un?.();
+    };
+  }, [subscribe]);
 }
 
 /**

@@ -22,7 +22,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-pub type BoxResult<T> = Result<T, Box<dyn std::error::Error>>;
+/// Errors end here, printed as one line with their causes (`{:#}`).
+pub type BoxResult<T> = anyhow::Result<T>;
 
 /// Name of the database file, as in a profile folder.
 const DB_FILE: &str = "luring.db";
@@ -116,7 +117,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("luring-bench: {e}");
+            eprintln!("luring-bench: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -141,7 +142,7 @@ fn local(a: &LocalArgs) -> BoxResult<()> {
     let (_tmp, dir) = match &a.dir {
         Some(d) => {
             std::fs::create_dir_all(d)
-                .map_err(|e| format!("cannot create folder {}: {e}", d.display()))?;
+                .map_err(|e| anyhow::anyhow!("cannot create folder {}: {e}", d.display()))?;
             (None, d.clone())
         }
         None => {
@@ -152,11 +153,10 @@ fn local(a: &LocalArgs) -> BoxResult<()> {
     };
     let db = dir.join(DB_FILE);
     if !measure::db_files(&db).is_empty() {
-        return Err(format!(
+        anyhow::bail!(
             "{} already holds a store; give an empty folder so the store is fresh",
             dir.display()
-        )
-        .into());
+        );
     }
     eprintln!(
         "fill: {tasks} tasks and {documents} documents into {}",

@@ -150,7 +150,7 @@ pub fn write(
         let task = store.update_task(&id, |d| luring_crdt::patch_task(d, &patch))?;
         let dt = ms(t);
         if task.status != next {
-            return Err(format!("task {id} did not take its new status").into());
+            return Err(anyhow::anyhow!("task {id} did not take its new status"));
         }
         statuses[k] = next;
         if i == 0 {

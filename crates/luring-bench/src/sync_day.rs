@@ -187,16 +187,17 @@ fn synced(p: &mut Profile, t: &mut InProcess<'_>, what: &str) -> BoxResult<Excha
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     let server_ms = t.server_time.as_secs_f64() * 1000.0;
     if !r.rejected.is_empty() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "{what}: the server refused {} changes, first: {}",
             r.rejected.len(),
             r.rejected[0].reason
-        )
-        .into());
+        ));
     }
     let left = p.store().stats()?.outbox;
     if left != 0 {
-        return Err(format!("{what}: {left} changes are still in the outbox").into());
+        return Err(anyhow::anyhow!(
+            "{what}: {left} changes are still in the outbox"
+        ));
     }
     Ok(Exchange::new(&r, ms, server_ms))
 }
@@ -338,7 +339,7 @@ fn work(p: &mut Profile, seed: u64, held: &Held) -> BoxResult<()> {
         if (i + 1) % doc_every == 0 {
             let d = &docs[(i / doc_every) % docs.len()];
             let body = rewrite_paragraph(rng, &p.show_document(d)?.body);
-            p.edit_document(d, &body)?;
+            p.set_document_body(d, &body)?;
         }
     }
     Ok(())
@@ -389,12 +390,11 @@ pub fn run(plan: &Plan) -> BoxResult<Report> {
     eprintln!("sync: {} changes of {} entities", out.len(), edited.len());
     let day = synced(&mut profile, &mut t, "the day's sync")?;
     if day.pushed != out.len() {
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "the server acknowledged {} of {} changes",
             day.pushed,
             out.len()
-        )
-        .into());
+        ));
     }
     let idle = synced(&mut profile, &mut t, "idle sync")?;
 

@@ -3,46 +3,40 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use luring_client::{ClientError, LoginOptions, NewDocInput, NewTaskInput, Profile, TaskChanges};
+use anyhow::{anyhow, bail};
+use luring_client::{LoginOptions, NewDocInput, NewTaskInput, Profile, TaskChanges};
 use serde_json::json;
 
 use crate::args::{ApprovalCmd, BundleCmd, Cli, Command, DocCmd, KeyCmd, TaskCmd};
 use crate::output;
 
-/// An error for the user: one sentence.
-pub type CliResult<T = ()> = Result<T, String>;
-
-fn err(e: ClientError) -> String {
-    e.to_string()
-}
-
-fn profile_dir(p: &Option<PathBuf>) -> CliResult<&Path> {
+fn profile_dir(p: &Option<PathBuf>) -> anyhow::Result<&Path> {
     p.as_deref().ok_or_else(|| {
-        "give the profile folder with --profile DIR or the LURING_PROFILE variable".to_owned()
+        anyhow!("give the profile folder with --profile DIR or the LURING_PROFILE variable")
     })
 }
 
-fn open(p: &Option<PathBuf>) -> CliResult<Profile> {
-    let p = Profile::open(profile_dir(p)?).map_err(err)?;
+fn open(p: &Option<PathBuf>) -> anyhow::Result<Profile> {
+    let p = Profile::open(profile_dir(p)?)?;
     for fixed in p.access_fixes() {
         eprintln!("luring: {fixed}");
     }
     Ok(p)
 }
 
-fn read_password() -> CliResult<String> {
+fn read_password() -> anyhow::Result<String> {
     let mut s = String::new();
     std::io::stdin()
         .read_to_string(&mut s)
-        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+        .map_err(|e| anyhow!("cannot read the password from standard input: {e}"))?;
     let s = s.trim_end_matches(['\n', '\r']).to_owned();
     if s.is_empty() {
-        return Err("the password on standard input is empty".into());
+        bail!("the password on standard input is empty");
     }
     Ok(s)
 }
 
-fn read_text(path: &Path) -> CliResult<String> {
+fn read_text(path: &Path) -> anyhow::Result<String> {
     let mut s = String::new();
     let r = if path == Path::new("-") {
         std::io::stdin().read_to_string(&mut s)
@@ -59,12 +53,12 @@ fn read_text(path: &Path) -> CliResult<String> {
                 _ if path.is_dir() => "it is a folder, not a file".to_owned(),
                 _ => e.to_string(),
             };
-            Err(format!("cannot read {}: {reason}", path.display()))
+            bail!("cannot read {}: {reason}", path.display())
         }
     }
 }
 
-pub fn run(mut cli: Cli) -> CliResult {
+pub fn run(mut cli: Cli) -> anyhow::Result<()> {
     // Read here rather than by clap, so that an empty variable counts as unset instead of
     // blocking an explicit --profile.
     if cli.profile.is_none() {
@@ -75,7 +69,7 @@ pub fn run(mut cli: Cli) -> CliResult {
     match cli.command {
         Command::Init { name, nip } => {
             let dir = profile_dir(&cli.profile)?;
-            let p = Profile::init(dir, &name, &nip).map_err(err)?;
+            let p = Profile::init(dir, &name, &nip)?;
             println!(
                 "Profile for {name} ({}) created in {}",
                 p.nip(),
@@ -83,7 +77,7 @@ pub fn run(mut cli: Cli) -> CliResult {
             );
         }
         Command::Status(j) => {
-            let s = open(&cli.profile)?.status().map_err(err)?;
+            let s = open(&cli.profile)?.status()?;
             if j.json {
                 output::json(&s);
             } else {
@@ -112,14 +106,14 @@ pub fn run(mut cli: Cli) -> CliResult {
         } => {
             let dir = profile_dir(&cli.profile)?;
             // Said before the password is typed, not after.
-            luring_client::check_server_url(&server, allow_insecure_http).map_err(err)?;
+            luring_client::check_server_url(&server, allow_insecure_http)?;
             let (password, passphrase) = if passphrase_stdin {
                 let all = read_password()?;
                 let mut lines = all.lines();
                 let password = lines.next().unwrap_or_default().to_owned();
                 let passphrase = lines.next().map(str::to_owned).filter(|p| !p.is_empty());
                 if passphrase.is_none() {
-                    return Err("--passphrase-stdin: give the signing passphrase on the line after the password".into());
+                    bail!("--passphrase-stdin: give the signing passphrase on the line after the password");
                 }
                 (password, passphrase)
             } else {
@@ -130,8 +124,8 @@ pub fn run(mut cli: Cli) -> CliResult {
                 allow_insecure_http,
                 passphrase,
             };
-            let p = Profile::login(dir, &server, &nip, &password, &opts).map_err(err)?;
-            let s = p.status().map_err(err)?;
+            let p = Profile::login(dir, &server, &nip, &password, &opts)?;
+            let s = p.status()?;
             println!(
                 "Logged in as {} ({}), unit {}",
                 s.name,
@@ -147,21 +141,20 @@ pub fn run(mut cli: Cli) -> CliResult {
             json,
         } => {
             let v =
-                luring_client::evidence::verify_file(&file, agency_key.as_deref(), allow_pending)
-                    .map_err(err)?;
+                luring_client::evidence::verify_file(&file, agency_key.as_deref(), allow_pending)?;
             output::show(json.json, &v, output::verification);
             if !v.all_pass {
-                return Err(format!(
+                bail!(
                     "verification FAILED: {} of {} conditions not met",
                     v.checks.iter().filter(|c| !c.pass).count(),
                     v.checks.len()
-                ));
+                );
             }
         }
         Command::Key(KeyCmd::SetPassphrase { .. }) => {
             let mut p = open(&cli.profile)?;
             let pass = read_password()?;
-            p.set_passphrase(&pass).map_err(err)?;
+            p.set_passphrase(&pass)?;
             println!("Signing passphrase set; it will be asked at every signature");
         }
         Command::Sync {
@@ -173,7 +166,7 @@ pub fn run(mut cli: Cli) -> CliResult {
             if watch {
                 crate::watch::run(&mut p, interval, json.json)?;
             } else {
-                let r = p.sync().map_err(err)?;
+                let r = p.sync()?;
                 output::show(json.json, &r, output::sync_report);
             }
         }
@@ -184,7 +177,7 @@ pub fn run(mut cli: Cli) -> CliResult {
     Ok(())
 }
 
-fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
+fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> anyhow::Result<()> {
     let mut p = open(profile)?;
     match cmd {
         TaskCmd::Add {
@@ -194,14 +187,12 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
             description,
             json,
         } => {
-            let id = p
-                .add_task(&NewTaskInput {
-                    title,
-                    description,
-                    due,
-                    assignees: assignee,
-                })
-                .map_err(err)?;
+            let id = p.add_task(&NewTaskInput {
+                title,
+                description,
+                due,
+                assignees: assignee,
+            })?;
             if json.json {
                 output::json(&json!({ "id": id }));
             } else {
@@ -214,13 +205,11 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
             limit,
             json,
         } => {
-            let rows = p
-                .list_tasks(status.as_deref(), assignee.as_deref(), limit)
-                .map_err(err)?;
+            let rows = p.list_tasks(status.as_deref(), assignee.as_deref(), limit)?;
             output::show(json.json, rows.as_slice(), output::task_rows);
         }
         TaskCmd::Show { id, json } => {
-            let t = p.show_task(&id).map_err(err)?;
+            let t = p.show_task(&id)?;
             output::show(json.json, &t, output::task);
         }
         TaskCmd::Set {
@@ -231,18 +220,16 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
             assignee,
             json,
         } => {
-            let t = p
-                .set_task(
-                    &id,
-                    &TaskChanges {
-                        title,
-                        status,
-                        due,
-                        add_assignees: assignee,
-                        ..Default::default()
-                    },
-                )
-                .map_err(err)?;
+            let t = p.set_task(
+                &id,
+                &TaskChanges {
+                    title,
+                    status,
+                    due,
+                    add_assignees: assignee,
+                    ..Default::default()
+                },
+            )?;
             if json.json {
                 output::json(&t);
             } else {
@@ -250,7 +237,7 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
             }
         }
         TaskCmd::Comment { id, text, json } => {
-            let t = p.comment_task(&id, &text).map_err(err)?;
+            let t = p.comment_task(&id, &text)?;
             if json.json {
                 output::json(&t);
             } else {
@@ -263,7 +250,7 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
             text,
             json,
         } => {
-            let t = p.edit_comment(&id, &comment_id, &text).map_err(err)?;
+            let t = p.edit_comment(&id, &comment_id, &text)?;
             if json.json {
                 output::json(&t);
             } else {
@@ -274,7 +261,7 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> CliResult {
     Ok(())
 }
 
-fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> CliResult {
+fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> anyhow::Result<()> {
     let mut p = open(profile)?;
     match cmd {
         DocCmd::New {
@@ -289,14 +276,12 @@ fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> CliResult {
                 .map(read_text)
                 .transpose()?
                 .unwrap_or_default();
-            let id = p
-                .new_document(&NewDocInput {
-                    title,
-                    kind,
-                    body,
-                    classification,
-                })
-                .map_err(err)?;
+            let id = p.new_document(&NewDocInput {
+                title,
+                kind,
+                body,
+                classification,
+            })?;
             if json.json {
                 output::json(&json!({ "id": id }));
             } else {
@@ -309,7 +294,7 @@ fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> CliResult {
             json,
         } => {
             let body = read_text(&body_file)?;
-            let d = p.edit_document(&id, &body).map_err(err)?;
+            let d = p.set_document_body(&id, &body)?;
             if json.json {
                 output::json(&d);
             } else {
@@ -321,25 +306,25 @@ fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> CliResult {
             }
         }
         DocCmd::Show { id, json } => {
-            let d = p.show_document(&id).map_err(err)?;
+            let d = p.show_document(&id)?;
             output::show(json.json, &d, output::doc);
         }
         DocCmd::List { kind, json } => {
-            let rows = p.list_documents(kind.as_deref()).map_err(err)?;
+            let rows = p.list_documents(kind.as_deref())?;
             output::show(json.json, rows.as_slice(), output::doc_rows);
         }
         DocCmd::Search { query, json } => {
-            let rows = p.search_documents(&query).map_err(err)?;
+            let rows = p.search_documents(&query)?;
             output::show(json.json, rows.as_slice(), output::doc_rows);
         }
     }
     Ok(())
 }
 
-fn bundle(profile: &Option<PathBuf>, cmd: BundleCmd) -> CliResult {
+fn bundle(profile: &Option<PathBuf>, cmd: BundleCmd) -> anyhow::Result<()> {
     match cmd {
         BundleCmd::Export { out, json } => {
-            let s = open(profile)?.export_bundle(&out).map_err(err)?;
+            let s = open(profile)?.export_bundle(&out)?;
             if json.json {
                 output::json(&s);
             } else {
@@ -347,7 +332,7 @@ fn bundle(profile: &Option<PathBuf>, cmd: BundleCmd) -> CliResult {
             }
         }
         BundleCmd::Import { file, json } => {
-            let s = open(profile)?.import_bundle(&file).map_err(err)?;
+            let s = open(profile)?.import_bundle(&file)?;
             if json.json {
                 output::json(&s);
             } else {
@@ -364,7 +349,7 @@ fn bundle(profile: &Option<PathBuf>, cmd: BundleCmd) -> CliResult {
     Ok(())
 }
 
-fn approval(profile: &Option<PathBuf>, cmd: ApprovalCmd) -> CliResult {
+fn approval(profile: &Option<PathBuf>, cmd: ApprovalCmd) -> anyhow::Result<()> {
     let mut p = open(profile)?;
     match cmd {
         ApprovalCmd::Request {
@@ -372,7 +357,7 @@ fn approval(profile: &Option<PathBuf>, cmd: ApprovalCmd) -> CliResult {
             chain,
             json,
         } => {
-            let id = p.request_approval(&doc_id, &chain).map_err(err)?;
+            let id = p.request_approval(&doc_id, &chain)?;
             if json.json {
                 output::json(&json!({ "id": id }));
             } else {
@@ -380,7 +365,7 @@ fn approval(profile: &Option<PathBuf>, cmd: ApprovalCmd) -> CliResult {
             }
         }
         ApprovalCmd::List(json) => {
-            let l = p.list_approvals().map_err(err)?;
+            let l = p.list_approvals()?;
             output::show(json.json, &l, output::approval_lists);
         }
         ApprovalCmd::Sign {
@@ -391,19 +376,17 @@ fn approval(profile: &Option<PathBuf>, cmd: ApprovalCmd) -> CliResult {
             json,
             ..
         } => {
-            let verdict = luring_client::approvals::verdict(approve, reject).map_err(err)?;
+            let verdict = luring_client::approvals::verdict(approve, reject)?;
             let pass = read_password()?;
-            let v = p
-                .sign_approval(&request_id, verdict, &note, &pass)
-                .map_err(err)?;
+            let v = p.sign_approval(&request_id, verdict, &note, &pass)?;
             output::show(json.json, &v, output::approval);
         }
         ApprovalCmd::Show { request_id, json } => {
-            let v = p.show_approval(&request_id).map_err(err)?;
+            let v = p.show_approval(&request_id)?;
             output::show(json.json, &v, output::approval);
         }
         ApprovalCmd::Export { request_id, out } => {
-            p.export_evidence(&request_id, &out).map_err(err)?;
+            p.export_evidence(&request_id, &out)?;
             println!("Evidence written to {}", out.display());
         }
     }

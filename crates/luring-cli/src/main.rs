@@ -48,7 +48,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("luring: {e}");
+            eprintln!("luring: {e:#}");
             ExitCode::FAILURE
         }
     }

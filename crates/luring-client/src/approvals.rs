@@ -7,8 +7,9 @@ use luring_crdt::EntityKind;
 use luring_model::receipt::{receipt_for_decision, revoked_per_receipts};
 use luring_model::{
     evaluate, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, DeviceCert, EntityId,
-    Evaluation, Nip, Receipt, Record, RequestBody, Verdict,
+    Evaluation, Nip, Receipt, Record, RecordKind, RequestBody, Timestamp, Verdict,
 };
+use luring_store::MetaKey;
 use serde::Serialize;
 
 use crate::error::{ClientError, Result};
@@ -17,10 +18,12 @@ use crate::profile::Profile;
 
 /// One decision, as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DecisionView {
     pub level: u32,
     pub approver: String,
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::Verdict"))]
     pub verdict: String,
     pub note: String,
     pub decided_at: String,
@@ -31,9 +34,11 @@ pub struct DecisionView {
 
 /// A request and where it stands, as `approval show --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApprovalView {
     pub id: String,
     pub document_id: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::ApprovalStatus"))]
     pub status: String,
     pub content_hash: String,
     pub chain: Vec<String>,
@@ -48,13 +53,10 @@ pub struct ApprovalView {
 
 /// `approval list`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApprovalLists {
     pub waiting_for_me: Vec<ApprovalView>,
     pub requested_by_me: Vec<ApprovalView>,
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn corrupt(what: &str) -> ClientError {
@@ -72,7 +74,7 @@ impl Profile {
     pub(crate) fn agency_key(&self) -> Result<ed25519_dalek::VerifyingKey> {
         let hex_key = self
             .store()
-            .meta("agency_key")?
+            .get(MetaKey::AgencyKey)?
             .ok_or(ClientError::NotLoggedIn)?;
         luring_model::keys::public_key_from_hex(&hex_key).map_err(|_| corrupt("agency key"))
     }
@@ -200,7 +202,7 @@ impl Profile {
                 heads,
                 chain,
                 requester: Nip::parse(self.nip())?,
-                created_at: now(),
+                created_at: Timestamp::now().into_string(),
             },
         };
         // The same rules the server and every verifier apply.
@@ -208,7 +210,8 @@ impl Profile {
             .verify()
             .map_err(|e| ClientError::Approval(e.to_string()))?;
         let bytes = serde_json::to_vec(&Record::Request(request)).expect("records serialise");
-        self.store_mut().add_local_record(&id, "request", &bytes)?;
+        self.store_mut()
+            .add_local_record(&id, RecordKind::Request, &bytes)?;
         Ok(id)
     }
 
@@ -251,7 +254,7 @@ impl Profile {
         }
         let cert: DeviceCert = self
             .store()
-            .meta("certificate")?
+            .get(MetaKey::Certificate)?
             .and_then(|c| serde_json::from_str(&c).ok())
             .ok_or(ClientError::NotLoggedIn)?;
         let note = luring_model::Text::parse(
@@ -275,7 +278,7 @@ impl Profile {
                 approver: Nip::parse(self.nip())?,
                 verdict,
                 note,
-                decided_at: now(),
+                decided_at: Timestamp::now().into_string(),
             },
             cert,
             &key,
@@ -283,7 +286,7 @@ impl Profile {
         let bytes =
             serde_json::to_vec(&Record::Decision(Box::new(decision))).expect("records serialise");
         self.store_mut()
-            .add_local_record(request_id, "decision", &bytes)?;
+            .add_local_record(request_id, RecordKind::Decision, &bytes)?;
         let view = self.show_approval(request_id)?;
         if view.status == ApprovalStatus::Disetujui.as_str() {
             // The last approver's device numbers the document from its leased block.

@@ -35,6 +35,7 @@ pub const NOT_DOWNLOADED: &str = "(belum diunduh)";
 
 /// One attachment of a document, as the Naskah screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttachmentView {
     /// BLAKE3 of the bytes, 64 lowercase hex characters.
     pub hash: String,
@@ -61,63 +62,36 @@ fn too_big(path: &Path, len: u64) -> ClientError {
 fn store_bytes(dir: &Path, src: &Path) -> Result<(String, u64)> {
     crate::private_files::make_private(dir)?;
     let mut input = File::open(src).map_err(|e| ClientError::file("attach", src, e))?;
-    let tmp = dir.join(format!(".tmp-{:016x}", rand::random::<u64>()));
-    let copied = crate::private_files::create_private(&tmp)
-        .map_err(|e| ClientError::file("write", &tmp, e))
-        .and_then(|mut out| {
-            let mut hasher = blake3::Hasher::new();
-            let mut buf = vec![0u8; 64 * 1024];
-            let mut len = 0u64;
-            loop {
-                let n = input
-                    .read(&mut buf)
-                    .map_err(|e| ClientError::file("attach", src, e))?;
-                if n == 0 {
-                    break;
-                }
-                len += n as u64;
-                // Checked while copying too: the file may grow after it was measured.
-                if len > ATTACHMENT_MAX_BYTES {
-                    return Err(too_big(src, len));
-                }
-                hasher.update(&buf[..n]);
-                out.write_all(&buf[..n])
-                    .map_err(|e| ClientError::file("write", &tmp, e))?;
-            }
-            out.sync_all()
-                .map_err(|e| ClientError::file("write", &tmp, e))?;
-            Ok((hasher.finalize().to_hex().to_string(), len))
-        });
-    let (hash, len) = match copied {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
+    let mut out =
+        crate::fs::AtomicFile::new_in(dir, true).map_err(|e| ClientError::file("write", dir, e))?;
+    let mut hasher = blake3::Hasher::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut len = 0u64;
+    loop {
+        let n = input
+            .read(&mut buf)
+            .map_err(|e| ClientError::file("attach", src, e))?;
+        if n == 0 {
+            break;
         }
-    };
+        len += n as u64;
+        // Checked while copying too: the file may grow after it was measured.
+        if len > ATTACHMENT_MAX_BYTES {
+            return Err(too_big(src, len));
+        }
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n])
+            .map_err(|e| ClientError::file("write", out.path(), e))?;
+    }
+    let hash = hasher.finalize().to_hex().to_string();
     let target = dir.join(&hash);
-    // Same name, same bytes: a file already there is this one.
-    let placed = if target.is_file() {
-        std::fs::remove_file(&tmp)
-    } else {
-        std::fs::rename(&tmp, &target)
-    };
-    if let Err(e) = placed {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(ClientError::file("write", &target, e));
+    // Same name, same bytes: a file already there is this one (the temporary file goes
+    // when `out` is dropped).
+    if !target.is_file() {
+        out.commit(&target)
+            .map_err(|e| ClientError::file("write", &target, e))?;
     }
-    sync_dir(dir);
     Ok((hash, len))
-}
-
-/// Makes the rename itself durable (the folder entry), where the platform allows it.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 impl Profile {

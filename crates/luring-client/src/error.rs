@@ -12,7 +12,9 @@ pub type Result<T, E = ClientError> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError {
-    #[error("{0}")]
+    // Transparent: its sentence is the whole message, and an error chain printed with
+    // `{:#}` (the CLI) must not repeat it as its own cause.
+    #[error(transparent)]
     Invalid(#[from] ValidationError),
     #[error("there is no profile in {0}: create one with `luring --profile {dir} init --name NAME --nip NIP`", dir = .0.display())]
     NoProfile(PathBuf),
@@ -124,6 +126,43 @@ impl ClientError {
             action,
             path: path.to_owned(),
             reason,
+        }
+    }
+}
+
+impl ClientError {
+    /// Whether trying the same sync again later may succeed without anyone doing anything:
+    /// the server could not be reached or answered badly (a timeout, a dropped link, a
+    /// 5xx), or asked to slow down (429). A refusal (401 and other 4xx, an update required),
+    /// an untrusted certificate or a local problem needs a person, so waiting will not mend
+    /// it.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Network(_) => true,
+            Self::Server { status, .. } => *status >= 500 || *status == 429,
+            Self::Invalid(_)
+            | Self::NoProfile(_)
+            | Self::ProfileExists(_)
+            | Self::NotFound { .. }
+            | Self::WrongKind { .. }
+            | Self::NothingToChange
+            | Self::File { .. }
+            | Self::Bundle(_)
+            | Self::Store(_)
+            | Self::Key(_)
+            | Self::WrongPassphrase
+            | Self::PassphraseNeeded
+            | Self::Approval(_)
+            | Self::NotLoggedIn
+            | Self::ProfileCopied
+            | Self::OtherNip(_)
+            | Self::ServerAddress(_)
+            | Self::InsecureHttp { .. }
+            | Self::UntrustedCertificate { .. }
+            | Self::ExpiredCertificate { .. }
+            | Self::WrongHostCertificate { .. }
+            | Self::CaFile { .. }
+            | Self::NotYourComment(_) => false,
         }
     }
 }

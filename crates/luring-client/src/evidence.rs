@@ -17,8 +17,9 @@ use std::path::Path;
 use luring_model::receipt::{receipt_for_decision, revoked_per_receipts};
 use luring_model::{
     clock, evaluate, ApprovalRequest, ApprovalStatus, Classification, Decision, DocKind, Document,
-    EntityId, Receipt, Text, Title,
+    EntityId, Receipt, Text, Timestamp, Title,
 };
+use luring_store::MetaKey;
 use serde::{Deserialize, Serialize};
 
 use crate::approvals::parse_heads;
@@ -102,7 +103,7 @@ impl Profile {
             luring_crdt::read_document(&at).map_err(|e| ClientError::Approval(e.to_string()))?;
         let evidence = Evidence {
             format: FORMAT.into(),
-            agency_name: self.store().meta("agency_name")?.unwrap_or_default(),
+            agency_name: self.store().get(MetaKey::AgencyName)?.unwrap_or_default(),
             agency_key: hex::encode(self.agency_key()?.as_bytes()),
             document: EvidenceDocument {
                 id: d.id.to_string(),
@@ -115,10 +116,10 @@ impl Profile {
             request: facts.request.clone(),
             decisions: facts.decisions,
             receipts: facts.receipts,
-            exported_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            exported_at: Timestamp::now().into_string(),
         };
         let json = serde_json::to_vec_pretty(&evidence).expect("evidence serialises");
-        std::fs::write(out, json).map_err(|e| ClientError::file("write", out, e))?;
+        crate::fs::write_atomic(out, &json).map_err(|e| ClientError::file("write", out, e))?;
         Ok(evidence)
     }
 }

@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use luring_store::keys::{self, KdfCost};
+use luring_store::MetaKey;
 use zeroize::Zeroizing;
 
 use crate::error::{ClientError, Result};
@@ -22,7 +23,9 @@ fn pending_path(dir: &Path) -> PathBuf {
     dir.join(PENDING)
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Overwrites the file in place (not a new file renamed over it, as `crate::fs` does): the
+/// zeros must land on the secret's own blocks.
+fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -37,7 +40,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 fn wipe(path: &Path) -> std::io::Result<()> {
     let len = std::fs::metadata(path)?.len() as usize;
-    write_private(path, &vec![0u8; len])?;
+    overwrite(path, &vec![0u8; len])?;
     std::fs::remove_file(path)
 }
 
@@ -59,15 +62,16 @@ fn key_error(e: keys::KeyError) -> ClientError {
 
 /// The public key (hex) of the device key for `dir`, creating the key if there is none.
 pub(crate) fn device_public(dir: &Path, store: &luring_store::Store) -> Result<String> {
-    if let Some(p) = store.meta("device_public")? {
+    if let Some(p) = store.get(MetaKey::DevicePublic)? {
         return Ok(p);
     }
     let secret = Zeroizing::new(rand::random::<[u8; 32]>());
     let key = ed25519_dalek::SigningKey::from_bytes(&secret);
     let public = hex::encode(key.verifying_key().as_bytes());
     let path = pending_path(dir);
-    write_private(&path, secret.as_slice()).map_err(|e| ClientError::file("write", &path, e))?;
-    store.set_meta("device_public", &public)?;
+    crate::fs::write_atomic_private(&path, secret.as_slice())
+        .map_err(|e| ClientError::file("write", &path, e))?;
+    store.put(MetaKey::DevicePublic, &public)?;
     Ok(public)
 }
 
@@ -79,8 +83,12 @@ pub(crate) fn forget_device_key(dir: &Path, store: &luring_store::Store) -> Resu
     if path.exists() {
         wipe(&path).map_err(|e| ClientError::file("remove", &path, e))?;
     }
-    for k in ["device_public", "device_key_sealed", "number_blocks"] {
-        store.remove_meta(k)?;
+    for k in [
+        MetaKey::DevicePublic,
+        MetaKey::DeviceKeySealed,
+        MetaKey::NumberBlocks,
+    ] {
+        store.remove(k)?;
     }
     Ok(())
 }
@@ -115,7 +123,7 @@ pub(crate) fn login_key(
 ) -> Result<ed25519_dalek::SigningKey> {
     let public = device_public(dir, store)?;
     let path = pending_path(dir);
-    let key = if let Some(sealed) = store.meta("device_key_sealed")? {
+    let key = if let Some(sealed) = store.get(MetaKey::DeviceKeySealed)? {
         let pass = passphrase.ok_or(ClientError::PassphraseNeeded)?;
         let sealed = hex::decode(sealed)
             .map_err(|_| ClientError::Key("the sealed device key is damaged".into()))?;
@@ -140,7 +148,7 @@ impl Profile {
 
     /// As [`Profile::set_passphrase`], with a chosen key-derivation cost (tests).
     pub fn set_passphrase_with(&mut self, passphrase: &str, cost: KdfCost) -> Result<()> {
-        if self.store().meta("device_key_sealed")?.is_some() {
+        if self.store().has(MetaKey::DeviceKeySealed)? {
             return Err(ClientError::Key(
                 "a signing passphrase is already set for this device".into(),
             ));
@@ -151,7 +159,7 @@ impl Profile {
         let secret = read_pending(&path)?;
         let sealed = keys::seal(&secret, passphrase, cost).map_err(key_error)?;
         self.store()
-            .set_meta("device_key_sealed", &hex::encode(sealed))?;
+            .put(MetaKey::DeviceKeySealed, &hex::encode(sealed))?;
         wipe(&path).map_err(|e| ClientError::file("remove", &path, e))?;
         Ok(())
     }
@@ -160,7 +168,7 @@ impl Profile {
     pub fn unlock_signing_key(&self, passphrase: &str) -> Result<ed25519_dalek::SigningKey> {
         let sealed = self
             .store()
-            .meta("device_key_sealed")?
+            .get(MetaKey::DeviceKeySealed)?
             .and_then(|h| hex::decode(h).ok())
             .ok_or_else(|| ClientError::Key("no signing passphrase is set: run `luring key set-passphrase --passphrase-stdin`".into()))?;
         let secret = keys::open(&sealed, passphrase).map_err(key_error)?;

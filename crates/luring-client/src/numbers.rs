@@ -3,6 +3,7 @@
 //! numbering at the same time with no signal cannot clash. A document approved while the
 //! device has no number left waits, and is numbered at the next sync.
 
+use luring_store::MetaKey;
 use luring_sync::Lease;
 
 use crate::error::Result;
@@ -18,7 +19,7 @@ fn parse<T: serde::de::DeserializeOwned + Default>(s: Option<String>) -> T {
 
 impl Profile {
     fn blocks(&self) -> Result<Vec<Lease>> {
-        Ok(parse(self.store().meta("number_blocks")?))
+        Ok(parse(self.store().get(MetaKey::NumberBlocks)?))
     }
 
     /// Numbers left in this device's leased blocks.
@@ -31,8 +32,8 @@ impl Profile {
     }
 
     /// Whether the next sync should ask for a block.
-    pub(crate) fn numbers_low(&self) -> Result<bool> {
-        Ok(self.store().meta("server")?.is_some() && self.numbers_left()? < LOW)
+    pub(crate) fn needs_letter_numbers(&self) -> Result<bool> {
+        Ok(self.store().has(MetaKey::Server)? && self.numbers_left()? < LOW)
     }
 
     /// The blocks after adding `lease`, as stored (for an atomic update with a sync).
@@ -50,8 +51,8 @@ impl Profile {
         };
         let n = format!("{:03}/{}/{}", b.start, b.unit, b.year);
         b.start += 1;
-        self.store().set_meta(
-            "number_blocks",
+        self.store().put(
+            MetaKey::NumberBlocks,
             &serde_json::to_string(&blocks).expect("leases serialise"),
         )?;
         Ok(Some(n))
@@ -59,20 +60,20 @@ impl Profile {
 
     /// Queues a document for a number and numbers every queued document it can.
     pub(crate) fn number_document(&mut self, doc_id: &str) -> Result<()> {
-        let mut pending: Vec<String> = parse(self.store().meta("number_pending")?);
+        let mut pending: Vec<String> = parse(self.store().get(MetaKey::NumberPending)?);
         if !pending.iter().any(|d| d == doc_id) {
             pending.push(doc_id.to_owned());
         }
-        self.store().set_meta(
-            "number_pending",
+        self.store().put(
+            MetaKey::NumberPending,
             &serde_json::to_string(&pending).expect("ids serialise"),
         )?;
-        self.number_pending()
+        self.assign_pending_letter_numbers()
     }
 
     /// Numbers queued documents while numbers are left.
-    pub(crate) fn number_pending(&mut self) -> Result<()> {
-        let mut pending: Vec<String> = parse(self.store().meta("number_pending")?);
+    pub(crate) fn assign_pending_letter_numbers(&mut self) -> Result<()> {
+        let mut pending: Vec<String> = parse(self.store().get(MetaKey::NumberPending)?);
         while let Some(doc) = pending.first().cloned() {
             if self.store().document(&doc)?.letter_number.is_none() {
                 let Some(n) = self.take_number()? else { break };
@@ -80,8 +81,8 @@ impl Profile {
                     .update_document(&doc, |d| luring_crdt::set_letter_number(d, &n))?;
             }
             pending.remove(0);
-            self.store().set_meta(
-                "number_pending",
+            self.store().put(
+                MetaKey::NumberPending,
                 &serde_json::to_string(&pending).expect("ids serialise"),
             )?;
         }

@@ -40,13 +40,6 @@ pub fn create_private_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Creates (or empties) `path` for writing, mode 0600 when it is new.
-pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut o = private_options();
-    o.truncate(true);
-    o.open(path)
-}
-
 fn private_options() -> std::fs::OpenOptions {
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create(true).truncate(false);

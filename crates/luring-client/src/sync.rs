@@ -1,30 +1,30 @@
-//! Login and sync from the device's side: plan a request from the outbox, send it, apply
-//! the answer atomically, repeat while the server says there is more.
+//! Sync from the device's side: plan a request from the outbox, send it, apply the answer
+//! atomically, repeat while the server says there is more.
 //!
-//! The transport is a trait so that tests can put faults (cuts, lost answers, duplicates)
-//! between client and server without sockets; [`HttpTransport`] (in `transport.rs`) is the
-//! real one.
+//! The two steps around the network are pure functions — [`plan`] turns what the store
+//! gave into the bytes to send, [`interpret`] turns the server's answer into what the store
+//! applies — so [`Profile::sync_with`] only reads, sends and applies. What needs neither
+//! store nor client (ack positions, the split of a pull, the kept cursor) is
+//! `luring_sync::device`. The transport is a trait so that tests can put faults (cuts, lost
+//! answers, duplicates) between client and server without sockets; [`HttpTransport`] (in
+//! `transport.rs`) is the real one.
 
-use luring_crdt::EntityKind;
-use luring_store::InChange;
-use luring_sync::login::{ChallengeResponse, LoginRequest, LoginResponse};
-use luring_sync::{Change, Class, Cursor, Limits, SyncRequest};
+use luring_model::Timestamp;
+use luring_store::records::StoredRecord;
+use luring_store::{InChange, InRecord, MetaKey, OutChange, Refusal};
+use luring_sync::{
+    device, Change, ChangeHash, Class, Cursor, Lease, Limits, SyncRequest, SyncResponse,
+};
 use serde::Serialize;
 
 use crate::error::{ClientError, Result};
 use crate::profile::Profile;
-use crate::transport::{self, HttpTransport, LoginOptions, CA_FILE};
+use crate::transport::{HttpTransport, CA_FILE};
 
 /// Bytes of outbox changes sent per request.
 pub const PUSH_BYTES: usize = 512 << 10;
 /// Bytes of pulled changes asked for per response.
 pub const PULL_BUDGET: u32 = 1 << 20;
-
-/// Profile metadata: the last sync number sent.
-const SYNC_NUMBER: &str = "sync_number";
-/// Profile metadata: set when the server found another copy of this profile; the next
-/// login makes a new device key (and so a new actor).
-const NEW_IDENTITY: &str = "new_identity";
 
 /// One request–response exchange with the server.
 pub trait Transport {
@@ -36,6 +36,7 @@ pub trait Transport {
 
 /// What a sync did, as `luring sync --json` prints it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     /// Local changes the server now holds.
     pub pushed: usize,
@@ -45,169 +46,157 @@ pub struct SyncReport {
     pub bytes_down: usize,
     pub round_trips: usize,
     /// Local changes refused this time, with reasons.
-    pub rejected: Vec<luring_store::Refusal>,
+    pub rejected: Vec<Refusal>,
 }
 
-fn class_of(k: EntityKind) -> Class {
-    match k {
-        EntityKind::Task => Class::Task,
-        EntityKind::Document => Class::Document,
+/// One request, encoded, and what its answer is checked and mapped against.
+#[derive(Debug)]
+pub(crate) struct Planned {
+    /// The encoded request (taken when it is sent).
+    body: Vec<u8>,
+    /// [`luring_sync::request_digest`] of `body`: an answer must name it.
+    digest: [u8; 8],
+    /// The pushed changes' hashes in push order (acknowledgements are by position).
+    sent_hashes: Vec<ChangeHash>,
+    /// Whether this request carries the whole outbox.
+    pushed_all: bool,
+}
+
+impl Planned {
+    fn take_body(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.body)
     }
 }
 
-fn parse_cursor(s: Option<String>) -> Cursor {
-    let mut c = Cursor::default();
-    if let Some(s) = s {
-        for (i, v) in s.split(',').take(3).enumerate() {
-            c.0[i] = v.parse().unwrap_or(0);
-        }
-    }
-    c
+/// An answer, as the store applies it.
+#[derive(Debug, Default)]
+pub(crate) struct Incoming {
+    changes: Vec<InChange>,
+    records: Vec<InRecord>,
+    acked: Vec<ChangeHash>,
+    /// (hash, entity, reason) of each refused change, as the store files it.
+    refused: Vec<(ChangeHash, String, String)>,
+    /// The same refusals as a report shows them.
+    rejected: Vec<Refusal>,
+    cursor: Cursor,
+    lease: Option<Lease>,
+    more: bool,
+    /// Whether the answer carried anything at all (even records that could not be filed).
+    pulled_any: bool,
 }
 
-/// `POST {server}{path}` with an optional JSON body; the answer's body when it succeeded,
-/// else the server's refusal. The two login steps share it.
-fn post_json(
-    client: &reqwest::blocking::Client,
-    server: &str,
-    path: &str,
-    json: Option<Vec<u8>>,
-) -> Result<Vec<u8>> {
-    let mut req = client.post(format!("{server}{path}"));
-    if let Some(body) = json {
-        req = req.header("content-type", "application/json").body(body);
+/// The request for `cursor` pushing `records` then `changes` (approval records first: on a
+/// thin link they are what matters most); `outbox_len` is how many changes wait in all.
+pub(crate) fn plan(
+    cursor: Cursor,
+    records: &[StoredRecord],
+    changes: &[OutChange],
+    outbox_len: i64,
+    want_numbers: bool,
+) -> Planned {
+    let pushed_all = (records.len() + changes.len()) as i64 >= outbox_len;
+    let sent_hashes = records
+        .iter()
+        .map(|r| r.hash)
+        .chain(changes.iter().map(|c| c.hash))
+        .collect();
+    let req = SyncRequest {
+        cursor,
+        push: records
+            .iter()
+            .map(|r| Change {
+                entity: r.request_id.clone(),
+                class: Class::Approval,
+                bytes: r.bytes.clone(),
+            })
+            .chain(changes.iter().map(|c| Change {
+                entity: c.entity.clone(),
+                class: c.kind.into(),
+                bytes: c.bytes.clone(),
+            }))
+            .collect(),
+        byte_budget: PULL_BUDGET,
+        want_numbers,
+    };
+    let body = luring_sync::encode_request(&req);
+    Planned {
+        digest: luring_sync::request_digest(&body),
+        body,
+        sent_hashes,
+        pushed_all,
     }
-    let resp = req.send().map_err(|e| transport::network(server, e))?;
-    let status = resp.status();
-    let bytes = resp.bytes().map_err(|e| transport::network(server, e))?;
-    if !status.is_success() {
-        return Err(transport::server_error(status, &bytes));
-    }
-    Ok(bytes.to_vec())
 }
 
-/// A one-time challenge from the server, to sign as proof of holding the device key.
-fn login_challenge(client: &reqwest::blocking::Client, server: &str) -> Result<String> {
-    let bytes = post_json(client, server, "/v1/login/challenge", None)?;
-    serde_json::from_slice::<ChallengeResponse>(&bytes)
-        .map(|c| c.challenge)
-        .map_err(|_| ClientError::Network("the server's login challenge is not understood".into()))
+/// What the answer `resp` to `planned` means for the store; an answer to another request is
+/// refused (nothing is lost by dropping it).
+pub(crate) fn interpret(planned: &Planned, resp: SyncResponse) -> Result<Incoming> {
+    if resp.request != planned.digest {
+        // Acknowledgements are by position in the request: an answer to another
+        // (delayed) request must not be applied.
+        return Err(ClientError::Network(
+            "the server's answer belongs to another request; try again".into(),
+        ));
+    }
+    let acked = device::acked_hashes(&planned.sent_hashes, &resp);
+    let (changes, records) = device::split_pull(&resp.pull);
+    Ok(Incoming {
+        changes: changes
+            .into_iter()
+            .map(|c| InChange {
+                entity: c.entity,
+                kind: c.kind,
+                bytes: c.bytes,
+            })
+            .collect(),
+        records: records
+            .into_iter()
+            .map(|r| InRecord {
+                request_id: r.request_id,
+                kind: r.kind,
+                bytes: r.bytes,
+            })
+            .collect(),
+        acked,
+        refused: resp
+            .rejected
+            .iter()
+            .map(|r| (r.hash, r.entity.clone(), r.reason.clone()))
+            .collect(),
+        rejected: resp
+            .rejected
+            .iter()
+            .map(|r| Refusal {
+                entity: r.entity.clone(),
+                hash: hex::encode(r.hash),
+                reason: r.reason.clone(),
+                at: String::new(),
+            })
+            .collect(),
+        cursor: resp.cursor,
+        lease: resp.lease,
+        more: resp.more,
+        pulled_any: !resp.pull.is_empty(),
+    })
 }
 
 impl Profile {
-    /// Logs in: the device proves it holds its key (by signing the server's challenge),
-    /// the server certifies the key and actor and returns a token. Creates the profile in
-    /// `dir` if there is none yet; work made offline is kept.
-    ///
-    /// The server address is checked before anything is sent (plain http only to this
-    /// computer unless `opts.allow_insecure_http`). A CA file given is trusted for this login
-    /// and kept in the profile for every later sync; without one, a CA kept by an earlier
-    /// login stays trusted.
-    pub fn login(
-        dir: &std::path::Path,
-        server: &str,
-        nip: &str,
-        password: &str,
-        opts: &LoginOptions,
-    ) -> Result<Profile> {
-        use ed25519_dalek::Signer;
-        let server = &transport::check_server_url(server, opts.allow_insecure_http)?;
-        let kept_ca = dir.join(CA_FILE);
-        let ca = match &opts.ca_file {
-            Some(ca) => Some(ca.clone()),
-            None => kept_ca.is_file().then_some(kept_ca),
-        };
-        // Read before the password leaves: a bad CA file is the person's to fix first.
-        let client = transport::http_client(ca.as_deref())?;
-        let nip = luring_model::Nip::parse(nip)?;
-        let mut store = Profile::open_store_for_login(dir, nip.as_str())?;
-        let new_identity = store.meta(NEW_IDENTITY)?.is_some();
-        let was_sealed = store.meta("device_key_sealed")?.is_some();
-        if new_identity {
-            crate::keys::forget_device_key(dir, &store)?;
-        }
-        let key = crate::keys::login_key(dir, &store, opts.passphrase.as_deref())?;
-        let device_key = hex::encode(key.verifying_key().as_bytes());
-        // The server accepts only the actor bound to the device key. A profile still on a
-        // random actor (made before that rule) takes it now, its unsent work re-made.
-        let actor = if new_identity {
-            // A copy: its unsent work waits aside until the server's version is pulled
-            // (the first sync), the other copy may have sent some of it already.
-            let (hex_actor, actor) = crate::keys::bound_actor(&key.verifying_key());
-            store.set_aside_unsent(&actor)?;
-            hex_actor
-        } else {
-            crate::keys::bind_actor(&mut store, &key.verifying_key())?
-        };
-        let challenge = login_challenge(&client, server)?;
-        let proof = key.sign(&luring_model::login_proof_bytes(
-            &challenge,
-            nip.as_str(),
-            &device_key,
-            &actor,
-        ));
-        drop(key);
-        let req = LoginRequest {
-            nip: nip.to_string(),
-            password: password.to_owned(),
-            device_key,
-            actor,
-            challenge,
-            proof: hex::encode(proof.to_bytes()),
-        };
-        let body = serde_json::to_vec(&req).expect("the login request serialises");
-        let bytes = post_json(&client, server, "/v1/login", Some(body))?;
-        let login: LoginResponse = serde_json::from_slice(&bytes).map_err(|_| {
-            ClientError::Network("the server's answer to the login is not understood".into())
-        })?;
-        if let Some(ca) = &opts.ca_file {
-            transport::keep_ca(dir, ca)?;
-        }
-        for (k, v) in [
-            ("server", server.clone()),
-            (
-                "allow_insecure_http",
-                if opts.allow_insecure_http { "1" } else { "0" }.to_owned(),
-            ),
-            ("token", login.token.clone()),
-            ("device_id", login.device_id.clone()),
-            ("certificate", login.certificate.to_string()),
-            ("agency_name", login.agency_name.clone()),
-            ("agency_key", login.agency_key.clone()),
-            ("unit", login.account.unit.clone()),
-            ("role", login.account.role.clone()),
-            ("name", login.account.name.clone()),
-            ("nip", login.account.nip.clone()),
-        ] {
-            store.set_meta(k, &v)?;
-        }
-        if new_identity {
-            store.remove_meta(NEW_IDENTITY)?;
-        }
-        drop(store);
-        let mut profile = Profile::open(dir)?;
-        if let (true, true, Some(pass)) = (new_identity, was_sealed, opts.passphrase.as_deref()) {
-            // The new key is sealed under the same passphrase as the old one was.
-            profile.set_passphrase(pass)?;
-        }
-        Ok(profile)
-    }
-
     /// The HTTP transport to this profile's server, for callers that watch each round trip
     /// (the desktop shows sync progress); [`Profile::sync`] uses the same.
     pub fn transport(&self) -> Result<HttpTransport> {
         // The token is shared with another copy of this profile: no sync until a new login.
-        if self.store().meta(NEW_IDENTITY)?.is_some() {
+        if self.store().has(MetaKey::NewIdentity)? {
             return Err(ClientError::ProfileCopied);
         }
-        let (Some(server), Some(token)) =
-            (self.store().meta("server")?, self.store().meta("token")?)
-        else {
+        let Some(link) = self.store().link()? else {
             return Err(ClientError::NotLoggedIn);
         };
         let ca = self.dir().join(CA_FILE);
-        let insecure = self.store().meta("allow_insecure_http")?.as_deref() == Some("1");
-        HttpTransport::new(&server, &token, ca.is_file().then_some(&*ca), insecure)
+        HttpTransport::new(
+            &link.server,
+            &link.token,
+            ca.is_file().then_some(&*ca),
+            link.allow_insecure_http,
+        )
     }
 
     /// Sends the outbox and receives what is new, over HTTP, until nothing is left.
@@ -224,9 +213,11 @@ impl Profile {
         // pulled before anything is sent, then the work set aside is re-made on top.
         let mut catching_up = self.store().has_set_aside()?;
         for _ in 0..10_000 {
-            let cursor = parse_cursor(self.store().meta("cursor")?);
-            // Approval records first: on a thin link they are what matters most.
-            let (records, out) = if catching_up {
+            let cursor = self
+                .store()
+                .get(MetaKey::Cursor)?
+                .map_or_else(Cursor::default, |s| Cursor::from_text(&s));
+            let (records, changes) = if catching_up {
                 (vec![], vec![])
             } else {
                 (
@@ -234,40 +225,23 @@ impl Profile {
                     self.store().outbox(PUSH_BYTES)?,
                 )
             };
-            let pushed_all = (records.len() + out.len()) as i64 >= self.store().stats()?.outbox;
-            let sent_hashes: Vec<[u8; 32]> = records
-                .iter()
-                .map(|r| r.hash)
-                .chain(out.iter().map(|c| c.hash))
-                .collect();
-            let req = SyncRequest {
+            let outbox_len = self.store().stats()?.outbox;
+            let mut planned = plan(
                 cursor,
-                push: records
-                    .iter()
-                    .map(|r| Change {
-                        entity: r.request_id.clone(),
-                        class: Class::Approval,
-                        bytes: r.bytes.clone(),
-                    })
-                    .chain(out.iter().map(|c| Change {
-                        entity: c.entity.clone(),
-                        class: class_of(c.kind),
-                        bytes: c.bytes.clone(),
-                    }))
-                    .collect(),
-                byte_budget: PULL_BUDGET,
-                want_numbers: self.numbers_low()?,
-            };
-            let body = luring_sync::encode_request(&req);
-            let digest = luring_sync::request_digest(&body);
+                &records,
+                &changes,
+                outbox_len,
+                self.needs_letter_numbers()?,
+            );
+            let body = planned.take_body();
             report.bytes_up += body.len();
             // Raised and stored before sending: a retry never repeats a number, so only a
             // copy of this profile (or an older backup of it) can.
-            let n = self.store_mut().next_number(SYNC_NUMBER)?;
+            let n = self.store_mut().next_number(MetaKey::SyncNumber)?;
             t.set_sync_number(n);
             let answer = match t.round_trip(body) {
                 Err(ClientError::ProfileCopied) => {
-                    self.store().set_meta(NEW_IDENTITY, "1")?;
+                    self.store().put(MetaKey::NewIdentity, "1")?;
                     return Err(ClientError::ProfileCopied);
                 }
                 r => r?,
@@ -277,97 +251,127 @@ impl Profile {
             let resp = luring_sync::decode_response(&answer, Limits::default()).map_err(|e| {
                 ClientError::Network(format!("the server's answer is damaged: {e}"))
             })?;
-            if resp.request != digest {
-                // Acknowledgements are by position in the request: an answer to another
-                // (delayed) request must not be applied. Nothing is lost by dropping it.
-                return Err(ClientError::Network(
-                    "the server's answer belongs to another request; try again".into(),
-                ));
-            }
-            let acked: Vec<[u8; 32]> = sent_hashes
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| resp.is_acked(*i))
-                .map(|(_, h)| *h)
-                .collect();
-            let records_in: Vec<luring_store::InRecord> = resp
-                .pull
-                .iter()
-                .filter(|c| c.class == Class::Approval)
-                .filter_map(|c| {
-                    let kind = serde_json::from_slice::<luring_model::Record>(&c.bytes)
-                        .ok()?
-                        .kind();
-                    Some(luring_store::InRecord {
-                        request_id: c.entity.clone(),
-                        kind: kind.to_owned(),
-                        bytes: c.bytes.clone(),
-                    })
-                })
-                .collect();
-            let pulled: Vec<InChange> = resp
-                .pull
-                .iter()
-                .filter_map(|c| {
-                    let kind = match c.class {
-                        Class::Task => EntityKind::Task,
-                        Class::Document => EntityKind::Document,
-                        Class::Approval => return None,
-                    };
-                    Some(InChange {
-                        entity: c.entity.clone(),
-                        kind,
-                        bytes: c.bytes.clone(),
-                    })
-                })
-                .collect();
-            let refused: Vec<([u8; 32], String, String)> = resp
-                .rejected
-                .iter()
-                .map(|r| (r.hash, r.entity.clone(), r.reason.clone()))
-                .collect();
-            let c = resp.cursor.0;
-            let mut meta = vec![
-                ("cursor", format!("{},{},{}", c[0], c[1], c[2])),
-                (
-                    "last_sync",
-                    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                ),
-            ];
-            if let Some(lease) = &resp.lease {
-                meta.push(("number_blocks", self.blocks_with(lease)?));
-            }
-            let applied =
-                self.store_mut()
-                    .apply_remote(&pulled, &records_in, &acked, &refused, &meta)?;
-            if resp.lease.is_some() {
-                self.number_pending()?;
-            }
+            let incoming = interpret(&planned, resp)?;
+            let applied = self.apply(&incoming)?;
             report.pushed += applied.acked;
             report.pulled += applied.new_changes;
-            for r in &resp.rejected {
-                report.rejected.push(luring_store::Refusal {
-                    entity: r.entity.clone(),
-                    hash: hex::encode(r.hash),
-                    reason: r.reason.clone(),
-                    at: String::new(),
-                });
-            }
+            report.rejected.extend(incoming.rejected);
             if catching_up {
-                if !resp.more {
+                if !incoming.more {
                     self.store_mut().restore_set_aside()?;
                     catching_up = false;
                 }
                 continue;
             }
-            let progress = applied.acked + applied.refused > 0 || !resp.pull.is_empty();
+            let progress = applied.acked + applied.refused > 0 || incoming.pulled_any;
             // A refusal rebuilds its entity and may re-make the person's other edits as a
             // new outbox change (see luring-store `heal.rs`): send it in the same sync.
             let healed = applied.refused > 0;
-            if !resp.more && ((pushed_all && !healed) || !progress) {
+            if !incoming.more && ((planned.pushed_all && !healed) || !progress) {
                 break;
             }
         }
         Ok(report)
+    }
+
+    /// Stores an answer in one transaction with the new cursor, the sync time and any new
+    /// block of letter numbers; then numbers the documents that waited for one.
+    fn apply(&mut self, incoming: &Incoming) -> Result<luring_store::Applied> {
+        let mut meta = vec![
+            (MetaKey::Cursor, incoming.cursor.to_text()),
+            (MetaKey::LastSync, Timestamp::now().into_string()),
+        ];
+        if let Some(lease) = &incoming.lease {
+            meta.push((MetaKey::NumberBlocks, self.blocks_with(lease)?));
+        }
+        let applied = self.store_mut().apply_remote(
+            &incoming.changes,
+            &incoming.records,
+            &incoming.acked,
+            &incoming.refused,
+            &meta,
+        )?;
+        if incoming.lease.is_some() {
+            self.assign_pending_letter_numbers()?;
+        }
+        Ok(applied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use luring_model::EntityKind;
+    use luring_sync::Rejection;
+
+    fn record(n: u8) -> StoredRecord {
+        StoredRecord {
+            hash: [n; 32],
+            request_id: format!("a-{n}"),
+            kind: luring_model::RecordKind::Request,
+            bytes: vec![n],
+        }
+    }
+
+    fn change(n: u8, kind: EntityKind) -> OutChange {
+        OutChange {
+            entity: format!("e-{n}"),
+            kind,
+            hash: [n; 32],
+            bytes: vec![n],
+        }
+    }
+
+    #[test]
+    fn a_plan_pushes_records_first_and_knows_if_it_holds_the_whole_outbox() {
+        let records = [record(1)];
+        let changes = [change(2, EntityKind::Task), change(3, EntityKind::Document)];
+        let p = plan(Cursor([1, 2, 3]), &records, &changes, 3, true);
+        assert!(p.pushed_all);
+        assert_eq!(p.sent_hashes, vec![[1; 32], [2; 32], [3; 32]]);
+        assert_eq!(p.digest, luring_sync::request_digest(&p.body));
+        let req = luring_sync::decode_request(&p.body, Limits::default()).unwrap();
+        let classes: Vec<Class> = req.push.iter().map(|c| c.class).collect();
+        assert_eq!(classes, [Class::Approval, Class::Task, Class::Document]);
+        assert_eq!(req.cursor, Cursor([1, 2, 3]));
+        assert!(req.want_numbers);
+        assert_eq!(req.byte_budget, PULL_BUDGET);
+        assert!(!plan(Cursor::default(), &records, &changes, 4, false).pushed_all);
+    }
+
+    #[test]
+    fn an_answer_is_mapped_to_the_hashes_sent_and_to_another_request_refused() {
+        let changes = [change(1, EntityKind::Task), change(2, EntityKind::Task)];
+        let p = plan(Cursor::default(), &[], &changes, 2, false);
+        let mut resp = SyncResponse {
+            request: p.digest,
+            rejected: vec![Rejection {
+                hash: [2; 32],
+                entity: "e-2".into(),
+                reason: "no".into(),
+            }],
+            pull: vec![Change {
+                entity: "d-9".into(),
+                class: Class::Document,
+                bytes: vec![9],
+            }],
+            cursor: Cursor([0, 0, 7]),
+            more: true,
+            ..Default::default()
+        };
+        resp.ack(0);
+        let inc = interpret(&p, resp.clone()).unwrap();
+        assert_eq!(inc.acked, vec![[1; 32]]);
+        assert_eq!(inc.refused, vec![([2; 32], "e-2".into(), "no".into())]);
+        assert_eq!(inc.rejected[0].hash, hex::encode([2; 32]));
+        assert_eq!(inc.changes.len(), 1);
+        assert_eq!(inc.changes[0].kind, EntityKind::Document);
+        assert!(inc.records.is_empty());
+        assert_eq!(inc.cursor, Cursor([0, 0, 7]));
+        assert!(inc.more && inc.pulled_any);
+        resp.request = [0; 8];
+        let e = interpret(&p, resp).unwrap_err();
+        assert_eq!(e.code(), "network");
+        assert!(e.to_string().contains("another request"), "{e}");
     }
 }

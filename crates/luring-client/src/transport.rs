@@ -265,19 +265,8 @@ impl Transport for HttpTransport {
 pub(crate) fn keep_ca(dir: &Path, ca: &Path) -> Result<()> {
     let pem = std::fs::read(ca).map_err(|e| ClientError::file("read", ca, e))?;
     let target = dir.join(CA_FILE);
-    let tmp = dir.join(format!("{CA_FILE}.tmp"));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let write = |opts: &std::fs::OpenOptions| -> std::io::Result<()> {
-        use std::io::Write;
-        let mut f = opts.open(&tmp)?;
-        f.write_all(&pem)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &target)
-    };
-    write(&opts).map_err(|e| ClientError::file("write", &target, e))
+    crate::fs::write_atomic_private(&target, &pem)
+        .map_err(|e| ClientError::file("write", &target, e))
 }
 
 #[cfg(test)]

@@ -6,10 +6,12 @@ use serde::Serialize;
 
 /// A whole task, as `task show --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TaskView {
     pub id: String,
     pub title: String,
     pub description: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::TaskStatus"))]
     pub status: String,
     pub due: Option<String>,
     pub assignees: Vec<String>,
@@ -40,6 +42,7 @@ impl From<Task> for TaskView {
 
 /// A comment as shown: its latest text, marked when it was edited, with its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommentView {
     pub id: String,
     pub author: Option<String>,
@@ -78,13 +81,16 @@ impl From<luring_model::Comment> for CommentView {
 
 /// A whole document, as `doc show --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DocView {
     pub id: String,
     pub title: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::DocKind"))]
     pub kind: String,
     pub body: String,
     /// BLAKE3 of the canonical content (what an approval binds to).
     pub content_hash: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::Classification"))]
     pub classification: String,
     pub attachments: Vec<String>,
     pub letter_number: Option<String>,

@@ -91,7 +91,8 @@ fn writer(dir: &Path, run: &str, doc_id_seed: u64) {
             _ => {
                 let body = p.show_document(&doc).unwrap().body;
                 let line = format!("baris {run}-{i}");
-                p.edit_document(&doc, &format!("{body}{line}\n")).unwrap();
+                p.set_document_body(&doc, &format!("{body}{line}\n"))
+                    .unwrap();
                 println!("line {line}");
             }
         }

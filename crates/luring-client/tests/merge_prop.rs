@@ -57,7 +57,7 @@ fn apply(p: &mut Profile, doc: &str, task: &str, tag: char, ops: &[Op]) -> Side 
                 let at = starts[n % starts.len()];
                 let token = format!("[{tag}{i}] ");
                 let new = format!("{}{token}{}", &body[..at], &body[at..]);
-                p.edit_document(doc, &new).unwrap();
+                p.set_document_body(doc, &new).unwrap();
                 side.tokens.push(token.trim().to_owned());
             }
             Op::DeleteWord(n) => {
@@ -68,7 +68,7 @@ fn apply(p: &mut Profile, doc: &str, task: &str, tag: char, ops: &[Op]) -> Side 
                 }
                 let w = words[n % words.len()].to_owned();
                 let new = body.replacen(&format!("{w} "), "", 1);
-                p.edit_document(doc, &new).unwrap();
+                p.set_document_body(doc, &new).unwrap();
                 side.deleted.push(w);
             }
             Op::Title(t) => {

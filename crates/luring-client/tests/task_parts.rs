@@ -298,7 +298,7 @@ fn status_counts_waiting_items_apart_from_their_many_changes() {
         .unwrap();
     // Typed as the editor saves: one change per keystroke burst.
     for body in ["Rapat k", "Rapat koor", "Rapat koordinasi"] {
-        ani.edit_document(&doc, body).unwrap();
+        ani.set_document_body(&doc, body).unwrap();
     }
     let st = ani.status().unwrap();
     assert!(st.pending_changes >= 4, "{st:?}");

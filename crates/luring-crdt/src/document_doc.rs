@@ -2,7 +2,7 @@
 
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ROOT};
-use luring_model::{Classification, DocKind, Document, EntityId, Text, Title};
+use luring_model::{Classification, DocKind, Document, EntityId, EntityKind, Text, Title};
 
 use crate::error::Result;
 use crate::read::Reader;
@@ -32,7 +32,7 @@ pub struct DocumentEdit {
 /// Makes the automerge document of a new naskah dinas, as one change by `actor`.
 pub fn new_document(actor: ActorId, d: &NewDocument) -> Result<AutoCommit> {
     let mut doc = AutoCommit::new().with_actor(actor);
-    doc.put(ROOT, "type", "document")?;
+    doc.put(ROOT, "type", EntityKind::Document.as_str())?;
     doc.put(ROOT, "schema", crate::SCHEMA_VERSION)?;
     doc.put(ROOT, "id", d.id.as_str())?;
     doc.put(ROOT, "kind", d.kind.as_str())?;

@@ -33,7 +33,9 @@ pub use document_doc::{
     NewDocument,
 };
 pub use error::{CrdtError, Result};
-pub use read::{entity_kind, EntityKind};
+/// Kept here for the crates that named it `luring_crdt::EntityKind`; it is the model's.
+pub use luring_model::EntityKind;
+pub use read::entity_kind;
 pub use task_doc::{add_comment, edit_comment, new_task, patch_task, read_task, NewTask};
 pub use task_parts::{add_checklist_item, add_disposition, set_checklist_item};
 pub use text_splice::update_text;

@@ -2,23 +2,9 @@
 
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 
+use luring_model::EntityKind;
+
 use crate::error::{CrdtError, Result};
-
-/// Which entity an automerge document holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntityKind {
-    Task,
-    Document,
-}
-
-impl EntityKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Task => "task",
-            Self::Document => "document",
-        }
-    }
-}
 
 /// Reads the entity kind from the document's root, refusing unknown or newer layouts.
 pub fn entity_kind(doc: &AutoCommit) -> Result<EntityKind> {
@@ -27,11 +13,9 @@ pub fn entity_kind(doc: &AutoCommit) -> Result<EntityKind> {
     if schema > crate::SCHEMA_VERSION {
         return Err(CrdtError::NewerSchema(schema));
     }
-    match r.str(&automerge::ROOT, "type")?.as_str() {
-        "task" => Ok(EntityKind::Task),
-        "document" => Ok(EntityKind::Document),
-        _ => Err(CrdtError::UnknownKind),
-    }
+    r.str(&automerge::ROOT, "type")?
+        .parse()
+        .map_err(|_| CrdtError::UnknownKind)
 }
 
 /// Reads fields of one kind of entity, naming the field in every error.

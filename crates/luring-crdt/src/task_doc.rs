@@ -3,8 +3,8 @@
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ObjType, ROOT};
 use luring_model::{
-    ChecklistItem, Comment, CommentEdit, Date, Disposition, EntityId, Nip, Task, TaskPatch,
-    TaskStatus, Text, Title,
+    ChecklistItem, Comment, CommentEdit, Date, Disposition, EntityId, EntityKind, Nip, Task,
+    TaskPatch, TaskStatus, Text, Title,
 };
 
 use crate::error::Result;
@@ -26,7 +26,7 @@ pub struct NewTask {
 /// Makes the automerge document of a new task, as one change by `actor`.
 pub fn new_task(actor: ActorId, t: &NewTask) -> Result<AutoCommit> {
     let mut doc = AutoCommit::new().with_actor(actor);
-    doc.put(ROOT, "type", "task")?;
+    doc.put(ROOT, "type", EntityKind::Task.as_str())?;
     doc.put(ROOT, "schema", crate::SCHEMA_VERSION)?;
     doc.put(ROOT, "id", t.id.as_str())?;
     doc.put(ROOT, "title", t.title.as_str())?;

@@ -29,6 +29,7 @@ pub const NOTE_MAX_CHARS: usize = 2_000;
 /// Approve or reject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Verdict {
     Approve,
     Reject,
@@ -46,6 +47,7 @@ impl Verdict {
 /// Where a request stands; spelled in Indonesian as shown to users.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ApprovalStatus {
     Menunggu,
     Disetujui,
@@ -120,12 +122,12 @@ impl Record {
         }
     }
 
-    /// How the record is filed in a store: `request`, `decision` or `receipt`.
-    pub fn kind(&self) -> &'static str {
+    /// How the record is filed in a store.
+    pub fn kind(&self) -> crate::RecordKind {
         match self {
-            Self::Request(_) => "request",
-            Self::Decision(_) => "decision",
-            Self::Receipt(_) => "receipt",
+            Self::Request(_) => crate::RecordKind::Request,
+            Self::Decision(_) => crate::RecordKind::Decision,
+            Self::Receipt(_) => crate::RecordKind::Receipt,
         }
     }
 }

@@ -16,6 +16,7 @@ macro_rules! spelled_enum {
     ($(#[$m:meta])* $name:ident, $err:ident, { $($v:ident => $s:literal),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum $name { $(#[serde(rename = $s)] $v),* }
 
         impl $name {

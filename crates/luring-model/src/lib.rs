@@ -21,9 +21,11 @@ mod document;
 mod error;
 pub mod hash;
 pub mod keys;
+mod kinds;
 mod org;
 pub mod receipt;
 mod task;
+mod timestamp;
 mod values;
 
 pub use approval::{
@@ -35,10 +37,12 @@ pub use document::{Classification, DocKind, Document, BODY_MAX_CHARS};
 pub use error::{ValidationError, ValidationResult};
 pub use hash::ContentHash;
 pub use keys::KeyError;
+pub use kinds::{EntityKind, KindError, RecordKind};
 pub use org::{Role, Unit};
 pub use receipt::{Receipt, ReceiptBody, ReceiptOf};
 pub use task::{
     ChecklistItem, Comment, CommentEdit, Disposition, Task, TaskPatch, TaskStatus,
     DESCRIPTION_MAX_CHARS,
 };
+pub use timestamp::Timestamp;
 pub use values::{Date, EntityId, Nip, Text, Title};

@@ -16,6 +16,7 @@ pub const NOTE_MAX_CHARS: usize = 2_000;
 /// Where a task stands. The spelling is Indonesian because it is shown and typed as is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum TaskStatus {
     Baru,
     Dikerjakan,
@@ -54,6 +55,7 @@ impl fmt::Display for TaskStatus {
 
 /// One line of a task's checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChecklistItem {
     pub id: String,
     pub text: Text,
@@ -85,6 +87,7 @@ pub struct Comment {
 
 /// One later version of a comment, by its author.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CommentEdit {
     /// RFC 3339 time at the author's device.
     pub at: String,
@@ -100,6 +103,7 @@ impl Comment {
 
 /// One step of a disposition chain: who passed the task to whom, with an instruction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Disposition {
     pub from: Nip,
     pub to: Nip,

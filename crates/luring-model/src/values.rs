@@ -40,6 +40,7 @@ impl Title {
 /// Free text with a length limit (descriptions, comments, notes); may be empty only if
 /// the caller allows it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "String"))]
 pub struct Text(String);
 
 impl Text {
@@ -104,6 +105,7 @@ impl fmt::Display for Date {
 /// Nomor Induk Pegawai: the 18-digit civil-servant number.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "String"))]
 pub struct Nip(String);
 
 impl Nip {

@@ -206,7 +206,7 @@ fn edit(r: &mut Replica, idx: usize, what: u8, pick: usize) {
             let line = format!("baris {tag}");
             lines.insert(pick % (lines.len() + 1), &line);
             r.profile
-                .edit_document(&d.id, &(lines.join("\n") + "\n"))
+                .set_document_body(&d.id, &(lines.join("\n") + "\n"))
                 .unwrap();
         }
         _ => {
@@ -406,7 +406,11 @@ fn long_histories_survive_server_snapshots() {
         }
     }
     sync(&server, &mut replicas[0], Fault::None, 0, &mut wire);
-    let row = server.db.sync_tx(|tx| tx.entity(&id)).unwrap().unwrap();
+    let row = server
+        .db
+        .sync_tx(|tx| Ok(tx.entity(&id)?))
+        .unwrap()
+        .unwrap();
     assert!(
         row.snapshot_seq > 1,
         "the server never refreshed the snapshot"

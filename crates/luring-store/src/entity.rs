@@ -13,27 +13,24 @@ use crate::error::{Result, StoreError};
 /// Number of appended changes after which the snapshot is rewritten.
 pub const COMPACT_AFTER: i64 = 64;
 
-pub(crate) fn kind_str(k: EntityKind) -> &'static str {
-    k.as_str()
-}
-
-/// The kind named by a stored `entities.kind` value (the column's CHECK allows only
-/// `task` and `document`).
-pub(crate) fn kind_from(s: &str) -> EntityKind {
-    if s == "task" {
-        EntityKind::Task
-    } else {
-        EntityKind::Document
-    }
+/// The kind named by a stored `kind` value of entity `id` (the column's CHECK allows only
+/// `task` and `document`; anything else is damage, not a document).
+pub(crate) fn stored_kind(id: &str, s: &str) -> Result<EntityKind> {
+    s.parse()
+        .map_err(|e: luring_model::KindError| StoreError::Damaged {
+            id: id.to_owned(),
+            reason: e.to_string(),
+        })
 }
 
 /// The stored kind of an entity, if it exists.
-pub(crate) fn kind_of(conn: &Connection, id: &str) -> Result<Option<String>> {
-    Ok(conn
+pub(crate) fn kind_of(conn: &Connection, id: &str) -> Result<Option<EntityKind>> {
+    let kind: Option<String> = conn
         .query_row("SELECT kind FROM entities WHERE id = ?1", [id], |r| {
             r.get(0)
         })
-        .optional()?)
+        .optional()?;
+    kind.map(|k| stored_kind(id, &k)).transpose()
 }
 
 /// Loads an entity's document with `actor` as the author of any further change.
@@ -98,7 +95,7 @@ pub(crate) fn insert(
     doc: &mut AutoCommit,
 ) -> Result<()> {
     conn.prepare_cached("INSERT INTO entities(id, kind, snapshot) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, kind_str(kind), doc.save()])?;
+        .execute(params![id, kind.as_str(), doc.save()])?;
     Ok(())
 }
 

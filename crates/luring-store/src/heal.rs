@@ -27,6 +27,7 @@ use std::collections::HashSet;
 
 use automerge::{ActorId, AutoCommit, ChangeHash};
 use luring_crdt::{DocumentEdit, EntityKind};
+use luring_model::Timestamp;
 use luring_model::{Document, Task, TaskPatch};
 use rusqlite::{params, Connection};
 
@@ -91,7 +92,6 @@ fn rebuild(
     let Some(kind) = entity::kind_of(c, id)? else {
         return Ok(false);
     };
-    let kind = entity::kind_from(&kind);
     if seeds.is_empty() {
         return Ok(false);
     }
@@ -145,7 +145,7 @@ fn rebuild(
         .execute(params![id, base.save()])?;
     c.prepare_cached("DELETE FROM changes WHERE entity_id = ?1")?
         .execute([id])?;
-    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at = Timestamp::now().into_string();
     for h in new {
         c.prepare_cached(
             "INSERT OR IGNORE INTO outbox(entity_id, hash, created_at) VALUES (?1, ?2, ?3)",
@@ -233,7 +233,7 @@ impl crate::store::Store {
             for id in &ids {
                 remake_outbox(c, id, actor)?;
             }
-            crate::meta::set(c, "actor", &actor.to_hex_string())?;
+            crate::meta::set(c, crate::MetaKey::Actor.as_str(), &actor.to_hex_string())?;
             Ok(ids.len())
         })?;
         self.set_actor_after_change(actor.clone());
@@ -264,7 +264,7 @@ impl crate::store::Store {
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<std::result::Result<_, _>>()?;
             for (id, kind_s) in &ids {
-                let kind = entity::kind_from(kind_s);
+                let kind = entity::stored_kind(id, kind_s)?;
                 let hashes: Vec<Vec<u8>> = c
                     .prepare_cached("SELECT hash FROM outbox WHERE entity_id = ?1")?
                     .query_map([id], |r| r.get(0))?
@@ -308,7 +308,7 @@ impl crate::store::Store {
                     derive::put_any(c, kind, &base)?;
                 }
             }
-            crate::meta::set(c, "actor", &actor.to_hex_string())?;
+            crate::meta::set(c, crate::MetaKey::Actor.as_str(), &actor.to_hex_string())?;
             Ok(ids.len())
         })?;
         self.set_actor_after_change(actor.clone());
@@ -342,7 +342,7 @@ impl crate::store::Store {
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
                 .collect::<std::result::Result<_, _>>()?;
             for (id, kind_s, base, intended) in &rows {
-                let kind = entity::kind_from(kind_s);
+                let kind = entity::stored_kind(id, kind_s)?;
                 let damaged = |e: automerge::AutomergeError| StoreError::Damaged {
                     id: id.clone(),
                     reason: e.to_string(),
@@ -356,7 +356,7 @@ impl crate::store::Store {
                     changed_fields(kind, &mut base, &mut want)
                 };
                 let allowed = |f: &str| delta.contains(ALL) || delta.contains(f);
-                let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let at = Timestamp::now().into_string();
                 let mut outbox = c.prepare_cached(
                     "INSERT OR IGNORE INTO outbox(entity_id, hash, created_at) VALUES (?1, ?2, ?3)",
                 )?;

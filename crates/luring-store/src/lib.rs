@@ -34,6 +34,7 @@ mod store;
 pub use attachments::AttachmentName;
 pub use bundle::{BundleError, ImportSummary};
 pub use error::{Result, StoreError};
+pub use meta::{Link, MetaKey, Session};
 pub use queries::{DocRow, Stats, TaskFilter, TaskRow};
 pub use remote::{Applied, InChange, InRecord, OutChange, Refusal};
 pub use store::Store;

@@ -8,9 +8,11 @@ use crate::error::Result;
 
 /// A task as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TaskRow {
     pub id: String,
     pub title: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::TaskStatus"))]
     pub status: String,
     pub due: Option<String>,
     pub assignees: Vec<String>,
@@ -28,15 +30,19 @@ pub struct TaskFilter {
 
 /// A document as listed or found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DocRow {
     pub id: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::DocKind"))]
     pub kind: String,
     pub title: String,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::Classification"))]
     pub classification: String,
     pub letter_number: Option<String>,
     pub content_hash: String,
     /// For search results: a short excerpt around the match.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub snippet: Option<String>,
 }
 

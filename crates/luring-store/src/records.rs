@@ -2,6 +2,7 @@
 //! made or received, so a signature can always be checked against the original bytes. They
 //! have their own outbox: they travel ahead of everything else.
 
+use luring_model::{RecordKind, Timestamp};
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
@@ -12,8 +13,7 @@ use crate::store::Store;
 pub struct StoredRecord {
     pub hash: [u8; 32],
     pub request_id: String,
-    /// `request`, `decision` or `receipt`.
-    pub kind: String,
+    pub kind: RecordKind,
     pub bytes: Vec<u8>,
 }
 
@@ -27,7 +27,16 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
     Ok(StoredRecord {
         hash: h.try_into().unwrap_or([0; 32]),
         request_id: r.get(1)?,
-        kind: r.get(2)?,
+        kind: r
+            .get::<_, String>(2)?
+            .parse()
+            .map_err(|e: luring_model::KindError| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    2,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
         bytes: r.get(3)?,
     })
 }
@@ -35,21 +44,26 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
 pub(crate) fn insert(
     c: &rusqlite::Connection,
     request_id: &str,
-    kind: &str,
+    kind: RecordKind,
     bytes: &[u8],
 ) -> Result<bool> {
-    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at = Timestamp::now().into_string();
     let n = c
         .prepare_cached(
             "INSERT OR IGNORE INTO records(hash, request_id, kind, bytes, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![record_hash(bytes).as_slice(), request_id, kind, bytes, at])?;
+        .execute(params![record_hash(bytes).as_slice(), request_id, kind.as_str(), bytes, at])?;
     Ok(n > 0)
 }
 
 impl Store {
     /// Stores a record made here and queues it to be sent.
-    pub fn add_local_record(&mut self, request_id: &str, kind: &str, bytes: &[u8]) -> Result<()> {
+    pub fn add_local_record(
+        &mut self,
+        request_id: &str,
+        kind: RecordKind,
+        bytes: &[u8],
+    ) -> Result<()> {
         self.write_tx(|c| {
             insert(c, request_id, kind, bytes)?;
             c.prepare_cached("INSERT OR IGNORE INTO record_outbox(hash) VALUES (?1)")?
@@ -62,18 +76,18 @@ impl Store {
     pub fn records_of(&self, request_id: &str) -> Result<Vec<StoredRecord>> {
         let mut s = self.connection().prepare_cached(
             "SELECT hash, request_id, kind, bytes FROM records WHERE request_id = ?1
-             ORDER BY kind <> 'request', received_at, hash",
+             ORDER BY kind <> ?2, received_at, hash",
         )?;
-        let rows = s.query_map([request_id], row)?;
+        let rows = s.query_map([request_id, RecordKind::Request.as_str()], row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The ids of every known request.
     pub fn request_ids(&self) -> Result<Vec<String>> {
-        let mut s = self
-            .connection()
-            .prepare_cached("SELECT request_id FROM records WHERE kind = 'request' ORDER BY received_at DESC, request_id")?;
-        let rows = s.query_map([], |r| r.get(0))?;
+        let mut s = self.connection().prepare_cached(
+            "SELECT request_id FROM records WHERE kind = ?1 ORDER BY received_at DESC, request_id",
+        )?;
+        let rows = s.query_map([RecordKind::Request.as_str()], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -81,8 +95,8 @@ impl Store {
     pub fn has_request(&self, request_id: &str) -> Result<bool> {
         Ok(self
             .connection()
-            .prepare_cached("SELECT 1 FROM records WHERE request_id = ?1 AND kind = 'request'")?
-            .query_row([request_id], |_| Ok(()))
+            .prepare_cached("SELECT 1 FROM records WHERE request_id = ?1 AND kind = ?2")?
+            .query_row([request_id, RecordKind::Request.as_str()], |_| Ok(()))
             .optional()?
             .is_some())
     }
@@ -94,5 +108,39 @@ impl Store {
         )?;
         let rows = s.query_map([], row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_filed_by_kind_the_request_first() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.add_local_record("a-1", RecordKind::Decision, b"{\"d\":1}")
+            .unwrap();
+        s.add_local_record("a-1", RecordKind::Request, b"{\"r\":1}")
+            .unwrap();
+        let kinds: Vec<RecordKind> = s
+            .records_of("a-1")
+            .unwrap()
+            .iter()
+            .map(|r| r.kind)
+            .collect();
+        assert_eq!(kinds, [RecordKind::Request, RecordKind::Decision]);
+        assert_eq!(s.request_ids().unwrap(), ["a-1"]);
+        assert!(s.has_request("a-1").unwrap());
+        assert!(!s.has_request("a-2").unwrap());
+        assert_eq!(s.record_outbox().unwrap().len(), 2);
+        let stored: String = s
+            .connection()
+            .query_row(
+                "SELECT kind FROM records WHERE request_id = 'a-1' ORDER BY kind LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(stored, "decision");
     }
 }

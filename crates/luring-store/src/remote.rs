@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use luring_crdt::EntityKind;
+use luring_model::{RecordKind, Timestamp};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -36,12 +37,13 @@ pub struct InChange {
 #[derive(Debug, Clone)]
 pub struct InRecord {
     pub request_id: String,
-    pub kind: String,
+    pub kind: RecordKind,
     pub bytes: Vec<u8>,
 }
 
 /// A local change the server refused, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Refusal {
     pub entity: String,
     pub hash: String,
@@ -72,6 +74,7 @@ impl Store {
         let mut out = Vec::new();
         let mut used = 0;
         for (id, kind, hash) in rows {
+            let kind = entity::stored_kind(&id, &kind)?;
             if used >= max_bytes && !out.is_empty() {
                 break;
             }
@@ -89,7 +92,7 @@ impl Store {
                 Some(b) => b,
                 None => {
                     if !docs.contains_key(&id) {
-                        let doc = entity::load(conn, &id, entity::kind_from(&kind), self.actor())?;
+                        let doc = entity::load(conn, &id, kind, self.actor())?;
                         docs.insert(id.clone(), doc);
                     }
                     let doc = docs.get_mut(&id).expect("just inserted");
@@ -105,7 +108,7 @@ impl Store {
             used += bytes.len();
             out.push(OutChange {
                 entity: id,
-                kind: entity::kind_from(&kind),
+                kind,
                 hash,
                 bytes,
             });
@@ -120,7 +123,7 @@ impl Store {
         records: &[InRecord],
         acked: &[[u8; 32]],
         refused: &[([u8; 32], String, String)],
-        meta: &[(&str, String)],
+        meta: &[(crate::MetaKey, String)],
     ) -> Result<Applied> {
         let actor = self.actor().clone();
         self.write_tx(|c| {
@@ -154,7 +157,7 @@ impl Store {
                 derive::put_any(c, kind, &doc)?;
             }
             for r in records {
-                if crate::records::insert(c, &r.request_id, &r.kind, &r.bytes)? {
+                if crate::records::insert(c, &r.request_id, r.kind, &r.bytes)? {
                     sum.new_changes += 1;
                 }
             }
@@ -167,7 +170,7 @@ impl Store {
             let mut rej = c.prepare_cached(
                 "INSERT OR REPLACE INTO refusals(hash, entity_id, reason, at) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let at = Timestamp::now().into_string();
             for (h, entity, reason) in refused {
                 // A refused change will not be accepted by sending it again.
                 del.execute([h.as_slice()])?;
@@ -183,7 +186,7 @@ impl Store {
                 crate::heal::heal(c, entity, &actor)?;
             }
             for (k, v) in meta {
-                crate::meta::set(c, k, v)?;
+                crate::meta::set(c, k.as_str(), v)?;
             }
             Ok(sum)
         })

@@ -4,14 +4,15 @@ use std::path::Path;
 
 use automerge::{ActorId, AutoCommit, ChangeHash};
 use luring_crdt::{EntityKind, NewDocument, NewTask};
-use luring_model::{Document, Task};
+use luring_model::{Document, Task, Timestamp};
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use crate::bundle::{self, BundleBody, BundleEntity, BundleError, ImportSummary};
 use crate::derive::Entity;
 use crate::error::{Result, StoreError};
+use crate::meta::{self, MetaKey};
 use crate::queries::{self, DocRow, Stats, TaskFilter, TaskRow};
-use crate::{derive, entity, meta, migrations};
+use crate::{derive, entity, migrations};
 
 /// An open local store. Not `Sync`: one per thread; several processes may share the file.
 pub struct Store {
@@ -24,10 +25,6 @@ fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
-}
-
-fn now_rfc3339() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 impl Store {
@@ -54,14 +51,14 @@ impl Store {
             derive::rebuild(&tx)?;
             tx.commit()?;
         }
-        let actor = match meta::get(&conn, "actor")? {
+        let actor = match meta::get(&conn, MetaKey::Actor.as_str())? {
             Some(hex) => ActorId::try_from(hex.as_str()).map_err(|e| StoreError::Damaged {
                 id: "meta.actor".into(),
                 reason: e.to_string(),
             })?,
             None => {
                 let a = ActorId::random();
-                meta::set(&conn, "actor", &a.to_hex_string())?;
+                meta::set(&conn, MetaKey::Actor.as_str(), &a.to_hex_string())?;
                 a
             }
         };
@@ -83,26 +80,29 @@ impl Store {
         &self.conn
     }
 
+    /// Any metadata value by its stored name, for diagnostics and tests; code uses
+    /// [`Store::get`] with a [`MetaKey`].
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         meta::get(&self.conn, key)
     }
 
+    /// Sets any metadata value by its stored name, for tests; code uses [`Store::put`].
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         meta::set(&self.conn, key, value)
     }
 
     /// Raises the number stored under metadata `key` (0 if absent or not a number) by one
     /// and returns it, atomically: two processes on one profile never get the same number.
-    pub fn next_number(&mut self, key: &str) -> Result<u64> {
+    pub fn next_number(&mut self, key: MetaKey) -> Result<u64> {
         self.write_tx(|c| {
-            let n = meta::get(c, key)?.and_then(|s| s.parse::<u64>().ok());
+            let n = meta::get(c, key.as_str())?.and_then(|s| s.parse::<u64>().ok());
             let n = n.unwrap_or(0) + 1;
-            meta::set(c, key, &n.to_string())?;
+            meta::set(c, key.as_str(), &n.to_string())?;
             Ok(n)
         })
     }
 
-    /// Removes a metadata key (absent keys are fine).
+    /// Removes a metadata key by its stored name (absent keys are fine).
     pub fn remove_meta(&self, key: &str) -> Result<()> {
         self.conn
             .execute("DELETE FROM meta WHERE key = ?1", [key])?;
@@ -214,7 +214,7 @@ impl Store {
             kind: "entity",
             id: id.to_owned(),
         })?;
-        entity::load(&self.conn, id, entity::kind_from(&kind), &self.actor)
+        entity::load(&self.conn, id, kind, &self.actor)
     }
 
     /// The automerge heads of an entity (what an approval binds to).
@@ -255,9 +255,9 @@ impl Store {
             });
         }
         Ok(bundle::encode(&BundleBody {
-            agency: self.meta(AGENCY_KEY)?.unwrap_or_default(),
+            agency: self.get(MetaKey::AgencyKey)?.unwrap_or_default(),
             source: source.to_owned(),
-            created_at: now_rfc3339(),
+            created_at: Timestamp::now().into_string(),
             entities,
         })?)
     }
@@ -266,7 +266,7 @@ impl Store {
     /// changes. Merged changes are not put in the outbox: they are someone else's.
     pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportSummary> {
         let body = bundle::decode(bytes)?;
-        bundle::check_agency(&body, self.meta(AGENCY_KEY)?.as_deref())?;
+        bundle::check_agency(&body, self.get(MetaKey::AgencyKey)?.as_deref())?;
         self.write(|c, actor| {
             let mut sum = ImportSummary {
                 entities: body.entities.len(),
@@ -346,10 +346,6 @@ impl Store {
     }
 }
 
-/// The profile metadata key of the agency's public key (written at login), which
-/// bundles carry.
-const AGENCY_KEY: &str = "agency_key";
-
 /// Commits pending automerge operations with a timestamp.
 fn commit(doc: &mut AutoCommit) {
     doc.commit_with(automerge::transaction::CommitOptions::default().with_time(now_secs()));
@@ -359,7 +355,7 @@ fn outbox(c: &Connection, id: &str, hashes: &[ChangeHash]) -> Result<()> {
     let mut ins = c.prepare_cached(
         "INSERT OR IGNORE INTO outbox(entity_id, hash, created_at) VALUES (?1, ?2, ?3)",
     )?;
-    let at = now_rfc3339();
+    let at = Timestamp::now().into_string();
     for h in hashes {
         ins.execute(params![id, h.0.as_slice(), at])?;
     }

@@ -15,10 +15,14 @@
 //!
 //! On the wire a message is one version byte, one message-type byte, and the
 //! zstd-compressed postcard encoding of the message ([`codec`]).
+//!
+//! [`device`] holds what a device does with a round trip that needs no store: acknowledged
+//! hashes, the split of a pull into entity changes and approval records, the kept cursor.
 #![forbid(unsafe_code)]
 #![warn(clippy::unwrap_used)]
 
 pub mod codec;
+pub mod device;
 pub mod login;
 mod messages;
 

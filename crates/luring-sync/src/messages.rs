@@ -21,6 +21,12 @@ impl Class {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// The class whose [`Class::index`] is `i`; `None` for any other number (a stored
+    /// value that is not a class is damage, not a document).
+    pub fn from_index(i: usize) -> Option<Class> {
+        Self::BY_PRIORITY.get(i).copied()
+    }
 }
 
 /// Where a device stands in the server's log: one sequence number per class, so that a
@@ -142,5 +148,13 @@ mod tests {
         assert_eq!(r.acked, vec![1, 2]);
         assert_eq!(r.acked_count(), 2);
         assert_ne!(request_digest(b"a"), request_digest(b"b"));
+    }
+
+    #[test]
+    fn class_indexes_round_trip() {
+        for c in Class::BY_PRIORITY {
+            assert_eq!(Class::from_index(c.index()), Some(c));
+        }
+        assert_eq!(Class::from_index(3), None);
     }
 }

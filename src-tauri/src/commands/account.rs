@@ -8,7 +8,7 @@ use crate::error::{CmdError, CmdResult};
 use crate::settings::{self, Settings};
 use crate::state::Desktop;
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct AppState {
     /// `None` until a profile exists: the window shows its first run.
     account: Option<AccountView>,

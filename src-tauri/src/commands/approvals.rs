@@ -46,28 +46,6 @@ pub async fn decide_approval(
 /// Writes the evidence file into the profile's `bukti/` folder and returns its path.
 #[tauri::command]
 pub async fn export_evidence(d: State<'_, Desktop>, id: String) -> CmdResult<String> {
-    d.with(move |p| {
-        // The id names a file: only an id's own characters may reach the path.
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(luring_client::ClientError::NotFound {
-                kind: "approval request",
-                id,
-            });
-        }
-        let out = p.dir().join("bukti").join(format!("{id}.json"));
-        std::fs::create_dir_all(out.parent().expect("has a parent")).map_err(|e| {
-            luring_client::ClientError::File {
-                action: "create",
-                path: out.clone(),
-                reason: e.to_string(),
-            }
-        })?;
-        p.export_evidence(&id, &out)?;
-        Ok(out.display().to_string())
-    })
-    .await
+    d.with(move |p| Ok(p.export_evidence_to_profile(&id)?.display().to_string()))
+        .await
 }

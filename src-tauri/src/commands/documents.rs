@@ -23,10 +23,12 @@ pub async fn show_document(d: State<'_, Desktop>, id: String) -> CmdResult<DocVi
     d.with(move |p| p.show_document(&id)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct NewDoc {
     title: String,
+    #[ts(as = "luring_model::DocKind")]
     kind: Option<String>,
+    #[ts(as = "luring_model::Classification")]
     classification: Option<String>,
     #[serde(default)]
     body: String,
@@ -54,13 +56,16 @@ pub async fn save_document_body(
     id: String,
     body: String,
 ) -> CmdResult<DocView> {
-    d.change(move |p| p.edit_document(&id, &body)).await
+    d.change(move |p| p.set_document_body(&id, &body)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
+#[ts(rename = "DocChanges", optional_fields)]
 pub struct Changes {
     title: Option<String>,
+    #[ts(as = "Option<luring_model::DocKind>")]
     kind: Option<String>,
+    #[ts(as = "Option<luring_model::Classification>")]
     classification: Option<String>,
 }
 
@@ -71,7 +76,7 @@ pub async fn update_document(
     changes: Changes,
 ) -> CmdResult<DocView> {
     d.change(move |p| {
-        p.update_document(
+        p.update_document_header(
             &id,
             &DocumentChanges {
                 title: changes.title,

@@ -7,10 +7,12 @@ use tauri::State;
 use crate::error::CmdResult;
 use crate::state::Desktop;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
+#[ts(optional_fields = nullable)]
 pub struct TaskFilter {
     status: Option<String>,
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional = nullable)]
     mine: bool,
     query: Option<String>,
 }
@@ -34,7 +36,7 @@ pub async fn show_task(d: State<'_, Desktop>, id: String) -> CmdResult<TaskView>
     d.with(move |p| p.show_task(&id)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct NewTask {
     title: String,
     #[serde(default)]
@@ -58,9 +60,11 @@ pub async fn add_task(d: State<'_, Desktop>, input: NewTask) -> CmdResult<TaskVi
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
+#[ts(rename = "TaskChanges", optional_fields)]
 pub struct Changes {
     title: Option<String>,
+    #[ts(as = "Option<luring_model::TaskStatus>")]
     status: Option<String>,
     due: Option<String>,
     description: Option<String>,

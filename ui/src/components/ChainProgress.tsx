@@ -2,7 +2,7 @@
 // the next approver is highlighted. Used in the editor and in Persetujuan.
 // Decision levels are 0-based (level 0 = first approver in the chain).
 import type { ApprovalView } from "../api";
-import { isApprove } from "../approvals";
+import { isApprove } from "../domain";
 import { formatDateTime } from "../format";
 import { t } from "../i18n";
 

@@ -5,7 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, events, type SyncState } from "../api";
 import { formatBytes, relativeTime } from "../format";
 import { t } from "../i18n";
-import { useEscape } from "../state";
+import { useEscape, useEvent } from "../state";
 import { ErrorLine } from "./ErrorLine";
 import { errorText } from "../errors";
 
@@ -15,19 +15,13 @@ export function StatusBar() {
   const [, setNow] = useState(Date.now());
   const [showRefusals, setShowRefusals] = useState(false);
 
+  useEvent(events.onSync, setS);
   useEffect(() => {
     let alive = true;
-    let unlisten: (() => void) | null = null;
-    events
-      .onSync((st) => {
-        if (alive) setS(st);
-      })
-      .then((u) => (alive ? (unlisten = u) : u()), () => {});
     api.syncState().then((st) => alive && setS((old) => old ?? st), (e) => alive && setError(e));
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => {
       alive = false;
-      unlisten?.();
       clearInterval(timer);
     };
   }, []);

@@ -6,10 +6,10 @@ import { api, type ApprovalView } from "../api";
 import { ApprovalBadge } from "../components/ApprovalBadge";
 import { ChainProgress } from "../components/ChainProgress";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
-import { approvedCount } from "../approvals";
+import { approvedCount } from "../domain";
 import { formatDateTime, relativeTime, shortHash } from "../format";
 import { t, tCode } from "../i18n";
-import { useApp, useEscape, useLoad } from "../state";
+import { useAction, useApp, useEscape, useLoad } from "../state";
 
 type Tab = "waiting" | "mine";
 
@@ -183,26 +183,19 @@ function DecisionForm({ a, hasPass, onDecided }: { a: ApprovalView; hasPass: boo
   const { navigate } = useApp();
   const [note, setNote] = useState("");
   const [pass, setPass] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [ok, setOk] = useState<string | null>(null);
+  const { busy, error, setError, ok, setOk, run } = useAction();
 
   async function decide(approve: boolean) {
     setError(null);
     setOk(null);
     if (!pass) return setError(t("apv.needPass"));
-    setBusy(true);
-    try {
+    await run(async () => {
       const v = await api.decideApproval(a.id, approve, note, pass);
       setPass("");
       setNote("");
       setOk(t("apv.decided"));
       onDecided(v);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,16 +2,15 @@
 // always sent), title/kind/classification, attachments by file path, and the approval
 // request with its chain progress. A background reload never overwrites text being typed.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, type Attachment, type DocView } from "../api";
+import { api, type Attachment, type Classification, type DocChanges, type DocKind, type DocView } from "../api";
 import { saverFor, type SaveState } from "../autosave";
 import { ApprovalBadge } from "../components/ApprovalBadge";
 import { ChainProgress } from "../components/ChainProgress";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
-import { newestByDocument } from "../approvals";
+import { CLASSES, KINDS, newestByDocument } from "../domain";
 import { formatBytes, shortHash, splitNips } from "../format";
 import { t, tCode } from "../i18n";
-import { useApp, useEscape, useLoad } from "../state";
-import { CLASSES, KINDS } from "./Documents";
+import { useAction, useApp, useEscape, useLoad } from "../state";
 
 export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const doc = useLoad(() => api.showDocument(id), [id]);
@@ -127,8 +126,8 @@ function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void })
     setClassification(v.classification);
   }, [v]);
 
-  const edit = (f: (s: string) => void) => (e: Event) => {
-    f((e.currentTarget as HTMLInputElement).value);
+  const edit = <T extends string>(f: (s: T) => void) => (e: Event) => {
+    f((e.currentTarget as HTMLInputElement).value as T);
     setDirty(true);
     setOk(null);
   };
@@ -136,7 +135,7 @@ function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void })
   async function submit(e: Event) {
     e.preventDefault();
     setError(null);
-    const changes: { title?: string; classification?: string; kind?: string } = {};
+    const changes: DocChanges = {};
     if (title.trim() !== v.title) changes.title = title.trim();
     if (kind !== v.kind) changes.kind = kind;
     if (classification !== v.classification) changes.classification = classification;
@@ -157,13 +156,13 @@ function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void })
       <div class="form-row">
         <div class="field grow">
           <label for="doc-edit-kind">{t("doc.kind")}</label>
-          <select id="doc-edit-kind" value={kind} onChange={edit(setKind)}>
+          <select id="doc-edit-kind" value={kind} onChange={edit<DocKind>(setKind)}>
             {KINDS.map((k) => <option key={k} value={k}>{tCode("kind", k)}</option>)}
           </select>
         </div>
         <div class="field grow">
           <label for="doc-edit-class">{t("doc.classification")}</label>
-          <select id="doc-edit-class" value={classification} onChange={edit(setClassification)}>
+          <select id="doc-edit-class" value={classification} onChange={edit<Classification>(setClassification)}>
             {CLASSES.map((c) => <option key={c} value={c}>{tCode("class", c)}</option>)}
           </select>
         </div>
@@ -182,9 +181,7 @@ function ApprovalBox({ id, currentHash, flush }: { id: string; currentHash: stri
   const approvals = useLoad(() => api.listApprovals(), [id]);
   const current = newestByDocument(approvals.data).get(id);
   const [chain, setChain] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [ok, setOk] = useState<string | null>(null);
+  const { busy, error, setError, ok, setOk, run } = useAction();
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -192,18 +189,13 @@ function ApprovalBox({ id, currentHash, flush }: { id: string; currentHash: stri
     setOk(null);
     const nips = splitNips(chain);
     if (!nips.length) return setError(t("first.required"));
-    setBusy(true);
-    try {
+    await run(async () => {
       await flush(); // the request must bind the text the user sees
       await api.requestApproval(id, nips);
       setChain("");
       setOk(t("doc.requested"));
       approvals.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -238,20 +230,13 @@ function ApprovalBox({ id, currentHash, flush }: { id: string; currentHash: stri
 function Attachments({ id }: { id: string }) {
   const list = useLoad(() => api.listAttachments(id), [id]);
   const [path, setPath] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
 
   async function attach(p: string) {
-    setError(null);
-    setBusy(true);
-    try {
+    await run(async () => {
       list.set(await api.attachFile(id, p));
       setPath("");
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function submit(e: Event) {

@@ -2,16 +2,13 @@
 // its approval status) and the form for a new document. An open document (route id)
 // shows the editor instead of the list.
 import { useRef, useState } from "preact/hooks";
-import { api } from "../api";
+import { api, type Classification, type DocKind } from "../api";
 import { ApprovalBadge } from "../components/ApprovalBadge";
 import { ErrorLine } from "../components/ErrorLine";
-import { newestByDocument } from "../approvals";
+import { CLASSES, KINDS, newestByDocument } from "../domain";
 import { t, tCode } from "../i18n";
-import { useApp, useLoad } from "../state";
+import { useAction, useApp, useLoad } from "../state";
 import { DocEditor } from "./DocEditor";
-
-export const KINDS = ["nota-dinas", "surat", "laporan", "memo", "lainnya"];
-export const CLASSES = ["biasa", "terbatas", "rahasia"];
 
 export function Documents() {
   const { route, navigate } = useApp();
@@ -84,10 +81,9 @@ function renderSnippet(s: string) {
 
 function NewDocument({ onCreated }: { onCreated: (id: string) => void }) {
   const [title, setTitle] = useState("");
-  const [kind, setKind] = useState("nota-dinas");
-  const [classification, setClassification] = useState("biasa");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const [kind, setKind] = useState<DocKind>("nota-dinas");
+  const [classification, setClassification] = useState<Classification>("biasa");
+  const { busy, error, setError, run } = useAction();
   const titleRef = useRef<HTMLInputElement>(null);
 
   async function submit(e: Event) {
@@ -98,14 +94,10 @@ function NewDocument({ onCreated }: { onCreated: (id: string) => void }) {
       titleRef.current?.focus();
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const v = await api.newDocument({ title: title.trim(), kind, classification, body: "" });
       onCreated(v.id);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -119,13 +111,13 @@ function NewDocument({ onCreated }: { onCreated: (id: string) => void }) {
           </div>
           <div class="field">
             <label for="doc-new-kind">{t("doc.kind")}</label>
-            <select id="doc-new-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+            <select id="doc-new-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as DocKind)}>
               {KINDS.map((k) => <option key={k} value={k}>{tCode("kind", k)}</option>)}
             </select>
           </div>
           <div class="field">
             <label for="doc-new-class">{t("doc.classification")}</label>
-            <select id="doc-new-class" value={classification} onChange={(e) => setClassification(e.currentTarget.value)}>
+            <select id="doc-new-class" value={classification} onChange={(e) => setClassification(e.currentTarget.value as Classification)}>
               {CLASSES.map((c) => <option key={c} value={c}>{tCode("class", c)}</option>)}
             </select>
           </div>

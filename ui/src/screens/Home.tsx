@@ -1,18 +1,12 @@
 // Beranda: what needs me today — my unfinished tasks by due date (overdue highlighted),
 // approvals waiting for me, and documents I am still drafting. Every row opens its item.
-import { api, type DocRow, type TaskRow } from "../api";
+import { api } from "../api";
 import { ApprovalBadge } from "../components/ApprovalBadge";
 import { ErrorLine } from "../components/ErrorLine";
-import { newestByDocument } from "../approvals";
+import { isDraft, newestByDocument, sortByDue } from "../domain";
 import { dueDay, formatDate, longToday, relativeTime, todayIso } from "../format";
 import { t, tCode } from "../i18n";
 import { useApp, useLoad } from "../state";
-
-export function sortByDue(a: TaskRow, b: TaskRow): number {
-  const da = dueDay(a.due) ?? "9999";
-  const db = dueDay(b.due) ?? "9999";
-  return da === db ? a.title.localeCompare(b.title) : da < db ? -1 : 1;
-}
 
 export function Home() {
   const { app, navigate } = useApp();
@@ -25,7 +19,7 @@ export function Home() {
   const waiting = approvals.data?.waiting_for_me ?? [];
   const byDoc = newestByDocument(approvals.data);
   const docTitle = new Map((docs.data ?? []).map((d) => [d.id, d.title]));
-  const drafts = (docs.data ?? []).filter((d: DocRow) => !d.letter_number && byDoc.get(d.id)?.status !== "disetujui");
+  const drafts = (docs.data ?? []).filter((d) => isDraft(d, byDoc));
 
   return (
     <section class="screen home" aria-labelledby="home-h">

@@ -4,9 +4,8 @@ import { useState } from "preact/hooks";
 import { api, type AppState } from "../api";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { t, tCode, type Lang } from "../i18n";
-import { LoginForm } from "./FirstRun";
+import { LoginForm, PassphraseForm } from "../components/AccountForms";
 import { useApp } from "../state";
-import { PassphraseForm } from "./FirstRun";
 
 export function Settings() {
   const { app, setApp } = useApp();

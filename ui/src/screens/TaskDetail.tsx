@@ -1,12 +1,12 @@
 // One task: edit title/status/due/description, checklist, comments and dispositions.
 // Reloads when a sync brings changes, without wiping fields the user is editing.
 import { useEffect, useState } from "preact/hooks";
-import { api, type TaskView } from "../api";
+import { api, type TaskChanges, type TaskStatus, type TaskView } from "../api";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { cleanNip, formatDateTime, relativeTime } from "../format";
 import { t, tCode } from "../i18n";
 import { useEscape, useLoad } from "../state";
-import { STATUSES } from "./Tasks";
+import { STATUSES } from "../domain";
 
 export function TaskDetail({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
   const task = useLoad(() => api.showTask(id), [id]);
@@ -73,7 +73,7 @@ function EditTask({ v, run }: { v: TaskView; run: Run }) {
 
   async function submit(e: Event) {
     e.preventDefault();
-    const changes: { title?: string; status?: string; due?: string; description?: string } = {};
+    const changes: TaskChanges = {};
     if (title.trim() !== v.title) changes.title = title.trim();
     if (status !== v.status) changes.status = status;
     if (due && due !== (v.due?.slice(0, 10) ?? "")) changes.due = due;
@@ -95,7 +95,7 @@ function EditTask({ v, run }: { v: TaskView; run: Run }) {
       <div class="form-row">
         <div class="field">
           <label for="task-edit-status">{t("task.status")}</label>
-          <select id="task-edit-status" value={status} onChange={(e) => edit(setStatus)(e.currentTarget.value)}>
+          <select id="task-edit-status" value={status} onChange={(e) => edit(setStatus)(e.currentTarget.value as TaskStatus)}>
             {STATUSES.map((s) => <option key={s} value={s}>{tCode("status", s)}</option>)}
           </select>
         </div>

@@ -5,11 +5,9 @@ import { api } from "../api";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { dueDay, formatDate, splitNips, todayIso } from "../format";
 import { t, tCode } from "../i18n";
-import { useApp, useLoad } from "../state";
-import { sortByDue } from "./Home";
+import { useAction, useApp, useLoad } from "../state";
+import { assigneesOrMe, sortByDue, STATUSES } from "../domain";
 import { TaskDetail } from "./TaskDetail";
-
-export const STATUSES = ["baru", "dikerjakan", "menunggu", "selesai"];
 
 export function Tasks() {
   const { route, navigate } = useApp();
@@ -90,9 +88,7 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
   const [due, setDue] = useState("");
   const [description, setDescription] = useState("");
   const [assignees, setAssignees] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [ok, setOk] = useState<string | null>(null);
+  const { busy, error, setError, ok, setOk, run } = useAction();
   const titleRef = useRef<HTMLInputElement>(null);
 
   async function submit(e: Event) {
@@ -104,23 +100,17 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
       titleRef.current?.focus();
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       // Left empty, the task is the writer's own (so it shows on Beranda under "Tugas saya").
-      const nips = splitNips(assignees);
-      const me = app.account?.nip;
-      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: nips.length || !me ? nips : [me] });
+      const nips = assigneesOrMe(splitNips(assignees), app.account?.nip);
+      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: nips });
       setTitle("");
       setDue("");
       setDescription("");
       setAssignees("");
       setOk(t("task.created"));
       onCreated(v.id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

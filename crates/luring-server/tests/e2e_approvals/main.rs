@@ -139,7 +139,7 @@ fn stored_record(l: &Luring, request_id: &str, kind: &str) -> Record {
     let r = p.store().records_of(request_id).unwrap();
     let row = r
         .iter()
-        .find(|r| r.kind == kind)
+        .find(|r| r.kind.as_str() == kind)
         .unwrap_or_else(|| panic!("no {kind} record for {request_id}"));
     serde_json::from_slice(&row.bytes).unwrap()
 }

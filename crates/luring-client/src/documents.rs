@@ -1,0 +1,165 @@
+//! Naskah dinas (official documents): creating them, replacing the body as the editor
+//! types, changing the header (title, kind, classification), listing and full-text search.
+//! The body and the header are separate calls because they are separate edits: a body edit
+//! records only the difference, so concurrent edits of other parts merge.
+
+use luring_crdt::{DocumentEdit, NewDocument};
+use luring_model::{Classification, DocKind, Document, EntityId, Timestamp, Title};
+use luring_store::DocRow;
+use serde::Deserialize;
+
+use crate::error::Result;
+use crate::ids::new_id;
+use crate::profile::Profile;
+use crate::views::DocView;
+
+/// A new document as typed by a person.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NewDocInput {
+    pub title: String,
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub body: String,
+    pub classification: Option<String>,
+}
+
+/// Changes to a document's header; `None` leaves a field alone.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DocumentChanges {
+    pub title: Option<String>,
+    pub kind: Option<String>,
+    pub classification: Option<String>,
+}
+
+impl Profile {
+    /// Creates a document and returns its id.
+    pub fn new_document(&mut self, input: &NewDocInput) -> Result<String> {
+        let id = new_id("d");
+        let d = NewDocument {
+            id: EntityId::parse(&id)?,
+            kind: input
+                .kind
+                .as_deref()
+                .map(str::parse)
+                .transpose()?
+                .unwrap_or(DocKind::NotaDinas),
+            title: Title::parse(&input.title)?,
+            body: Document::body(&input.body)?,
+            classification: input
+                .classification
+                .as_deref()
+                .map(str::parse)
+                .transpose()?
+                .unwrap_or(Classification::Biasa),
+            unit: None,
+            created_at: Timestamp::now().into_string(),
+        };
+        self.store_mut().create_documents(&[d])?;
+        Ok(id)
+    }
+
+    /// Replaces a document's body; only the difference is recorded, so concurrent edits of
+    /// other parts merge.
+    pub fn set_document_body(&mut self, id: &str, body: &str) -> Result<DocView> {
+        let id = EntityId::parse(id)?;
+        let edit = DocumentEdit {
+            body: Some(Document::body(body)?),
+            ..Default::default()
+        };
+        let d = self
+            .store_mut()
+            .update_document(id.as_str(), |doc| luring_crdt::update_document(doc, &edit))?;
+        Ok(d.into())
+    }
+
+    pub fn show_document(&self, id: &str) -> Result<DocView> {
+        Ok(self.store().document(EntityId::parse(id)?.as_str())?.into())
+    }
+
+    pub fn list_documents(&self, kind: Option<&str>) -> Result<Vec<DocRow>> {
+        let kind = kind.map(str::parse::<DocKind>).transpose()?;
+        Ok(self.store().list_documents(kind.map(|k| k.as_str()))?)
+    }
+
+    pub fn search_documents(&self, query: &str) -> Result<Vec<DocRow>> {
+        Ok(self.store().search_documents(query, 50)?)
+    }
+
+    /// Changes a document's title, kind or classification (the body has
+    /// [`Profile::set_document_body`]).
+    pub fn update_document_header(&mut self, id: &str, c: &DocumentChanges) -> Result<DocView> {
+        let id = EntityId::parse(id)?;
+        let edit = DocumentEdit {
+            title: c.title.as_deref().map(Title::parse).transpose()?,
+            kind: c.kind.as_deref().map(str::parse).transpose()?,
+            classification: c.classification.as_deref().map(str::parse).transpose()?,
+            body: None,
+        };
+        if edit.title.is_none() && edit.kind.is_none() && edit.classification.is_none() {
+            return Err(crate::ClientError::NothingToChange);
+        }
+        let d: Document = self
+            .store_mut()
+            .update_document(id.as_str(), |doc| luring_crdt::update_document(doc, &edit))?;
+        Ok(d.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_deserialise_from_what_a_window_sends() {
+        let d: NewDocInput = serde_json::from_str(r#"{"title":"Nota","kind":"memo"}"#).unwrap();
+        assert_eq!(
+            (d.title.as_str(), d.kind.as_deref()),
+            ("Nota", Some("memo"))
+        );
+        assert!(d.body.is_empty() && d.classification.is_none());
+        let c: DocumentChanges = serde_json::from_str(r#"{"classification":"rahasia"}"#).unwrap();
+        assert_eq!(c.classification.as_deref(), Some("rahasia"));
+        assert!(c.title.is_none() && c.kind.is_none());
+    }
+
+    #[test]
+    fn header_changes_leave_the_body_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Profile::init(dir.path(), "Ani Lestari", "198703122010011002").unwrap();
+        let id = p
+            .new_document(&NewDocInput {
+                title: "Draf".into(),
+                body: "isi".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let d = p
+            .update_document_header(
+                &id,
+                &DocumentChanges {
+                    title: Some("Nota dinas rapat".into()),
+                    classification: Some("terbatas".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(d.title, "Nota dinas rapat");
+        assert_eq!(d.classification, "terbatas");
+        assert_eq!(d.body, "isi");
+        assert!(p
+            .update_document_header(
+                &id,
+                &DocumentChanges {
+                    classification: Some("sangat-rahasia".into()),
+                    ..Default::default()
+                }
+            )
+            .is_err());
+        assert!(matches!(
+            p.update_document_header(&id, &DocumentChanges::default()),
+            Err(crate::ClientError::NothingToChange)
+        ));
+    }
+}

@@ -1,0 +1,313 @@
+//! Tasks (tugas): adding, listing, changing and commenting on them, and the parts the Tugas
+//! screen edits one by one — checklist items and the disposition chain.
+//!
+//! Each edit goes through [`luring_store::Store::update_task`], so the automerge change, the
+//! derived query rows and the outbox entry commit together and compaction sees an ordinary
+//! change. Inputs are the strings a person typed, validated here with the model's rules.
+
+use luring_crdt::NewTask;
+use luring_model::{
+    ChecklistItem, Comment, Date, Disposition, EntityId, Nip, Task, TaskPatch, TaskStatus,
+    Timestamp, Title, ValidationError,
+};
+use luring_store::{TaskFilter, TaskRow};
+use serde::Deserialize;
+
+use crate::error::{ClientError, Result};
+use crate::ids::new_id;
+use crate::profile::Profile;
+use crate::views::TaskView;
+
+/// A new task as typed by a person.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NewTaskInput {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub due: Option<String>,
+    #[serde(default)]
+    pub assignees: Vec<String>,
+}
+
+/// Changes to a task's fields; `None` leaves a field alone, an empty `due` clears it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub status: Option<String>,
+    pub due: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub add_assignees: Vec<String>,
+}
+
+/// A disposition's instruction: the same rule (and limit) as a comment, which is how every
+/// replica and the server read it back, but named as what the person typed.
+fn instruction(s: &str) -> Result<luring_model::Text> {
+    const WHAT: &str = "the instruction";
+    Task::comment_text(s).map_err(|e| {
+        match e {
+            ValidationError::Empty { .. } => ValidationError::Empty { what: WHAT },
+            ValidationError::TooLong { len, max, .. } => ValidationError::TooLong {
+                what: WHAT,
+                len,
+                max,
+            },
+            other => other,
+        }
+        .into()
+    })
+}
+
+impl Profile {
+    /// Adds a task and returns its id. A task given no assignee is its writer's own (so it
+    /// shows under "my tasks"), the same from the CLI as from the desktop.
+    pub fn add_task(&mut self, input: &NewTaskInput) -> Result<String> {
+        let id = new_id("t");
+        let mut assignees = input
+            .assignees
+            .iter()
+            .map(|n| Nip::parse(n))
+            .collect::<Result<Vec<_>, _>>()?;
+        if assignees.is_empty() {
+            assignees.push(self.own_nip().clone());
+        }
+        assignees.sort();
+        assignees.dedup();
+        let t = NewTask {
+            id: EntityId::parse(&id)?,
+            title: Title::parse(&input.title)?,
+            description: Task::description(&input.description)?,
+            status: TaskStatus::Baru,
+            due: input.due.as_deref().map(Date::parse).transpose()?,
+            assignees,
+            unit: None,
+            created_at: Timestamp::now().into_string(),
+        };
+        self.store_mut().create_tasks(&[t])?;
+        Ok(id)
+    }
+
+    /// Lists tasks, soonest due first.
+    pub fn list_tasks(
+        &self,
+        status: Option<&str>,
+        assignee: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Vec<TaskRow>> {
+        let status = status.map(str::parse::<TaskStatus>).transpose()?;
+        let assignee = assignee.map(Nip::parse).transpose()?;
+        Ok(self.store().list_tasks(&TaskFilter {
+            status: status.map(|s| s.to_string()),
+            assignee: assignee.map(|n| n.to_string()),
+            limit,
+            offset: 0,
+        })?)
+    }
+
+    /// As [`Profile::list_tasks`], keeping only tasks whose title contains `query`
+    /// (ignoring case); an empty or blank query keeps all.
+    pub fn find_tasks(
+        &self,
+        status: Option<&str>,
+        assignee: Option<&str>,
+        query: &str,
+    ) -> Result<Vec<TaskRow>> {
+        let rows = self.list_tasks(status, assignee, None)?;
+        let q = query.trim().to_lowercase();
+        if q.is_empty() {
+            return Ok(rows);
+        }
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.title.to_lowercase().contains(&q))
+            .collect())
+    }
+
+    pub fn show_task(&self, id: &str) -> Result<TaskView> {
+        Ok(self.store().task(&EntityId::parse(id)?.to_string())?.into())
+    }
+
+    /// Changes a task's status, title or due date (an empty due date clears it).
+    pub fn set_task(&mut self, id: &str, c: &TaskChanges) -> Result<TaskView> {
+        let id = EntityId::parse(id)?;
+        let patch = TaskPatch {
+            title: c.title.as_deref().map(Title::parse).transpose()?,
+            status: c.status.as_deref().map(str::parse).transpose()?,
+            due: c
+                .due
+                .as_deref()
+                .map(|d| {
+                    if d.is_empty() {
+                        Ok(None)
+                    } else {
+                        Date::parse(d).map(Some)
+                    }
+                })
+                .transpose()?,
+            description: c
+                .description
+                .as_deref()
+                .map(Task::description)
+                .transpose()?,
+            add_assignees: c
+                .add_assignees
+                .iter()
+                .map(|n| Nip::parse(n))
+                .collect::<Result<_, _>>()?,
+            ..Default::default()
+        };
+        if patch.is_empty() {
+            return Err(ClientError::NothingToChange);
+        }
+        let t = self
+            .store_mut()
+            .update_task(id.as_str(), |d| luring_crdt::patch_task(d, &patch))?;
+        Ok(t.into())
+    }
+
+    /// Adds a comment signed with this profile's name and NIP.
+    pub fn comment_task(&mut self, id: &str, text: &str) -> Result<TaskView> {
+        let id = EntityId::parse(id)?;
+        let c = Comment {
+            id: new_id("c"),
+            author: Some(self.own_nip().clone()),
+            author_name: self.name().to_owned(),
+            at: Timestamp::now().into_string(),
+            text: Task::comment_text(text)?,
+            edits: vec![],
+        };
+        let t = self
+            .store_mut()
+            .update_task(id.as_str(), |d| luring_crdt::add_comment(d, &c))?;
+        Ok(t.into())
+    }
+
+    /// Edits one of this profile's own comments. The original and every earlier version
+    /// stay in the task (shown as history); someone else's comment cannot be edited.
+    pub fn edit_comment(&mut self, id: &str, comment_id: &str, text: &str) -> Result<TaskView> {
+        let id = EntityId::parse(id)?;
+        let text = Task::comment_text(text)?;
+        let task = self.store().task(id.as_str())?;
+        let Some(c) = task.comments.iter().find(|c| c.id == comment_id) else {
+            return Err(ClientError::NotFound {
+                kind: "comment",
+                id: comment_id.to_owned(),
+            });
+        };
+        if c.author.as_ref() != Some(self.own_nip()) {
+            return Err(ClientError::NotYourComment(c.author_name.clone()));
+        }
+        let e = luring_model::CommentEdit {
+            at: Timestamp::now().into_string(),
+            text,
+        };
+        let t = self.store_mut().update_task(id.as_str(), |d| {
+            luring_crdt::edit_comment(d, comment_id, &e)
+        })?;
+        Ok(t.into())
+    }
+
+    /// Adds an unticked checklist item. Its id is the last item of the returned
+    /// task's checklist (new items are appended).
+    pub fn add_checklist_item(&mut self, task_id: &str, text: &str) -> Result<TaskView> {
+        let id = EntityId::parse(task_id)?;
+        let item = ChecklistItem {
+            id: new_id("k"),
+            text: Task::checklist_text(text)?,
+            done: false,
+        };
+        let t = self
+            .store_mut()
+            .update_task(id.as_str(), |d| luring_crdt::add_checklist_item(d, &item))?;
+        Ok(t.into())
+    }
+
+    /// Ticks (`done = true`) or unticks a checklist item; an unknown item id is
+    /// [`crate::ClientError::NotFound`].
+    pub fn set_checklist_item(
+        &mut self,
+        task_id: &str,
+        item_id: &str,
+        done: bool,
+    ) -> Result<TaskView> {
+        let id = EntityId::parse(task_id)?;
+        let t = self.store_mut().update_task(id.as_str(), |d| {
+            luring_crdt::set_checklist_item(d, item_id, done)
+        })?;
+        Ok(t.into())
+    }
+
+    /// Passes the task on to `to_nip` with an instruction, from this profile's NIP. The
+    /// recipient also becomes an assignee, in the same change: the server shows a task to
+    /// the people assigned to it, so a disposition to someone in another unit would
+    /// otherwise never reach them.
+    pub fn add_disposition(
+        &mut self,
+        task_id: &str,
+        to_nip: &str,
+        instruction_text: &str,
+    ) -> Result<TaskView> {
+        let id = EntityId::parse(task_id)?;
+        let to = Nip::parse(to_nip.trim())?;
+        let d = Disposition {
+            from: Nip::parse(self.nip())?,
+            to: to.clone(),
+            instruction: instruction(instruction_text)?,
+            at: Timestamp::now().into_string(),
+        };
+        let assign = TaskPatch {
+            add_assignees: vec![to],
+            ..Default::default()
+        };
+        let t = self.store_mut().update_task(id.as_str(), |doc| {
+            luring_crdt::add_disposition(doc, &d)?;
+            luring_crdt::patch_task(doc, &assign)
+        })?;
+        Ok(t.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_deserialise_from_what_a_window_sends() {
+        let t: NewTaskInput = serde_json::from_str(r#"{"title":"Rapat","due":null}"#).unwrap();
+        assert_eq!(t.title, "Rapat");
+        assert!(t.description.is_empty() && t.assignees.is_empty() && t.due.is_none());
+        assert!(serde_json::from_str::<NewTaskInput>(r#"{"description":"x"}"#).is_err());
+        let c: TaskChanges = serde_json::from_str(r#"{"status":"selesai"}"#).unwrap();
+        assert_eq!(c.status.as_deref(), Some("selesai"));
+        assert!(c.title.is_none() && c.add_assignees.is_empty());
+    }
+
+    #[test]
+    fn a_task_with_no_assignee_is_its_writers_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Profile::init(dir.path(), "Ani Lestari", "198703122010011002").unwrap();
+        let mine = p
+            .add_task(&NewTaskInput {
+                title: "Rapat".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            p.show_task(&mine).unwrap().assignees,
+            ["198703122010011002"]
+        );
+        let theirs = p
+            .add_task(&NewTaskInput {
+                title: "Rekap".into(),
+                assignees: vec!["199001012015012001".into()],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            p.show_task(&theirs).unwrap().assignees,
+            ["199001012015012001"]
+        );
+    }
+}

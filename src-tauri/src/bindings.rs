@@ -1,0 +1,100 @@
+//! The UI's TypeScript types (`ui/src/bindings.ts`), generated from the Rust types the
+//! window receives and sends, so the two cannot drift apart as the hand-copied ones did.
+//!
+//! A test, not a build step: it fails when the checked-in file differs from what the Rust
+//! types say (CI runs it), and rewrites the file when run with `UPDATE_BINDINGS=1`:
+//!
+//! ```text
+//! UPDATE_BINDINGS=1 cargo test -p luring-desktop bindings
+//! ```
+
+use std::path::PathBuf;
+
+use ts_rs::{Config, TS};
+
+/// Where the file lives, from this crate's folder.
+fn bindings_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts")
+}
+
+/// `export type X = …;` with X's doc comment, for each type.
+macro_rules! declare {
+    ($cfg:expr, $($t:ty),* $(,)?) => {{
+        let mut out = String::new();
+        $(
+            if let Some(docs) = <$t as TS>::docs() {
+                out.push_str(&docs);
+            }
+            out.push_str("export ");
+            out.push_str(&<$t as TS>::decl($cfg));
+            out.push_str("\n\n");
+        )*
+        out
+    }};
+}
+
+/// The whole file.
+fn generate() -> String {
+    // Counts and sizes are JSON numbers (none comes near 2^53).
+    let cfg = Config::new().with_large_int("number");
+    let body = declare!(
+        &cfg,
+        // The model's spellings.
+        luring_model::Text,
+        luring_model::Nip,
+        luring_model::TaskStatus,
+        luring_model::DocKind,
+        luring_model::Classification,
+        luring_model::ApprovalStatus,
+        luring_model::Verdict,
+        luring_model::Role,
+        luring_model::ChecklistItem,
+        luring_model::CommentEdit,
+        luring_model::Disposition,
+        // What the client hands out.
+        luring_client::TaskRow,
+        luring_client::DocRow,
+        luring_client::Refusal,
+        luring_client::AccountView,
+        luring_client::TaskView,
+        luring_client::CommentView,
+        luring_client::DocView,
+        luring_client::AttachmentView,
+        luring_client::approvals::DecisionView,
+        luring_client::approvals::ApprovalView,
+        luring_client::approvals::ApprovalLists,
+        luring_client::SyncReport,
+        // The shell's own.
+        crate::error::CmdError,
+        crate::settings::Settings,
+        crate::commands::account::AppState,
+        crate::sync_loop::Progress,
+        crate::sync_loop::SyncState,
+        crate::commands::tasks::TaskFilter,
+        crate::commands::tasks::NewTask,
+        crate::commands::tasks::Changes,
+        crate::commands::documents::NewDoc,
+        crate::commands::documents::Changes,
+    );
+    format!(
+        "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\
+         // After changing a type, run `UPDATE_BINDINGS=1 cargo test -p luring-desktop bindings`.\n\n\
+         {}\n",
+        body.trim_end()
+    )
+}
+
+#[test]
+fn bindings_ts_is_current() {
+    let want = generate();
+    let path = bindings_path();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &want).expect("ui/src/bindings.ts is writable");
+        return;
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p luring-desktop bindings` and commit it"
+    );
+}

@@ -1,0 +1,228 @@
+// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.
+// After changing a type, run `UPDATE_BINDINGS=1 cargo test -p luring-desktop bindings`.
+
+/**
+ * Free text with a length limit (descriptions, comments, notes); may be empty only if
+ * the caller allows it.
+ */
+export type Text = string;
+
+/**
+ * Nomor Induk Pegawai: the 18-digit civil-servant number.
+ */
+export type Nip = string;
+
+/**
+ * Where a task stands. The spelling is Indonesian because it is shown and typed as is.
+ */
+export type TaskStatus = "baru" | "dikerjakan" | "menunggu" | "selesai";
+
+/**
+ * The kind of a naskah dinas.
+ */
+export type DocKind = "nota-dinas" | "surat" | "laporan" | "memo" | "lainnya";
+
+/**
+ * Security classification (klasifikasi keamanan).
+ */
+export type Classification = "biasa" | "terbatas" | "rahasia";
+
+/**
+ * Where a request stands; spelled in Indonesian as shown to users.
+ */
+export type ApprovalStatus = "menunggu" | "disetujui" | "ditolak" | "kedaluwarsa";
+
+/**
+ * Approve or reject.
+ */
+export type Verdict = "approve" | "reject";
+
+/**
+ * What a person may do in the agency.
+ */
+export type Role = "staff" | "supervisor" | "admin";
+
+/**
+ * One line of a task's checklist.
+ */
+export type ChecklistItem = { id: string, text: Text, done: boolean, };
+
+/**
+ * One later version of a comment, by its author.
+ */
+export type CommentEdit = { 
+/**
+ * RFC 3339 time at the author's device.
+ */
+at: string, text: Text, };
+
+/**
+ * One step of a disposition chain: who passed the task to whom, with an instruction.
+ */
+export type Disposition = { from: Nip, to: Nip, instruction: Text, at: string, };
+
+/**
+ * A task as listed.
+ */
+export type TaskRow = { id: string, title: string, status: TaskStatus, due: string | null, assignees: Array<string>, unit: string | null, };
+
+/**
+ * A document as listed or found.
+ */
+export type DocRow = { id: string, kind: DocKind, title: string, classification: Classification, letter_number: string | null, content_hash: string, 
+/**
+ * For search results: a short excerpt around the match.
+ */
+snippet?: string, };
+
+/**
+ * A local change the server refused, with its reason.
+ */
+export type Refusal = { entity: string, hash: string, reason: string, at: string, };
+
+/**
+ * The account of an open profile.
+ */
+export type AccountView = { name: string, nip: string, unit: string | null, role: Role | null, 
+/**
+ * The agency server, or `None` for a profile that has only worked offline.
+ */
+server: string | null, device_id: string | null, 
+/**
+ * Whether the device key is sealed under a signing passphrase (needed to sign).
+ */
+has_passphrase: boolean, agency_name: string | null, };
+
+/**
+ * A whole task, as `task show --json` prints it.
+ */
+export type TaskView = { id: string, title: string, description: string, status: TaskStatus, due: string | null, assignees: Array<string>, checklist: Array<ChecklistItem>, comments: Array<CommentView>, dispositions: Array<Disposition>, unit: string | null, created_at: string, };
+
+/**
+ * A comment as shown: its latest text, marked when it was edited, with its history.
+ */
+export type CommentView = { id: string, author: string | null, author_name: string, 
+/**
+ * When it was first written.
+ */
+at: string, 
+/**
+ * The latest version.
+ */
+text: string, edited: boolean, 
+/**
+ * When the latest version was written, if edited.
+ */
+edited_at: string | null, 
+/**
+ * Every version, the original first.
+ */
+history: Array<CommentEdit>, };
+
+/**
+ * A whole document, as `doc show --json` prints it.
+ */
+export type DocView = { id: string, title: string, kind: DocKind, body: string, 
+/**
+ * BLAKE3 of the canonical content (what an approval binds to).
+ */
+content_hash: string, classification: Classification, attachments: Array<string>, letter_number: string | null, unit: string | null, created_at: string, };
+
+/**
+ * One attachment of a document, as the Naskah screen lists it.
+ */
+export type AttachmentView = { 
+/**
+ * BLAKE3 of the bytes, 64 lowercase hex characters.
+ */
+hash: string, 
+/**
+ * The file's name when it was attached, or [`NOT_DOWNLOADED`].
+ */
+name: string, 
+/**
+ * Size on this device; 0 when not downloaded.
+ */
+bytes: number, };
+
+/**
+ * One decision, as shown.
+ */
+export type DecisionView = { level: number, approver: string, name: string, verdict: Verdict, note: string, decided_at: string, device_id: string, 
+/**
+ * When the agency server received the decision (its signed receipt), once it has.
+ */
+received_at: string | null, };
+
+/**
+ * A request and where it stands, as `approval show --json` prints it.
+ */
+export type ApprovalView = { id: string, document_id: string, status: ApprovalStatus, content_hash: string, chain: Array<string>, requester: string, created_at: string, 
+/**
+ * NIP of the approver who decides next, while the chain is open.
+ */
+next_approver: string | null, decisions: Array<DecisionView>, 
+/**
+ * Decisions received that do not count, with the reason.
+ */
+refused: Array<string>, };
+
+/**
+ * `approval list`.
+ */
+export type ApprovalLists = { waiting_for_me: Array<ApprovalView>, requested_by_me: Array<ApprovalView>, };
+
+/**
+ * What a sync did, as `luring sync --json` prints it.
+ */
+export type SyncReport = { 
+/**
+ * Local changes the server now holds.
+ */
+pushed: number, 
+/**
+ * Changes received that were new here.
+ */
+pulled: number, bytes_up: number, bytes_down: number, round_trips: number, 
+/**
+ * Local changes refused this time, with reasons.
+ */
+rejected: Array<Refusal>, };
+
+export type AppError = { code: string, message: string, };
+
+export type Settings = { language: "id" | "en", };
+
+export type AppState = { 
+/**
+ * `None` until a profile exists: the window shows its first run.
+ */
+account: AccountView | null, settings: Settings, profile_dir: string, };
+
+/**
+ * What has crossed the link so far in the sync under way (updated after each round trip).
+ */
+export type Progress = { round_trips: number, bytes_up: number, bytes_down: number, };
+
+/**
+ * What the status bar shows.
+ */
+export type SyncState = { phase: "idle" | "syncing" | "offline" | "error" | "not_logged_in", online: boolean | null, pending_changes: number, 
+/**
+ * What the status bar counts: tasks, documents and approval records waiting to be sent.
+ */
+pending_items: number, last_sync: string | null, 
+/**
+ * Why the last sync failed, in the window's one error shape (it translates `code`).
+ */
+error: AppError | null, next_try_secs: number | null, progress: Progress | null, rejected: Array<Refusal>, };
+
+export type TaskFilter = { status?: string | null, mine?: boolean | null, query?: string | null, };
+
+export type NewTask = { title: string, description: string, due: string | null, assignees: Array<string>, };
+
+export type TaskChanges = { title?: string, status?: TaskStatus, due?: string, description?: string, };
+
+export type NewDoc = { title: string, kind: DocKind, classification: Classification, body: string, };
+
+export type DocChanges = { title?: string, kind?: DocKind, classification?: Classification, };
