@@ -44,7 +44,8 @@ pub fn add_unit<D: Database>(db: &D, code: &str, name: &str, parent: Option<&str
         code,
         name: name.to_string(),
         parent: parent.map(str::to_owned),
-    })
+    })?;
+    Ok(())
 }
 
 pub fn add_user<D: Database>(
@@ -79,7 +80,8 @@ pub fn add_user<D: Database>(
         unit: unit.to_owned(),
         role: role.to_string(),
         password_hash: hash_password(password),
-    })
+    })?;
+    Ok(())
 }
 
 pub fn revoke_device<D: Database>(db: &D, id: &str) -> Result<()> {

@@ -7,7 +7,7 @@ pub type Result<T, E = ServerError> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum ServerError {
     #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] crate::db::DbError),
     #[error("{0}")]
     Invalid(String),
     #[error("not found: {0}")]

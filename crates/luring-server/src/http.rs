@@ -19,7 +19,7 @@ use luring_sync::Limits;
 
 use crate::auth;
 use crate::challenge::Challenges;
-use crate::db::{AgencyRow, Database, DeviceRow, UserRow};
+use crate::db::{AgencyRow, Conflict, Database, DbError, DeviceRow, UserRow};
 use crate::login_guard::LoginGuard;
 use crate::sync_service::{self, HandleError};
 
@@ -254,18 +254,17 @@ async fn login<D: Database>(
             // takes its bound actor once; its earlier changes stay in the log as they are.
             Some(d) if d.actor != row.actor => {
                 db.set_device_actor(&row.id, &row.actor)?;
-                db.add_token_for(&row.id, &token_hash).map(Ok)
+                Ok(Ok(db.add_token_for(&row.id, &token_hash)?))
             }
-            Some(_) => db.add_token_for(&row.id, &token_hash).map(Ok),
+            Some(_) => Ok(Ok(db.add_token_for(&row.id, &token_hash)?)),
             None => match db.add_device(&row, &token_hash) {
                 Ok(()) => Ok(Ok(())),
-                // The actor is already bound to another device.
-                Err(crate::ServerError::Db(rusqlite::Error::SqliteFailure(e, _)))
-                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
+                // The actor is already bound to another device (or, in a race, another
+                // login registered this device first).
+                Err(DbError::Conflict(Conflict::ActorBound | Conflict::DeviceExists)) => {
                     Ok(Err("this actor id is already bound to another device"))
                 }
-                Err(e) => Err(e),
+                Err(e) => Err(e.into()),
             },
         }
     })

@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(ask(), None, "no fourth block the same day");
         // The register moved by exactly the three blocks handed out.
         let next = db
-            .sync_tx(|tx| tx.lease_numbers("dev-2", "U", third.year, 1, "2000-01-01"))
+            .sync_tx(|tx| Ok(tx.lease_numbers("dev-2", "U", third.year, 1, "2000-01-01")?))
             .unwrap();
         assert_eq!(next, third.end);
     }

@@ -99,9 +99,15 @@ pub fn handle_bytes<D: Database>(
 ) -> std::result::Result<(Vec<u8>, SyncResponse), HandleError> {
     let req = luring_sync::decode_request(body, limits)
         .map_err(|e| HandleError::BadMessage(e.to_string()))?;
-    let tree = UnitTree::new(db.units()?.into_iter().map(|u| (u.code, u.parent)));
+    let tree = UnitTree::new(
+        db.units()
+            .map_err(crate::ServerError::from)?
+            .into_iter()
+            .map(|u| (u.code, u.parent)),
+    );
     let agency = db
-        .agency()?
+        .agency()
+        .map_err(crate::ServerError::from)?
         .and_then(|a| luring_model::keys::public_key_from_hex(&a.public_key).ok())
         .ok_or(crate::ServerError::NoAgency)?;
     if signer.verifying_key() != agency {

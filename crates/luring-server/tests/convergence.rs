@@ -406,7 +406,11 @@ fn long_histories_survive_server_snapshots() {
         }
     }
     sync(&server, &mut replicas[0], Fault::None, 0, &mut wire);
-    let row = server.db.sync_tx(|tx| tx.entity(&id)).unwrap().unwrap();
+    let row = server
+        .db
+        .sync_tx(|tx| Ok(tx.entity(&id)?))
+        .unwrap()
+        .unwrap();
     assert!(
         row.snapshot_seq > 1,
         "the server never refreshed the snapshot"

@@ -172,9 +172,13 @@ fn an_attackers_guesses_never_stop_the_owner() {
     );
     assert_eq!(status, 429, "{body}");
     assert_eq!(body["code"], "throttled");
-    assert_eq!(
-        body["message"],
-        "too many failed logins: wait 2 seconds and try again"
+    // The announced wait is what is left of the 2-second delay: on a loaded machine the
+    // three argon2 refusals above may already have used up part of it.
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(
+        message == "too many failed logins: wait 2 seconds and try again"
+            || message == "too many failed logins: wait 1 seconds and try again",
+        "{message}"
     );
     // …but Ani, from her own address, logs in at once.
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);

@@ -1,5 +1,6 @@
 //! The embedded SQLite backend (WAL, `synchronous = FULL`: an acknowledged change survives
-//! a power cut).
+//! a power cut). Its schema is in [`migrations`], its row mapping in `rows.rs`, and the
+//! mapping of its errors to [`DbError`] in `errors.rs`.
 
 use parking_lot::{Mutex, MutexGuard};
 use std::path::Path;
@@ -8,52 +9,43 @@ use luring_sync::Class;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{
-    AgencyRow, Database, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx, UnitRow, UserRow,
+    AgencyRow, Database, DbError, DbResult, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx,
+    UnitRow, UserRow,
 };
 use crate::error::Result;
+use rows::{
+    class_to_sql, device_row, entity_row, int_to_sql, join_assignees, lease_row, log_row, user_row,
+    ENTITY_COLUMNS, LOG_COLUMNS,
+};
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS agency (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, public_key TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS units (code TEXT PRIMARY KEY, name TEXT NOT NULL, parent TEXT REFERENCES units(code));
-CREATE TABLE IF NOT EXISTS users (nip TEXT PRIMARY KEY, name TEXT NOT NULL, unit TEXT NOT NULL REFERENCES units(code),
-    role TEXT NOT NULL, password_hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, nip TEXT NOT NULL REFERENCES users(nip), public_key TEXT NOT NULL,
-    actor TEXT NOT NULL UNIQUE, cert TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS tokens (hash BLOB PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(id),
-    revoked INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, class INTEGER NOT NULL, unit TEXT NOT NULL,
-    assignees TEXT NOT NULL, snapshot BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL, class INTEGER NOT NULL,
-    hash BLOB NOT NULL UNIQUE, bytes BLOB NOT NULL, device TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS log_by_class ON log(class, seq);
-CREATE INDEX IF NOT EXISTS log_by_entity ON log(entity, seq);
-CREATE TABLE IF NOT EXISTS unit_counters (unit TEXT NOT NULL, year INTEGER NOT NULL, next INTEGER NOT NULL,
-    PRIMARY KEY (unit, year)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS leases (device TEXT NOT NULL, unit TEXT NOT NULL, year INTEGER NOT NULL,
-    start INTEGER NOT NULL, end INTEGER NOT NULL, day TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS leases_by_device ON leases(device, day);
-CREATE TABLE IF NOT EXISTS letter_numbers (unit TEXT NOT NULL, year INTEGER NOT NULL, number INTEGER NOT NULL,
-    document TEXT NOT NULL, PRIMARY KEY (unit, year, number)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entities_by_class_unit ON entities(class, unit);
-CREATE TABLE IF NOT EXISTS known (device TEXT NOT NULL, entity TEXT NOT NULL, at INTEGER NOT NULL,
-    PRIMARY KEY (device, entity)) WITHOUT ROWID;
--- Recent sync numbers per device, comma-separated (copied and restored profiles).
-CREATE TABLE IF NOT EXISTS sync_numbers (device TEXT PRIMARY KEY, recent TEXT NOT NULL) WITHOUT ROWID;
-";
+mod errors;
+pub mod migrations;
+mod rows;
 
 /// SQLite database in the server's data folder.
+///
+/// # Log order
+///
+/// The rule of [`crate::db`] ("a reader never sees a log sequence number while a lower
+/// one may still commit") holds because SQLite runs one write transaction at a time,
+/// whatever the number of connections or processes: [`Database::sync_tx`] begins
+/// `IMMEDIATE`, taking the write lock before it reads, and [`SyncTx::append`] takes its
+/// sequence number (the `AUTOINCREMENT` rowid) inside that transaction. Every number
+/// given out therefore commits (or rolls back) before the next is given out, and a reader
+/// sees only committed rows. The mutex below is not what holds the rule: a second
+/// `SqliteDb` on the same file (`tests/log_order.rs` runs two) keeps it too.
 pub struct SqliteDb {
     // rusqlite connections are not Sync; one connection behind a mutex is enough for an
-    // agency's load and keeps every sync strictly serial, which the log's order relies on.
-    // The mutex is handed over fairly after each sync transaction, so a big push that
-    // commits in slices lets every waiting sync in between (a plain mutex lets the pusher
-    // take it straight back).
+    // agency's load. The mutex is handed over fairly after each sync transaction, so a big
+    // push that commits in slices lets every waiting sync in between (a plain mutex lets
+    // the pusher take it straight back).
     conn: Mutex<Connection>,
 }
 
 impl SqliteDb {
-    pub fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path)?;
+    /// Opens (or creates) the database and brings its schema up to date.
+    pub fn open(path: &Path) -> DbResult<Self> {
+        let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // A sync runs some twenty distinct statements; the default cache of 16 would evict
         // and re-parse them on every entity of a big push.
@@ -61,20 +53,7 @@ impl SqliteDb {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        conn.execute_batch(SCHEMA)?;
-        // Version 2: entity snapshots are refreshed every few changes, not on every push.
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version < 2 {
-            let has: bool = conn
-                .prepare("SELECT 1 FROM pragma_table_info('entities') WHERE name = 'snapshot_seq'")?
-                .exists([])?;
-            if !has {
-                conn.execute_batch(
-                    "ALTER TABLE entities ADD COLUMN snapshot_seq INTEGER NOT NULL DEFAULT 0",
-                )?;
-            }
-            conn.pragma_update(None, "user_version", 2)?;
-        }
+        migrations::migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -87,65 +66,18 @@ impl SqliteDb {
     }
 }
 
-fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRow> {
-    let a: String = r.get(3)?;
-    Ok(EntityRow {
-        id: r.get(0)?,
-        class: class_of(r.get(1)?),
-        unit: r.get(2)?,
-        assignees: a
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        snapshot: r.get(4)?,
-        snapshot_seq: r.get::<_, i64>(5)? as u64,
-    })
-}
-
-fn class_of(i: i64) -> Class {
-    match i {
-        0 => Class::Approval,
-        1 => Class::Task,
-        _ => Class::Document,
-    }
-}
-
-fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
-    Ok(DeviceRow {
-        id: r.get(0)?,
-        nip: r.get(1)?,
-        public_key: r.get(2)?,
-        actor: r.get(3)?,
-        cert: r.get(4)?,
-        revoked: r.get(5)?,
-    })
-}
-
-fn user_row(r: &rusqlite::Row<'_>, o: usize) -> rusqlite::Result<UserRow> {
-    Ok(UserRow {
-        nip: r.get(o)?,
-        name: r.get(o + 1)?,
-        unit: r.get(o + 2)?,
-        role: r.get(o + 3)?,
-        password_hash: r.get(o + 4)?,
-    })
-}
-
-fn log_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogRow> {
-    let hash: Vec<u8> = r.get(3)?;
-    Ok(LogRow {
-        seq: r.get::<_, i64>(0)? as u64,
-        entity: r.get(1)?,
-        class: class_of(r.get(2)?),
-        hash: hash.try_into().unwrap_or([0; 32]),
-        bytes: r.get(4)?,
-        device: r.get(5)?,
-    })
+/// The first row a statement selects, if any, read by `row`.
+fn first<T>(
+    s: &mut rusqlite::Statement<'_>,
+    params: impl rusqlite::Params,
+    row: impl FnMut(&rusqlite::Row<'_>) -> DbResult<T>,
+) -> DbResult<Option<T>> {
+    let mut rows = s.query_and_then(params, row)?;
+    rows.next().transpose()
 }
 
 impl Database for SqliteDb {
-    fn create_agency(&self, a: &AgencyRow) -> Result<()> {
+    fn create_agency(&self, a: &AgencyRow) -> DbResult<()> {
         self.conn().execute(
             "INSERT INTO agency(id, name, public_key) VALUES (1, ?1, ?2)",
             [&a.name, &a.public_key],
@@ -153,7 +85,7 @@ impl Database for SqliteDb {
         Ok(())
     }
 
-    fn agency(&self) -> Result<Option<AgencyRow>> {
+    fn agency(&self) -> DbResult<Option<AgencyRow>> {
         Ok(self
             .conn()
             .query_row("SELECT name, public_key FROM agency", [], |r| {
@@ -165,7 +97,7 @@ impl Database for SqliteDb {
             .optional()?)
     }
 
-    fn add_unit(&self, u: &UnitRow) -> Result<()> {
+    fn add_unit(&self, u: &UnitRow) -> DbResult<()> {
         self.conn().execute(
             "INSERT INTO units(code, name, parent) VALUES (?1, ?2, ?3)",
             params![u.code, u.name, u.parent],
@@ -173,7 +105,7 @@ impl Database for SqliteDb {
         Ok(())
     }
 
-    fn units(&self) -> Result<Vec<UnitRow>> {
+    fn units(&self) -> DbResult<Vec<UnitRow>> {
         let c = self.conn();
         let mut s = c.prepare("SELECT code, name, parent FROM units ORDER BY code")?;
         let rows = s.query_map([], |r| {
@@ -183,10 +115,10 @@ impl Database for SqliteDb {
                 parent: r.get(2)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn add_user(&self, u: &UserRow) -> Result<()> {
+    fn add_user(&self, u: &UserRow) -> DbResult<()> {
         self.conn().execute(
             "INSERT INTO users(nip, name, unit, role, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![u.nip, u.name, u.unit, u.role, u.password_hash],
@@ -194,18 +126,14 @@ impl Database for SqliteDb {
         Ok(())
     }
 
-    fn user(&self, nip: &str) -> Result<Option<UserRow>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT nip, name, unit, role, password_hash FROM users WHERE nip = ?1",
-                [nip],
-                |r| user_row(r, 0),
-            )
-            .optional()?)
+    fn user(&self, nip: &str) -> DbResult<Option<UserRow>> {
+        let c = self.conn();
+        let mut s =
+            c.prepare("SELECT nip, name, unit, role, password_hash FROM users WHERE nip = ?1")?;
+        first(&mut s, [nip], |r| user_row(r, 0))
     }
 
-    fn add_device(&self, d: &DeviceRow, token_hash: &[u8; 32]) -> Result<()> {
+    fn add_device(&self, d: &DeviceRow, token_hash: &[u8; 32]) -> DbResult<()> {
         let mut c = self.conn();
         let tx = c.transaction()?;
         tx.execute(
@@ -220,7 +148,7 @@ impl Database for SqliteDb {
         Ok(())
     }
 
-    fn add_token_for(&self, device_id: &str, token_hash: &[u8; 32]) -> Result<()> {
+    fn add_token_for(&self, device_id: &str, token_hash: &[u8; 32]) -> DbResult<()> {
         self.conn().execute(
             "INSERT INTO tokens(hash, device_id) VALUES (?1, ?2)",
             params![token_hash.as_slice(), device_id],
@@ -228,15 +156,18 @@ impl Database for SqliteDb {
         Ok(())
     }
 
-    fn set_device_actor(&self, id: &str, actor: &str) -> Result<()> {
-        self.conn().execute(
+    fn set_device_actor(&self, id: &str, actor: &str) -> DbResult<()> {
+        let n = self.conn().execute(
             "UPDATE devices SET actor = ?2 WHERE id = ?1",
             params![id, actor],
         )?;
+        if n == 0 {
+            return Err(DbError::NotFound);
+        }
         Ok(())
     }
 
-    fn note_sync_number(&self, device: &str, n: u64) -> Result<bool> {
+    fn note_sync_number(&self, device: &str, n: u64) -> DbResult<bool> {
         let mut c = self.conn();
         let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let stored: Option<String> = tx
@@ -269,32 +200,28 @@ impl Database for SqliteDb {
         Ok(true)
     }
 
-    fn device(&self, id: &str) -> Result<Option<DeviceRow>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT id, nip, public_key, actor, cert, revoked FROM devices WHERE id = ?1",
-                [id],
-                device_row,
-            )
-            .optional()?)
+    fn device(&self, id: &str) -> DbResult<Option<DeviceRow>> {
+        let c = self.conn();
+        let mut s = c.prepare(
+            "SELECT id, nip, public_key, actor, cert, revoked FROM devices WHERE id = ?1",
+        )?;
+        first(&mut s, [id], device_row)
     }
 
-    fn session(&self, token_hash: &[u8; 32]) -> Result<Option<(DeviceRow, UserRow)>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT d.id, d.nip, d.public_key, d.actor, d.cert, d.revoked,
-                        u.nip, u.name, u.unit, u.role, u.password_hash
-                 FROM tokens t JOIN devices d ON d.id = t.device_id JOIN users u ON u.nip = d.nip
-                 WHERE t.hash = ?1 AND t.revoked = 0 AND d.revoked = 0",
-                [token_hash.as_slice()],
-                |r| Ok((device_row(r)?, user_row(r, 6)?)),
-            )
-            .optional()?)
+    fn session(&self, token_hash: &[u8; 32]) -> DbResult<Option<(DeviceRow, UserRow)>> {
+        let c = self.conn();
+        let mut s = c.prepare(
+            "SELECT d.id, d.nip, d.public_key, d.actor, d.cert, d.revoked,
+                    u.nip, u.name, u.unit, u.role, u.password_hash
+             FROM tokens t JOIN devices d ON d.id = t.device_id JOIN users u ON u.nip = d.nip
+             WHERE t.hash = ?1 AND t.revoked = 0 AND d.revoked = 0",
+        )?;
+        first(&mut s, [token_hash.as_slice()], |r| {
+            Ok((device_row(r)?, user_row(r, 6)?))
+        })
     }
 
-    fn revoke_device(&self, id: &str) -> Result<bool> {
+    fn revoke_device(&self, id: &str) -> DbResult<bool> {
         let mut c = self.conn();
         let tx = c.transaction()?;
         let n = tx.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [id])?;
@@ -306,10 +233,14 @@ impl Database for SqliteDb {
     fn sync_tx<T>(&self, f: impl FnOnce(&mut dyn SyncTx) -> Result<T>) -> Result<T> {
         let mut c = self.conn();
         let out = (|| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // IMMEDIATE: the write lock is taken before the first read, so this is the
+            // only transaction that can give out log sequence numbers until it ends.
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(DbError::from)?;
             let mut s = SqliteTx { tx };
             let out = f(&mut s)?;
-            s.tx.commit()?;
+            s.tx.commit().map_err(DbError::from)?;
             Ok(out)
         })();
         MutexGuard::unlock_fair(c);
@@ -321,27 +252,32 @@ struct SqliteTx<'a> {
     tx: Transaction<'a>,
 }
 
+impl SqliteTx<'_> {
+    /// The log rows a query selects (its columns [`LOG_COLUMNS`]).
+    fn log_rows(&self, sql: &str, params: impl rusqlite::Params) -> DbResult<Vec<LogRow>> {
+        let mut s = self.tx.prepare_cached(sql)?;
+        let rows = s.query_and_then(params, log_row)?;
+        rows.collect()
+    }
+}
+
 impl SyncTx for SqliteTx<'_> {
-    fn entity(&mut self, id: &str) -> Result<Option<EntityRow>> {
-        Ok(self
-            .tx
-            .prepare_cached(
-                "SELECT id, class, unit, assignees, snapshot, snapshot_seq FROM entities WHERE id = ?1",
-            )?
-            .query_row([id], entity_row)
-            .optional()?)
+    fn entity(&mut self, id: &str) -> DbResult<Option<EntityRow>> {
+        let mut s = self.tx.prepare_cached(&format!(
+            "SELECT {ENTITY_COLUMNS} FROM entities WHERE id = ?1"
+        ))?;
+        first(&mut s, [id], entity_row)
     }
 
-    fn entities_in(&mut self, class: Class, unit: &str) -> Result<Vec<EntityRow>> {
-        let mut s = self.tx.prepare_cached(
-            "SELECT id, class, unit, assignees, snapshot, snapshot_seq FROM entities
-             WHERE class = ?1 AND unit = ?2 ORDER BY id",
-        )?;
-        let rows = s.query_map(params![class as i64, unit], entity_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    fn entities_in(&mut self, class: Class, unit: &str) -> DbResult<Vec<EntityRow>> {
+        let mut s = self.tx.prepare_cached(&format!(
+            "SELECT {ENTITY_COLUMNS} FROM entities WHERE class = ?1 AND unit = ?2 ORDER BY id"
+        ))?;
+        let rows = s.query_and_then(params![class_to_sql(class), unit], entity_row)?;
+        rows.collect()
     }
 
-    fn put_entity(&mut self, e: &EntityRow) -> Result<()> {
+    fn put_entity(&mut self, e: &EntityRow) -> DbResult<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO entities(id, class, unit, assignees, snapshot, snapshot_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -350,22 +286,20 @@ impl SyncTx for SqliteTx<'_> {
             )?
             .execute(params![
                 e.id,
-                e.class as i64,
+                class_to_sql(e.class),
                 e.unit,
-                e.assignees.join(","),
+                join_assignees(&e.assignees),
                 e.snapshot,
-                e.snapshot_seq as i64
+                int_to_sql(e.snapshot_seq)?
             ])?;
         Ok(())
     }
 
-    fn has_change(&mut self, hash: &[u8; 32]) -> Result<bool> {
+    fn has_change(&mut self, hash: &[u8; 32]) -> DbResult<bool> {
         Ok(self
             .tx
             .prepare_cached("SELECT 1 FROM log WHERE hash = ?1")?
-            .query_row([hash.as_slice()], |_| Ok(()))
-            .optional()?
-            .is_some())
+            .exists([hash.as_slice()])?)
     }
 
     fn append(
@@ -375,38 +309,43 @@ impl SyncTx for SqliteTx<'_> {
         hash: &[u8; 32],
         bytes: &[u8],
         device: &str,
-    ) -> Result<u64> {
-        self.tx
+    ) -> DbResult<u64> {
+        // The sequence number is the AUTOINCREMENT rowid, taken under the write lock that
+        // `sync_tx` holds until this transaction ends (see "Log order" on `SqliteDb`).
+        let seq: i64 = self
+            .tx
             .prepare_cached(
-                "INSERT INTO log(entity, class, hash, bytes, device) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO log(entity, class, hash, bytes, device) VALUES (?1, ?2, ?3, ?4, ?5)
+                 RETURNING seq",
             )?
-            .execute(params![
-                entity,
-                class as i64,
-                hash.as_slice(),
-                bytes,
-                device
-            ])?;
-        Ok(self.tx.last_insert_rowid() as u64)
+            .query_row(
+                params![entity, class_to_sql(class), hash.as_slice(), bytes, device],
+                |r| r.get(0),
+            )?;
+        Ok(seq as u64)
     }
 
-    fn log_after(&mut self, class: Class, after: u64, limit: usize) -> Result<Vec<LogRow>> {
-        let mut s = self.tx.prepare_cached(
-            "SELECT seq, entity, class, hash, bytes, device FROM log WHERE class = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-        )?;
-        let rows = s.query_map(params![class as i64, after as i64, limit as i64], log_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    fn log_after(&mut self, class: Class, after: u64, limit: usize) -> DbResult<Vec<LogRow>> {
+        self.log_rows(
+            &format!(
+                "SELECT {LOG_COLUMNS} FROM log WHERE class = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+            ),
+            params![
+                class_to_sql(class),
+                int_to_sql(after)?,
+                int_to_sql(limit as u64)?
+            ],
+        )
     }
 
-    fn entity_log(&mut self, entity: &str) -> Result<Vec<LogRow>> {
-        let mut s = self.tx.prepare_cached(
-            "SELECT seq, entity, class, hash, bytes, device FROM log WHERE entity = ?1 ORDER BY seq",
-        )?;
-        let rows = s.query_map([entity], log_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    fn entity_log(&mut self, entity: &str) -> DbResult<Vec<LogRow>> {
+        self.log_rows(
+            &format!("SELECT {LOG_COLUMNS} FROM log WHERE entity = ?1 ORDER BY seq"),
+            [entity],
+        )
     }
 
-    fn entity_bytes(&mut self, entity: &str) -> Result<u64> {
+    fn entity_bytes(&mut self, entity: &str) -> DbResult<u64> {
         // length() of a blob reads its size from the record header, not the blob itself.
         let n: i64 = self
             .tx
@@ -415,21 +354,42 @@ impl SyncTx for SqliteTx<'_> {
         Ok(n as u64)
     }
 
-    fn entity_log_after(&mut self, entity: &str, after: u64) -> Result<Vec<LogRow>> {
-        let mut s = self.tx.prepare_cached(
-            "SELECT seq, entity, class, hash, bytes, device FROM log WHERE entity = ?1 AND seq > ?2 ORDER BY seq",
-        )?;
-        let rows = s.query_map(params![entity, after as i64], log_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    fn entity_log_after(&mut self, entity: &str, after: u64) -> DbResult<Vec<LogRow>> {
+        self.log_rows(
+            &format!("SELECT {LOG_COLUMNS} FROM log WHERE entity = ?1 AND seq > ?2 ORDER BY seq"),
+            params![entity, int_to_sql(after)?],
+        )
     }
 
-    fn known(&mut self, device: &str, entity: &str) -> Result<Option<u64>> {
-        Ok(self
+    fn known(&mut self, device: &str, entity: &str) -> DbResult<Option<u64>> {
+        let mut s = self
             .tx
-            .prepare_cached("SELECT at FROM known WHERE device = ?1 AND entity = ?2")?
-            .query_row([device, entity], |r| r.get::<_, i64>(0))
-            .optional()?
-            .map(|v| v as u64))
+            .prepare_cached("SELECT at FROM known WHERE device = ?1 AND entity = ?2")?;
+        first(&mut s, [device, entity], |r| {
+            let at: i64 = r.get(0)?;
+            u64::try_from(at).map_err(|_| {
+                DbError::damaged(format!(
+                    "what {device} knows of {entity} is damaged: it holds {at}"
+                ))
+            })
+        })
+    }
+
+    fn set_known(&mut self, device: &str, entity: &str, at: u64) -> DbResult<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO known(device, entity, at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(device, entity) DO UPDATE SET at = excluded.at",
+            )?
+            .execute(params![device, entity, int_to_sql(at)?])?;
+        Ok(())
+    }
+
+    fn forget_known(&mut self, device: &str, entity: &str) -> DbResult<()> {
+        self.tx
+            .prepare_cached("DELETE FROM known WHERE device = ?1 AND entity = ?2")?
+            .execute([device, entity])?;
+        Ok(())
     }
 
     fn lease_numbers(
@@ -439,7 +399,7 @@ impl SyncTx for SqliteTx<'_> {
         year: i32,
         count: u32,
         day: &str,
-    ) -> Result<u32> {
+    ) -> DbResult<u32> {
         let start: i64 = self
             .tx
             .prepare_cached(
@@ -452,25 +412,20 @@ impl SyncTx for SqliteTx<'_> {
             .prepare_cached(
                 "INSERT INTO leases(device, unit, year, start, end, day) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![device, unit, year, start, start + count as i64, day])?;
-        Ok(start as u32)
+            .execute(params![device, unit, year, start, start + i64::from(count), day])?;
+        u32::try_from(start).map_err(|_| {
+            DbError::damaged(format!(
+                "the letter number register of {unit} for {year} is damaged: its next number is {start}"
+            ))
+        })
     }
 
-    fn leases(&mut self, device: &str) -> Result<Vec<LeaseRow>> {
+    fn leases(&mut self, device: &str) -> DbResult<Vec<LeaseRow>> {
         let mut s = self.tx.prepare_cached(
             "SELECT device, unit, year, start, end, day FROM leases WHERE device = ?1 ORDER BY rowid",
         )?;
-        let rows = s.query_map([device], |r| {
-            Ok(LeaseRow {
-                device: r.get(0)?,
-                unit: r.get(1)?,
-                year: r.get(2)?,
-                start: r.get::<_, i64>(3)? as u32,
-                end: r.get::<_, i64>(4)? as u32,
-                day: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows = s.query_and_then([device], lease_row)?;
+        rows.collect()
     }
 
     fn letter_number_holder(
@@ -478,7 +433,7 @@ impl SyncTx for SqliteTx<'_> {
         unit: &str,
         year: i32,
         number: u32,
-    ) -> Result<Option<String>> {
+    ) -> DbResult<Option<String>> {
         Ok(self
             .tx
             .prepare_cached(
@@ -488,7 +443,13 @@ impl SyncTx for SqliteTx<'_> {
             .optional()?)
     }
 
-    fn letter_numbers_used(&mut self, unit: &str, year: i32, start: u32, end: u32) -> Result<u32> {
+    fn letter_numbers_used(
+        &mut self,
+        unit: &str,
+        year: i32,
+        start: u32,
+        end: u32,
+    ) -> DbResult<u32> {
         let n: i64 = self
             .tx
             .prepare_cached(
@@ -505,7 +466,7 @@ impl SyncTx for SqliteTx<'_> {
         year: i32,
         number: u32,
         document: &str,
-    ) -> Result<()> {
+    ) -> DbResult<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO letter_numbers(unit, year, number, document) VALUES (?1, ?2, ?3, ?4)",
@@ -514,14 +475,7 @@ impl SyncTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn forget_known(&mut self, device: &str, entity: &str) -> Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM known WHERE device = ?1 AND entity = ?2")?
-            .execute([device, entity])?;
-        Ok(())
-    }
-
-    fn device_revoked(&mut self, id: &str) -> Result<bool> {
+    fn device_revoked(&mut self, id: &str) -> DbResult<bool> {
         Ok(self
             .tx
             .prepare_cached("SELECT revoked FROM devices WHERE id = ?1")?
@@ -530,21 +484,11 @@ impl SyncTx for SqliteTx<'_> {
             .unwrap_or(true))
     }
 
-    fn revoked_devices(&mut self) -> Result<Vec<String>> {
+    fn revoked_devices(&mut self) -> DbResult<Vec<String>> {
         let mut s = self
             .tx
             .prepare_cached("SELECT id FROM devices WHERE revoked ORDER BY id")?;
         let rows = s.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    }
-
-    fn set_known(&mut self, device: &str, entity: &str, at: u64) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO known(device, entity, at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(device, entity) DO UPDATE SET at = excluded.at",
-            )?
-            .execute(params![device, entity, at as i64])?;
-        Ok(())
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
