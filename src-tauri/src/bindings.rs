@@ -64,17 +64,19 @@ fn generate() -> String {
         luring_client::approvals::ApprovalView,
         luring_client::approvals::ApprovalLists,
         luring_client::SyncReport,
+        luring_client::SyncPhase,
+        // What the window sends.
+        luring_client::TaskQuery,
+        luring_client::NewTaskInput,
+        luring_client::TaskChanges,
+        luring_client::NewDocInput,
+        luring_client::DocumentChanges,
         // The shell's own.
         crate::error::CmdError,
         crate::settings::Settings,
         crate::commands::account::AppState,
         crate::sync_loop::Progress,
         crate::sync_loop::SyncState,
-        crate::commands::tasks::TaskFilter,
-        crate::commands::tasks::NewTask,
-        crate::commands::tasks::Changes,
-        crate::commands::documents::NewDoc,
-        crate::commands::documents::Changes,
     );
     format!(
         "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\

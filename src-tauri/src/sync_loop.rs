@@ -13,7 +13,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use luring_client::{Backoff, HttpTransport, Profile, SyncSettings, Transport};
+use luring_client::{Backoff, HttpTransport, Profile, SyncPhase, SyncSettings, Transport};
 use rand::Rng;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
@@ -26,8 +26,7 @@ pub const CHANGED_EVENT: &str = "luring://changed";
 /// What the status bar shows.
 #[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 pub struct SyncState {
-    #[ts(type = "\"idle\" | \"syncing\" | \"offline\" | \"error\" | \"not_logged_in\"")]
-    pub phase: &'static str,
+    pub phase: SyncPhase,
     pub online: Option<bool>,
     pub pending_changes: i64,
     /// What the status bar counts: tasks, documents and approval records waiting to be sent.
@@ -79,10 +78,7 @@ struct Timing {
 impl SyncLoop {
     pub fn start(dir: PathBuf, app: AppHandle) -> Arc<Self> {
         let (tx, rx) = mpsc::channel();
-        let state = Arc::new(Mutex::new(SyncState {
-            phase: "idle",
-            ..Default::default()
-        }));
+        let state = Arc::new(Mutex::new(SyncState::default()));
         let timing = Timing {
             sync: SyncSettings::from_env(),
             settle: Duration::from_secs(2),
@@ -241,7 +237,7 @@ impl Worker {
     fn sync_once(&mut self) -> Outcome {
         self.refresh_pending();
         let Some(mut p) = self.profile.take() else {
-            self.update(|s| s.phase = "not_logged_in");
+            self.update(|s| s.phase = SyncPhase::NotLoggedIn);
             return Outcome::Idle;
         };
         let outcome = self.sync_profile(&mut p);
@@ -253,12 +249,12 @@ impl Worker {
         let transport = match p.transport() {
             Ok(t) => t,
             Err(_) => {
-                self.update(|s| s.phase = "not_logged_in");
+                self.update(|s| s.phase = SyncPhase::NotLoggedIn);
                 return Outcome::Idle;
             }
         };
         self.update(|s| {
-            s.phase = "syncing";
+            s.phase = SyncPhase::Syncing;
             s.progress = Some(Progress::default());
             s.next_try_secs = None;
         });
@@ -282,7 +278,7 @@ impl Worker {
         match result {
             Ok(report) => {
                 self.update(|s| {
-                    s.phase = "idle";
+                    s.phase = SyncPhase::Idle;
                     s.online = Some(true);
                     s.error = None;
                     s.progress = None;
@@ -301,9 +297,9 @@ impl Worker {
                 // Either way the loop tries again after the backoff: a window does not give up.
                 let throttled = e.code() == "throttled";
                 let (phase, online) = if e.is_transient() && !throttled {
-                    ("offline", Some(false))
+                    (SyncPhase::Offline, Some(false))
                 } else {
-                    ("error", Some(true))
+                    (SyncPhase::Error, Some(true))
                 };
                 self.update(|s| {
                     s.phase = phase;
@@ -325,4 +321,20 @@ enum Outcome {
     /// Unreachable, refused or failed: try again after the backoff.
     Failed,
     Idle,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_first_sees_idle_and_phases_as_their_words() {
+        let json = |s: &SyncState| serde_json::to_value(s).unwrap()["phase"].clone();
+        assert_eq!(json(&SyncState::default()), "idle");
+        let s = SyncState {
+            phase: SyncPhase::NotLoggedIn,
+            ..Default::default()
+        };
+        assert_eq!(json(&s), "not_logged_in");
+    }
 }

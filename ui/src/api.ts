@@ -1,8 +1,9 @@
 // The contract between the UI and the Tauri shell (src-tauri/src/commands/*.rs): one typed
 // call per command. The types come from Rust (bindings.ts, generated; never edit them here).
 // Every call goes through a `Backend`: the Tauri one in the app, an in-memory one for
-// `npm run dev` in a plain browser (dev-mock.ts). A shell error arrives as an `AppError`
-// carrying a stable `code` (see luring_client::ClientError::code) and a message.
+// `npm run dev` in a plain browser and for the screen tests (dev-mock.ts). A shell error
+// arrives as an `AppError` carrying a stable `code` (see luring_client::ClientError::code)
+// and a message.
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
@@ -14,14 +15,14 @@ import type {
   ApprovalLists,
   ApprovalView,
   AttachmentView,
-  DocChanges,
   DocRow,
+  DocumentChanges,
   DocView,
-  NewDoc,
-  NewTask,
+  NewDocInput,
+  NewTaskInput,
   SyncState,
   TaskChanges,
-  TaskFilter,
+  TaskQuery,
   TaskRow,
   TaskView,
 } from "./bindings";
@@ -80,9 +81,10 @@ export const api = {
   syncNow: () => call<void>("sync_now"), // returns at once; progress arrives as "luring://sync" events
 
   // tasks
-  listTasks: (filter: TaskFilter) => call<TaskRow[]>("list_tasks", { filter }),
+  listTasks: (filter: TaskQuery) => call<TaskRow[]>("list_tasks", { filter }),
   showTask: (id: string) => call<TaskView>("show_task", { id }),
-  addTask: (input: NewTask) => call<TaskView>("add_task", { input }),
+  /** No assignee: the task is the writer's own (luring-client's rule). No due date: `due: null`. */
+  addTask: (input: NewTaskInput) => call<TaskView>("add_task", { input }),
   updateTask: (id: string, changes: TaskChanges) => call<TaskView>("update_task", { id, changes }),
   commentTask: (id: string, text: string) => call<TaskView>("comment_task", { id, text }),
   addChecklistItem: (id: string, text: string) => call<TaskView>("add_checklist_item", { id, text }),
@@ -93,10 +95,10 @@ export const api = {
   listDocuments: (kind: string | null) => call<DocRow[]>("list_documents", { kind }),
   searchDocuments: (query: string) => call<DocRow[]>("search_documents", { query }),
   showDocument: (id: string) => call<DocView>("show_document", { id }),
-  newDocument: (input: NewDoc) => call<DocView>("new_document", { input }),
+  newDocument: (input: NewDocInput) => call<DocView>("new_document", { input }),
   /** Saves the whole body; only the difference is stored. Call on every input (the editor coalesces). */
   saveDocumentBody: (id: string, body: string) => call<DocView>("save_document_body", { id, body }),
-  updateDocument: (id: string, changes: DocChanges) => call<DocView>("update_document", { id, changes }),
+  updateDocument: (id: string, changes: DocumentChanges) => call<DocView>("update_document", { id, changes }),
   listAttachments: (id: string) => call<Attachment[]>("list_attachments", { id }),
   attachFile: (id: string, path: string) => call<Attachment[]>("attach_file", { id, path }),
   /** The system's file chooser; resolves to the chosen file's path, or null if cancelled. */

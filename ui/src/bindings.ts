@@ -189,6 +189,46 @@ pulled: number, bytes_up: number, bytes_down: number, round_trips: number,
  */
 rejected: Array<Refusal>, };
 
+/**
+ * The phase of a sync loop.
+ */
+export type SyncPhase = "idle" | "syncing" | "offline" | "error" | "not_logged_in";
+
+/**
+ * What a task list is filtered by, as the Tugas screen sends it: a status (absent or empty:
+ * all), only this profile's own tasks, and words the title contains (absent or blank: all).
+ */
+export type TaskQuery = { status?: string | null, mine?: boolean, query?: string | null, };
+
+/**
+ * A new task as typed by a person. An empty `due` is refused like any other non-date (a
+ * window sends `null` for "no due date", as the CLI leaves `--due` out).
+ */
+export type NewTaskInput = { title: string, description: string, due: string | null, assignees: Array<string>, };
+
+/**
+ * Changes to a task's fields; `None` leaves a field alone, an empty `due` clears it.
+ */
+export type TaskChanges = { title?: string, status?: TaskStatus, due?: string, description?: string, add_assignees?: Array<string>, };
+
+/**
+ * A new document as typed by a person.
+ */
+export type NewDocInput = { title: string, 
+/**
+ * Absent: a nota dinas.
+ */
+kind: DocKind | null, body: string, 
+/**
+ * Absent: biasa.
+ */
+classification: Classification | null, };
+
+/**
+ * Changes to a document's header; `None` leaves a field alone.
+ */
+export type DocumentChanges = { title?: string, kind?: DocKind, classification?: Classification, };
+
 export type AppError = { code: string, message: string, };
 
 export type Settings = { language: "id" | "en", };
@@ -207,7 +247,7 @@ export type Progress = { round_trips: number, bytes_up: number, bytes_down: numb
 /**
  * What the status bar shows.
  */
-export type SyncState = { phase: "idle" | "syncing" | "offline" | "error" | "not_logged_in", online: boolean | null, pending_changes: number, 
+export type SyncState = { phase: SyncPhase, online: boolean | null, pending_changes: number, 
 /**
  * What the status bar counts: tasks, documents and approval records waiting to be sent.
  */
@@ -216,13 +256,3 @@ pending_items: number, last_sync: string | null,
  * Why the last sync failed, in the window's one error shape (it translates `code`).
  */
 error: AppError | null, next_try_secs: number | null, progress: Progress | null, rejected: Array<Refusal>, };
-
-export type TaskFilter = { status?: string | null, mine?: boolean | null, query?: string | null, };
-
-export type NewTask = { title: string, description: string, due: string | null, assignees: Array<string>, };
-
-export type TaskChanges = { title?: string, status?: TaskStatus, due?: string, description?: string, };
-
-export type NewDoc = { title: string, kind: DocKind, classification: Classification, body: string, };
-
-export type DocChanges = { title?: string, kind?: DocKind, classification?: Classification, };

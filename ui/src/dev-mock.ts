@@ -1,6 +1,7 @@
 // DEV ONLY: the in-memory `Backend` (api.ts) so `npm run dev` works in a plain browser
-// without the Tauri shell (loaded from main.tsx only under import.meta.env.DEV; never in
-// dist/). URL flags: ?first (first run), ?netdown (login and sync fail), ?slow (slow saves), ?en.
+// without the Tauri shell, and the screen tests (screens.test.tsx) run without it (loaded
+// from main.tsx only under import.meta.env.DEV; never in dist/).
+// URL flags: ?first (first run), ?netdown (login and sync fail), ?slow (slow saves), ?en.
 import { setBackend, type AppState, type ApprovalView, type Backend, type DocView, type SyncState, type TaskView } from "./api";
 
 const flags = new URLSearchParams(location.search);

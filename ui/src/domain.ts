@@ -20,11 +20,6 @@ export function isDraft(d: DocRow, byDoc: Map<string, ApprovalView>): boolean {
   return !d.letter_number && byDoc.get(d.id)?.status !== "disetujui";
 }
 
-/** A new task's assignees: those given, else its writer (so it shows under "Tugas saya"). */
-export function assigneesOrMe(nips: string[], me: string | undefined): string[] {
-  return nips.length || !me ? nips : [me];
-}
-
 /** All requests I can see (mine and waiting for me), without duplicates. */
 export function allApprovals(l: ApprovalLists | undefined): ApprovalView[] {
   if (!l) return [];

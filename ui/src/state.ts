@@ -98,6 +98,29 @@ export function useAction() {
 }
 
 /**
+ * The fields of a form that edits a loaded view `v`: they start as `fieldsOf(v)` and take
+ * fresh data from a reload only while the user has not edited them. `edit(k, x)` changes
+ * one field (the form is then dirty and its "saved" line goes); a submit ends with
+ * `setDirty(false)`. `error` and `ok` are the form's two lines.
+ */
+export function useEditForm<V, F>(v: V, fieldsOf: (v: V) => F) {
+  const [fields, setFields] = useState<F>(() => fieldsOf(v));
+  const [dirty, setDirty] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [ok, setOk] = useState<string | null>(null);
+  useEffect(() => {
+    if (dirty) return;
+    setFields(fieldsOf(v));
+  }, [v]);
+  const edit = <K extends keyof F>(k: K, x: F[K]) => {
+    setFields((f) => ({ ...f, [k]: x }));
+    setDirty(true);
+    setOk(null);
+  };
+  return { fields, edit, setDirty, error, setError, ok, setOk };
+}
+
+/**
  * Subscribes `f` to a backend event while the component is mounted (`subscribe` is one of
  * api.ts's `events`); an unsubscribe that arrives after unmounting runs at once.
  */

@@ -18,18 +18,24 @@ use crate::views::DocView;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewDocInput {
     pub title: String,
+    /// Absent: a nota dinas.
+    #[cfg_attr(feature = "ts", ts(as = "Option<luring_model::DocKind>"))]
     pub kind: Option<String>,
     #[serde(default)]
     pub body: String,
+    /// Absent: biasa.
+    #[cfg_attr(feature = "ts", ts(as = "Option<luring_model::Classification>"))]
     pub classification: Option<String>,
 }
 
 /// Changes to a document's header; `None` leaves a field alone.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct DocumentChanges {
     pub title: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<luring_model::DocKind>"))]
     pub kind: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<luring_model::Classification>"))]
     pub classification: Option<String>,
 }
 

@@ -51,6 +51,6 @@ pub use profile::{Profile, DB_FILE};
 pub use retry::{Backoff, SyncSettings};
 pub use sync::{SyncReport, Transport};
 pub use sync_phase::SyncPhase;
-pub use tasks::{NewTaskInput, TaskChanges};
+pub use tasks::{NewTaskInput, TaskChanges, TaskQuery};
 pub use transport::{check_server_url, HttpTransport, LoginOptions, CA_FILE};
 pub use views::{CommentView, DocView, ExportSummary, StatusView, TaskView};

@@ -18,7 +18,8 @@ use crate::ids::new_id;
 use crate::profile::Profile;
 use crate::views::TaskView;
 
-/// A new task as typed by a person.
+/// A new task as typed by a person. An empty `due` is refused like any other non-date (a
+/// window sends `null` for "no due date", as the CLI leaves `--due` out).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewTaskInput {
@@ -32,14 +33,28 @@ pub struct NewTaskInput {
 
 /// Changes to a task's fields; `None` leaves a field alone, an empty `due` clears it.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 pub struct TaskChanges {
     pub title: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<luring_model::TaskStatus>"))]
     pub status: Option<String>,
     pub due: Option<String>,
     pub description: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<String>>", optional))]
     pub add_assignees: Vec<String>,
+}
+
+/// What a task list is filtered by, as the Tugas screen sends it: a status (absent or empty:
+/// all), only this profile's own tasks, and words the title contains (absent or blank: all).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct TaskQuery {
+    pub status: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub mine: bool,
+    pub query: Option<String>,
 }
 
 /// A disposition's instruction: the same rule (and limit) as a comment, which is how every
@@ -123,6 +138,13 @@ impl Profile {
             .into_iter()
             .filter(|r| r.title.to_lowercase().contains(&q))
             .collect())
+    }
+
+    /// [`Profile::find_tasks`] for a [`TaskQuery`]: `mine` means assigned to this profile.
+    pub fn query_tasks(&self, q: &TaskQuery) -> Result<Vec<TaskRow>> {
+        let status = q.status.as_deref().filter(|s| !s.is_empty());
+        let me = q.mine.then(|| self.nip().to_owned());
+        self.find_tasks(status, me.as_deref(), q.query.as_deref().unwrap_or(""))
     }
 
     pub fn show_task(&self, id: &str) -> Result<TaskView> {
@@ -282,6 +304,47 @@ mod tests {
         let c: TaskChanges = serde_json::from_str(r#"{"status":"selesai"}"#).unwrap();
         assert_eq!(c.status.as_deref(), Some("selesai"));
         assert!(c.title.is_none() && c.add_assignees.is_empty());
+    }
+
+    #[test]
+    fn a_task_query_reads_empty_as_all_and_mine_as_this_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Profile::init(dir.path(), "Ani Lestari", "198703122010011002").unwrap();
+        for (title, assignees) in [("Rapat", vec![]), ("Rekap", vec!["199001012015012001"])] {
+            p.add_task(&NewTaskInput {
+                title: title.into(),
+                assignees: assignees.into_iter().map(Into::into).collect(),
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        let titles = |json: &str| -> Vec<String> {
+            let q: TaskQuery = serde_json::from_str(json).unwrap();
+            let mut t: Vec<_> = p
+                .query_tasks(&q)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.title)
+                .collect();
+            t.sort();
+            t
+        };
+        assert_eq!(titles("{}"), ["Rapat", "Rekap"]);
+        assert_eq!(titles(r#"{"status":"","query":null}"#), ["Rapat", "Rekap"]);
+        assert_eq!(titles(r#"{"mine":true}"#), ["Rapat"]);
+        assert_eq!(titles(r#"{"status":"baru","query":" rek"}"#), ["Rekap"]);
+        assert!(titles(r#"{"status":"selesai"}"#).is_empty());
+    }
+
+    #[test]
+    fn an_empty_due_is_refused_and_null_means_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Profile::init(dir.path(), "Ani Lestari", "198703122010011002").unwrap();
+        let empty: NewTaskInput = serde_json::from_str(r#"{"title":"Rapat","due":""}"#).unwrap();
+        assert!(p.add_task(&empty).is_err(), "as `luring task add --due=`");
+        let none: NewTaskInput = serde_json::from_str(r#"{"title":"Rapat","due":null}"#).unwrap();
+        let id = p.add_task(&none).unwrap();
+        assert!(p.show_task(&id).unwrap().due.is_none());
     }
 
     #[test]

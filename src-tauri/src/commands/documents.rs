@@ -1,7 +1,6 @@
 //! Naskah: list, search, the editor that saves every keystroke, attachments.
 
 use luring_client::{DocRow, DocView, DocumentChanges, NewDocInput};
-use serde::Deserialize;
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -23,26 +22,10 @@ pub async fn show_document(d: State<'_, Desktop>, id: String) -> CmdResult<DocVi
     d.with(move |p| p.show_document(&id)).await
 }
 
-#[derive(Deserialize, ts_rs::TS)]
-pub struct NewDoc {
-    title: String,
-    #[ts(as = "luring_model::DocKind")]
-    kind: Option<String>,
-    #[ts(as = "luring_model::Classification")]
-    classification: Option<String>,
-    #[serde(default)]
-    body: String,
-}
-
 #[tauri::command]
-pub async fn new_document(d: State<'_, Desktop>, input: NewDoc) -> CmdResult<DocView> {
+pub async fn new_document(d: State<'_, Desktop>, input: NewDocInput) -> CmdResult<DocView> {
     d.change(move |p| {
-        let id = p.new_document(&NewDocInput {
-            title: input.title,
-            kind: input.kind,
-            body: input.body,
-            classification: input.classification,
-        })?;
+        let id = p.new_document(&input)?;
         p.show_document(&id)
     })
     .await
@@ -59,33 +42,14 @@ pub async fn save_document_body(
     d.change(move |p| p.set_document_body(&id, &body)).await
 }
 
-#[derive(Deserialize, ts_rs::TS)]
-#[ts(rename = "DocChanges", optional_fields)]
-pub struct Changes {
-    title: Option<String>,
-    #[ts(as = "Option<luring_model::DocKind>")]
-    kind: Option<String>,
-    #[ts(as = "Option<luring_model::Classification>")]
-    classification: Option<String>,
-}
-
 #[tauri::command]
 pub async fn update_document(
     d: State<'_, Desktop>,
     id: String,
-    changes: Changes,
+    changes: DocumentChanges,
 ) -> CmdResult<DocView> {
-    d.change(move |p| {
-        p.update_document_header(
-            &id,
-            &DocumentChanges {
-                title: changes.title,
-                kind: changes.kind,
-                classification: changes.classification,
-            },
-        )
-    })
-    .await
+    d.change(move |p| p.update_document_header(&id, &changes))
+        .await
 }
 
 #[tauri::command]

@@ -5,10 +5,11 @@ import { useRef, useState } from "preact/hooks";
 import { api, type Classification, type DocKind } from "../api";
 import { ApprovalBadge } from "../components/ApprovalBadge";
 import { ErrorLine } from "../components/ErrorLine";
+import { ChoiceFilter, Filters, SearchFilter } from "../components/Filters";
 import { CLASSES, KINDS, newestByDocument } from "../domain";
 import { t, tCode } from "../i18n";
 import { useAction, useApp, useLoad } from "../state";
-import { DocEditor } from "./DocEditor";
+import { DocEditor } from "../components/DocEditor";
 
 export function Documents() {
   const { route, navigate } = useApp();
@@ -34,19 +35,17 @@ function DocList() {
         <h1 id="docs-h" tabIndex={-1}>{t("doc.title")}</h1>
       </header>
       <NewDocument onCreated={(id) => navigate("naskah", id)} />
-      <div class="filters" role="search">
-        <div class="field">
-          <label for="doc-filter-kind">{t("doc.kindFilter")}</label>
-          <select id="doc-filter-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-            <option value="">{t("doc.allKinds")}</option>
-            {KINDS.map((k) => <option key={k} value={k}>{tCode("kind", k)}</option>)}
-          </select>
-        </div>
-        <div class="field grow">
-          <label for="doc-search">{t("doc.search")}</label>
-          <input id="doc-search" type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
-        </div>
-      </div>
+      <Filters>
+        <ChoiceFilter
+          id="doc-filter-kind"
+          label={t("doc.kindFilter")}
+          all={t("doc.allKinds")}
+          value={kind}
+          options={KINDS.map((k) => [k, tCode("kind", k)])}
+          onChange={setKind}
+        />
+        <SearchFilter id="doc-search" label={t("doc.search")} value={query} onInput={setQuery} />
+      </Filters>
       <ErrorLine error={docs.error} />
       <ErrorLine error={approvals.error} />
       {docs.data && docs.data.length === 0 && <p class="muted">{t("doc.empty")}</p>}

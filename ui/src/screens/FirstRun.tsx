@@ -22,26 +22,8 @@ export function FirstRun({ onDone }: { onDone: (s: AppState) => void }) {
       <h1>{t("first.title")}</h1>
       <p class="lead">{t("first.intro")}</p>
       <div class="choices" role="group">
-        <button
-          type="button"
-          id="choose-login"
-          class={`choice ${mode === "login" ? "active" : ""}`}
-          aria-pressed={mode === "login"}
-          onClick={() => setMode("login")}
-        >
-          <strong>{t("first.chooseLogin")}</strong>
-          <span>{t("first.chooseLoginHint")}</span>
-        </button>
-        <button
-          type="button"
-          id="choose-offline"
-          class={`choice ${mode === "offline" ? "active" : ""}`}
-          aria-pressed={mode === "offline"}
-          onClick={() => setMode("offline")}
-        >
-          <strong>{t("first.chooseOffline")}</strong>
-          <span>{t("first.chooseOfflineHint")}</span>
-        </button>
+        <Choice id="choose-login" active={mode === "login"} onChoose={() => setMode("login")} title={t("first.chooseLogin")} hint={t("first.chooseLoginHint")} />
+        <Choice id="choose-offline" active={mode === "offline"} onChoose={() => setMode("offline")} title={t("first.chooseOffline")} hint={t("first.chooseOfflineHint")} />
       </div>
       {/* Both forms stay mounted so typed values survive switching; only one is visible. */}
       <LoginForm hidden={mode !== "login"} onLoggedIn={(s) => (s.account?.has_passphrase ? onDone(s) : setAfterLogin(s))} />
@@ -92,5 +74,15 @@ export function PassphraseStep({ state, onDone }: { state: AppState; onDone: (s:
       <h1>{t("pass.title")}</h1>
       <PassphraseForm inputRef={first} onSet={onDone} onSkip={() => onDone(state)} />
     </main>
+  );
+}
+
+/** One of the two ways to start, as a toggle button. */
+function Choice({ id, active, onChoose, title, hint }: { id: string; active: boolean; onChoose: () => void; title: string; hint: string }) {
+  return (
+    <button type="button" id={id} class={`choice ${active ? "active" : ""}`} aria-pressed={active} onClick={onChoose}>
+      <strong>{title}</strong>
+      <span>{hint}</span>
+    </button>
   );
 }

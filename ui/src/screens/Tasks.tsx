@@ -3,11 +3,12 @@
 import { useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
+import { ChoiceFilter, Filters, SearchFilter } from "../components/Filters";
 import { dueDay, formatDate, splitNips, todayIso } from "../format";
 import { t, tCode } from "../i18n";
 import { useAction, useApp, useLoad } from "../state";
-import { assigneesOrMe, sortByDue, STATUSES } from "../domain";
-import { TaskDetail } from "./TaskDetail";
+import { sortByDue, STATUSES } from "../domain";
+import { TaskDetail } from "../components/TaskDetail";
 
 export function Tasks() {
   const { route, navigate } = useApp();
@@ -28,23 +29,21 @@ export function Tasks() {
           <h1 id="tasks-h" tabIndex={-1}>{t("task.title")}</h1>
         </header>
         <NewTask onCreated={(id) => { list.reload(); navigate("tugas", id); }} />
-        <div class="filters" role="search">
-          <div class="field">
-            <label for="task-filter-status">{t("task.filterStatus")}</label>
-            <select id="task-filter-status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-              <option value="">{t("task.all")}</option>
-              {STATUSES.map((s) => <option key={s} value={s}>{tCode("status", s)}</option>)}
-            </select>
-          </div>
+        <Filters>
+          <ChoiceFilter
+            id="task-filter-status"
+            label={t("task.filterStatus")}
+            all={t("task.all")}
+            value={status}
+            options={STATUSES.map((s) => [s, tCode("status", s)])}
+            onChange={setStatus}
+          />
           <div class="field check">
             <input id="task-filter-mine" type="checkbox" checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />
             <label for="task-filter-mine">{t("task.mine")}</label>
           </div>
-          <div class="field grow">
-            <label for="task-search">{t("task.search")}</label>
-            <input id="task-search" type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
-          </div>
-        </div>
+          <SearchFilter id="task-search" label={t("task.search")} value={query} onInput={setQuery} />
+        </Filters>
         <ErrorLine error={list.error} />
         {list.data && rows.length === 0 && <p class="muted">{t("task.empty")}</p>}
         <ul class="rows" aria-busy={list.loading}>
@@ -83,7 +82,6 @@ export function Tasks() {
 }
 
 function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
-  const { app } = useApp();
   const [title, setTitle] = useState("");
   const [due, setDue] = useState("");
   const [description, setDescription] = useState("");
@@ -101,9 +99,9 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
       return;
     }
     await run(async () => {
-      // Left empty, the task is the writer's own (so it shows on Beranda under "Tugas saya").
-      const nips = assigneesOrMe(splitNips(assignees), app.account?.nip);
-      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: nips });
+      // Left empty, the task is the writer's own (luring-client's rule), so it shows on
+      // Beranda under "Tugas saya". No due date is null: the client refuses an empty one.
+      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: splitNips(assignees) });
       setTitle("");
       setDue("");
       setDescription("");

@@ -2,15 +2,15 @@
 // always sent), title/kind/classification, attachments by file path, and the approval
 // request with its chain progress. A background reload never overwrites text being typed.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, type Attachment, type Classification, type DocChanges, type DocKind, type DocView } from "../api";
+import { api, type Attachment, type DocumentChanges, type DocView } from "../api";
 import { saverFor, type SaveState } from "../autosave";
-import { ApprovalBadge } from "../components/ApprovalBadge";
-import { ChainProgress } from "../components/ChainProgress";
-import { ErrorLine, OkLine } from "../components/ErrorLine";
+import { ApprovalBadge } from "./ApprovalBadge";
+import { ChainProgress } from "./ChainProgress";
+import { ErrorLine, OkLine } from "./ErrorLine";
 import { CLASSES, KINDS, newestByDocument } from "../domain";
 import { formatBytes, shortHash, splitNips } from "../format";
 import { t, tCode } from "../i18n";
-import { useAction, useApp, useEscape, useLoad } from "../state";
+import { useAction, useApp, useEditForm, useEscape, useLoad } from "../state";
 
 export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const doc = useLoad(() => api.showDocument(id), [id]);
@@ -112,30 +112,19 @@ function SaveIndicator({ state }: { state: SaveState }) {
 }
 
 function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void }) {
-  const [title, setTitle] = useState(v.title);
-  const [kind, setKind] = useState(v.kind);
-  const [classification, setClassification] = useState(v.classification);
-  const [dirty, setDirty] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [ok, setOk] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (dirty) return;
-    setTitle(v.title);
-    setKind(v.kind);
-    setClassification(v.classification);
-  }, [v]);
-
-  const edit = <T extends string>(f: (s: T) => void) => (e: Event) => {
-    f((e.currentTarget as HTMLInputElement).value as T);
-    setDirty(true);
-    setOk(null);
-  };
+  const { fields, edit, setDirty, error, setError, ok, setOk } = useEditForm(v, (v) => ({
+    title: v.title,
+    kind: v.kind,
+    classification: v.classification,
+  }));
+  const { title, kind, classification } = fields;
+  const onEdit = <K extends keyof typeof fields>(k: K) => (e: Event) =>
+    edit(k, (e.currentTarget as HTMLInputElement).value as (typeof fields)[K]);
 
   async function submit(e: Event) {
     e.preventDefault();
     setError(null);
-    const changes: DocChanges = {};
+    const changes: DocumentChanges = {};
     if (title.trim() !== v.title) changes.title = title.trim();
     if (kind !== v.kind) changes.kind = kind;
     if (classification !== v.classification) changes.classification = classification;
@@ -152,17 +141,17 @@ function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void })
   return (
     <form noValidate class="card form compact" onSubmit={submit}>
       <label for="doc-edit-title">{t("doc.newTitle")}</label>
-      <input id="doc-edit-title" value={title} onInput={edit(setTitle)} />
+      <input id="doc-edit-title" value={title} onInput={onEdit("title")} />
       <div class="form-row">
         <div class="field grow">
           <label for="doc-edit-kind">{t("doc.kind")}</label>
-          <select id="doc-edit-kind" value={kind} onChange={edit<DocKind>(setKind)}>
+          <select id="doc-edit-kind" value={kind} onChange={onEdit("kind")}>
             {KINDS.map((k) => <option key={k} value={k}>{tCode("kind", k)}</option>)}
           </select>
         </div>
         <div class="field grow">
           <label for="doc-edit-class">{t("doc.classification")}</label>
-          <select id="doc-edit-class" value={classification} onChange={edit<Classification>(setClassification)}>
+          <select id="doc-edit-class" value={classification} onChange={onEdit("classification")}>
             {CLASSES.map((c) => <option key={c} value={c}>{tCode("class", c)}</option>)}
           </select>
         </div>

@@ -1,11 +1,11 @@
 // One task: edit title/status/due/description, checklist, comments and dispositions.
 // Reloads when a sync brings changes, without wiping fields the user is editing.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, type TaskChanges, type TaskStatus, type TaskView } from "../api";
-import { ErrorLine, OkLine } from "../components/ErrorLine";
+import { ErrorLine, OkLine } from "./ErrorLine";
 import { cleanNip, formatDateTime, relativeTime } from "../format";
 import { t, tCode } from "../i18n";
-import { useEscape, useLoad } from "../state";
+import { useEditForm, useEscape, useLoad } from "../state";
 import { STATUSES } from "../domain";
 
 export function TaskDetail({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
@@ -47,36 +47,24 @@ export function TaskDetail({ id, onChanged, onClose }: { id: string; onChanged: 
 
 type Run = (setErr: (e: unknown) => void, f: () => Promise<TaskView>) => Promise<boolean>;
 
+/** The date part of a task's due (what a date input holds), or "". */
+const dueOf = (v: TaskView) => v.due?.slice(0, 10) ?? "";
+
 function EditTask({ v, run }: { v: TaskView; run: Run }) {
-  const [title, setTitle] = useState(v.title);
-  const [status, setStatus] = useState(v.status);
-  const [due, setDue] = useState(v.due?.slice(0, 10) ?? "");
-  const [description, setDescription] = useState(v.description);
-  const [dirty, setDirty] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [ok, setOk] = useState<string | null>(null);
-
-  // Fresh data from a reload replaces the fields only while the user has not edited them.
-  useEffect(() => {
-    if (dirty) return;
-    setTitle(v.title);
-    setStatus(v.status);
-    setDue(v.due?.slice(0, 10) ?? "");
-    setDescription(v.description);
-  }, [v]);
-
-  const edit = <T,>(set: (x: T) => void) => (x: T) => {
-    set(x);
-    setDirty(true);
-    setOk(null);
-  };
+  const { fields, edit, setDirty, error, setError, ok, setOk } = useEditForm(v, (v) => ({
+    title: v.title,
+    status: v.status,
+    due: dueOf(v),
+    description: v.description,
+  }));
+  const { title, status, due, description } = fields;
 
   async function submit(e: Event) {
     e.preventDefault();
     const changes: TaskChanges = {};
     if (title.trim() !== v.title) changes.title = title.trim();
     if (status !== v.status) changes.status = status;
-    if (due && due !== (v.due?.slice(0, 10) ?? "")) changes.due = due;
+    if (due && due !== dueOf(v)) changes.due = due;
     if (description !== v.description) changes.description = description;
     if (Object.keys(changes).length === 0) {
       setDirty(false);
@@ -91,17 +79,17 @@ function EditTask({ v, run }: { v: TaskView; run: Run }) {
   return (
     <form noValidate class="form" onSubmit={submit}>
       <label for="task-edit-title">{t("task.newTitle")}</label>
-      <input id="task-edit-title" value={title} onInput={(e) => edit(setTitle)(e.currentTarget.value)} />
+      <input id="task-edit-title" value={title} onInput={(e) => edit("title", e.currentTarget.value)} />
       <div class="form-row">
         <div class="field">
           <label for="task-edit-status">{t("task.status")}</label>
-          <select id="task-edit-status" value={status} onChange={(e) => edit(setStatus)(e.currentTarget.value as TaskStatus)}>
+          <select id="task-edit-status" value={status} onChange={(e) => edit("status", e.currentTarget.value as TaskStatus)}>
             {STATUSES.map((s) => <option key={s} value={s}>{tCode("status", s)}</option>)}
           </select>
         </div>
         <div class="field">
           <label for="task-edit-due">{t("task.due")}</label>
-          <input id="task-edit-due" type="date" value={due} onInput={(e) => edit(setDue)(e.currentTarget.value)} />
+          <input id="task-edit-due" type="date" value={due} onInput={(e) => edit("due", e.currentTarget.value)} />
         </div>
         <div class="field grow">
           <span class="label">{t("task.assigneesLabel")}</span>
@@ -109,7 +97,7 @@ function EditTask({ v, run }: { v: TaskView; run: Run }) {
         </div>
       </div>
       <label for="task-edit-description">{t("task.description")}</label>
-      <textarea id="task-edit-description" rows={3} value={description} onInput={(e) => edit(setDescription)(e.currentTarget.value)} />
+      <textarea id="task-edit-description" rows={3} value={description} onInput={(e) => edit("description", e.currentTarget.value)} />
       <ErrorLine error={error} />
       <div class="actions">
         <button id="task-edit-save" type="submit" class="primary">{t("task.saveChanges")}</button>
@@ -119,14 +107,31 @@ function EditTask({ v, run }: { v: TaskView; run: Run }) {
   );
 }
 
-function Checklist({ v, run }: { v: TaskView; run: Run }) {
+/** A one-line form that adds a line (a checklist item, a comment); cleared once `add` succeeds. */
+function AddLine({ id, buttonId, placeholder, button, add }: {
+  id: string;
+  buttonId: string;
+  placeholder: string;
+  button: string;
+  add: (text: string) => Promise<boolean>;
+}) {
   const [text, setText] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  async function add(e: Event) {
+  async function submit(e: Event) {
     e.preventDefault();
     if (!text.trim()) return;
-    if (await run(setError, () => api.addChecklistItem(v.id, text.trim()))) setText("");
+    if (await add(text.trim())) setText("");
   }
+  return (
+    <form noValidate class="inline-form" onSubmit={submit}>
+      <label for={id} class="sr-only">{placeholder}</label>
+      <input id={id} placeholder={placeholder} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+      <button id={buttonId} type="submit">{button}</button>
+    </form>
+  );
+}
+
+function Checklist({ v, run }: { v: TaskView; run: Run }) {
+  const [error, setError] = useState<unknown>(null);
   return (
     <section class="sub" aria-labelledby="task-check-h">
       <h3 id="task-check-h">{t("task.checklist")}</h3>
@@ -143,24 +148,20 @@ function Checklist({ v, run }: { v: TaskView; run: Run }) {
           </li>
         ))}
       </ul>
-      <form noValidate class="inline-form" onSubmit={add}>
-        <label for="task-check-new" class="sr-only">{t("task.checkNew")}</label>
-        <input id="task-check-new" placeholder={t("task.checkNew")} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-        <button id="task-check-add" type="submit">{t("task.checkAdd")}</button>
-      </form>
+      <AddLine
+        id="task-check-new"
+        buttonId="task-check-add"
+        placeholder={t("task.checkNew")}
+        button={t("task.checkAdd")}
+        add={(text) => run(setError, () => api.addChecklistItem(v.id, text))}
+      />
       <ErrorLine error={error} />
     </section>
   );
 }
 
 function Comments({ v, run }: { v: TaskView; run: Run }) {
-  const [text, setText] = useState("");
   const [error, setError] = useState<unknown>(null);
-  async function add(e: Event) {
-    e.preventDefault();
-    if (!text.trim()) return;
-    if (await run(setError, () => api.commentTask(v.id, text.trim()))) setText("");
-  }
   return (
     <section class="sub" aria-labelledby="task-comments-h">
       <h3 id="task-comments-h">{t("task.comments")}</h3>
@@ -178,11 +179,13 @@ function Comments({ v, run }: { v: TaskView; run: Run }) {
           </li>
         ))}
       </ul>
-      <form noValidate class="inline-form" onSubmit={add}>
-        <label for="task-comment-new" class="sr-only">{t("task.commentNew")}</label>
-        <input id="task-comment-new" placeholder={t("task.commentNew")} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-        <button id="task-comment-add" type="submit">{t("task.commentAdd")}</button>
-      </form>
+      <AddLine
+        id="task-comment-new"
+        buttonId="task-comment-add"
+        placeholder={t("task.commentNew")}
+        button={t("task.commentAdd")}
+        add={(text) => run(setError, () => api.commentTask(v.id, text))}
+      />
       <ErrorLine error={error} />
     </section>
   );
