@@ -37,7 +37,7 @@ mod rows;
 pub mod sqlite;
 
 pub use error::{Conflict, DbError, DbResult};
-pub use rows::{AgencyRow, DeviceRow, EntityRow, LeaseRow, LogRow, UnitRow, UserRow};
+pub use rows::{AgencyRow, BacklogRow, DeviceRow, EntityRow, LeaseRow, LogRow, UnitRow, UserRow};
 
 /// Everything the server stores.
 ///
@@ -108,6 +108,10 @@ pub trait SyncTx {
     /// This is what the pull cursor reads: it must never return a sequence number while
     /// a lower one of any class may still commit (see "Log order" in [`crate::db`]).
     fn log_after(&mut self, class: Class, after: u64, limit: usize) -> DbResult<Vec<LogRow>>;
+    /// Per entity, the rows of `class` after sequence number `after` and their bytes, with
+    /// the entity's unit and assignees (an estimate of what a pull still has to send; the
+    /// caller filters what the device may read).
+    fn backlog_after(&mut self, class: Class, after: u64) -> DbResult<Vec<BacklogRow>>;
     /// Every change of one entity, in order.
     fn entity_log(&mut self, entity: &str) -> DbResult<Vec<LogRow>>;
     /// The total size of one entity's stored changes, in bytes (0 for an unknown one).

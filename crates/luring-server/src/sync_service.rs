@@ -96,6 +96,9 @@ pub enum HandleError {
     /// The request is not a valid message: the client's fault (HTTP 400).
     #[error("{0}")]
     BadMessage(String),
+    /// The request speaks another protocol version: the device must update (HTTP 426).
+    #[error("{0}")]
+    Outdated(String),
     /// The server failed (HTTP 500); the request had no effect.
     #[error(transparent)]
     Internal(#[from] crate::ServerError),
@@ -114,8 +117,13 @@ pub fn handle_bytes<D: Database>(
     body: &[u8],
     limits: luring_sync::Limits,
 ) -> std::result::Result<(Vec<u8>, SyncResponse), HandleError> {
-    let req = luring_sync::decode_request(body, limits)
-        .map_err(|e| HandleError::BadMessage(e.to_string()))?;
+    let req = luring_sync::decode_request(body, limits).map_err(|e| match e {
+        // An older Luring (a version this server once spoke): tell its user to update.
+        luring_sync::CodecError::Version(v) if (1..luring_sync::PROTOCOL_VERSION).contains(&v) => {
+            HandleError::Outdated(e.to_string())
+        }
+        e => HandleError::BadMessage(e.to_string()),
+    })?;
     // Read for every sync, not kept in the server's state: an administrator may add units
     // (`admin add-unit`, another process) while the server runs, and a new unit's people
     // must be able to write in it without a restart.

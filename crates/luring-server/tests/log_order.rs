@@ -64,7 +64,7 @@ mod racy {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     use luring_server::db::{
-        AgencyRow, Database, DbResult, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx, UnitRow,
+        AgencyRow, BacklogRow, Database, DbResult, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx, UnitRow,
         UserRow,
     };
     use luring_server::Result;
@@ -176,6 +176,9 @@ mod racy {
             unimplemented!()
         }
         fn entity_log(&mut self, _: &str) -> DbResult<Vec<LogRow>> {
+            unimplemented!()
+        }
+        fn backlog_after(&mut self, _: Class, _: u64) -> DbResult<Vec<BacklogRow>> {
             unimplemented!()
         }
         fn entity_bytes(&mut self, _: &str) -> DbResult<u64> {

@@ -30,8 +30,12 @@ pub use codec::{
     decode_request, decode_response, encode_request, encode_response, CodecError, Limits,
 };
 pub use messages::{
-    request_digest, Change, ChangeHash, Class, Cursor, Lease, Rejection, SyncRequest, SyncResponse,
+    request_digest, Backlog, Change, ChangeHash, Class, Cursor, Lease, Rejection, SyncRequest,
+    SyncResponse,
 };
 
 /// Version of the protocol this crate speaks; the first byte of every message.
-pub const PROTOCOL_VERSION: u8 = 1;
+///
+/// 2: [`SyncResponse::remaining`] (what still waits, for a first sync's progress). A
+/// message of another version is refused by the decoder with "update Luring".
+pub const PROTOCOL_VERSION: u8 = 2;

@@ -110,6 +110,20 @@ pub struct SyncResponse {
     pub more: bool,
     /// A new block of letter numbers, when the device asked for one.
     pub lease: Option<Lease>,
+    /// When `more`: an estimate of what is still waiting after `cursor` for this device
+    /// (log rows of entities it may read, and their bytes), so a first sync can show how
+    /// far it has come. 0 when nothing is waiting. Added in protocol version 2.
+    pub remaining: Backlog,
+}
+
+/// What waits on the server for one device after its cursor: an estimate for progress,
+/// never used to decide what to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Backlog {
+    /// Changes (log rows) waiting.
+    pub items: u64,
+    /// Their size in bytes, before compression.
+    pub bytes: u64,
 }
 
 impl SyncResponse {

@@ -65,6 +65,17 @@ pub struct LogRow {
     pub device: String,
 }
 
+/// What waits in the log for one entity after a cursor, for a device's progress estimate:
+/// who may read it (unit, assignees) and how many rows and bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BacklogRow {
+    pub entity: String,
+    pub unit: String,
+    pub assignees: Vec<String>,
+    pub rows: u64,
+    pub bytes: u64,
+}
+
 /// A block of letter numbers leased to one device (`start..end` of `unit`'s register for
 /// `year`), kept so that a number set on a document can be traced to the device that held
 /// it and so that leases can be bounded per device and day.

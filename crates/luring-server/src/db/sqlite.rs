@@ -9,12 +9,12 @@ use luring_sync::Class;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{
-    AgencyRow, Database, DbError, DbResult, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx,
+    AgencyRow, BacklogRow, Database, DbError, DbResult, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx,
     UnitRow, UserRow,
 };
 use crate::error::Result;
 use rows::{
-    class_to_sql, device_row, entity_row, int_to_sql, join_assignees, lease_row, log_row, user_row,
+    class_to_sql, device_row, entity_row, int_to_sql, join_assignees, lease_row, log_row, split_assignees, user_row,
     ENTITY_COLUMNS, LOG_COLUMNS,
 };
 
@@ -336,6 +336,31 @@ impl SyncTx for SqliteTx<'_> {
                 int_to_sql(limit as u64)?
             ],
         )
+    }
+
+    fn backlog_after(&mut self, class: Class, after: u64) -> DbResult<Vec<BacklogRow>> {
+        // length() of a blob reads its size from the record header, not the blob itself.
+        let mut s = self.tx.prepare_cached(
+            "SELECT l.entity, e.unit, e.assignees, count(*), sum(length(l.bytes))
+             FROM log l JOIN entities e ON e.id = l.entity
+             WHERE l.class = ?1 AND l.seq > ?2 GROUP BY l.entity",
+        )?;
+        let rows = s.query_and_then(
+            params![class_to_sql(class), int_to_sql(after)?],
+            |r| -> DbResult<BacklogRow> {
+                let assignees: String = r.get(2)?;
+                let rows: i64 = r.get(3)?;
+                let bytes: i64 = r.get(4)?;
+                Ok(BacklogRow {
+                    entity: r.get(0)?,
+                    unit: r.get(1)?,
+                    assignees: split_assignees(&assignees),
+                    rows: rows.max(0) as u64,
+                    bytes: bytes.max(0) as u64,
+                })
+            },
+        )?;
+        rows.collect()
     }
 
     fn entity_log(&mut self, entity: &str) -> DbResult<Vec<LogRow>> {

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use luring_sync::{Change, Class, Cursor, SyncResponse};
+use luring_sync::{Backlog, Change, Class, Cursor, SyncResponse};
 
 use super::SyncContext;
 use crate::access::may_access;
@@ -105,5 +105,33 @@ pub(super) fn pull(
         tx.set_known(&ctx.device.id, entity, next.get(class))?;
     }
     resp.cursor = next;
+    if resp.more {
+        resp.remaining = backlog(tx, ctx, next, &mut visible)?;
+    }
     Ok(())
+}
+
+/// An estimate of what still waits after `cursor` for this device: the log rows (and
+/// bytes) of entities it may read, counting an entity it was never sent as its rows after
+/// the cursor only. Computed only when an answer is cut short (`more`), for the device's
+/// progress display; it never decides what is sent.
+fn backlog(
+    tx: &mut dyn SyncTx,
+    ctx: &SyncContext<'_>,
+    cursor: Cursor,
+    visible: &mut HashMap<String, bool>,
+) -> Result<Backlog> {
+    let mut left = Backlog::default();
+    for class in Class::BY_PRIORITY {
+        for row in tx.backlog_after(class, cursor.get(class))? {
+            let may = *visible
+                .entry(row.entity)
+                .or_insert_with(|| may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees));
+            if may {
+                left.items += row.rows;
+                left.bytes += row.bytes;
+            }
+        }
+    }
+    Ok(left)
 }

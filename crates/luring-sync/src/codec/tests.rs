@@ -45,8 +45,9 @@ fn response() -> impl Strategy<Value = SyncResponse> {
         prop::collection::vec(change(), 0..8),
         any::<[u64; 3]>(),
         any::<bool>(),
+        any::<(u64, u64)>(),
     )
-        .prop_map(|(acked, rej, pull, c, more)| SyncResponse {
+        .prop_map(|(acked, rej, pull, c, more, (items, bytes))| SyncResponse {
             request: [3; 8],
             acked,
             rejected: rej
@@ -66,6 +67,7 @@ fn response() -> impl Strategy<Value = SyncResponse> {
                 start: 11,
                 end: 21,
             }),
+            remaining: Backlog { items, bytes },
         })
 }
 
@@ -167,11 +169,11 @@ fn limits_and_headers_are_enforced() {
         decode_request(&b, tiny),
         Err(CodecError::TooLarge(_))
     ));
-    let mut v2 = b.clone();
-    v2[0] = 2;
+    let mut v9 = b.clone();
+    v9[0] = 9;
     assert_eq!(
-        decode_request(&v2, Limits::default()),
-        Err(CodecError::Version(2))
+        decode_request(&v9, Limits::default()),
+        Err(CodecError::Version(9))
     );
     assert_eq!(
         decode_response(&b, Limits::default()),
@@ -181,4 +183,22 @@ fn limits_and_headers_are_enforced() {
         decode_request(&[], Limits::default()),
         Err(CodecError::Empty)
     );
+}
+
+/// A request from a Luring that speaks protocol version 1 (before `remaining` was added)
+/// is refused with the sentence that tells its user what to do, not decoded as garbage.
+#[test]
+fn an_older_version_is_told_to_update_luring() {
+    assert_eq!(PROTOCOL_VERSION, 2);
+    let mut old = encode_request(&SyncRequest {
+        cursor: Cursor::default(),
+        push: vec![],
+        byte_budget: 1 << 16,
+        want_numbers: false,
+    });
+    old[0] = 1;
+    let e = decode_request(&old, Limits::default()).unwrap_err();
+    assert_eq!(e, CodecError::Version(1));
+    let said = e.to_string();
+    assert!(said.contains("version 1") && said.contains("update Luring"), "{said}");
 }

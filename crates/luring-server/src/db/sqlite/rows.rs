@@ -66,7 +66,7 @@ pub(super) fn join_assignees(assignees: &[String]) -> String {
     assignees.join(",")
 }
 
-fn split_assignees(joined: &str) -> Vec<String> {
+pub(super) fn split_assignees(joined: &str) -> Vec<String> {
     joined
         .split(',')
         .filter(|s| !s.is_empty())
