@@ -88,6 +88,14 @@ pub enum Command {
         /// Seconds between syncs with --watch.
         #[arg(long, default_value_t = 30)]
         interval: u64,
+        /// Most bytes per round trip each way (at least 4096): approvals and decisions go
+        /// first, then tasks, then document text; the rest waits for the next round.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        budget_bytes: Option<u32>,
+        /// Round trips that may fail in a row (a cut link) before the sync gives up; each
+        /// retry resumes where the last stored round ended.
+        #[arg(long, value_name = "N", default_value_t = 2)]
+        retries: u32,
         #[command(flatten)]
         json: Json,
     },

@@ -160,13 +160,20 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
         Command::Sync {
             watch,
             interval,
+            budget_bytes,
+            retries,
             json,
         } => {
             let mut p = open(&cli.profile)?;
+            let how = crate::watch::How {
+                budget_bytes,
+                retries,
+                json: json.json,
+            };
             if watch {
-                crate::watch::run(&mut p, interval, json.json)?;
+                crate::watch::run(&mut p, interval, &how)?;
             } else {
-                let r = p.sync()?;
+                let r = crate::watch::sync_once(&mut p, &how)?;
                 output::show(json.json, &r, output::sync_report);
             }
         }

@@ -5,6 +5,7 @@
 mod args;
 mod commands;
 mod output;
+mod progress;
 mod watch;
 
 use std::process::ExitCode;

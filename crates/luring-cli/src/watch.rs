@@ -7,15 +7,37 @@
 use std::time::Duration;
 
 use anyhow::bail;
-use luring_client::{Backoff, ClientError, Profile, SyncSettings};
+use luring_client::{Backoff, ClientError, Profile, SyncOptions, SyncReport, SyncSettings};
 use rand::Rng;
 
 use crate::output;
+use crate::progress::Bar;
 
-pub fn run(p: &mut Profile, interval: u64, json: bool) -> anyhow::Result<()> {
+/// How each sync runs: `luring sync`'s options.
+pub struct How {
+    pub budget_bytes: Option<u32>,
+    pub retries: u32,
+    pub json: bool,
+}
+
+/// One sync with the progress bar on stderr.
+pub fn sync_once(p: &mut Profile, how: &How) -> luring_client::Result<SyncReport> {
+    let mut bar = Bar::new(how.json);
+    let mut observe = |progress: &luring_client::SyncProgress| bar.update(progress);
+    let r = p.sync_opts(SyncOptions {
+        budget_bytes: how.budget_bytes,
+        retries: how.retries,
+        observer: Some(&mut observe),
+    });
+    bar.finish();
+    r
+}
+
+pub fn run(p: &mut Profile, interval: u64, how: &How) -> anyhow::Result<()> {
+    let json = how.json;
     let mut backoff = Backoff::new(SyncSettings::from_env().max_backoff);
     loop {
-        match p.sync() {
+        match sync_once(p, how) {
             Ok(r) => {
                 output::show(json, &r, output::sync_report);
                 backoff.reset();

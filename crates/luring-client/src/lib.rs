@@ -49,7 +49,7 @@ pub use evidence_file::EVIDENCE_DIR;
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{Profile, DB_FILE};
 pub use retry::{Backoff, SyncSettings};
-pub use sync::{SyncReport, Transport};
+pub use sync::{SyncOptions, SyncProgress, SyncReport, Transport, MIN_BUDGET};
 pub use sync_phase::SyncPhase;
 pub use tasks::{NewTaskInput, TaskChanges, TaskQuery};
 pub use transport::{check_server_url, HttpTransport, LoginOptions, CA_FILE};

@@ -25,6 +25,48 @@ use crate::transport::{HttpTransport, CA_FILE};
 pub const PUSH_BYTES: usize = 512 << 10;
 /// Bytes of pulled changes asked for per response.
 pub const PULL_BUDGET: u32 = 1 << 20;
+/// The smallest byte budget a round is given, however often the link is cut (the server
+/// honours no less either).
+pub const MIN_BUDGET: u32 = 4 << 10;
+
+/// How one sync runs. `SyncOptions::default()` is what [`Profile::sync`] does: the default
+/// budgets, no observer, and no retry (the first failed round trip ends the sync; what the
+/// rounds before it brought is kept).
+#[derive(Default)]
+pub struct SyncOptions<'a> {
+    /// Most bytes per round in each direction: the outbox pushed (approval records first,
+    /// then tasks, then documents; the rest waits for the next round) and the changes asked
+    /// for (the server sends approvals, then tasks, then documents). `None`: 512 KB up and
+    /// 1 MB down.
+    pub budget_bytes: Option<u32>,
+    /// Round trips that may fail in a row (a cut link, a lost answer) before the sync gives
+    /// up. Each failure halves the round's budget (down to [`MIN_BUDGET`]) and waits a
+    /// little; each success doubles it back toward `budget_bytes`. A cut costs at most the
+    /// round under way: earlier rounds are stored.
+    pub retries: u32,
+    /// Told after every round trip (and every failed one) what has crossed so far.
+    pub observer: Option<&'a mut dyn FnMut(&SyncProgress)>,
+}
+
+/// How far a sync has come, after each round trip. Counts only grow within one sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncProgress {
+    pub round_trips: usize,
+    /// Round trips that failed and were tried again.
+    pub retried: usize,
+    pub bytes_up: usize,
+    pub bytes_down: usize,
+    /// Changes and approval records received so far (new here or not).
+    pub items_received: u64,
+    /// Their size, before compression.
+    pub bytes_received: u64,
+    /// The server's estimate of what still waits for this device (0 when nothing does).
+    pub items_remaining: u64,
+    pub bytes_remaining: u64,
+    /// Local changes and records the server now holds.
+    pub pushed: usize,
+}
 
 /// One request–response exchange with the server.
 pub trait Transport {
@@ -32,6 +74,9 @@ pub trait Transport {
     /// The device's sync number for the next request, by which the server tells a copied
     /// or restored profile from the original. Transports that do not carry it ignore it.
     fn set_sync_number(&mut self, _n: u64) {}
+    /// At most how many bytes (before compression) the next answer carries, so that a
+    /// transport can give a slow link the time it needs. Ignored by those that need none.
+    fn expect_down(&mut self, _bytes: u64) {}
 }
 
 /// What a sync did, as `luring sync --json` prints it.
@@ -83,16 +128,22 @@ pub(crate) struct Incoming {
     more: bool,
     /// Whether the answer carried anything at all (even records that could not be filed).
     pulled_any: bool,
+    /// How many changes and records it carried, and their bytes.
+    pulled_items: u64,
+    pulled_bytes: u64,
+    remaining: luring_sync::Backlog,
 }
 
 /// The request for `cursor` pushing `records` then `changes` (approval records first: on a
-/// thin link they are what matters most); `outbox_len` is how many changes wait in all.
+/// thin link they are what matters most), asking for at most `pull_budget` bytes back;
+/// `outbox_len` is how many changes and records wait in all.
 pub(crate) fn plan(
     cursor: Cursor,
     records: &[StoredRecord],
     changes: &[OutChange],
     outbox_len: i64,
     want_numbers: bool,
+    pull_budget: u32,
 ) -> Planned {
     let pushed_all = (records.len() + changes.len()) as i64 >= outbox_len;
     let sent_hashes = records
@@ -115,7 +166,7 @@ pub(crate) fn plan(
                 bytes: c.bytes.clone(),
             }))
             .collect(),
-        byte_budget: PULL_BUDGET,
+        byte_budget: pull_budget,
         want_numbers,
     };
     let body = luring_sync::encode_request(&req);
@@ -176,7 +227,30 @@ pub(crate) fn interpret(planned: &Planned, resp: SyncResponse) -> Result<Incomin
         lease: resp.lease,
         more: resp.more,
         pulled_any: !resp.pull.is_empty(),
+        pulled_items: resp.pull.len() as u64,
+        pulled_bytes: resp.pull.iter().map(|c| c.bytes.len() as u64).sum(),
+        remaining: if resp.more {
+            resp.remaining
+        } else {
+            luring_sync::Backlog::default()
+        },
     })
+}
+
+/// The approval records to push within `budget` bytes, in outbox order (at least one, if
+/// any wait), and the budget left for task and document changes.
+fn records_within(mut records: Vec<StoredRecord>, budget: usize) -> (Vec<StoredRecord>, usize) {
+    let mut used = 0;
+    let mut keep = 0;
+    for r in &records {
+        if keep > 0 && used + r.bytes.len() > budget {
+            break;
+        }
+        used += r.bytes.len();
+        keep += 1;
+    }
+    records.truncate(keep);
+    (records, budget.saturating_sub(used))
 }
 
 impl Profile {
@@ -201,18 +275,47 @@ impl Profile {
 
     /// Sends the outbox and receives what is new, over HTTP, until nothing is left.
     pub fn sync(&mut self) -> Result<SyncReport> {
+        self.sync_opts(SyncOptions::default())
+    }
+
+    /// [`Profile::sync`] over HTTP with a byte budget, retries and a progress observer.
+    pub fn sync_opts(&mut self, opts: SyncOptions<'_>) -> Result<SyncReport> {
         let mut t = self.transport()?;
-        self.sync_with(&mut t)
+        self.sync_with_options(&mut t, opts)
     }
 
     /// Sync over any transport (tests inject faults here).
     pub fn sync_with(&mut self, t: &mut dyn Transport) -> Result<SyncReport> {
+        self.sync_with_options(t, SyncOptions::default())
+    }
+
+    /// [`Profile::sync`] with a byte budget, retries and a progress observer.
+    pub fn sync_with_options(
+        &mut self,
+        t: &mut dyn Transport,
+        mut opts: SyncOptions<'_>,
+    ) -> Result<SyncReport> {
         let mut report = SyncReport::default();
+        let mut progress = SyncProgress::default();
+        let (push_max, pull_max) = match opts.budget_bytes {
+            Some(b) => (b.max(MIN_BUDGET), b.max(MIN_BUDGET)),
+            None => (PUSH_BYTES as u32, PULL_BUDGET),
+        };
+        // The round's budget: halved after a failed round trip, doubled after a good one.
+        let mut budget_share = 1u32;
+        let mut failures = 0u32;
+        let mut tell = |p: &SyncProgress| {
+            if let Some(o) = opts.observer.as_mut() {
+                o(p);
+            }
+        };
         self.store_mut().heal_stuck()?;
         // After a new identity (a copied or restored profile), the server's version is
         // pulled before anything is sent, then the work set aside is re-made on top.
         let mut catching_up = self.store().has_set_aside()?;
         for _ in 0..10_000 {
+            let push_budget = (push_max / budget_share).max(MIN_BUDGET) as usize;
+            let pull_budget = (pull_max / budget_share).max(MIN_BUDGET);
             let cursor = self
                 .store()
                 .get(MetaKey::Cursor)?
@@ -220,34 +323,52 @@ impl Profile {
             let (records, changes) = if catching_up {
                 (vec![], vec![])
             } else {
-                (
-                    self.store().record_outbox()?,
-                    self.store().outbox(PUSH_BYTES)?,
-                )
+                let (records, left) = records_within(self.store().record_outbox()?, push_budget);
+                let changes = if left > 0 || records.is_empty() {
+                    self.store().outbox(left)?
+                } else {
+                    vec![]
+                };
+                (records, changes)
             };
-            let outbox_len = self.store().stats()?.outbox;
+            let waiting = self.store().stats()?.outbox;
             let mut planned = plan(
                 cursor,
                 &records,
                 &changes,
-                outbox_len,
+                waiting,
                 self.needs_letter_numbers()?,
+                pull_budget,
             );
             let body = planned.take_body();
             report.bytes_up += body.len();
+            progress.bytes_up += body.len();
             // Raised and stored before sending: a retry never repeats a number, so only a
             // copy of this profile (or an older backup of it) can.
             let n = self.store_mut().next_number(MetaKey::SyncNumber)?;
             t.set_sync_number(n);
+            t.expect_down(u64::from(pull_budget));
             let answer = match t.round_trip(body) {
                 Err(ClientError::ProfileCopied) => {
                     self.store().put(MetaKey::NewIdentity, "1")?;
                     return Err(ClientError::ProfileCopied);
                 }
+                Err(e) if e.is_transient() && failures < opts.retries => {
+                    failures += 1;
+                    progress.retried += 1;
+                    tell(&progress);
+                    budget_share = (budget_share * 2).min(pull_max / MIN_BUDGET).max(1);
+                    std::thread::sleep(retry_wait(failures));
+                    continue;
+                }
                 r => r?,
             };
+            failures = 0;
+            budget_share = (budget_share / 2).max(1);
             report.bytes_down += answer.len();
             report.round_trips += 1;
+            progress.bytes_down += answer.len();
+            progress.round_trips += 1;
             let resp = luring_sync::decode_response(&answer, Limits::default()).map_err(|e| {
                 ClientError::Network(format!("the server's answer is damaged: {e}"))
             })?;
@@ -256,6 +377,12 @@ impl Profile {
             report.pushed += applied.acked;
             report.pulled += applied.new_changes;
             report.rejected.extend(incoming.rejected);
+            progress.pushed += applied.acked;
+            progress.items_received += incoming.pulled_items;
+            progress.bytes_received += incoming.pulled_bytes;
+            progress.items_remaining = incoming.remaining.items;
+            progress.bytes_remaining = incoming.remaining.bytes;
+            tell(&progress);
             if catching_up {
                 if !incoming.more {
                     self.store_mut().restore_set_aside()?;
@@ -263,11 +390,11 @@ impl Profile {
                 }
                 continue;
             }
-            let progress = applied.acked + applied.refused > 0 || incoming.pulled_any;
+            let moved = applied.acked + applied.refused > 0 || incoming.pulled_any;
             // A refusal rebuilds its entity and may re-make the person's other edits as a
             // new outbox change (see luring-store `heal.rs`): send it in the same sync.
             let healed = applied.refused > 0;
-            if !incoming.more && ((planned.pushed_all && !healed) || !progress) {
+            if !incoming.more && ((planned.pushed_all && !healed) || !moved) {
                 break;
             }
         }
@@ -298,6 +425,12 @@ impl Profile {
     }
 }
 
+/// The wait before trying a failed round trip again: short (the link was there a moment
+/// ago), growing with each failure in a row, at most 4 s.
+fn retry_wait(failures: u32) -> std::time::Duration {
+    std::time::Duration::from_millis((250u64 << failures.min(4)).min(4_000))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,7 +459,7 @@ mod tests {
     fn a_plan_pushes_records_first_and_knows_if_it_holds_the_whole_outbox() {
         let records = [record(1)];
         let changes = [change(2, EntityKind::Task), change(3, EntityKind::Document)];
-        let p = plan(Cursor([1, 2, 3]), &records, &changes, 3, true);
+        let p = plan(Cursor([1, 2, 3]), &records, &changes, 3, true, PULL_BUDGET);
         assert!(p.pushed_all);
         assert_eq!(p.sent_hashes, vec![[1; 32], [2; 32], [3; 32]]);
         assert_eq!(p.digest, luring_sync::request_digest(&p.body));
@@ -336,13 +469,13 @@ mod tests {
         assert_eq!(req.cursor, Cursor([1, 2, 3]));
         assert!(req.want_numbers);
         assert_eq!(req.byte_budget, PULL_BUDGET);
-        assert!(!plan(Cursor::default(), &records, &changes, 4, false).pushed_all);
+        assert!(!plan(Cursor::default(), &records, &changes, 4, false, PULL_BUDGET).pushed_all);
     }
 
     #[test]
     fn an_answer_is_mapped_to_the_hashes_sent_and_to_another_request_refused() {
         let changes = [change(1, EntityKind::Task), change(2, EntityKind::Task)];
-        let p = plan(Cursor::default(), &[], &changes, 2, false);
+        let p = plan(Cursor::default(), &[], &changes, 2, false, PULL_BUDGET);
         let mut resp = SyncResponse {
             request: p.digest,
             rejected: vec![Rejection {

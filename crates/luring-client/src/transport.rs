@@ -129,14 +129,42 @@ fn tls_config(ca: Option<&Path>) -> Result<rustls::ClientConfig> {
     Ok(config)
 }
 
+/// The slowest link a sync request is given time for: 2 KB/s (16 kbit/s, a third of
+/// EDGE's uplink). A request is never cut for being slow above this rate.
+pub const FLOOR_BYTES_PER_SEC: u64 = 2 << 10;
+/// Time a request gets beyond its bytes at [`FLOOR_BYTES_PER_SEC`]: connection, TLS, the
+/// server's work, a few round trips over satellite.
+const SLACK: Duration = Duration::from_secs(60);
+/// No byte acknowledged for this long and the connection is given up (`TCP_USER_TIMEOUT`):
+/// the progress timeout on a stalled link, however big the request.
+const STALL: Duration = Duration::from_secs(60);
+
+/// How long a sync round trip may take: the bytes both ways at the floor rate, plus slack.
+/// A total duration cannot tell a slow link from a dead one, so it is sized for the slowest
+/// link Luring serves; a dead one is found sooner by [`STALL`] (no byte acknowledged).
+pub fn round_trip_deadline(up: usize, down: u64) -> Duration {
+    SLACK + Duration::from_secs((up as u64).saturating_add(down) / FLOOR_BYTES_PER_SEC)
+}
+
 /// An HTTP client trusting the OS roots and `ca` (the agency CA's PEM), if any.
+///
+/// Timeouts are about progress where the blocking client allows it: connecting has 20 s;
+/// TCP gives up on a connection whose sent bytes stay unacknowledged for [`STALL`] (Linux)
+/// and probes an idle one with keepalives; each read of an answer's body waits at most the
+/// request's deadline. The whole of a small request (login) has 120 s; a sync round trip
+/// has [`round_trip_deadline`] of its size, so a 4 MB push over EDGE (11 minutes) is
+/// never cut for being slow.
 pub(crate) fn http_client(ca: Option<&Path>) -> Result<reqwest::blocking::Client> {
-    reqwest::blocking::Client::builder()
+    let b = reqwest::blocking::Client::builder()
         .tls_backend_preconfigured(tls_config(ca)?)
         .connect_timeout(Duration::from_secs(20))
-        .timeout(Duration::from_secs(120))
-        .build()
-        .map_err(|e| ClientError::Network(e.to_string()))
+        .tcp_keepalive(Duration::from_secs(30))
+        .timeout(Duration::from_secs(120));
+    #[cfg(target_os = "linux")]
+    let b = b.tcp_user_timeout(STALL);
+    #[cfg(not(target_os = "linux"))]
+    let _ = STALL;
+    b.build().map_err(|e| ClientError::Network(e.to_string()))
 }
 
 /// The rustls error somewhere in `e`'s source chain, if the failure was TLS.
@@ -216,6 +244,8 @@ pub struct HttpTransport {
     token: String,
     /// Sent with the next request (see [`Transport::set_sync_number`]).
     sync_number: Option<u64>,
+    /// Bytes the next answer may carry (see [`Transport::expect_down`]).
+    expect_down: u64,
 }
 
 impl HttpTransport {
@@ -233,6 +263,7 @@ impl HttpTransport {
             url: format!("{server}/v1/sync"),
             token: token.to_owned(),
             sync_number: None,
+            expect_down: u64::from(crate::sync::PULL_BUDGET),
         })
     }
 }
@@ -242,10 +273,15 @@ impl Transport for HttpTransport {
         self.sync_number = Some(n);
     }
 
+    fn expect_down(&mut self, bytes: u64) {
+        self.expect_down = bytes;
+    }
+
     fn round_trip(&mut self, body: Vec<u8>) -> Result<Vec<u8>> {
         let mut req = self
             .client
             .post(&self.url)
+            .timeout(round_trip_deadline(body.len(), self.expect_down))
             .bearer_auth(&self.token)
             .header("content-type", "application/x-luring-sync");
         if let Some(n) = self.sync_number {
@@ -298,6 +334,16 @@ mod tests {
             assert!(e.to_string().contains("--allow-insecure-http"), "{e}");
             check_server_url(refused, true).unwrap();
         }
+    }
+
+    #[test]
+    fn a_round_trip_is_given_time_for_its_bytes_on_the_slowest_link() {
+        // A 4 MB push over EDGE's 50 kbit/s uplink takes about 11 minutes: never cut.
+        let push = 4 << 20;
+        let over_edge = Duration::from_secs_f64(push as f64 * 8.0 / 50_000.0);
+        assert!(round_trip_deadline(push, 0) > over_edge);
+        assert!(round_trip_deadline(0, 0) >= Duration::from_secs(60));
+        assert!(round_trip_deadline(1000, 1 << 20) > round_trip_deadline(1000, 0));
     }
 
     #[test]

@@ -193,11 +193,9 @@ async fn sync<D: Database>(
             Ok(([(header::CONTENT_TYPE, "application/x-luring-sync")], bytes).into_response())
         }
         Err(HandleError::BadMessage(m)) => Err(bad("bad_message", m)),
-        Err(HandleError::Outdated(m)) => Err(ApiError(
-            StatusCode::UPGRADE_REQUIRED,
-            "update_luring",
-            m,
-        )),
+        Err(HandleError::Outdated(m)) => {
+            Err(ApiError(StatusCode::UPGRADE_REQUIRED, "update_luring", m))
+        }
         Err(HandleError::Internal(e)) => Err(internal(e)),
     }
 }

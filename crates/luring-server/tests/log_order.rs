@@ -64,8 +64,8 @@ mod racy {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     use luring_server::db::{
-        AgencyRow, BacklogRow, Database, DbResult, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx, UnitRow,
-        UserRow,
+        AgencyRow, BacklogRow, Database, DbResult, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx,
+        UnitRow, UserRow,
     };
     use luring_server::Result;
     use luring_sync::Class;

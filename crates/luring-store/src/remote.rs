@@ -61,11 +61,14 @@ pub struct Applied {
 }
 
 impl Store {
-    /// Outbox changes in the order they were made, up to about `max_bytes` (at least one).
+    /// Outbox changes, most urgent class first (tasks, then documents, whose bodies are the
+    /// bulk on a thin link) and in the order they were made within a class (so each
+    /// entity's changes keep their causal order), up to about `max_bytes` (at least one).
     pub fn outbox(&self, max_bytes: usize) -> Result<Vec<OutChange>> {
         let conn = self.connection();
         let mut stmt = conn.prepare(
-            "SELECT o.entity_id, e.kind, o.hash FROM outbox o JOIN entities e ON e.id = o.entity_id ORDER BY o.seq",
+            "SELECT o.entity_id, e.kind, o.hash FROM outbox o JOIN entities e ON e.id = o.entity_id
+             ORDER BY CASE e.kind WHEN 'document' THEN 1 ELSE 0 END, o.seq",
         )?;
         let rows: Vec<(String, String, Vec<u8>)> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

@@ -9,13 +9,13 @@ use luring_sync::Class;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{
-    AgencyRow, BacklogRow, Database, DbError, DbResult, DeviceRow, EntityRow, LeaseRow, LogRow, SyncTx,
-    UnitRow, UserRow,
+    AgencyRow, BacklogRow, Database, DbError, DbResult, DeviceRow, EntityRow, LeaseRow, LogRow,
+    SyncTx, UnitRow, UserRow,
 };
 use crate::error::Result;
 use rows::{
-    class_to_sql, device_row, entity_row, int_to_sql, join_assignees, lease_row, log_row, split_assignees, user_row,
-    ENTITY_COLUMNS, LOG_COLUMNS,
+    class_to_sql, device_row, entity_row, int_to_sql, join_assignees, lease_row, log_row,
+    split_assignees, user_row, ENTITY_COLUMNS, LOG_COLUMNS,
 };
 
 mod errors;

@@ -200,5 +200,8 @@ fn an_older_version_is_told_to_update_luring() {
     let e = decode_request(&old, Limits::default()).unwrap_err();
     assert_eq!(e, CodecError::Version(1));
     let said = e.to_string();
-    assert!(said.contains("version 1") && said.contains("update Luring"), "{said}");
+    assert!(
+        said.contains("version 1") && said.contains("update Luring"),
+        "{said}"
+    );
 }
