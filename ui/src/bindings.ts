@@ -242,7 +242,24 @@ account: AccountView | null, settings: Settings, profile_dir: string, };
 /**
  * What has crossed the link so far in the sync under way (updated after each round trip).
  */
-export type Progress = { round_trips: number, bytes_up: number, bytes_down: number, };
+export type Progress = { round_trips: number, bytes_up: number, bytes_down: number, 
+/**
+ * Changes and approval records received so far in this sync.
+ */
+items_received: number, 
+/**
+ * The server's estimate of what still waits (0 when nothing does): with
+ * `items_received`, what "Mengunduh 1.234 dari 10.000" shows.
+ */
+items_remaining: number, 
+/**
+ * Round trips cut and tried again.
+ */
+retried: number, 
+/**
+ * The byte budget of each round, from the measured link.
+ */
+budget_bytes: number | null, };
 
 /**
  * What the status bar shows.

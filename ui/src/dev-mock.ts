@@ -93,7 +93,7 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       if (flags.has("netdown")) fail("network", "connection refused");
       void (async () => {
         for (let i = 1; i <= 3; i++) {
-          sync = { ...sync, phase: "syncing", progress: { round_trips: i, bytes_up: i * 1800, bytes_down: i * 5200 } };
+          sync = { ...sync, phase: "syncing", progress: { round_trips: i, bytes_up: i * 1800, bytes_down: i * 5200, items_received: i * 400, items_remaining: (3 - i) * 400, retried: 0, budget_bytes: null } };
           void emit("luring://sync", sync);
           await sleep(700);
         }

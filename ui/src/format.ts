@@ -50,6 +50,11 @@ export function dueDay(due: string | null): string | null {
   return due ? due.slice(0, 10) : null;
 }
 
+/** A count as people read it: "1.234" in Indonesian, "1,234" in English. */
+export function formatCount(n: number): string {
+  return n.toLocaleString(locale());
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;

@@ -4,7 +4,8 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, describe, expect, it } from "vitest";
 import { setBackend, type AppState, type Backend, type SyncState } from "./api";
-import { StatusBar } from "./components/StatusBar";
+import { progressText, StatusBar } from "./components/StatusBar";
+import { formatCount } from "./format";
 import { memoryBackend } from "./dev-mock";
 import { t } from "./i18n";
 import { AppCtx, type Ctx } from "./state";
@@ -83,5 +84,13 @@ describe("StatusBar", () => {
     await waitFor(() => expect(screen.getByText(`(${t("sync.notLoggedIn")})`)).toBeTruthy());
     push({ ...first, phase: "syncing", progress: null });
     await waitFor(() => expect((container.querySelector("#sync-now") as HTMLButtonElement).disabled).toBe(true));
+    // A first sync: items received of the server's estimate, in the reader's digits.
+    const progress = { round_trips: 3, bytes_up: 900, bytes_down: 48_000, items_received: 1234, items_remaining: 8766, retried: 1, budget_bytes: 32768 };
+    push({ ...first, phase: "syncing", progress });
+    const line = progressText(progress);
+    expect(line).toContain(formatCount(1234));
+    expect(line).toContain(formatCount(10_000));
+    expect(line).toContain(t("sync.resumed", { n: 1 }));
+    await waitFor(() => expect(screen.getByTestId("sync-progress").textContent).toBe(line));
   });
 });

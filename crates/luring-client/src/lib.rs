@@ -30,6 +30,7 @@ mod evidence_file;
 pub mod fs;
 mod ids;
 mod keys;
+mod link_budget;
 mod login;
 mod numbers;
 pub mod private_files;
@@ -46,6 +47,7 @@ pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT
 pub use documents::{DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};
 pub use evidence_file::EVIDENCE_DIR;
+pub use link_budget::{LinkMeter, TARGET_ROUND};
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{Profile, DB_FILE};
 pub use retry::{Backoff, SyncSettings};

@@ -2,12 +2,27 @@
 // progress while syncing, refusals with their reasons, and "Sinkronkan sekarang".
 // Starts from api.syncState(), then follows "luring://sync" events.
 import { useEffect, useState } from "preact/hooks";
-import { api, events, type SyncState } from "../api";
-import { formatBytes, relativeTime } from "../format";
+import { api, events, type Progress, type SyncState } from "../api";
+import { formatBytes, formatCount, relativeTime } from "../format";
 import { t } from "../i18n";
 import { useEscape, useEvent } from "../state";
 import { ErrorLine } from "./ErrorLine";
 import { errorText } from "../errors";
+
+/** The progress line: "Mengunduh 1.234 dari 10.000 perubahan…" while the server says more
+ * waits (a first sync), otherwise round trips and bytes; a cut link that was resumed is said. */
+export function progressText(p: Progress): string {
+  let text;
+  if (p.round_trips === 0) text = t("sync.syncingStart");
+  else if (p.items_remaining > 0)
+    text = t("sync.downloading", {
+      got: formatCount(p.items_received),
+      total: formatCount(p.items_received + p.items_remaining),
+      down: formatBytes(p.bytes_down),
+    });
+  else text = t("sync.syncing", { rt: p.round_trips, up: formatBytes(p.bytes_up), down: formatBytes(p.bytes_down) });
+  return p.retried > 0 ? `${text} · ${t("sync.resumed", { n: p.retried })}` : text;
+}
 
 export function StatusBar() {
   const [s, setS] = useState<SyncState | null>(null);
@@ -68,9 +83,7 @@ export function StatusBar() {
       </span>
       {syncing && s?.progress && (
         <span class="sb-item progress" role="status" data-testid="sync-progress">
-          {s.progress.round_trips === 0
-            ? t("sync.syncingStart")
-            : t("sync.syncing", { rt: s.progress.round_trips, up: formatBytes(s.progress.bytes_up), down: formatBytes(s.progress.bytes_down) })}
+          {progressText(s.progress)}
         </span>
       )}
       {syncing && !s?.progress && (

@@ -229,6 +229,8 @@ export const en: Record<keyof typeof id, string> = {
   "sync.now": "Sync now",
   "sync.syncingStart": "Syncing…",
   "sync.syncing": "Syncing… round trip {rt}: {up} sent, {down} received",
+  "sync.downloading": "Downloading {got} of {total} changes… ({down} received)",
+  "sync.resumed": "link cut {n}×, resumed",
   "sync.nextTry": "retry in {s} s",
   "sync.rejected": "{n} changes refused by the server",
   "sync.rejectedTitle": "Reasons",

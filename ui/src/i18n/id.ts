@@ -227,6 +227,8 @@ export const id = {
   "sync.now": "Sinkronkan sekarang",
   "sync.syncingStart": "Menyinkronkan…",
   "sync.syncing": "Menyinkronkan… putaran {rt}: {up} terkirim, {down} diterima",
+  "sync.downloading": "Mengunduh {got} dari {total} perubahan… ({down} diterima)",
+  "sync.resumed": "sambungan terputus {n}×, dilanjutkan",
   "sync.nextTry": "coba lagi dalam {s} detik",
   "sync.rejected": "{n} perubahan ditolak server",
   "sync.rejectedTitle": "Alasan penolakan",
