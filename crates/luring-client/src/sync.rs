@@ -324,11 +324,16 @@ impl Profile {
                 (vec![], vec![])
             } else {
                 let (records, left) = records_within(self.store().record_outbox()?, push_budget);
-                let changes = if left > 0 || records.is_empty() {
+                let mut changes = if left > 0 || records.is_empty() {
                     self.store().outbox(left)?
                 } else {
                     vec![]
                 };
+                if !records.is_empty() {
+                    // The outbox gives at least one change, however big; behind approval
+                    // records only what fits goes, so a big document never holds them up.
+                    changes.truncate(fitting(&changes, left));
+                }
                 (records, changes)
             };
             let waiting = self.store().stats()?.outbox;
@@ -425,6 +430,18 @@ impl Profile {
     }
 }
 
+/// How many of `changes`, from the first, fit in `budget` bytes.
+fn fitting(changes: &[OutChange], budget: usize) -> usize {
+    let mut used = 0;
+    changes
+        .iter()
+        .take_while(|c| {
+            used += c.bytes.len();
+            used <= budget
+        })
+        .count()
+}
+
 /// The wait before trying a failed round trip again: short (the link was there a moment
 /// ago), growing with each failure in a row, at most 4 s.
 fn retry_wait(failures: u32) -> std::time::Duration {
@@ -470,6 +487,32 @@ mod tests {
         assert!(req.want_numbers);
         assert_eq!(req.byte_budget, PULL_BUDGET);
         assert!(!plan(Cursor::default(), &records, &changes, 4, false, PULL_BUDGET).pushed_all);
+    }
+
+    #[test]
+    fn records_come_first_within_the_budget_and_changes_only_if_they_fit_behind_them() {
+        let big = |n: u8, len: usize| StoredRecord {
+            bytes: vec![n; len],
+            ..record(n)
+        };
+        // At least one record, however small the budget.
+        let (r, left) = records_within(vec![big(1, 5000), big(2, 10)], 1000);
+        assert_eq!((r.len(), left), (1, 0));
+        let (r, left) = records_within(vec![big(1, 100), big(2, 100), big(3, 900)], 1000);
+        assert_eq!((r.len(), left), (2, 800));
+        let changes = [
+            OutChange {
+                bytes: vec![0; 500],
+                ..change(1, EntityKind::Task)
+            },
+            OutChange {
+                bytes: vec![0; 200_000],
+                ..change(2, EntityKind::Document)
+            },
+        ];
+        assert_eq!(fitting(&changes, 800), 1);
+        assert_eq!(fitting(&changes, 100), 0);
+        assert_eq!(fitting(&changes, 300_000), 2);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use common::*;
 mod evidence;
 mod numbering;
 mod offline;
+mod priority;
 mod refusals;
 
 const PASS_SITI: &str = "tanda tangan siti 2026";
