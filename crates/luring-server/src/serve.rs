@@ -8,6 +8,12 @@
 //! between chunks, and at most `max_connections` are open at once (the next waits in the
 //! kernel's backlog until one closes). On SIGTERM or Ctrl-C the loop stops accepting and
 //! lets requests in flight finish, for a bounded time.
+//!
+//! Both timeouts are about progress, not total duration, where size is unbounded: the head
+//! is a few hundred bytes (at EDGE's 50 kbit/s well under a second), and the body's timeout
+//! restarts with every chunk that arrives, so a 4 MB push that takes 11 minutes over EDGE
+//! is never cut while bytes keep coming. Answers are written with no time limit (a slow
+//! download is not an attack on the server's memory: the answer is already built).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -252,5 +258,48 @@ mod tests {
             .expect("the loop stops on shutdown")
             .unwrap()
             .unwrap();
+    }
+
+    /// A slow link: the body takes three times `body_timeout` in all, but no gap between
+    /// chunks is that long, so it is read whole; a pause longer than it is cut.
+    #[tokio::test]
+    async fn a_body_that_keeps_coming_is_never_cut_however_long_it_takes() {
+        let router = Router::new().route(
+            "/echo",
+            axum::routing::post(|body: axum::body::Bytes| async move { body.len().to_string() }),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let limits = Limits {
+            body_timeout: Duration::from_millis(300),
+            ..Limits::default()
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, router, None, limits, async {
+            let _ = stopped.await;
+        }));
+        let send = |gap: Duration, chunks: usize| async move {
+            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let head = format!(
+                "POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+                chunks * 100
+            );
+            s.write_all(head.as_bytes()).await.unwrap();
+            for _ in 0..chunks {
+                tokio::time::sleep(gap).await;
+                if s.write_all(&[b'x'; 100]).await.is_err() {
+                    break;
+                }
+            }
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer).await;
+            answer
+        };
+        let slow = send(Duration::from_millis(100), 9).await;
+        assert!(slow.starts_with("HTTP/1.1 200") && slow.ends_with("900"), "{slow}");
+        let stalled = send(Duration::from_millis(900), 2).await;
+        assert!(!stalled.starts_with("HTTP/1.1 200"), "{stalled}");
+        stop.send(()).unwrap();
+        let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
     }
 }
