@@ -151,6 +151,20 @@ fn a_first_sync_over_flaky_resumes_after_every_cut_and_its_progress_only_moves_f
         "{first:?}"
     );
     assert_monotone(&reference);
+    // For the record: what the device's own compacted documents weigh (automerge `save()`,
+    // what sending current state instead of history could cost), against what came.
+    if std::env::var_os("LURING_MEASURE_SAVE").is_some() {
+        let p = Profile::open(&clean.dir).unwrap();
+        let saved: i64 = p
+            .store()
+            .connection()
+            .query_row("SELECT sum(length(snapshot)) FROM entities", [], |r| r.get(0))
+            .unwrap();
+        println!(
+            "history received: {} B in {} changes; compacted documents: {saved} B",
+            last.bytes_received, last.items_received
+        );
+    }
 
     let link = Link::start(upstream(&server), LinkProfile::by_name("flaky").unwrap()).unwrap();
     let flaky = new_device(
