@@ -107,7 +107,7 @@ fn login_sync_and_an_approval_over_https_with_the_agency_ca() {
     // An approval, asked, signed and seen over HTTPS.
     let body = root.join("body.txt");
     std::fs::write(&body, "Dengan hormat, mohon izin perjalanan dinas.\n").unwrap();
-    let doc = ani.json(&[
+    let doc = ani.id(&[
         "doc",
         "new",
         "--title",
@@ -115,14 +115,8 @@ fn login_sync_and_an_approval_over_https_with_the_agency_ca() {
         "--body-file",
         body.to_str().unwrap(),
         "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let req = ani.json(&["approval", "request", &doc, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    ]);
+    let req = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
     ani.sync();
     siti.sync();
     siti.ok_with(

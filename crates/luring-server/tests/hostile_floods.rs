@@ -123,8 +123,7 @@ fn assert_synced_and_sees(l: &Luring, titles: &[&str]) {
 
 #[test]
 fn an_oversized_entity_is_refused_and_stops_no_one() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let token = ani.meta("token");
     let me = actor(&ani);
@@ -238,13 +237,12 @@ fn stored_request(l: &Luring, req: &str) -> ApprovalRequest {
 
 #[test]
 fn an_approval_request_cannot_take_a_colleagues_entity_id() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let siti = Luring::login(tmp.path(), "siti", &server, SITI);
     let body = tmp.path().join("body.txt");
     std::fs::write(&body, "Mohon persetujuan kegiatan.\n").unwrap();
-    let doc = ani.json(&[
+    let doc = ani.id(&[
         "doc",
         "new",
         "--title",
@@ -252,22 +250,13 @@ fn an_approval_request_cannot_take_a_colleagues_entity_id() {
         "--body-file",
         body.to_str().unwrap(),
         "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let real = ani.json(&["approval", "request", &doc, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    ]);
+    let real = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
     ani.sync();
 
     // Siti writes a task offline; Ani learns its id (say, from a USB bundle) and files a
     // request of her own under it before Siti syncs.
-    let victim = siti.json(&["task", "add", "Laporan bulanan", "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let victim = siti.id(&["task", "add", "Laporan bulanan", "--json"]);
     let mut squat = stored_request(&ani, &real).body;
     squat.id = EntityId::parse(&victim).unwrap();
     squat.created_at = now();
@@ -322,8 +311,7 @@ const PUSH_BYTES: usize = 512 << 10;
 
 #[test]
 fn a_flood_of_tasks_does_not_hold_up_other_syncs() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     // Whoever is watching: the unit's supervisor, a colleague in a sibling unit and the
     // head of the agency above (both supervisors see every flooded task).
@@ -429,8 +417,7 @@ fn a_flood_of_tasks_does_not_hold_up_other_syncs() {
 
 #[test]
 fn a_request_beyond_the_change_cap_is_processed_in_part_and_the_rest_waits() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let token = ani.meta("token");
     let me = actor(&ani);

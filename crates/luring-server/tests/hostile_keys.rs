@@ -65,7 +65,7 @@ fn message(body: &Value) -> String {
 fn new_doc(w: &World) -> String {
     let f = w.root.join("body.txt");
     std::fs::write(&f, "Mohon persetujuan kegiatan.\n").unwrap();
-    w.ani.json(&[
+    w.ani.id(&[
         "doc",
         "new",
         "--title",
@@ -73,10 +73,7 @@ fn new_doc(w: &World) -> String {
         "--body-file",
         f.to_str().unwrap(),
         "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    ])
 }
 
 fn request(w: &World, doc: &str, chain: &str) -> String {

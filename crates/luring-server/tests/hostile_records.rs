@@ -133,18 +133,12 @@ fn assert_clean_sync(l: &Luring) -> Value {
 
 #[test]
 fn comments_and_dispositions_stay_in_their_authors_names() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let siti = Luring::login(tmp.path(), "siti", &server, SITI);
     let reader = Luring::login(tmp.path(), "hendra", &server, HENDRA);
 
-    let task = ani.json(&["task", "add", "Rekap usulan Musrenbang", "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let task = ani.id(&["task", "add", "Rekap usulan Musrenbang", "--json"]);
     assert_clean_sync(&ani);
     siti.sync();
     siti.ok(&["task", "comment", &task, "Mohon segera dikirim ke Bappeda"]);
@@ -292,10 +286,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
 
 #[test]
 fn new_entities_are_refused_in_units_their_author_may_not_write() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let siti = Luring::login(tmp.path(), "siti", &server, SITI);
     let budi = Luring::login(tmp.path(), "budi", &server, BUDI);
@@ -356,10 +347,7 @@ fn blocks(l: &Luring) -> Vec<Lease> {
 
 #[test]
 fn asking_for_numbers_again_and_again_does_not_burn_the_register() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     assert_clean_sync(&ani);
     let held = blocks(&ani);
@@ -398,7 +386,7 @@ fn sign(l: &Luring, req: &str) {
 fn new_doc(l: &Luring, root: &std::path::Path, title: &str) -> String {
     let f = root.join("body.txt");
     std::fs::write(&f, format!("Dengan hormat, {title}.\n")).unwrap();
-    l.json(&[
+    l.id(&[
         "doc",
         "new",
         "--title",
@@ -406,10 +394,7 @@ fn new_doc(l: &Luring, root: &std::path::Path, title: &str) -> String {
         "--body-file",
         f.to_str().unwrap(),
         "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    ])
 }
 
 fn set_number(n: &str) -> impl FnOnce(&mut AutoCommit) + '_ {
@@ -436,14 +421,8 @@ fn letter_numbers_follow_the_numbering_rule() {
     let unapproved = new_doc(&ani, root, "Nota tanpa persetujuan");
     let d2 = new_doc(&ani, root, "Nota perjalanan dinas");
     let d3 = new_doc(&ani, root, "Nota rapat koordinasi");
-    let r2 = ani.json(&["approval", "request", &d2, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let r3 = ani.json(&["approval", "request", &d3, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let r2 = ani.id(&["approval", "request", &d2, "--chain", SITI.0, "--json"]);
+    let r3 = ani.id(&["approval", "request", &d3, "--chain", SITI.0, "--json"]);
     assert_clean_sync(&ani);
     assert_clean_sync(&siti);
     let ani_block = blocks(&ani)[0].clone();
@@ -627,10 +606,7 @@ fn the_last_approver_numbers_the_document_in_the_same_sync_as_the_decision() {
         &format!("{PASS_SITI}\n"),
     );
     let d = new_doc(&ani, root, "Nota undangan");
-    let r = ani.json(&["approval", "request", &d, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let r = ani.id(&["approval", "request", &d, "--chain", SITI.0, "--json"]);
     assert_clean_sync(&ani);
     assert_clean_sync(&siti);
     let block = blocks(&siti)[0].clone();

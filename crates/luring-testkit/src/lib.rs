@@ -160,6 +160,14 @@ pub fn seed(data: &Path) {
     admin(data, &["seed-demo"]);
 }
 
+/// A temporary folder, and the demo agency served from its `server` subfolder on a free
+/// port (see [`Server::seeded`]); the folder goes when the first value is dropped.
+pub fn demo_agency() -> (tempfile::TempDir, Server) {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::seeded(&tmp.path().join("server"));
+    (tmp, server)
+}
+
 /// A running server, killed on drop.
 pub struct Server {
     child: Child,

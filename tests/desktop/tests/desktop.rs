@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::key::Key;
 use luring_desktop_e2e::{Driver, WAIT};
 use luring_testkit::tls::Ca;
-use luring_testkit::{seed, Luring, Server, ANI, MARIA, SITI};
+use luring_testkit::{demo_agency, seed, Luring, Server, ANI, MARIA, SITI};
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
@@ -18,8 +18,7 @@ fn tempdir() -> tempfile::TempDir {
 /// and both have synced, the staff member's open window shows `Disetujui` by itself.
 #[tokio::test(flavor = "multi_thread")]
 async fn approval_signed_while_server_is_down_appears_without_reload() {
-    let root = tempdir();
-    let server = Server::seeded(&root.path().join("server"));
+    let (root, server) = demo_agency();
     let driver = Driver::start();
     let app = driver.launch(&root.path().join("ani")).await;
 
@@ -238,8 +237,7 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
 /// is offline, and work goes on; when the server appears, the waiting change goes out.
 #[tokio::test(flavor = "multi_thread")]
 async fn starts_and_works_with_the_server_unreachable() {
-    let root = tempdir();
-    let server = Server::seeded(&root.path().join("server"));
+    let (root, server) = demo_agency();
     let ani = Luring::login(root.path(), "ani", &server, ANI);
     let (data, port) = server.kill();
 
@@ -292,8 +290,7 @@ async fn starts_and_works_with_the_server_unreachable() {
 /// profile and no network.
 #[tokio::test(flavor = "multi_thread")]
 async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
-    let root = tempdir();
-    let server = Server::seeded(&root.path().join("server"));
+    let (root, server) = demo_agency();
     let ani = Luring::login(root.path(), "ani", &server, ANI);
     let body = root.path().join("nota.txt");
     std::fs::write(
@@ -301,7 +298,7 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
         "Mohon persetujuan rencana kunjungan ke Desa Oelnasi.\n",
     )
     .unwrap();
-    let doc = ani.json(&[
+    let doc = ani.id(&[
         "doc",
         "new",
         "--title",
@@ -309,14 +306,8 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
         "--body-file",
         body.to_str().unwrap(),
         "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let request = ani.json(&["approval", "request", &doc, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    ]);
+    let request = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
     ani.ok(&["sync"]);
 
     let driver = Driver::start();
@@ -487,7 +478,7 @@ async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
     // decision and the server's receipt travel back over the same link.
     let body = root.path().join("nota.txt");
     std::fs::write(&body, "Mohon paraf rekap absensi.\n").unwrap();
-    let doc = siti.json(&[
+    let doc = siti.id(&[
         "doc",
         "new",
         "--title",
@@ -495,14 +486,8 @@ async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
         "--body-file",
         body.to_str().unwrap(),
         "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let request = siti.json(&["approval", "request", &doc, "--chain", ANI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    ]);
+    let request = siti.id(&["approval", "request", &doc, "--chain", ANI.0, "--json"]);
     siti.sync();
     app.click("#sync-now").await;
     app.nav("persetujuan").await;
