@@ -240,17 +240,7 @@ fn an_approval_request_cannot_take_a_colleagues_entity_id() {
     let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let siti = Luring::login(tmp.path(), "siti", &server, SITI);
-    let body = tmp.path().join("body.txt");
-    std::fs::write(&body, "Mohon persetujuan kegiatan.\n").unwrap();
-    let doc = ani.id(&[
-        "doc",
-        "new",
-        "--title",
-        "Nota dinas",
-        "--body-file",
-        body.to_str().unwrap(),
-        "--json",
-    ]);
+    let doc = ani.new_doc("Nota dinas", "Mohon persetujuan kegiatan.\n");
     let real = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
     ani.sync();
 

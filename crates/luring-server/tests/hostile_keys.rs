@@ -26,18 +26,12 @@ struct World {
 }
 
 fn world() -> World {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, server) = demo_agency();
     let root = tmp.path().to_owned();
-    let data = root.join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let data = server.data.clone();
     let ani = Luring::login(&root, "ani", &server, ANI);
     let siti = Luring::login(&root, "siti", &server, SITI);
-    let out = siti.run_in(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{PASS_SITI}\n"),
-    );
-    assert!(out.status.success());
+    siti.set_passphrase(PASS_SITI);
     let agency_key = ani.meta("agency_key");
     World {
         _tmp: tmp,
@@ -63,25 +57,13 @@ fn message(body: &Value) -> String {
 }
 
 fn new_doc(w: &World) -> String {
-    let f = w.root.join("body.txt");
-    std::fs::write(&f, "Mohon persetujuan kegiatan.\n").unwrap();
-    w.ani.id(&[
-        "doc",
-        "new",
-        "--title",
-        "Nota dinas kegiatan",
-        "--body-file",
-        f.to_str().unwrap(),
-        "--json",
-    ])
+    w.ani
+        .new_doc("Nota dinas kegiatan", "Mohon persetujuan kegiatan.\n")
 }
 
 fn request(w: &World, doc: &str, chain: &str) -> String {
     w.ani
-        .json(&["approval", "request", doc, "--chain", chain, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+        .id(&["approval", "request", doc, "--chain", chain, "--json"])
 }
 
 fn sign(l: &Luring, req: &str, verdict: &str) {
@@ -381,11 +363,7 @@ fn approval_rules_and_times_are_enforced_by_the_server() {
 fn verify_fails_for_pending_rejected_revoked_unanchored_and_forged_evidence() {
     let w = world();
     let hendra = Luring::login(&w.root, "hendra", &w.server, HENDRA);
-    let out = hendra.run_in(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{PASS_SITI}\n"),
-    );
-    assert!(out.status.success());
+    hendra.set_passphrase(PASS_SITI);
     let doc = new_doc(&w);
     let two = request(&w, &doc, &format!("{},{}", SITI.0, HENDRA.0));
     let rejected = request(&w, &doc, SITI.0);

@@ -383,18 +383,8 @@ fn sign(l: &Luring, req: &str) {
     );
 }
 
-fn new_doc(l: &Luring, root: &std::path::Path, title: &str) -> String {
-    let f = root.join("body.txt");
-    std::fs::write(&f, format!("Dengan hormat, {title}.\n")).unwrap();
-    l.id(&[
-        "doc",
-        "new",
-        "--title",
-        title,
-        "--body-file",
-        f.to_str().unwrap(),
-        "--json",
-    ])
+fn new_doc(l: &Luring, title: &str) -> String {
+    l.new_doc(title, &format!("Dengan hormat, {title}.\n"))
 }
 
 fn set_number(n: &str) -> impl FnOnce(&mut AutoCommit) + '_ {
@@ -403,24 +393,18 @@ fn set_number(n: &str) -> impl FnOnce(&mut AutoCommit) + '_ {
 
 #[test]
 fn letter_numbers_follow_the_numbering_rule() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, server) = demo_agency();
     let root = tmp.path();
-    let data = root.join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
     let ani = Luring::login(root, "ani", &server, ANI);
     let siti = Luring::login(root, "siti", &server, SITI);
     let reader = Luring::login(root, "hendra", &server, HENDRA);
-    siti.ok_with(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{PASS_SITI}\n"),
-    );
+    siti.set_passphrase(PASS_SITI);
     let year = chrono::Utc::now().year();
     let number = |n: u32| format!("{n:03}/{UNIT}/{year}");
 
-    let unapproved = new_doc(&ani, root, "Nota tanpa persetujuan");
-    let d2 = new_doc(&ani, root, "Nota perjalanan dinas");
-    let d3 = new_doc(&ani, root, "Nota rapat koordinasi");
+    let unapproved = new_doc(&ani, "Nota tanpa persetujuan");
+    let d2 = new_doc(&ani, "Nota perjalanan dinas");
+    let d3 = new_doc(&ani, "Nota rapat koordinasi");
     let r2 = ani.id(&["approval", "request", &d2, "--chain", SITI.0, "--json"]);
     let r3 = ani.id(&["approval", "request", &d3, "--chain", SITI.0, "--json"]);
     assert_clean_sync(&ani);
@@ -594,18 +578,12 @@ fn letter_numbers_follow_the_numbering_rule() {
 
 #[test]
 fn the_last_approver_numbers_the_document_in_the_same_sync_as_the_decision() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, server) = demo_agency();
     let root = tmp.path();
-    let data = root.join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
     let ani = Luring::login(root, "ani", &server, ANI);
     let siti = Luring::login(root, "siti", &server, SITI);
-    siti.ok_with(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{PASS_SITI}\n"),
-    );
-    let d = new_doc(&ani, root, "Nota undangan");
+    siti.set_passphrase(PASS_SITI);
+    let d = new_doc(&ani, "Nota undangan");
     let r = ani.id(&["approval", "request", &d, "--chain", SITI.0, "--json"]);
     assert_clean_sync(&ani);
     assert_clean_sync(&siti);

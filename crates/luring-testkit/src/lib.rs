@@ -304,6 +304,22 @@ impl Luring {
             .to_owned()
     }
 
+    /// `luring doc new --title TITLE --body-file F --json` with `body` written to F (a file
+    /// beside the profile); the new document's id.
+    pub fn new_doc(&self, title: &str, body: &str) -> String {
+        let f = self.dir.with_extension("body.txt");
+        std::fs::write(&f, body).unwrap();
+        self.id(&[
+            "doc",
+            "new",
+            "--title",
+            title,
+            "--body-file",
+            f.to_str().unwrap(),
+            "--json",
+        ])
+    }
+
     /// Creates an offline profile `root/name` (`luring init`) for `name` with `nip`.
     pub fn init(root: &Path, name: &str, nip: &str) -> Self {
         let l = Self {

@@ -476,17 +476,7 @@ async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
 
     // An approval over HTTPS: the supervisor asks, in the window Ani signs, and the
     // decision and the server's receipt travel back over the same link.
-    let body = root.path().join("nota.txt");
-    std::fs::write(&body, "Mohon paraf rekap absensi.\n").unwrap();
-    let doc = siti.id(&[
-        "doc",
-        "new",
-        "--title",
-        "Rekap absensi",
-        "--body-file",
-        body.to_str().unwrap(),
-        "--json",
-    ]);
+    let doc = siti.new_doc("Rekap absensi", "Mohon paraf rekap absensi.\n");
     let request = siti.id(&["approval", "request", &doc, "--chain", ANI.0, "--json"]);
     siti.sync();
     app.click("#sync-now").await;
