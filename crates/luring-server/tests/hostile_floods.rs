@@ -13,40 +13,21 @@ use luring_model::{ApprovalRequest, EntityId, Record};
 use luring_sync::{Change, Class, Cursor, SyncRequest, SyncResponse};
 
 mod common;
-use common::hostile::{push_records, refusal};
+use common::hostile::{actor, now, push_records, refusal, stored_request, sync_as};
 use common::*;
 
 /// The pull budget the real client asks for.
 const BUDGET: u32 = 1 << 20;
 
-fn now() -> String {
-    luring_model::clock::format(chrono::Utc::now())
-}
-
-fn actor(l: &Luring) -> ActorId {
-    luring_client::Profile::open(&l.dir)
-        .unwrap()
-        .store()
-        .actor()
-        .clone()
-}
-
 /// One sync round trip as `l`'s device; the answer.
 fn round_trip(server: &Server, token: &str, cursor: Cursor, push: Vec<Change>) -> SyncResponse {
-    let body = luring_sync::encode_request(&SyncRequest {
+    let req = SyncRequest {
         cursor,
         push,
         byte_budget: BUDGET,
         want_numbers: false,
-    });
-    let resp = http()
-        .post(format!("{}/v1/sync", server.url))
-        .bearer_auth(token)
-        .body(body)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    luring_sync::decode_response(&resp.bytes().unwrap(), luring_sync::Limits::default()).unwrap()
+    };
+    sync_as(&server.url, token, &req)
 }
 
 /// Text that compresses as badly as a real attacker would make it (letters from a PRNG).
@@ -222,17 +203,6 @@ fn an_entity_too_big_to_deliver_is_held_back_without_blocking_the_rest() {
         let l = Luring::login(tmp.path(), name, &server, who);
         assert_synced_and_sees(&l, &["Tetap sampai"]);
     }
-}
-
-/// Ani's real approval request, as her store holds it.
-fn stored_request(l: &Luring, req: &str) -> ApprovalRequest {
-    let p = luring_client::Profile::open(&l.dir).unwrap();
-    for r in p.store().records_of(req).unwrap() {
-        if let Record::Request(q) = serde_json::from_slice(&r.bytes).unwrap() {
-            return q;
-        }
-    }
-    panic!("no request {req}")
 }
 
 #[test]

@@ -10,7 +10,7 @@ use luring_model::{
 use serde_json::Value;
 
 mod common;
-use common::hostile::{self, honest_login, login_raw, push_records, refusal};
+use common::hostile::{self, honest_login, login_raw, now, push_records, refusal, stored_request};
 use common::*;
 
 const PASS_SITI: &str = "tanda tangan siti 2026";
@@ -42,10 +42,6 @@ fn world() -> World {
         siti,
         agency_key,
     }
-}
-
-fn now() -> String {
-    luring_model::clock::format(chrono::Utc::now())
 }
 
 fn code(body: &Value) -> &str {
@@ -83,16 +79,6 @@ fn sign(l: &Luring, req: &str, verdict: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn stored_request(l: &Luring, req: &str) -> ApprovalRequest {
-    let p = luring_client::Profile::open(&l.dir).unwrap();
-    for r in p.store().records_of(req).unwrap() {
-        if let Record::Request(q) = serde_json::from_slice(&r.bytes).unwrap() {
-            return q;
-        }
-    }
-    panic!("no request {req}")
 }
 
 /// A decision by Siti's real key (the attacker here is Siti's own modified client).

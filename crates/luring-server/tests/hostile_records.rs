@@ -5,13 +5,14 @@
 //! still comments, edits its own comments and numbers approved documents.
 
 use automerge::transaction::Transactable;
-use automerge::{ActorId, AutoCommit, ReadDoc, ROOT};
+use automerge::{AutoCommit, ReadDoc, ROOT};
 use chrono::Datelike;
 use luring_model::{Comment, CommentEdit, Disposition, Nip, Task};
 use luring_sync::{Change, Class, Cursor, Lease, SyncRequest, SyncResponse};
 use serde_json::Value;
 
 mod common;
+use common::hostile::{actor, now, sync_as};
 use common::*;
 
 const PASS_SITI: &str = "tanda tangan siti 2026";
@@ -19,28 +20,13 @@ const UNIT: &str = "BAPPEDA.PEM";
 
 /// One sync round trip as `l`'s device, from the start of the log.
 fn sync_raw(server: &Server, l: &Luring, push: Vec<Change>, want_numbers: bool) -> SyncResponse {
-    let body = luring_sync::encode_request(&SyncRequest {
+    let req = SyncRequest {
         cursor: Cursor::default(),
         push,
         byte_budget: 8 << 20,
         want_numbers,
-    });
-    let resp = http()
-        .post(format!("{}/v1/sync", server.url))
-        .bearer_auth(l.meta("token"))
-        .body(body)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    luring_sync::decode_response(&resp.bytes().unwrap(), luring_sync::Limits::default()).unwrap()
-}
-
-fn actor(l: &Luring) -> ActorId {
-    luring_client::Profile::open(&l.dir)
-        .unwrap()
-        .store()
-        .actor()
-        .clone()
+    };
+    sync_as(&server.url, &l.meta("token"), &req)
 }
 
 /// The entity as the server holds it, opened for writing with `l`'s device actor (so the
@@ -102,10 +88,6 @@ fn refused(r: Result<(), String>, case: &str, because: &str) {
             "{case}: refused, but for another reason: {reason}"
         ),
     }
-}
-
-fn now() -> String {
-    luring_model::Timestamp::now().into_string()
 }
 
 fn nip(n: &str) -> Nip {
