@@ -138,6 +138,10 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
     })
     .expect("a disposition in one's own name is accepted");
     assert_clean_sync(&ani);
+    // Ani's modified client edits the server's copy of the task directly.
+    let ani_edits = |edit: &dyn Fn(&mut AutoCommit)| {
+        push_edit(&server, &reader, &ani, &task, Class::Task, edit)
+    };
 
     let forged = Comment {
         id: "c-palsu".into(),
@@ -148,9 +152,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         edits: vec![],
     };
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
-            luring_crdt::add_comment(d, &forged).unwrap()
-        }),
+        ani_edits(&|d| luring_crdt::add_comment(d, &forged).unwrap()),
         "comment in the supervisor's name",
         "your own name",
     );
@@ -161,14 +163,12 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         at: now(),
     };
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
-            luring_crdt::add_disposition(d, &forged_step).unwrap()
-        }),
+        ani_edits(&|d| luring_crdt::add_disposition(d, &forged_step).unwrap()),
         "disposition sent in the supervisor's name",
         "sender",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let c = comment_obj(d, 0);
             d.put(&c, "text", "Tidak usah dikirim").unwrap();
         }),
@@ -176,7 +176,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         "cannot be rewritten",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let (_, list) = d.get(ROOT, "comments").unwrap().unwrap();
             d.delete(&list, 0).unwrap();
         }),
@@ -188,7 +188,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         .unwrap()
         .to_owned();
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let e = CommentEdit {
                 at: now(),
                 text: Task::comment_text("Tidak usah dikirim").unwrap(),
@@ -199,7 +199,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         "only its author can edit",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let (_, list) = d.get(ROOT, "dispositions").unwrap().unwrap();
             let (_, step) = d.get(&list, 0).unwrap().unwrap();
             d.put(&step, "instruction", "Abaikan saja").unwrap();
@@ -208,7 +208,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         "dispositions cannot be changed or removed",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let (_, list) = d.get(ROOT, "dispositions").unwrap().unwrap();
             d.delete(&list, 0).unwrap();
         }),
@@ -216,7 +216,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         "dispositions cannot be changed or removed",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             d.put(ROOT, "created_at", "2001-01-01T00:00:00Z").unwrap();
         }),
         "creation time backdated",
@@ -369,10 +369,6 @@ fn new_doc(l: &Luring, title: &str) -> String {
     l.new_doc(title, &format!("Dengan hormat, {title}.\n"))
 }
 
-fn set_number(n: &str) -> impl FnOnce(&mut AutoCommit) + '_ {
-    move |d| luring_crdt::set_letter_number(d, n).unwrap()
-}
-
 #[test]
 fn letter_numbers_follow_the_numbering_rule() {
     let (tmp, server) = demo_agency();
@@ -383,6 +379,12 @@ fn letter_numbers_follow_the_numbering_rule() {
     siti.set_passphrase(PASS_SITI);
     let year = chrono::Utc::now().year();
     let number = |n: u32| format!("{n:03}/{UNIT}/{year}");
+    // `l`'s modified client sets `doc`'s letter number on the server's copy directly.
+    let set_number = |l: &Luring, doc: &str, n: &str| {
+        push_edit(&server, &reader, l, doc, Class::Document, |d| {
+            luring_crdt::set_letter_number(d, n).unwrap()
+        })
+    };
 
     let unapproved = new_doc(&ani, "Nota tanpa persetujuan");
     let d2 = new_doc(&ani, "Nota perjalanan dinas");
@@ -396,14 +398,7 @@ fn letter_numbers_follow_the_numbering_rule() {
     assert_eq!(ani_block.unit, UNIT);
 
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &ani,
-            &unapproved,
-            Class::Document,
-            set_number(&number(ani_block.start)),
-        ),
+        set_number(&ani, &unapproved, &number(ani_block.start)),
         "letter number on a document nobody approved",
         "approval request is approved",
     );
@@ -457,72 +452,30 @@ fn letter_numbers_follow_the_numbering_rule() {
     assert_eq!(r.acked_count(), 2, "{:?}", r.rejected);
 
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &siti,
-            &d2,
-            Class::Document,
-            set_number("nomor 7"),
-        ),
+        set_number(&siti, &d2, "nomor 7"),
         "letter number in another shape",
         "is not a letter number",
     );
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &siti,
-            &d2,
-            Class::Document,
-            set_number(&number(ani_block.start + 1)),
-        ),
+        set_number(&siti, &d2, &number(ani_block.start + 1)),
         "letter number from a colleague's block",
         "not leased to this device",
     );
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &siti,
-            &d2,
-            Class::Document,
-            set_number(&number(siti_block.end + 500)),
-        ),
+        set_number(&siti, &d2, &number(siti_block.end + 500)),
         "letter number nobody leased",
         "not leased to this device",
     );
     // Ani numbers d3 from her own block: approved, hers, unused — accepted.
-    push_edit(
-        &server,
-        &reader,
-        &ani,
-        &d3,
-        Class::Document,
-        set_number(&number(ani_block.start)),
-    )
-    .expect("a leased number on an approved document is accepted");
+    set_number(&ani, &d3, &number(ani_block.start))
+        .expect("a leased number on an approved document is accepted");
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &ani,
-            &d2,
-            Class::Document,
-            set_number(&number(ani_block.start)),
-        ),
+        set_number(&ani, &d2, &number(ani_block.start)),
         "a number already on another document",
         &format!("already used by document {d3}"),
     );
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &ani,
-            &d3,
-            Class::Document,
-            set_number(&number(ani_block.start + 1)),
-        ),
+        set_number(&ani, &d3, &number(ani_block.start + 1)),
         "an official number changed",
         "already has letter number",
     );
