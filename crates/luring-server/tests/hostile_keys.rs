@@ -223,54 +223,18 @@ fn a_sealed_key_must_be_unlocked_to_log_in() {
     let dir = w.root.join("budi");
     let l = Luring { dir: dir.clone() };
     l.ok(&["init", "--name", "Budi Santoso", "--nip", BUDI.0]);
-    let out = l.run_in(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        "sandi budi 2026\n",
-    );
-    assert!(out.status.success());
-    let out = l.run_in(
-        &[
-            "login",
-            "--server",
-            &w.server.url,
-            "--nip",
-            BUDI.0,
-            "--password-stdin",
-        ],
-        &format!("{}\n", BUDI.1),
-    );
+    l.set_passphrase("sandi budi 2026");
+    let out = l.try_login(&w.server.url, BUDI, &[]);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("passphrase"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = l.run_in(
-        &[
-            "login",
-            "--server",
-            &w.server.url,
-            "--nip",
-            BUDI.0,
-            "--password-stdin",
-            "--passphrase-stdin",
-        ],
-        &format!("{}\nsandi salah sekali\n", BUDI.1),
-    );
+    let out = l.try_login_sealed(&w.server.url, BUDI, "sandi salah sekali");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("wrong signing passphrase"));
-    let out = l.run_in(
-        &[
-            "login",
-            "--server",
-            &w.server.url,
-            "--nip",
-            BUDI.0,
-            "--password-stdin",
-            "--passphrase-stdin",
-        ],
-        &format!("{}\nsandi budi 2026\n", BUDI.1),
-    );
+    let out = l.try_login_sealed(&w.server.url, BUDI, "sandi budi 2026");
     assert!(
         out.status.success(),
         "{}",

@@ -351,6 +351,23 @@ impl Luring {
         self.run_in(&all, &format!("{}\n", who.1))
     }
 
+    /// Like [`Luring::try_login`] with `--passphrase-stdin`: `passphrase` (for the profile's
+    /// sealed signing key) goes on the line after the password.
+    pub fn try_login_sealed(&self, url: &str, who: (&str, &str), passphrase: &str) -> Output {
+        self.run_in(
+            &[
+                "login",
+                "--server",
+                url,
+                "--nip",
+                who.0,
+                "--password-stdin",
+                "--passphrase-stdin",
+            ],
+            &format!("{}\n{passphrase}\n", who.1),
+        )
+    }
+
     /// `luring key set-passphrase`: seals this profile's signing key under `pass`.
     pub fn set_passphrase(&self, pass: &str) {
         self.ok_with(
