@@ -200,7 +200,7 @@ impl Report {
         for c in &self.scenarios {
             let m = &c.measured;
             s.push_str(&format!(
-                "{}: {}; {} pushed, {} pulled; {} attempt(s), {} connection(s); {:.2} s in \
+                "{}: {}; {} pushed, {} pulled by the attempt that finished; {} attempt(s), {} connection(s); {:.2} s in \
                  requests, {:.2} s in the client; limit = {} B up + {} B down + {} round \
                  trips\n",
                 c.name,

@@ -42,9 +42,9 @@ pub struct Measured {
     pub refused: u64,
     /// Times the sync was started (1 when nothing failed).
     pub attempts: u64,
-    /// Local changes the server acknowledged, and changes received, over all attempts
-    /// that ended well (an attempt that failed keeps what it applied before the failure,
-    /// but its counts are not reported by the client).
+    /// Local changes the server acknowledged, and changes received, in the attempt that
+    /// finished. An attempt that failed keeps what it applied before the failure, but the
+    /// client reports no counts for it.
     pub pushed: usize,
     pub pulled: usize,
     /// The last error, when the sync did not finish.
