@@ -91,9 +91,11 @@ pub struct Scenario {
     pub useful_down: u64,
     /// Round trips of the limit: successful requests plus one connection's handshakes.
     pub limit_round_trips: u64,
-    pub limit_s: f64,
+    /// The physical limit; `None` when the sync did not finish (what a finished one would
+    /// have moved is not known).
+    pub limit_s: Option<f64>,
     /// Measured wall time ÷ limit.
-    pub times_limit: f64,
+    pub times_limit: Option<f64>,
 }
 
 fn r3(x: f64) -> f64 {
@@ -106,19 +108,21 @@ impl Scenario {
         let useful_down = m.bytes_down.saturating_sub(m.resent_down);
         let limit_round_trips = m.requests - m.failed_requests + handshake_round_trips(https);
         let limit_s = physical_limit(p, useful_up, useful_down, limit_round_trips);
+        let finished = m.finished;
         Self {
             name: name.into(),
             what,
-            times_limit: r3(m.wall_s / limit_s),
+            times_limit: finished.then(|| r3(m.wall_s / limit_s)),
             measured: Measured {
                 wall_s: r3(m.wall_s),
                 in_requests_s: r3(m.in_requests_s),
+                paused_s: r3(m.paused_s),
                 ..m
             },
             useful_up,
             useful_down,
             limit_round_trips,
-            limit_s: r3(limit_s),
+            limit_s: finished.then(|| r3(limit_s)),
         }
     }
 }
@@ -173,14 +177,15 @@ impl Report {
             "{:<13} {:>9} {:>9} {:>7} {:>10} {:>10} {:>9} {:>10} {:>5}\n",
             "", "wall s", "limit s", "x limit", "up B", "down B", "requests", "re-sent B", "cuts"
         ));
+        let opt = |x: Option<f64>| x.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
         for c in &self.scenarios {
             let m = &c.measured;
             s.push_str(&format!(
-                "{:<13} {:>9.2} {:>9.2} {:>7.2} {:>10} {:>10} {:>9} {:>10} {:>5}{}\n",
+                "{:<13} {:>9.2} {:>9} {:>7} {:>10} {:>10} {:>9} {:>10} {:>5}{}\n",
                 c.name,
                 m.wall_s,
-                c.limit_s,
-                c.times_limit,
+                opt(c.limit_s),
+                opt(c.times_limit),
                 m.bytes_up,
                 m.bytes_down,
                 if m.failed_requests > 0 {
@@ -201,7 +206,7 @@ impl Report {
             let m = &c.measured;
             s.push_str(&format!(
                 "{}: {}; {} pushed, {} pulled by the attempt that finished; {} attempt(s), {} connection(s); {:.2} s in \
-                 requests, {:.2} s in the client; limit = {} B up + {} B down + {} round \
+                 requests, {:.2} s paused between attempts, {:.2} s in the client; limit = {} B up + {} B down + {} round \
                  trips\n",
                 c.name,
                 c.what,
@@ -210,7 +215,8 @@ impl Report {
                 m.attempts,
                 m.connections,
                 m.in_requests_s,
-                m.wall_s - m.in_requests_s,
+                m.paused_s,
+                m.wall_s - m.in_requests_s - m.paused_s,
                 c.useful_up,
                 c.useful_down,
                 c.limit_round_trips
@@ -263,10 +269,25 @@ mod tests {
         assert_eq!((c.useful_up, c.useful_down), (125_000, 250_000));
         // 2 successful requests + the TCP handshake, 200 ms each; 1 s up, 1 s down.
         assert_eq!(c.limit_round_trips, 3);
-        assert!((c.limit_s - 2.6).abs() < 1e-9, "{}", c.limit_s);
-        assert!((c.times_limit - 0.769).abs() < 1e-9, "{}", c.times_limit);
+        assert_eq!(c.limit_s, Some(2.6));
+        assert_eq!(c.times_limit, Some(0.769));
         let https = Scenario::new("day", "test".into(), c.measured.clone(), &p, true);
         assert_eq!(https.limit_round_trips, 4);
+        let unfinished = Measured {
+            finished: false,
+            ..c.measured.clone()
+        };
+        let gave_up = Scenario::new("day", "test".into(), unfinished, &p, false);
+        assert_eq!((gave_up.limit_s, gave_up.times_limit), (None, None));
+        assert!(Report {
+            link: LinkInfo::new(&p, false),
+            scenarios: vec![gave_up],
+            not_available: vec![],
+            setup_s: 0.0,
+            machine: Machine::probe("test".into()),
+        }
+        .table()
+        .contains("NOT FINISHED"));
     }
 
     #[test]

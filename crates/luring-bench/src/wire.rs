@@ -27,6 +27,8 @@ pub struct Measured {
     /// Of the wall time, spent waiting for HTTP requests (the link, the emulator and the
     /// server); the rest is the client's own work (planning, applying, its database).
     pub in_requests_s: f64,
+    /// Of the wall time, spent waiting between a failed attempt and the next.
+    pub paused_s: f64,
     /// Bytes the link delivered, client → server and server → client.
     pub bytes_up: u64,
     pub bytes_down: u64,
@@ -137,6 +139,7 @@ pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<
                     break;
                 }
                 std::thread::sleep(plan.pause);
+                m.paused_s += plan.pause.as_secs_f64();
             }
             Err(e @ ClientError::ProfileCopied) => {
                 return Err(anyhow::Error::new(e).context(
