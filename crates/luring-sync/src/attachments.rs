@@ -146,7 +146,7 @@ pub fn entries(bytes: &[u8]) -> Vec<ChainingValue> {
 pub fn verify_manifest(hash: &[u8; 32], size: u64, manifest: &[u8]) -> Result<(), VerifyError> {
     let want = chunk_count(size);
     let got = manifest.len() / ENTRY_LEN;
-    if manifest.len() % ENTRY_LEN != 0 || got != want as usize {
+    if !manifest.len().is_multiple_of(ENTRY_LEN) || got != want as usize {
         return Err(VerifyError::ManifestLength { size, got, want });
     }
     match root_of(&entries(manifest)) {
