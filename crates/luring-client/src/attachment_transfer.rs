@@ -64,6 +64,20 @@ pub struct TransferReport {
     pub resent_bytes: u64,
 }
 
+impl TransferReport {
+    /// Adds `other`'s counters and lists to these.
+    pub fn absorb(&mut self, other: &TransferReport) {
+        self.uploaded.extend(other.uploaded.iter().cloned());
+        self.downloaded.extend(other.downloaded.iter().cloned());
+        self.waiting.extend(other.waiting.iter().cloned());
+        self.bytes_up += other.bytes_up;
+        self.bytes_down += other.bytes_down;
+        self.resumed_chunks += other.resumed_chunks;
+        self.retries += other.retries;
+        self.resent_bytes += other.resent_bytes;
+    }
+}
+
 /// An attachment left for a later sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaitingAttachment {
@@ -144,8 +158,12 @@ impl AttachmentLink {
             if failures >= TRIES {
                 return Err(err);
             }
-            std::thread::sleep(wait);
-            wait = (wait * 2).min(Duration::from_secs(3));
+            // A cut on a flaky link is normal: the first retry goes at once, later ones wait
+            // longer each time (the link may be down).
+            if failures > 1 {
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(3));
+            }
         }
     }
 
@@ -216,6 +234,76 @@ fn whole_hash(path: &Path) -> Result<[u8; 32]> {
     }
 }
 
+/// Requests in flight at once for one attachment: on a link with a long round trip (a
+/// satellite's 800 ms) one request at a time would spend most of the time waiting, and a
+/// cut then stops one stream while the others go on.
+const PARALLEL: usize = 4;
+
+/// Runs `work` on every chunk index of `todo`, [`PARALLEL`] at a time; `on_done` hears
+/// (on this thread) the bytes of each finished chunk. The first failure stops the rest
+/// (chunks in flight finish) and is returned; every worker's counters are added to
+/// `report` either way.
+fn in_parallel(
+    todo: &[u32],
+    report: &mut TransferReport,
+    mut on_done: impl FnMut(u64),
+    work: impl Fn(u32, &mut TransferReport) -> Result<u64> + Sync,
+) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel::<u64>();
+    let outcomes: Vec<(TransferReport, Result<()>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..PARALLEL.min(todo.len()))
+            .map(|_| {
+                let tx = tx.clone();
+                let (next, stop, work) = (&next, &stop, &work);
+                s.spawn(move || {
+                    let mut r = TransferReport::default();
+                    while !stop.load(Relaxed) {
+                        let Some(&i) = todo.get(next.fetch_add(1, Relaxed)) else {
+                            break;
+                        };
+                        match work(i, &mut r) {
+                            Ok(n) => {
+                                let _ = tx.send(n);
+                            }
+                            Err(e) => {
+                                stop.store(true, Relaxed);
+                                return (r, Err(e));
+                            }
+                        }
+                    }
+                    (r, Ok(()))
+                })
+            })
+            .collect();
+        drop(tx);
+        for n in rx {
+            on_done(n);
+        }
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    (
+                        TransferReport::default(),
+                        Err(ClientError::Network("an attachment transfer failed".into())),
+                    )
+                })
+            })
+            .collect()
+    });
+    let mut first = None;
+    for (r, outcome) in outcomes {
+        report.absorb(&r);
+        if let Err(e) = outcome {
+            first.get_or_insert(e);
+        }
+    }
+    first.map_or(Ok(()), Err)
+}
+
 fn have_count(have: &[bool]) -> u32 {
     u32::try_from(have.iter().filter(|h| **h).count()).unwrap_or(u32::MAX)
 }
@@ -260,13 +348,7 @@ impl Profile {
         let mut report = self.upload_attachments(progress)?;
         if !self.hemat_data()? {
             let down = self.download_attachments(progress)?;
-            report.downloaded = down.downloaded;
-            report.waiting.extend(down.waiting);
-            report.bytes_up += down.bytes_up;
-            report.bytes_down += down.bytes_down;
-            report.resumed_chunks += down.resumed_chunks;
-            report.retries += down.retries;
-            report.resent_bytes += down.resent_bytes;
+            report.absorb(&down);
         }
         Ok(report)
     }
@@ -361,25 +443,26 @@ impl Profile {
             }
             report.resumed_chunks += have_count(&have);
             let f = File::open(&path).map_err(io("read", &path))?;
-            let mut done = u64::from(have_count(&have)) * CHUNK_SIZE;
-            for i in 0..status.chunks {
-                if have[i as usize] {
-                    continue;
-                }
-                let len =
-                    wire::chunk_len(size, i).map_err(|e| ClientError::Network(e.to_string()))?;
-                let mut buf = vec![0u8; len];
-                read_at(&f, &mut buf, u64::from(i) * CHUNK_SIZE).map_err(io("read", &path))?;
-                let url = link.url(doc, hash, &format!("/chunks/{i}"));
-                link.send(Verb::Put, &url, &buf, report)?;
-                done = (done + len as u64).min(total);
+            let mut done = (u64::from(have_count(&have)) * CHUNK_SIZE).min(total);
+            let todo: Vec<u32> = (0..status.chunks).filter(|i| !have[*i as usize]).collect();
+            let on_done = |n: u64| {
+                done = (done + n).min(total);
                 progress(TransferProgress {
                     hash,
                     upload: true,
                     done,
                     total,
                 });
-            }
+            };
+            in_parallel(&todo, report, on_done, |i, r| {
+                let len =
+                    wire::chunk_len(size, i).map_err(|e| ClientError::Network(e.to_string()))?;
+                let mut buf = vec![0u8; len];
+                read_at(&f, &mut buf, u64::from(i) * CHUNK_SIZE).map_err(io("read", &path))?;
+                let url = link.url(doc, hash, &format!("/chunks/{i}"));
+                link.send(Verb::Put, &url, &buf, r)?;
+                Ok(len as u64)
+            })?;
         }
         let marks = self.transfers_dir().join("uploaded");
         crate::private_files::make_private(&marks)?;
@@ -536,20 +619,27 @@ impl Profile {
         }
         report.resumed_chunks += have_count(&have);
         let mut done = (u64::from(have_count(&have)) * CHUNK_SIZE).min(size);
-        for i in 0..chunks {
-            if have[i as usize] {
-                continue;
-            }
+        let todo: Vec<u32> = (0..chunks).filter(|i| !have[*i as usize]).collect();
+        let on_done = |n: u64| {
+            done = (done + n).min(size);
+            progress(TransferProgress {
+                hash,
+                upload: false,
+                done,
+                total: size,
+            });
+        };
+        in_parallel(&todo, report, on_done, |i, r| {
             let url = link.url(doc, hash, &format!("/chunks/{i}"));
             let mut tries = 0;
             let bytes = loop {
-                let bytes = link.send(Verb::Get, &url, &[], report)?;
+                let bytes = link.send(Verb::Get, &url, &[], r)?;
                 if wire::verify_chunk(&entries[i as usize], size, i, &bytes).is_ok() {
                     break bytes;
                 }
                 tries += 1;
-                report.retries += 1;
-                report.resent_bytes += bytes.len() as u64;
+                r.retries += 1;
+                r.resent_bytes += bytes.len() as u64;
                 if tries >= 3 {
                     return Err(ClientError::Network(format!(
                         "the server keeps sending a damaged chunk {i} of this attachment; try again later"
@@ -557,15 +647,9 @@ impl Profile {
                 }
             };
             write_at(&data, &bytes, u64::from(i) * CHUNK_SIZE).map_err(io("write", &dpath))?;
-            report.bytes_down += bytes.len() as u64;
-            done = (done + bytes.len() as u64).min(size);
-            progress(TransferProgress {
-                hash,
-                upload: false,
-                done,
-                total: size,
-            });
-        }
+            r.bytes_down += bytes.len() as u64;
+            Ok(bytes.len() as u64)
+        })?;
         data.sync_all().map_err(io("write", &dpath))?;
         drop(data);
         if whole_hash(&dpath)? != root {
