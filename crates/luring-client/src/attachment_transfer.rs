@@ -414,9 +414,10 @@ impl Profile {
                     started = Some((doc.as_str(), AttachmentLink::status_of(&body)?));
                     break;
                 }
-                Err(ClientError::Server { status, message })
-                    if matches!(status, 403 | 409 | 413 | 429) =>
-                {
+                Err(ClientError::Server {
+                    status: 403 | 409 | 413 | 429,
+                    message,
+                }) => {
                     refusal = message;
                 }
                 Err(e) => return Err(e),
