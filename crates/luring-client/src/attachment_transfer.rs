@@ -669,3 +669,49 @@ impl Profile {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NewDocInput;
+
+    #[test]
+    fn hemat_data_is_on_unless_turned_off_and_nothing_moves_offline() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let mut p = Profile::init(&tmp.path().join("ani"), "Ani Lestari", "198703122010011002")
+            .expect("a profile");
+        assert!(p.hemat_data().expect("read"));
+        p.set_hemat_data(false).expect("set");
+        assert!(!p.hemat_data().expect("read"));
+        p.set_hemat_data(true).expect("set");
+        assert!(p.hemat_data().expect("read"));
+        // Nothing waiting: no network needed.
+        let r = p.transfer_attachments(&mut |_| {}).expect("nothing to do");
+        assert_eq!(r, TransferReport::default());
+        // Something waiting, never logged in: said plainly.
+        let doc = p
+            .new_document(&NewDocInput {
+                title: "Nota".into(),
+                ..Default::default()
+            })
+            .expect("a document");
+        let f = tmp.path().join("a.pdf");
+        std::fs::write(&f, b"isi").expect("written");
+        p.attach_file(&doc, &f).expect("attached");
+        let e = p.transfer_attachments(&mut |_| {}).expect_err("offline");
+        assert_eq!(e.code(), "not_logged_in");
+    }
+
+    #[test]
+    fn a_local_file_is_chunked_into_the_manifest_of_its_hash() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        for len in [0usize, 5, 16 * 1024, 40_000] {
+            let f = tmp.path().join(format!("f{len}"));
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 7) as u8).collect();
+            std::fs::write(&f, &bytes).expect("written");
+            let (m, root) = manifest_of(&f, len as u64).expect("read");
+            assert_eq!(&root, blake3::hash(&bytes).as_bytes(), "{len}");
+            assert_eq!(m.len(), wire::chunk_count(len as u64) as usize * ENTRY_LEN);
+        }
+    }
+}
