@@ -105,7 +105,7 @@ fn refused(r: Result<(), String>, case: &str, because: &str) {
 }
 
 fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    luring_model::Timestamp::now().into_string()
 }
 
 fn nip(n: &str) -> Nip {
