@@ -427,7 +427,22 @@ impl Profile {
             return Ok(Some(refusal));
         };
         let total = size;
-        if !status.complete {
+        if let Some(nonce) = &status.proof_nonce {
+            // The server has the bytes already: prove this device holds them too.
+            let nonce = wire::parse_hash(nonce).map_err(|e| ClientError::Network(e.to_string()))?;
+            let mut h = wire::possession_proof(&nonce);
+            let mut f = File::open(&path).map_err(io("read", &path))?;
+            let mut buf = vec![0u8; 64 << 10];
+            loop {
+                let n = f.read(&mut buf).map_err(io("read", &path))?;
+                if n == 0 {
+                    break;
+                }
+                h.update(&buf[..n]);
+            }
+            let url = link.url(doc, hash, "/proof");
+            link.send(Verb::Put, &url, h.finalize().as_bytes(), report)?;
+        } else if !status.complete {
             if !status.manifest {
                 for page in 0..wire::page_count(size) {
                     let r = wire::page_range(size, page);

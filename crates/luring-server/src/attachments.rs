@@ -86,6 +86,8 @@ pub enum AttachmentError {
     Verify(#[from] VerifyError),
     #[error("the uploaded file does not match its hash; it was discarded, upload it again")]
     WholeMismatch,
+    #[error("the proof that you hold this file's bytes is wrong")]
+    WrongProof,
     #[error("attachment storage failed: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -94,6 +96,8 @@ pub enum AttachmentError {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Owner {
     nip: String,
+    /// The document the upload was started through: it is vouched for once complete.
+    doc: String,
     size: u64,
     /// Seconds since the epoch of the last accepted write.
     touched: u64,
@@ -107,6 +111,9 @@ pub struct AttachmentStore {
     global: Mutex<()>,
     /// Writes to one upload happen one at a time.
     per_hash: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// Keys the possession proofs' nonces (new at every start: a proof asked for before
+    /// a restart is asked again).
+    proof_key: [u8; 32],
 }
 
 fn now_secs() -> u64 {
@@ -177,6 +184,7 @@ impl AttachmentStore {
             limits,
             global: Mutex::new(()),
             per_hash: Mutex::new(HashMap::new()),
+            proof_key: rand::random(),
         })
     }
 
@@ -191,6 +199,57 @@ impl AttachmentStore {
             .join(&hash[..2])
             .join(format!("{hash}.manifest"))
     }
+    fn docs_file(&self, hash: &str) -> PathBuf {
+        self.root
+            .join("files")
+            .join(&hash[..2])
+            .join(format!("{hash}.docs"))
+    }
+
+    /// Whether the file was uploaded, or its possession proven, through document `doc`:
+    /// only then does `doc` listing the hash give access to the bytes.
+    pub fn vouched(&self, hash: &str, doc: &str) -> bool {
+        std::fs::read_to_string(self.docs_file(hash)).is_ok_and(|s| s.lines().any(|l| l == doc))
+    }
+
+    fn vouch(&self, hash: &str, doc: &str) -> Result<(), AttachmentError> {
+        if self.vouched(hash, doc) {
+            return Ok(());
+        }
+        let mut s = std::fs::read_to_string(self.docs_file(hash)).unwrap_or_default();
+        s.push_str(doc);
+        s.push('\n');
+        write_private(&self.docs_file(hash), s.as_bytes())?;
+        Ok(())
+    }
+
+    fn nonce(&self, hash: &str, doc: &str) -> [u8; 32] {
+        *blake3::keyed_hash(&self.proof_key, format!("{hash}/{doc}").as_bytes()).as_bytes()
+    }
+
+    /// Checks a proof that the uploader holds the bytes of a complete file, and vouches
+    /// for `doc` if it holds.
+    pub fn prove(&self, hash: &str, doc: &str, proof: &[u8]) -> Result<(), AttachmentError> {
+        if self.complete_size(hash).is_none() {
+            return Err(AttachmentError::NotHere);
+        }
+        let mut h = luring_sync::attachments::possession_proof(&self.nonce(hash, doc));
+        let mut f = File::open(self.file(hash))?;
+        let mut buf = vec![0u8; 64 << 10];
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+        }
+        if h.finalize().as_bytes()[..] != *proof {
+            return Err(AttachmentError::WrongProof);
+        }
+        let _g = self.global.lock();
+        self.vouch(hash, doc)
+    }
+
     fn partial(&self, hash: &str) -> PathBuf {
         self.root.join("partial").join(hash)
     }
@@ -218,6 +277,11 @@ impl AttachmentStore {
             .map(|m| m.len())
     }
 
+    /// Whether the server has the whole of `hash`, verified.
+    pub fn is_complete(&self, hash: &str) -> bool {
+        self.complete_size(hash).is_some()
+    }
+
     /// How far the server has `hash`; `None` when it has none of it.
     pub fn status(&self, hash: &str) -> Result<Option<AttachmentStatus>, AttachmentError> {
         if let Some(size) = self.complete_size(hash) {
@@ -228,6 +292,7 @@ impl AttachmentStore {
                 complete: true,
                 manifest: true,
                 have: vec![(0, wire::chunk_count(size))],
+                proof_nonce: None,
             }));
         }
         let Some(owner) = self.owner(hash)? else {
@@ -244,15 +309,18 @@ impl AttachmentStore {
             complete: false,
             manifest: pages.iter().all(|p| *p == 1),
             have: wire::ranges(&bits),
+            proof_nonce: None,
         }))
     }
 
-    /// Starts (or joins) the upload of `hash`, `size` bytes, for the user `nip`.
+    /// Starts (or joins) the upload of `hash`, `size` bytes, for the user `nip` through
+    /// document `doc`. A file already complete but not through `doc` asks for a proof.
     pub fn begin(
         &self,
         hash: &str,
         size: u64,
         nip: &str,
+        doc: &str,
     ) -> Result<AttachmentStatus, AttachmentError> {
         if size > self.limits.max_bytes {
             return Err(AttachmentError::TooBig {
@@ -261,9 +329,12 @@ impl AttachmentStore {
             });
         }
         let _g = self.global.lock();
-        if let Some(s) = self.status(hash)? {
+        if let Some(mut s) = self.status(hash)? {
             if s.size != size {
                 return Err(AttachmentError::SizeMismatch(s.size));
+            }
+            if s.complete && !self.vouched(hash, doc) {
+                s.proof_nonce = Some(hex::encode(self.nonce(hash, doc)));
             }
             return Ok(s);
         }
@@ -292,13 +363,14 @@ impl AttachmentStore {
         )?;
         write_private(&dir.join("have"), &vec![0u8; chunks as usize])?;
         // Written last: an upload exists once its owner is recorded.
-        self.touch(hash, nip, size)?;
+        self.touch(hash, nip, doc, size)?;
         self.status(hash)?.ok_or(AttachmentError::NoUpload)
     }
 
-    fn touch(&self, hash: &str, nip: &str, size: u64) -> Result<(), AttachmentError> {
+    fn touch(&self, hash: &str, nip: &str, doc: &str, size: u64) -> Result<(), AttachmentError> {
         let o = Owner {
             nip: nip.to_owned(),
+            doc: doc.to_owned(),
             size,
             touched: now_secs(),
         };
@@ -376,7 +448,7 @@ impl AttachmentStore {
             }
         }
         write_private(&dir.join("pages"), &pages)?;
-        self.touch(hex, &owner.nip, owner.size)?;
+        self.touch(hex, &owner.nip, &owner.doc, owner.size)?;
         Ok(pages.iter().all(|p| *p == 1))
     }
 
@@ -414,17 +486,23 @@ impl AttachmentStore {
         let have_f = private_file(&dir.join("have"), false)?;
         write_at(&have_f, &[1], u64::from(index))?;
         have_f.sync_data()?;
-        self.touch(hex, &owner.nip, owner.size)?;
+        self.touch(hex, &owner.nip, &owner.doc, owner.size)?;
         let have = std::fs::read(dir.join("have"))?;
         if !have.iter().all(|b| *b == 1) {
             return Ok(false);
         }
-        self.finish(hash, hex, &dir)?;
+        self.finish(hash, hex, &dir, &owner.doc)?;
         Ok(true)
     }
 
     /// Checks the whole file against its hash and makes it visible.
-    fn finish(&self, hash: &[u8; 32], hex: &str, dir: &Path) -> Result<(), AttachmentError> {
+    fn finish(
+        &self,
+        hash: &[u8; 32],
+        hex: &str,
+        dir: &Path,
+        doc: &str,
+    ) -> Result<(), AttachmentError> {
         let _g = self.global.lock();
         let mut f = File::open(dir.join("data"))?;
         let mut h = blake3::Hasher::new();
@@ -446,8 +524,9 @@ impl AttachmentStore {
         if let Some(parent) = target.parent() {
             private_dir(parent)?;
         }
-        // The manifest first: a visible file always has its manifest.
+        // The manifest and the document first: a visible file always has them.
         std::fs::rename(dir.join("manifest"), self.manifest_file(hex))?;
+        self.vouch(hex, doc)?;
         std::fs::rename(dir.join("data"), &target)?;
         std::fs::remove_dir_all(dir)?;
         self.per_hash.lock().remove(hex);
@@ -490,7 +569,7 @@ mod tests {
         let hash = *blake3::hash(data).as_bytes();
         let hex = hex::encode(hash);
         let size = data.len() as u64;
-        s.begin(&hex, size, nip)?;
+        s.begin(&hex, size, nip, "d-1")?;
         let mut m = wire::ManifestBuilder::new(size);
         for c in data.chunks(CHUNK_SIZE as usize) {
             m.push(c);
@@ -550,21 +629,21 @@ mod tests {
         let s = AttachmentStore::open(tmp.path(), limits).unwrap();
         let h = |n: u8| hex::encode([n; 32]);
         assert!(matches!(
-            s.begin(&h(1), 1_000_001, "1"),
+            s.begin(&h(1), 1_000_001, "1", "d-1"),
             Err(AttachmentError::TooBig { .. })
         ));
-        s.begin(&h(1), 900_000, "1").unwrap();
+        s.begin(&h(1), 900_000, "1", "d-1").unwrap();
         assert!(matches!(
-            s.begin(&h(2), 900_000, "1"),
+            s.begin(&h(2), 900_000, "1", "d-1"),
             Err(AttachmentError::TooManyUploads(_))
         ));
-        s.begin(&h(2), 100, "1").unwrap();
+        s.begin(&h(2), 100, "1", "d-1").unwrap();
         assert!(matches!(
-            s.begin(&h(3), 100, "1"),
+            s.begin(&h(3), 100, "1", "d-1"),
             Err(AttachmentError::TooManyUploads(_))
         ));
         // Another user has their own allowance.
-        s.begin(&h(3), 100, "2").unwrap();
+        s.begin(&h(3), 100, "2", "d-1").unwrap();
         // A manifest that is not the hash's is refused once whole; no chunk before it.
         assert!(matches!(
             s.put_chunk(&[2; 32], &h(2), 0, &[0; 100]),
@@ -576,7 +655,7 @@ mod tests {
         let data = vec![5u8; 40_000];
         let hash = *blake3::hash(&data).as_bytes();
         let hex = hex::encode(hash);
-        s.begin(&hex, 40_000, "2").unwrap();
+        s.begin(&hex, 40_000, "2", "d-1").unwrap();
         let mut m = wire::ManifestBuilder::new(40_000);
         for c in data.chunks(CHUNK_SIZE as usize) {
             m.push(c);
@@ -593,5 +672,30 @@ mod tests {
             s.read_chunk(&hex, 0).is_err(),
             "nothing served before complete"
         );
+    }
+
+    #[test]
+    fn another_document_needs_a_proof_of_the_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = AttachmentStore::open(tmp.path(), AttachmentLimits::default()).unwrap();
+        let data = vec![9u8; 20_000];
+        let hex = hex::encode(blake3::hash(&data).as_bytes());
+        assert!(upload(&s, &data, "1").unwrap());
+        assert!(s.vouched(&hex, "d-1") && !s.vouched(&hex, "d-2"));
+        let st = s.begin(&hex, 20_000, "2", "d-2").unwrap();
+        let nonce = wire::parse_hash(st.proof_nonce.as_deref().unwrap()).unwrap();
+        assert!(matches!(
+            s.prove(&hex, "d-2", &[0; 32]),
+            Err(AttachmentError::WrongProof)
+        ));
+        let mut h = wire::possession_proof(&nonce);
+        h.update(&data);
+        s.prove(&hex, "d-2", h.finalize().as_bytes()).unwrap();
+        assert!(s.vouched(&hex, "d-2"));
+        assert!(s
+            .begin(&hex, 20_000, "2", "d-2")
+            .unwrap()
+            .proof_nonce
+            .is_none());
     }
 }

@@ -346,6 +346,72 @@ fn no_byte_to_who_may_not_read_and_lies_junk_and_big_files_are_refused() {
         );
         assert_eq!((s, code(&b).as_str()), (403, "attachment_forbidden"));
     }
+    // Knowing the hash is not enough: Maria lists it in her own document (a modified
+    // client can) and still gets no byte through it; claiming to hold it needs a proof.
+    luring_store::Store::open(&maria.dir.join(luring_client::DB_FILE))
+        .unwrap()
+        .attach(&mdoc, &hash, "curian.pdf", 40_000)
+        .unwrap();
+    let r = maria.sync();
+    assert_eq!(r["attachments"]["waiting"][0]["hash"], hash.as_str(), "{r}");
+    for rest in ["", "/manifest/0", "/chunks/0"] {
+        let (s, b) = call(
+            "GET",
+            &format!("{}{rest}", base(&mdoc, &hash)),
+            Some(&maria_t),
+            vec![],
+        );
+        assert_eq!(
+            (s, code(&b).as_str()),
+            (403, "attachment_forbidden"),
+            "{rest}"
+        );
+    }
+    let (s, b) = call(
+        "PUT",
+        &format!("{}?size=40000", base(&mdoc, &hash)),
+        Some(&maria_t),
+        vec![],
+    );
+    let st: Value = serde_json::from_slice(&b).unwrap();
+    assert!(s == 200 && st["proof_nonce"].is_string(), "{st}");
+    let (s, b) = call(
+        "PUT",
+        &format!("{}/proof", base(&mdoc, &hash)),
+        Some(&maria_t),
+        vec![0; 32],
+    );
+    assert_eq!((s, code(&b).as_str()), (422, "attachment_mismatch"));
+    assert_eq!(
+        call(
+            "GET",
+            &format!("{}/chunks/0", base(&mdoc, &hash)),
+            Some(&maria_t),
+            vec![]
+        )
+        .0,
+        403
+    );
+    // Siti, who holds the same bytes, attaches them to her own document: the proof (not
+    // the bytes) crosses, and her document then opens the file.
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    let (sdoc, shash) = doc_with_file(&siti, tmp.path(), "salinan.pdf", &bytes);
+    assert_eq!(shash, hash);
+    let r = siti.sync();
+    assert_eq!(
+        r["attachments"]["uploaded"],
+        serde_json::json!([hash]),
+        "{r}"
+    );
+    assert!(r["attachments"]["bytes_up"].as_u64().unwrap() < 100, "{r}");
+    let (s, b) = call(
+        "GET",
+        &format!("{}/chunks/0", base(&sdoc, &hash)),
+        Some(&siti.meta("token")),
+        vec![],
+    );
+    assert_eq!((s, &b[..]), (200, &bytes[..CHUNK_SIZE as usize]));
+
     // Without a token: 401.
     assert_eq!(call("GET", &base(&doc, &hash), None, vec![]).0, 401);
 

@@ -217,6 +217,18 @@ pub struct AttachmentStatus {
     /// While an upload is under way: the chunks the server has, verified, as
     /// `[start, end)` ranges of indices.
     pub have: Vec<(u32, u32)>,
+    /// The server has the file, but not yet through this document: the uploader proves it
+    /// holds the bytes with [`possession_proof`] of this nonce (hex) instead of sending
+    /// them again. Without the proof, knowing a hash would be enough to list it in one's
+    /// own document and download a file one may not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof_nonce: Option<String>,
+}
+
+/// The proof that one holds a file's bytes: BLAKE3 keyed with the server's nonce, fed the
+/// whole file (feed it with `update`).
+pub fn possession_proof(nonce: &[u8; 32]) -> blake3::Hasher {
+    blake3::Hasher::new_keyed(nonce)
 }
 
 /// The `[start, end)` runs of `true` in `bits`.

@@ -5,7 +5,9 @@
 //! Every route names the document and the attachment:
 //! `/v1/documents/{doc}/attachments/{hash}` (`GET` status, `PUT ?size=N` start or resume
 //! an upload), `…/manifest/{page}` and `…/chunks/{index}` (`GET` to download, `PUT` to
-//! upload). Before anything else — before the file is even looked for — the server checks
+//! upload), `…/proof` (`PUT`: the uploader holds the bytes of a file the server already
+//! has, see [`luring_sync::attachments::AttachmentStatus::proof_nonce`]). Bytes are served
+//! only through a document the file was uploaded or proven through. Before anything else — before the file is even looked for — the server checks
 //! that the user may read (for `GET`) or write (for `PUT`) that document and that the
 //! document lists the hash; otherwise the answer is 403 with a reason and no byte of the
 //! file. (Today's unit rules give the same people read and write access; both go through
@@ -45,6 +47,10 @@ pub(super) fn routes<D: Database>() -> Router<Arc<AppState<D>>> {
                 .layer(DefaultBodyLimit::max(PAGE_BYTES.max(PART_BODY))),
         )
         .route(
+            "/v1/documents/{doc}/attachments/{hash}/proof",
+            axum::routing::put(put_proof::<D>).layer(DefaultBodyLimit::max(64)),
+        )
+        .route(
             "/v1/documents/{doc}/attachments/{hash}/chunks/{index}",
             get(get_chunk::<D>)
                 .put(put_chunk::<D>)
@@ -73,7 +79,8 @@ fn refusal(e: AttachmentError) -> ApiError {
         E::NotHere => (StatusCode::NOT_FOUND, "attachment_missing"),
         E::NoSuchPage(_) => (StatusCode::BAD_REQUEST, "bad_request"),
         E::Verify(VerifyError::ManifestMismatch | VerifyError::ChunkMismatch { .. })
-        | E::WholeMismatch => (StatusCode::UNPROCESSABLE_ENTITY, "attachment_mismatch"),
+        | E::WholeMismatch
+        | E::WrongProof => (StatusCode::UNPROCESSABLE_ENTITY, "attachment_mismatch"),
         E::Verify(_) => (StatusCode::BAD_REQUEST, "bad_request"),
         E::Io(_) => return internal(e),
     };
@@ -161,6 +168,18 @@ async fn permit<D: Database>(
     Ok((t, store))
 }
 
+/// For a download: the file must have come to the server through this document (uploaded
+/// or proven through it), or a hash learnt elsewhere, listed in one's own document, would
+/// open a file one may not read.
+fn vouched(store: &AttachmentStore, t: &Target) -> Result<(), ApiError> {
+    // An incomplete file is simply not there yet (404 from the read).
+    if store.vouched(&t.hex, &t.doc) || !store.is_complete(&t.hex) {
+        Ok(())
+    } else {
+        Err(forbidden())
+    }
+}
+
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, AttachmentError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -180,8 +199,16 @@ async fn status<D: Database>(
     Path((doc, hash)): Path<(String, String)>,
 ) -> Result<Json<AttachmentStatus>, ApiError> {
     let (t, store) = permit(&st, &who, &doc, &hash).await?;
-    let s = blocking(move || store.status(&t.hex)).await?;
-    s.map(Json).ok_or_else(|| refusal(AttachmentError::NotHere))
+    let s = blocking(move || {
+        let s = store.status(&t.hex)?;
+        Ok(s.map(|s| (s.complete && !store.vouched(&t.hex, &t.doc), s)))
+    })
+    .await?;
+    match s {
+        Some((true, _)) => Err(forbidden()),
+        Some((false, s)) => Ok(Json(s)),
+        None => Err(refusal(AttachmentError::NotHere)),
+    }
 }
 
 async fn begin<D: Database>(
@@ -192,7 +219,7 @@ async fn begin<D: Database>(
 ) -> Result<Json<AttachmentStatus>, ApiError> {
     let (t, store) = permit(&st, &who, &doc, &hash).await?;
     let nip = who.user.nip.clone();
-    let s = blocking(move || store.begin(&t.hex, q.size, &nip)).await?;
+    let s = blocking(move || store.begin(&t.hex, q.size, &nip, &t.doc)).await?;
     Ok(Json(s))
 }
 
@@ -202,6 +229,7 @@ async fn get_page<D: Database>(
     Path((doc, hash, page)): Path<(String, String, u32)>,
 ) -> Result<Response, ApiError> {
     let (t, store) = permit(&st, &who, &doc, &hash).await?;
+    vouched(&store, &t)?;
     Ok(octets(
         blocking(move || store.read_page(&t.hex, page)).await?,
     ))
@@ -218,12 +246,24 @@ async fn put_page<D: Database>(
     Ok(Json(serde_json::json!({ "manifest": whole })))
 }
 
+async fn put_proof<D: Database>(
+    State(st): State<Arc<AppState<D>>>,
+    who: Authed,
+    Path((doc, hash)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (t, store) = permit(&st, &who, &doc, &hash).await?;
+    blocking(move || store.prove(&t.hex, &t.doc, &body)).await?;
+    Ok(Json(serde_json::json!({ "complete": true })))
+}
+
 async fn get_chunk<D: Database>(
     State(st): State<Arc<AppState<D>>>,
     who: Authed,
     Path((doc, hash, index)): Path<(String, String, u32)>,
 ) -> Result<Response, ApiError> {
     let (t, store) = permit(&st, &who, &doc, &hash).await?;
+    vouched(&store, &t)?;
     Ok(octets(
         blocking(move || store.read_chunk(&t.hex, index)).await?,
     ))
