@@ -11,6 +11,8 @@ stamp=node_modules/.luring-lock-hash
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   npm install --no-save --no-audit --no-fund --loglevel=error
-  echo "$want" >"$stamp"
+  # A new file renamed over the old one, never a rewrite in place: a node_modules copied
+  # with hard links (one per git worktree) must not see another copy's stamp.
+  echo "$want" >"$stamp.new" && mv "$stamp.new" "$stamp"
 fi
 npm run --silent build

@@ -60,6 +60,7 @@ fn main() {
             commands::documents::update_document,
             commands::documents::list_attachments,
             commands::documents::attach_file,
+            commands::documents::fetch_attachment,
             commands::approvals::list_approvals,
             commands::approvals::show_approval,
             commands::approvals::request_approval,

@@ -101,6 +101,7 @@ export const api = {
   updateDocument: (id: string, changes: DocumentChanges) => call<DocView>("update_document", { id, changes }),
   listAttachments: (id: string) => call<Attachment[]>("list_attachments", { id }),
   attachFile: (id: string, path: string) => call<Attachment[]>("attach_file", { id, path }),
+  fetchAttachment: (id: string, hash: string) => call<Attachment[]>("fetch_attachment", { id, hash }),
   /** The system's file chooser; resolves to the chosen file's path, or null if cancelled. */
   pickFile: async (title: string): Promise<string | null> => {
     try {

@@ -136,6 +136,7 @@ async function handle(cmd: string, a: any): Promise<unknown> {
     }
     case "update_document": Object.assign(doc(a.id), a.changes); bump(); return doc(a.id);
     case "list_attachments": return attachments[a.id] ?? [];
+    case "fetch_attachment": return attachments[a.id] ?? [];
     case "attach_file":
       if (!a.path.startsWith("/")) fail("file", `cannot read ${a.path}: the file does not exist`);
       (attachments[a.id] ??= []).push({ hash: nextId("h"), name: a.path.split("/").pop(), bytes: 123456 }); return attachments[a.id];

@@ -9,12 +9,21 @@
 //!
 //! `luring-bench sync [--held 60] [--seed N] [--json]` measures what one sync costs after
 //! a day of offline work on a device holding `--held` tasks ([`sync_day`]).
+//!
+//! `luring-bench link --profile edge|vsat|3g|flaky [--tasks N] [--documents N] [--json]`
+//! times a day's sync and a new device's first sync through an emulated 3T link, beside
+//! the link's physical limit ([`link`]).
 
 mod corpus;
 mod fill;
+mod link;
+mod link_report;
 mod measure;
 mod report;
+mod served;
 mod sync_day;
+mod unit_history;
+mod wire;
 mod words;
 
 use std::path::PathBuf;
@@ -46,6 +55,42 @@ enum Command {
     /// A day of offline work on one device, then one sync with an in-process server:
     /// bytes on the wire and round trips.
     Sync(SyncArgs),
+    /// A day's sync and a new device's first sync over an emulated 3T link (real server,
+    /// real clients, HTTP through the link emulator): time, bytes, requests, re-sent bytes,
+    /// beside the physical limit.
+    Link(LinkArgs),
+}
+
+#[derive(Debug, Args)]
+struct LinkArgs {
+    /// The link: edge (100/50 kbit/s, 600 ms), vsat (1/0.5 Mbit/s, 800 ms), 3g (2/1
+    /// Mbit/s, 200 ms) or flaky (3g cut after 100 B-64 KB), as in DESIGN.md.
+    #[arg(long, value_parser = luring_netsim::PROFILE_NAMES)]
+    profile: String,
+    /// Tasks of the unit's history the new device pulls in its first sync.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    tasks: u64,
+    /// Documents of the unit's history the new device pulls in its first sync.
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    documents: u64,
+    /// Tasks the day's device holds (the day's 50 edits touch 40 of them).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    held: u64,
+    /// Seed of the generated content and of the link's random cuts.
+    #[arg(long, default_value_t = 20_261_123)]
+    seed: u64,
+    /// Serve and sync over HTTPS (a throw-away agency CA) instead of plain HTTP.
+    #[arg(long)]
+    https: bool,
+    /// Stop restarting a sync that has not finished after this many seconds.
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    give_up_after: u64,
+    /// Run only one scenario: day or first-sync.
+    #[arg(long, value_parser = ["day", "first-sync"])]
+    only: Option<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +158,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Local(args) => local(&args),
         Command::Sync(args) => sync(&args),
+        Command::Link(args) => link(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,6 +173,30 @@ fn sync(a: &SyncArgs) -> BoxResult<()> {
     let r = sync_day::run(&sync_day::Plan {
         held: a.held as usize,
         seed: a.seed,
+    })?;
+    if a.json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else {
+        print!("{}", r.table());
+    }
+    Ok(())
+}
+
+fn link(a: &LinkArgs) -> BoxResult<()> {
+    let profile = luring_netsim::Profile::by_name(&a.profile)?.seed(a.seed);
+    let r = link::run(&link::Plan {
+        profile,
+        https: a.https,
+        held: a.held as usize,
+        tasks: a.tasks as usize,
+        documents: a.documents as usize,
+        seed: a.seed,
+        give_up: std::time::Duration::from_secs(a.give_up_after),
+        only: match a.only.as_deref() {
+            Some("day") => link::Only::Day,
+            Some(_) => link::Only::FirstSync,
+            None => link::Only::All,
+        },
     })?;
     if a.json {
         println!("{}", serde_json::to_string(&r)?);

@@ -204,18 +204,18 @@ fn synced(p: &mut Profile, t: &mut InProcess<'_>, what: &str) -> BoxResult<Excha
 
 /// An independent generator for one part of the run, derived from the seed, so that the
 /// day's work is the same whatever number of tasks is held.
-fn stream(seed: u64, part: u64) -> StdRng {
+pub fn stream(seed: u64, part: u64) -> StdRng {
     StdRng::seed_from_u64(seed ^ part.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 /// Random streams of a run.
-const PLAN: u64 = 1;
+pub const PLAN: u64 = 1;
 const EDITED: u64 = 2;
 const UNCHANGED: u64 = 3;
 const DOCS: u64 = 4;
 const DAY: u64 = 5;
 
-fn new_task(rng: &mut StdRng, colleagues: &[Nip]) -> NewTaskInput {
+pub fn new_task(rng: &mut StdRng, colleagues: &[Nip]) -> NewTaskInput {
     let assignees = match rng.random_range(0..3) {
         0 => vec![],
         n => colleagues
@@ -232,16 +232,16 @@ fn new_task(rng: &mut StdRng, colleagues: &[Nip]) -> NewTaskInput {
 }
 
 /// The held entities, by id.
-struct Held {
+pub struct Held {
     /// The tasks the day will edit, in creation order.
-    edited: Vec<String>,
-    docs: Vec<String>,
+    pub edited: Vec<String>,
+    pub docs: Vec<String>,
 }
 
 /// Creates the held tasks and documents on the device. The tasks the day edits sit at
 /// positions spread over all held tasks, and their content comes from a stream of its own:
 /// with 60 or 1,000 tasks held, the edited tasks and documents are the same.
-fn hold(p: &mut Profile, seed: u64, held: usize) -> BoxResult<Held> {
+pub fn hold(p: &mut Profile, seed: u64, held: usize) -> BoxResult<Held> {
     let mut plan = stream(seed, PLAN);
     let colleagues: Vec<Nip> = (0..20)
         .map(|_| corpus::nip(&mut plan))
@@ -263,21 +263,25 @@ fn hold(p: &mut Profile, seed: u64, held: usize) -> BoxResult<Held> {
     let mut rng = stream(seed, DOCS);
     let mut docs = Vec::with_capacity(DOCUMENTS);
     for _ in 0..DOCUMENTS {
-        let input = NewDocInput {
-            title: corpus::doc_title(&mut rng),
-            kind: Some(
-                DocKind::ALL
-                    .choose(&mut rng)
-                    .expect("document kinds")
-                    .as_str()
-                    .to_owned(),
-            ),
-            body: corpus::doc_body(&mut rng, BODY_BYTES.0, BODY_BYTES.1),
-            classification: None,
-        };
-        docs.push(p.new_document(&input)?);
+        docs.push(p.new_document(&new_doc(&mut rng))?);
     }
     Ok(Held { edited, docs })
+}
+
+/// A naskah dinas of about 2 KB, of a random kind, classified biasa.
+pub fn new_doc(rng: &mut StdRng) -> NewDocInput {
+    NewDocInput {
+        title: corpus::doc_title(rng),
+        kind: Some(
+            DocKind::ALL
+                .choose(rng)
+                .expect("document kinds")
+                .as_str()
+                .to_owned(),
+        ),
+        body: corpus::doc_body(rng, BODY_BYTES.0, BODY_BYTES.1),
+        classification: None,
+    }
 }
 
 /// One paragraph of `body` (not the last, which carries the closing line) rewritten.
@@ -290,9 +294,56 @@ fn rewrite_paragraph(rng: &mut StdRng, body: &str) -> String {
     paragraphs.join("\n\n")
 }
 
+/// What the day does to the held documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocEdits {
+    /// One paragraph of each document rewritten (`luring-bench sync`).
+    RewriteParagraph,
+    /// `per_doc` passages of about `chars` characters inserted into each document, spread
+    /// over the day (issue 13's day, `luring-bench link`).
+    Passages { per_doc: usize, chars: usize },
+}
+
+/// A passage of about `chars` characters (whole words, ending with a full stop).
+fn passage(rng: &mut StdRng, chars: usize) -> String {
+    let mut text = String::new();
+    while text.len() < chars {
+        text.push_str(&corpus::paragraph(rng, 1));
+        text.push(' ');
+    }
+    let mut cut = text.len().min(chars);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = text[..cut].trim_end();
+    let end = head
+        .rfind(' ')
+        .filter(|&i| i > chars / 2)
+        .unwrap_or(head.len());
+    format!("{}.", head[..end].trim_end_matches(['.', ',']))
+}
+
+/// `text` inserted at the end of one paragraph of `body` (not the last, which carries the
+/// closing line).
+fn insert_passage(rng: &mut StdRng, body: &str, text: &str) -> String {
+    let mut paragraphs: Vec<String> = body.split("\n\n").map(str::to_owned).collect();
+    let editable = paragraphs.len().saturating_sub(1).max(1);
+    let i = rng.random_range(0..editable);
+    paragraphs[i].push(' ');
+    paragraphs[i].push_str(text);
+    paragraphs.join("\n\n")
+}
+
 /// The day: task edits in a shuffled order with a document edit after every tenth, all
 /// offline.
 fn work(p: &mut Profile, seed: u64, held: &Held) -> BoxResult<()> {
+    work_with(p, seed, held, DocEdits::RewriteParagraph)
+}
+
+/// The day with the given document edits: the task edits are the same; a rewrite comes
+/// after every tenth task edit, passages are spread evenly between the task edits, each
+/// document in turn.
+pub fn work_with(p: &mut Profile, seed: u64, held: &Held, doc_edits: DocEdits) -> BoxResult<()> {
     let rng = &mut stream(seed, DAY);
     let docs = &held.docs;
     let mut kinds: Vec<TaskEdit> = std::iter::repeat_n(TaskEdit::Status, STATUS_CHANGES)
@@ -336,10 +387,23 @@ fn work(p: &mut Profile, seed: u64, held: &Held) -> BoxResult<()> {
                 p.comment_task(id, &corpus::comment(rng))?;
             }
         }
-        if (i + 1) % doc_every == 0 {
-            let d = &docs[(i / doc_every) % docs.len()];
-            let body = rewrite_paragraph(rng, &p.show_document(d)?.body);
-            p.set_document_body(d, &body)?;
+        match doc_edits {
+            DocEdits::RewriteParagraph => {
+                if (i + 1) % doc_every == 0 {
+                    let d = &docs[(i / doc_every) % docs.len()];
+                    let body = rewrite_paragraph(rng, &p.show_document(d)?.body);
+                    p.set_document_body(d, &body)?;
+                }
+            }
+            DocEdits::Passages { per_doc, chars } => {
+                let total = per_doc * docs.len();
+                for k in i * total / TASK_EDITS..(i + 1) * total / TASK_EDITS {
+                    let d = &docs[k % docs.len()];
+                    let text = passage(rng, chars);
+                    let body = insert_passage(rng, &p.show_document(d)?.body, &text);
+                    p.set_document_body(d, &body)?;
+                }
+            }
         }
     }
     Ok(())
@@ -516,6 +580,20 @@ mod tests {
         assert_eq!(r.edited_entities, 5 + DOCUMENTS);
         assert!(r.raw_changes_zstd_bytes < r.raw_changes_bytes);
         assert!(r.bytes_up > r.raw_changes_zstd_bytes / 2);
+    }
+
+    #[test]
+    fn passages_are_about_the_asked_length_and_land_inside_the_body() {
+        let mut rng = StdRng::seed_from_u64(5);
+        for _ in 0..50 {
+            let p = passage(&mut rng, 100);
+            assert!((50..=101).contains(&p.len()), "{} bytes: {p}", p.len());
+            assert!(p.ends_with('.'), "{p}");
+        }
+        let body = corpus::doc_body(&mut rng, BODY_BYTES.0, BODY_BYTES.1);
+        let new = insert_passage(&mut rng, &body, "Sisipan uji.");
+        assert_eq!(new.len(), body.len() + " Sisipan uji.".len());
+        assert_eq!(body.rsplit("\n\n").next(), new.rsplit("\n\n").next());
     }
 
     #[test]

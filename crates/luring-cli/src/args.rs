@@ -80,6 +80,9 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// Profile settings ("hemat data").
+    #[command(subcommand)]
+    Settings(SettingsCmd),
     /// Send local changes and receive new ones.
     Sync {
         /// Keep syncing whenever the server is reachable, until stopped.
@@ -219,6 +222,50 @@ pub enum DocCmd {
         #[command(flatten)]
         json: Json,
     },
+    #[command(flatten)]
+    Attachment(AttachCmd),
+}
+
+/// A document's attachments (lampiran).
+#[derive(Debug, Subcommand)]
+pub enum AttachCmd {
+    /// Attach a file (up to 25 MB) to a document; it is uploaded at the next sync.
+    Attach {
+        id: String,
+        file: PathBuf,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// A document's attachments; "(belum diunduh)" when not on this device yet.
+    Attachments {
+        id: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Download an attachment if needed (progress on standard error), and copy it out.
+    Fetch {
+        id: String,
+        hash: String,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Show the settings.
+    Show,
+    /// "Hemat data": on (the default), a colleague's attachment downloads only when
+    /// opened; off, attachments download after every sync.
+    HematData { value: Option<OnOff> },
 }
 
 #[derive(Debug, Subcommand)]

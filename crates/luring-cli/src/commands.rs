@@ -174,11 +174,16 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
                 crate::watch::run(&mut p, interval, &how)?;
             } else {
                 let r = crate::watch::sync_once(&mut p, &how)?;
-                output::show(json.json, &r, output::sync_report);
+                // Attachments travel after everything else.
+                crate::attachments::after_sync(&mut p, &r, json.json)?;
             }
         }
         Command::Task(t) => task(&cli.profile, t)?,
+        Command::Doc(DocCmd::Attachment(a)) => {
+            crate::attachments::run(&mut open(&cli.profile)?, a)?
+        }
         Command::Doc(d) => doc(&cli.profile, d)?,
+        Command::Settings(s) => crate::attachments::settings(&mut open(&cli.profile)?, s)?,
         Command::Bundle(b) => bundle(&cli.profile, b)?,
     }
     Ok(())
@@ -324,6 +329,7 @@ fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> anyhow::Result<()> {
             let rows = p.search_documents(&query)?;
             output::show(json.json, rows.as_slice(), output::doc_rows);
         }
+        DocCmd::Attachment(a) => crate::attachments::run(&mut p, a)?,
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! CLI always agree.
 
 mod args;
+mod attachments;
 mod commands;
 mod output;
 mod progress;

@@ -1,4 +1,4 @@
-//! Attachments of a naskah dinas (scans, spreadsheets) — local only for now.
+//! Attachments of a naskah dinas (scans, spreadsheets): attaching and listing.
 //!
 //! The document's automerge `attachments` list holds BLAKE3 hashes, and that list syncs
 //! like any other edit. The bytes are kept outside SQLite, content-addressed in
@@ -7,10 +7,9 @@
 //! flushed to disk and then renamed, so a power cut leaves either no file or the whole
 //! one: a file named by a hash always holds those bytes.
 //!
-//! **Syncing the bytes is not done yet.** A hash that arrived from another device (by sync
-//! or bundle) whose bytes are not on this device is listed as [`NOT_DOWNLOADED`] with 0
-//! bytes. The design's resumable, chunked attachment transfer will fill that folder later;
-//! nothing here needs to change for it.
+//! A hash that arrived from another device (by sync or bundle) whose bytes are not on this
+//! device is listed as [`NOT_DOWNLOADED`] with 0 bytes until the resumable, chunked
+//! transfer (`attachment_transfer.rs`) has put the verified file in that folder.
 //!
 //! The original file name is local too (table `attachment_names` of the store): a name
 //! can itself be sensitive, and the hash is what an approval binds to.
@@ -26,8 +25,9 @@ use serde::Serialize;
 use crate::error::{ClientError, Result};
 use crate::profile::Profile;
 
-/// Largest attachment, in bytes (20 MiB): what a 3T link can still move in a day.
-pub const ATTACHMENT_MAX_BYTES: u64 = 20 * 1024 * 1024;
+/// Largest attachment, in bytes (25 MB, the server's default): what a 3T link can still
+/// move in a day.
+pub const ATTACHMENT_MAX_BYTES: u64 = luring_sync::attachments::DEFAULT_MAX_BYTES;
 /// Folder of the attachment bytes inside a profile folder.
 pub const ATTACHMENTS_DIR: &str = "attachments";
 /// The name shown for an attachment whose bytes are not on this device.
@@ -50,10 +50,10 @@ fn too_big(path: &Path, len: u64) -> ClientError {
         action: "attach",
         path: path.to_owned(),
         reason: format!(
-            "it is {:.1} MiB and an attachment may be at most {} MiB; scan it at a lower \
+            "it is {:.1} MB and an attachment may be at most {} MB; scan it at a lower \
              resolution or split it into several files",
-            len as f64 / (1024.0 * 1024.0),
-            ATTACHMENT_MAX_BYTES / (1024 * 1024)
+            len as f64 / 1e6,
+            ATTACHMENT_MAX_BYTES / 1_000_000
         ),
     }
 }

@@ -21,6 +21,7 @@
 
 mod account;
 pub mod approvals;
+pub mod attachment_transfer;
 mod attachments;
 mod bundles;
 mod documents;
@@ -43,6 +44,7 @@ mod transport;
 mod views;
 
 pub use account::AccountView;
+pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachment, TRANSFERS_DIR};
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
 pub use documents::{DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};

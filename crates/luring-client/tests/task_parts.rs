@@ -222,7 +222,7 @@ fn folders_missing_files_oversized_files_and_wrong_ids_are_refused() {
         .set_len(ATTACHMENT_MAX_BYTES + 1)
         .unwrap();
     let e = ani.attach_file(&doc, &big).unwrap_err();
-    assert!(e.to_string().contains("at most 20 MiB"), "{e}");
+    assert!(e.to_string().contains("at most 25 MB"), "{e}");
     let small = tmp.path().join("kecil.txt");
     std::fs::write(&small, b"isi").unwrap();
     assert_eq!(

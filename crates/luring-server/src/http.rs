@@ -22,6 +22,8 @@ use crate::login::LoginError;
 use crate::state::AppState;
 use crate::sync_service::{self, HandleError};
 
+mod attachments;
+
 /// Largest sync request body accepted (sync pushes are zstd-compressed).
 pub const MAX_BODY: usize = 16 << 20;
 /// Largest body of any other request (a login is a few hundred bytes of JSON).
@@ -36,6 +38,8 @@ pub fn router<D: Database>(state: Arc<AppState<D>>) -> Router {
             "/v1/sync",
             post(sync::<D>).layer(DefaultBodyLimit::max(MAX_BODY)),
         )
+        // Chunks and manifest pages, each route with its own body limit.
+        .merge(attachments::routes())
         // Every route but sync: the route's own limit above takes precedence.
         .layer(DefaultBodyLimit::max(MAX_SMALL_BODY))
         .with_state(state)

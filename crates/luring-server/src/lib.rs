@@ -28,6 +28,7 @@ use tokio::net::TcpListener;
 pub mod access;
 pub mod admin;
 pub mod agency;
+pub mod attachments;
 mod auth;
 pub mod challenge;
 pub mod copies;

@@ -146,7 +146,7 @@ pub async fn login<D: Database>(
         name: user.name.clone(),
         unit: user.unit.clone(),
         role,
-        issued_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        issued_at: luring_model::Timestamp::now().into_string(),
     };
     let cert = DeviceCert::sign(body, &st.key);
     let cert_json = serde_json::to_value(&cert).map_err(internal)?;

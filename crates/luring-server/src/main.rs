@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
+use luring_server::attachments::AttachmentStore;
 use luring_server::db::{sqlite::SqliteDb, Database};
 use luring_server::{admin, agency, demo, files, AppState, Settings};
 
@@ -148,7 +149,10 @@ fn run_server(db: SqliteDb, settings: &Settings) -> anyhow::Result<()> {
     };
     let key = agency::load_key(data)?;
     let options = settings.serve_options()?;
-    let state = AppState::new(db, key, agency_row);
+    let attachments =
+        AttachmentStore::open(&data.join("attachments"), settings.attachment_limits())
+            .with_context(|| format!("cannot open the attachment folder in {}", data.display()))?;
+    let state = AppState::new(db, key, agency_row).with_attachments(attachments);
     let listen = settings.listen;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async move {

@@ -296,7 +296,10 @@ mod tests {
             answer
         };
         let slow = send(Duration::from_millis(100), 9).await;
-        assert!(slow.starts_with("HTTP/1.1 200") && slow.ends_with("900"), "{slow}");
+        assert!(
+            slow.starts_with("HTTP/1.1 200") && slow.ends_with("900"),
+            "{slow}"
+        );
         let stalled = send(Duration::from_millis(900), 2).await;
         assert!(!stalled.starts_with("HTTP/1.1 200"), "{stalled}");
         stop.send(()).unwrap();

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::attachments::AttachmentLimits;
 use crate::serve::{self, Limits, TlsError};
 
 /// What `luring-server` is started with (the flags before any subcommand).
@@ -39,6 +40,14 @@ pub struct Settings {
     /// Seconds a request body may pause between chunks.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub body_timeout_secs: u64,
+    /// Largest attachment, in megabytes (10^6 bytes).
+    #[arg(
+        long,
+        value_name = "MB",
+        default_value_t = 25,
+        env = "LURING_SERVER_ATTACHMENT_MAX_MB"
+    )]
+    pub attachment_max_mb: u64,
     /// Connections open at once; more wait until one closes.
     #[arg(long, value_name = "N", default_value_t = 1024)]
     pub max_connections: usize,
@@ -52,6 +61,11 @@ impl Settings {
             body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
         }
+    }
+
+    /// The bounds on attachments (at least 1 MB per file).
+    pub fn attachment_limits(&self) -> AttachmentLimits {
+        AttachmentLimits::with_max(self.attachment_max_mb.max(1).saturating_mul(1_000_000))
     }
 
     /// How to listen: with TLS when a certificate and key are given, and within
@@ -92,6 +106,7 @@ mod tests {
         assert_eq!(l.header_timeout, Duration::from_secs(20));
         assert_eq!(l.body_timeout, Duration::from_secs(60));
         assert_eq!(l.max_connections, 1024);
+        assert_eq!(s.attachment_limits().max_bytes, 25_000_000);
         assert!(s.serve_options().unwrap().tls.is_none());
         // Zero is raised to one rather than meaning "no time" or "no connection".
         let s = parse(&[

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
 
+use crate::attachments::AttachmentStore;
 use crate::challenge::Challenges;
 use crate::db::{AgencyRow, Database};
 use crate::login_guard::LoginGuard;
@@ -18,6 +19,8 @@ pub struct AppState<D: Database> {
     /// Login admission: throttling, per-address and global concurrency.
     pub logins: LoginGuard,
     pub challenges: Challenges,
+    /// The attachment folder; `None` serves no attachments (in-process tests).
+    pub attachments: Option<Arc<AttachmentStore>>,
     /// The agency's keys as syncs use them, checked once here; `None` if they cannot be
     /// used (see [`Self::agency_keys`]).
     agency_keys: Option<AgencyKeys>,
@@ -32,7 +35,14 @@ impl<D: Database> AppState<D> {
             key,
             agency,
             logins: LoginGuard::default(),
+            attachments: None,
         }
+    }
+
+    /// Serves attachments from `store` (the server's `--data/attachments`).
+    pub fn with_attachments(mut self, store: AttachmentStore) -> Self {
+        self.attachments = Some(Arc::new(store));
+        self
     }
 
     /// The agency's keys, or why they cannot be used (the stored agency's key is unreadable

@@ -27,7 +27,7 @@ pub use push::{PUSH_SLICE, SNAPSHOT_EVERY};
 
 /// Loads an entity's merged document: its snapshot plus the logged changes after it.
 /// Returns the document and how many changes were replayed on top of the snapshot.
-fn load_doc(tx: &mut dyn SyncTx, row: &EntityRow) -> Result<(AutoCommit, usize)> {
+pub(crate) fn load_doc(tx: &mut dyn SyncTx, row: &EntityRow) -> Result<(AutoCommit, usize)> {
     if row.snapshot.is_empty() {
         return Ok((AutoCommit::new(), 0));
     }

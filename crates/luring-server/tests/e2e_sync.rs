@@ -16,10 +16,7 @@ use common::*;
 
 #[test]
 fn staff_and_supervisor_sync_and_units_stay_apart() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
 
     // Ani works offline before her first login; nothing is lost.
     let ani = Luring {
@@ -110,10 +107,7 @@ fn staff_and_supervisor_sync_and_units_stay_apart() {
 
 #[test]
 fn security_answers_and_forged_actor() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let token = ani.meta("token");
     let valid = luring_sync::encode_request(&SyncRequest {
@@ -243,10 +237,7 @@ fn security_answers_and_forged_actor() {
 
 #[test]
 fn a_sigkilled_server_keeps_what_it_acknowledged() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     for i in 0..20 {
         ani.ok(&["task", "add", &format!("Tugas {i:02}")]);
@@ -263,10 +254,7 @@ fn a_sigkilled_server_keeps_what_it_acknowledged() {
 
 #[test]
 fn watch_syncs_once_the_server_returns_and_revoked_devices_are_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let device = ani.meta("device_id");
     let (data, port) = server.kill();
@@ -314,17 +302,11 @@ fn watch_syncs_once_the_server_returns_and_revoked_devices_are_refused() {
 
 #[test]
 fn a_change_on_top_of_a_colleagues_bundle_waits_for_the_colleague() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let siti = Luring::login(tmp.path(), "siti", &server, SITI);
     // Siti writes offline and hands Ani a USB stick; Ani edits on top and syncs first.
-    let id = siti.json(&["task", "add", "Dari atasan", "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = siti.id(&["task", "add", "Dari atasan", "--json"]);
     let bundle = tmp.path().join("siti.bundle");
     siti.ok(&["bundle", "export", "--out", bundle.to_str().unwrap()]);
     ani.ok(&["bundle", "import", bundle.to_str().unwrap()]);

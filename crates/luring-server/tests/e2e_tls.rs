@@ -105,30 +105,14 @@ fn login_sync_and_an_approval_over_https_with_the_agency_ca() {
     assert_eq!(ani2.task_titles(), vec!["Rekap data desa lewat HTTPS"]);
 
     // An approval, asked, signed and seen over HTTPS.
-    let body = root.join("body.txt");
-    std::fs::write(&body, "Dengan hormat, mohon izin perjalanan dinas.\n").unwrap();
-    let doc = ani.json(&[
-        "doc",
-        "new",
-        "--title",
+    let doc = ani.new_doc(
         "Nota dinas",
-        "--body-file",
-        body.to_str().unwrap(),
-        "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let req = ani.json(&["approval", "request", &doc, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        "Dengan hormat, mohon izin perjalanan dinas.\n",
+    );
+    let req = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
     ani.sync();
     siti.sync();
-    siti.ok_with(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{PASS_SITI}\n"),
-    );
+    siti.set_passphrase(PASS_SITI);
     siti.ok_with(
         &[
             "approval",

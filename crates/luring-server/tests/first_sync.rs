@@ -158,7 +158,9 @@ fn a_first_sync_over_flaky_resumes_after_every_cut_and_its_progress_only_moves_f
         let saved: i64 = p
             .store()
             .connection()
-            .query_row("SELECT sum(length(snapshot)) FROM entities", [], |r| r.get(0))
+            .query_row("SELECT sum(length(snapshot)) FROM entities", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         println!(
             "history received: {} B in {} changes; compacted documents: {saved} B",

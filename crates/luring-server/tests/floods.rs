@@ -53,8 +53,7 @@ fn proc_kib(pid: u32, field: &str) -> u64 {
 
 #[test]
 fn a_login_flood_stays_bounded_and_the_owner_still_logs_in() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let url = server.url.clone();
     let flood = 200;
     let start = Arc::new(Barrier::new(flood + 1));
@@ -108,8 +107,7 @@ fn a_login_flood_stays_bounded_and_the_owner_still_logs_in() {
 
 #[test]
 fn one_address_cannot_queue_more_than_a_few_logins() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (_tmp, server) = demo_agency();
     let n = 40;
     let start = Arc::new(Barrier::new(n));
     let answers: Vec<_> = (0..n)
@@ -152,8 +150,7 @@ fn one_address_cannot_queue_more_than_a_few_logins() {
 
 #[test]
 fn an_attackers_guesses_never_stop_the_owner() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let attacker = client_from([127, 0, 0, 2]);
     for _ in 0..3 {
         let (status, body) = login(
@@ -210,8 +207,7 @@ fn an_attackers_guesses_never_stop_the_owner() {
 
 #[test]
 fn every_route_limits_its_body() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (_tmp, server) = demo_agency();
     let c = client_from([127, 0, 0, 4]);
     // A login body over 8 KB is refused before it is parsed.
     let mut big = login_body(&server.url, BUDI.0, BUDI.1, 5);

@@ -42,16 +42,10 @@ fn comment_in_budis_name(l: &Luring, id: &str) {
 
 #[test]
 fn after_a_refusal_the_device_converges_and_later_work_still_syncs() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let siti = Luring::login(tmp.path(), "siti", &server, SITI);
-    let id = ani.json(&["task", "add", "Rapat", "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = ani.id(&["task", "add", "Rapat", "--json"]);
     assert_eq!(ani.sync()["pushed"], 1);
     // A refused change, then an honest edit on top of it, in one sync.
     comment_in_budis_name(&ani, &id);
@@ -87,16 +81,10 @@ fn after_a_refusal_the_device_converges_and_later_work_still_syncs() {
 
 #[test]
 fn a_refused_change_to_another_units_task_leaves_the_servers_version() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let maria = Luring::login(tmp.path(), "maria", &server, MARIA);
-    let id = ani.json(&["task", "add", "Rekap", "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = ani.id(&["task", "add", "Rekap", "--json"]);
     ani.sync();
     let bundle = tmp.path().join("ani.bundle");
     ani.ok(&["bundle", "export", "--out", bundle.to_str().unwrap()]);
@@ -117,16 +105,10 @@ fn a_refused_change_to_another_units_task_leaves_the_servers_version() {
 
 #[test]
 fn an_entity_received_by_bundle_then_assigned_is_delivered_whole() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let budi = Luring::login(tmp.path(), "budi", &server, BUDI);
-    let id = ani.json(&["task", "add", "Rekap", "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = ani.id(&["task", "add", "Rekap", "--json"]);
     let bundle = tmp.path().join("ani.bundle");
     ani.ok(&["bundle", "export", "--out", bundle.to_str().unwrap()]);
     ani.sync();
@@ -173,10 +155,7 @@ fn a_bundle_of_another_agency_is_refused() {
 
 #[test]
 fn a_colleague_cannot_claim_another_devices_actor() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     // Ani works offline before her first login and hands out a bundle: her actor id is in it.
     let ani = Luring {
         dir: tmp.path().join("ani"),
@@ -260,10 +239,7 @@ fn refused_as_copy(l: &Luring) {
 
 #[test]
 fn a_copied_profile_is_re_registered_and_both_converge_keeping_unsent_work() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     ani.ok(&["task", "add", "Bersama"]);
     ani.sync();
@@ -301,10 +277,7 @@ fn a_copied_profile_is_re_registered_and_both_converge_keeping_unsent_work() {
 
 #[test]
 fn a_restored_backup_is_re_registered_and_converges_keeping_unsent_work() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     ani.ok(&["task", "add", "Lama"]);
     ani.sync();
@@ -341,10 +314,8 @@ fn a_restored_backup_is_re_registered_and_converges_keeping_unsent_work() {
 
 #[test]
 fn a_device_on_a_random_actor_takes_its_bound_actor_at_next_login_keeping_unsent_work() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
+    let data = server.data.clone();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     ani.ok(&["task", "add", "Terkirim"]);
     ani.sync();
@@ -389,10 +360,7 @@ fn a_device_on_a_random_actor_takes_its_bound_actor_at_next_login_keeping_unsent
 
 #[test]
 fn a_copy_of_a_profile_with_unsent_work_does_not_send_it_twice() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     ani.ok(&["task", "add", "Terkirim"]);
     ani.sync();
@@ -440,10 +408,7 @@ fn a_copy_of_a_profile_with_unsent_work_does_not_send_it_twice() {
 /// binds, so nothing (least of all the colleague's comment) is re-made in her name.
 #[test]
 fn offline_work_with_a_colleagues_bundle_goes_out_at_the_first_login() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let offline = |name: &str, who: (&str, &str), full: &str| {
         let l = Luring {
             dir: tmp.path().join(name),
@@ -453,10 +418,7 @@ fn offline_work_with_a_colleagues_bundle_goes_out_at_the_first_login() {
     };
     let ani = offline("ani", ANI, "Ani Lestari");
     let budi = offline("budi", BUDI, "Budi Santoso");
-    let id = ani.json(&["task", "add", "Siapkan kunjungan desa", "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = ani.id(&["task", "add", "Siapkan kunjungan desa", "--json"]);
     let b1 = tmp.path().join("ani.bundle");
     ani.ok(&["bundle", "export", "--out", b1.to_str().unwrap()]);
     budi.ok(&["bundle", "import", b1.to_str().unwrap()]);

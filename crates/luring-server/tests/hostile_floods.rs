@@ -13,40 +13,21 @@ use luring_model::{ApprovalRequest, EntityId, Record};
 use luring_sync::{Change, Class, Cursor, SyncRequest, SyncResponse};
 
 mod common;
-use common::hostile::{push_records, refusal};
+use common::hostile::{actor, now, push_records, refusal, stored_request, sync_as};
 use common::*;
 
 /// The pull budget the real client asks for.
 const BUDGET: u32 = 1 << 20;
 
-fn now() -> String {
-    luring_model::clock::format(chrono::Utc::now())
-}
-
-fn actor(l: &Luring) -> ActorId {
-    luring_client::Profile::open(&l.dir)
-        .unwrap()
-        .store()
-        .actor()
-        .clone()
-}
-
 /// One sync round trip as `l`'s device; the answer.
 fn round_trip(server: &Server, token: &str, cursor: Cursor, push: Vec<Change>) -> SyncResponse {
-    let body = luring_sync::encode_request(&SyncRequest {
+    let req = SyncRequest {
         cursor,
         push,
         byte_budget: BUDGET,
         want_numbers: false,
-    });
-    let resp = http()
-        .post(format!("{}/v1/sync", server.url))
-        .bearer_auth(token)
-        .body(body)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    luring_sync::decode_response(&resp.bytes().unwrap(), luring_sync::Limits::default()).unwrap()
+    };
+    sync_as(&server.url, token, &req)
 }
 
 /// Text that compresses as badly as a real attacker would make it (letters from a PRNG).
@@ -123,8 +104,7 @@ fn assert_synced_and_sees(l: &Luring, titles: &[&str]) {
 
 #[test]
 fn an_oversized_entity_is_refused_and_stops_no_one() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let token = ani.meta("token");
     let me = actor(&ani);
@@ -225,49 +205,18 @@ fn an_entity_too_big_to_deliver_is_held_back_without_blocking_the_rest() {
     }
 }
 
-/// Ani's real approval request, as her store holds it.
-fn stored_request(l: &Luring, req: &str) -> ApprovalRequest {
-    let p = luring_client::Profile::open(&l.dir).unwrap();
-    for r in p.store().records_of(req).unwrap() {
-        if let Record::Request(q) = serde_json::from_slice(&r.bytes).unwrap() {
-            return q;
-        }
-    }
-    panic!("no request {req}")
-}
-
 #[test]
 fn an_approval_request_cannot_take_a_colleagues_entity_id() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let siti = Luring::login(tmp.path(), "siti", &server, SITI);
-    let body = tmp.path().join("body.txt");
-    std::fs::write(&body, "Mohon persetujuan kegiatan.\n").unwrap();
-    let doc = ani.json(&[
-        "doc",
-        "new",
-        "--title",
-        "Nota dinas",
-        "--body-file",
-        body.to_str().unwrap(),
-        "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let real = ani.json(&["approval", "request", &doc, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let doc = ani.new_doc("Nota dinas", "Mohon persetujuan kegiatan.\n");
+    let real = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
     ani.sync();
 
     // Siti writes a task offline; Ani learns its id (say, from a USB bundle) and files a
     // request of her own under it before Siti syncs.
-    let victim = siti.json(&["task", "add", "Laporan bulanan", "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let victim = siti.id(&["task", "add", "Laporan bulanan", "--json"]);
     let mut squat = stored_request(&ani, &real).body;
     squat.id = EntityId::parse(&victim).unwrap();
     squat.created_at = now();
@@ -322,8 +271,7 @@ const PUSH_BYTES: usize = 512 << 10;
 
 #[test]
 fn a_flood_of_tasks_does_not_hold_up_other_syncs() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     // Whoever is watching: the unit's supervisor, a colleague in a sibling unit and the
     // head of the agency above (both supervisors see every flooded task).
@@ -429,8 +377,7 @@ fn a_flood_of_tasks_does_not_hold_up_other_syncs() {
 
 #[test]
 fn a_request_beyond_the_change_cap_is_processed_in_part_and_the_rest_waits() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let token = ani.meta("token");
     let me = actor(&ani);

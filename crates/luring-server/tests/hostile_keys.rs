@@ -10,7 +10,7 @@ use luring_model::{
 use serde_json::Value;
 
 mod common;
-use common::hostile::{self, honest_login, login_raw, push_records, refusal};
+use common::hostile::{self, honest_login, login_raw, now, push_records, refusal, stored_request};
 use common::*;
 
 const PASS_SITI: &str = "tanda tangan siti 2026";
@@ -26,18 +26,12 @@ struct World {
 }
 
 fn world() -> World {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, server) = demo_agency();
     let root = tmp.path().to_owned();
-    let data = root.join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let data = server.data.clone();
     let ani = Luring::login(&root, "ani", &server, ANI);
     let siti = Luring::login(&root, "siti", &server, SITI);
-    let out = siti.run_in(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{PASS_SITI}\n"),
-    );
-    assert!(out.status.success());
+    siti.set_passphrase(PASS_SITI);
     let agency_key = ani.meta("agency_key");
     World {
         _tmp: tmp,
@@ -50,10 +44,6 @@ fn world() -> World {
     }
 }
 
-fn now() -> String {
-    luring_model::clock::format(chrono::Utc::now())
-}
-
 fn code(body: &Value) -> &str {
     body["code"].as_str().unwrap_or_default()
 }
@@ -63,28 +53,13 @@ fn message(body: &Value) -> String {
 }
 
 fn new_doc(w: &World) -> String {
-    let f = w.root.join("body.txt");
-    std::fs::write(&f, "Mohon persetujuan kegiatan.\n").unwrap();
-    w.ani.json(&[
-        "doc",
-        "new",
-        "--title",
-        "Nota dinas kegiatan",
-        "--body-file",
-        f.to_str().unwrap(),
-        "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    w.ani
+        .new_doc("Nota dinas kegiatan", "Mohon persetujuan kegiatan.\n")
 }
 
 fn request(w: &World, doc: &str, chain: &str) -> String {
     w.ani
-        .json(&["approval", "request", doc, "--chain", chain, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+        .id(&["approval", "request", doc, "--chain", chain, "--json"])
 }
 
 fn sign(l: &Luring, req: &str, verdict: &str) {
@@ -104,16 +79,6 @@ fn sign(l: &Luring, req: &str, verdict: &str) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn stored_request(l: &Luring, req: &str) -> ApprovalRequest {
-    let p = luring_client::Profile::open(&l.dir).unwrap();
-    for r in p.store().records_of(req).unwrap() {
-        if let Record::Request(q) = serde_json::from_slice(&r.bytes).unwrap() {
-            return q;
-        }
-    }
-    panic!("no request {req}")
 }
 
 /// A decision by Siti's real key (the attacker here is Siti's own modified client).
@@ -258,54 +223,18 @@ fn a_sealed_key_must_be_unlocked_to_log_in() {
     let dir = w.root.join("budi");
     let l = Luring { dir: dir.clone() };
     l.ok(&["init", "--name", "Budi Santoso", "--nip", BUDI.0]);
-    let out = l.run_in(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        "sandi budi 2026\n",
-    );
-    assert!(out.status.success());
-    let out = l.run_in(
-        &[
-            "login",
-            "--server",
-            &w.server.url,
-            "--nip",
-            BUDI.0,
-            "--password-stdin",
-        ],
-        &format!("{}\n", BUDI.1),
-    );
+    l.set_passphrase("sandi budi 2026");
+    let out = l.try_login(&w.server.url, BUDI, &[]);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("passphrase"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = l.run_in(
-        &[
-            "login",
-            "--server",
-            &w.server.url,
-            "--nip",
-            BUDI.0,
-            "--password-stdin",
-            "--passphrase-stdin",
-        ],
-        &format!("{}\nsandi salah sekali\n", BUDI.1),
-    );
+    let out = l.try_login_sealed(&w.server.url, BUDI, "sandi salah sekali");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("wrong signing passphrase"));
-    let out = l.run_in(
-        &[
-            "login",
-            "--server",
-            &w.server.url,
-            "--nip",
-            BUDI.0,
-            "--password-stdin",
-            "--passphrase-stdin",
-        ],
-        &format!("{}\nsandi budi 2026\n", BUDI.1),
-    );
+    let out = l.try_login_sealed(&w.server.url, BUDI, "sandi budi 2026");
     assert!(
         out.status.success(),
         "{}",
@@ -384,11 +313,7 @@ fn approval_rules_and_times_are_enforced_by_the_server() {
 fn verify_fails_for_pending_rejected_revoked_unanchored_and_forged_evidence() {
     let w = world();
     let hendra = Luring::login(&w.root, "hendra", &w.server, HENDRA);
-    let out = hendra.run_in(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{PASS_SITI}\n"),
-    );
-    assert!(out.status.success());
+    hendra.set_passphrase(PASS_SITI);
     let doc = new_doc(&w);
     let two = request(&w, &doc, &format!("{},{}", SITI.0, HENDRA.0));
     let rejected = request(&w, &doc, SITI.0);

@@ -5,13 +5,14 @@
 //! still comments, edits its own comments and numbers approved documents.
 
 use automerge::transaction::Transactable;
-use automerge::{ActorId, AutoCommit, ReadDoc, ROOT};
+use automerge::{AutoCommit, ReadDoc, ROOT};
 use chrono::Datelike;
 use luring_model::{Comment, CommentEdit, Disposition, Nip, Task};
 use luring_sync::{Change, Class, Cursor, Lease, SyncRequest, SyncResponse};
 use serde_json::Value;
 
 mod common;
+use common::hostile::{actor, now, sync_as};
 use common::*;
 
 const PASS_SITI: &str = "tanda tangan siti 2026";
@@ -19,28 +20,13 @@ const UNIT: &str = "BAPPEDA.PEM";
 
 /// One sync round trip as `l`'s device, from the start of the log.
 fn sync_raw(server: &Server, l: &Luring, push: Vec<Change>, want_numbers: bool) -> SyncResponse {
-    let body = luring_sync::encode_request(&SyncRequest {
+    let req = SyncRequest {
         cursor: Cursor::default(),
         push,
         byte_budget: 8 << 20,
         want_numbers,
-    });
-    let resp = http()
-        .post(format!("{}/v1/sync", server.url))
-        .bearer_auth(l.meta("token"))
-        .body(body)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    luring_sync::decode_response(&resp.bytes().unwrap(), luring_sync::Limits::default()).unwrap()
-}
-
-fn actor(l: &Luring) -> ActorId {
-    luring_client::Profile::open(&l.dir)
-        .unwrap()
-        .store()
-        .actor()
-        .clone()
+    };
+    sync_as(&server.url, &l.meta("token"), &req)
 }
 
 /// The entity as the server holds it, opened for writing with `l`'s device actor (so the
@@ -104,10 +90,6 @@ fn refused(r: Result<(), String>, case: &str, because: &str) {
     }
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 fn nip(n: &str) -> Nip {
     Nip::parse(n).unwrap()
 }
@@ -133,18 +115,12 @@ fn assert_clean_sync(l: &Luring) -> Value {
 
 #[test]
 fn comments_and_dispositions_stay_in_their_authors_names() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let siti = Luring::login(tmp.path(), "siti", &server, SITI);
     let reader = Luring::login(tmp.path(), "hendra", &server, HENDRA);
 
-    let task = ani.json(&["task", "add", "Rekap usulan Musrenbang", "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let task = ani.id(&["task", "add", "Rekap usulan Musrenbang", "--json"]);
     assert_clean_sync(&ani);
     siti.sync();
     siti.ok(&["task", "comment", &task, "Mohon segera dikirim ke Bappeda"]);
@@ -162,6 +138,10 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
     })
     .expect("a disposition in one's own name is accepted");
     assert_clean_sync(&ani);
+    // Ani's modified client edits the server's copy of the task directly.
+    let ani_edits = |edit: &dyn Fn(&mut AutoCommit)| {
+        push_edit(&server, &reader, &ani, &task, Class::Task, edit)
+    };
 
     let forged = Comment {
         id: "c-palsu".into(),
@@ -172,9 +152,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         edits: vec![],
     };
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
-            luring_crdt::add_comment(d, &forged).unwrap()
-        }),
+        ani_edits(&|d| luring_crdt::add_comment(d, &forged).unwrap()),
         "comment in the supervisor's name",
         "your own name",
     );
@@ -185,14 +163,12 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         at: now(),
     };
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
-            luring_crdt::add_disposition(d, &forged_step).unwrap()
-        }),
+        ani_edits(&|d| luring_crdt::add_disposition(d, &forged_step).unwrap()),
         "disposition sent in the supervisor's name",
         "sender",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let c = comment_obj(d, 0);
             d.put(&c, "text", "Tidak usah dikirim").unwrap();
         }),
@@ -200,7 +176,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         "cannot be rewritten",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let (_, list) = d.get(ROOT, "comments").unwrap().unwrap();
             d.delete(&list, 0).unwrap();
         }),
@@ -212,7 +188,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         .unwrap()
         .to_owned();
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let e = CommentEdit {
                 at: now(),
                 text: Task::comment_text("Tidak usah dikirim").unwrap(),
@@ -223,7 +199,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         "only its author can edit",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let (_, list) = d.get(ROOT, "dispositions").unwrap().unwrap();
             let (_, step) = d.get(&list, 0).unwrap().unwrap();
             d.put(&step, "instruction", "Abaikan saja").unwrap();
@@ -232,7 +208,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         "dispositions cannot be changed or removed",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             let (_, list) = d.get(ROOT, "dispositions").unwrap().unwrap();
             d.delete(&list, 0).unwrap();
         }),
@@ -240,7 +216,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
         "dispositions cannot be changed or removed",
     );
     refused(
-        push_edit(&server, &reader, &ani, &task, Class::Task, |d| {
+        ani_edits(&|d| {
             d.put(ROOT, "created_at", "2001-01-01T00:00:00Z").unwrap();
         }),
         "creation time backdated",
@@ -292,10 +268,7 @@ fn comments_and_dispositions_stay_in_their_authors_names() {
 
 #[test]
 fn new_entities_are_refused_in_units_their_author_may_not_write() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     let siti = Luring::login(tmp.path(), "siti", &server, SITI);
     let budi = Luring::login(tmp.path(), "budi", &server, BUDI);
@@ -356,10 +329,7 @@ fn blocks(l: &Luring) -> Vec<Lease> {
 
 #[test]
 fn asking_for_numbers_again_and_again_does_not_burn_the_register() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
+    let (tmp, server) = demo_agency();
     let ani = Luring::login(tmp.path(), "ani", &server, ANI);
     assert_clean_sync(&ani);
     let held = blocks(&ani);
@@ -395,55 +365,32 @@ fn sign(l: &Luring, req: &str) {
     );
 }
 
-fn new_doc(l: &Luring, root: &std::path::Path, title: &str) -> String {
-    let f = root.join("body.txt");
-    std::fs::write(&f, format!("Dengan hormat, {title}.\n")).unwrap();
-    l.json(&[
-        "doc",
-        "new",
-        "--title",
-        title,
-        "--body-file",
-        f.to_str().unwrap(),
-        "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-fn set_number(n: &str) -> impl FnOnce(&mut AutoCommit) + '_ {
-    move |d| luring_crdt::set_letter_number(d, n).unwrap()
+fn new_doc(l: &Luring, title: &str) -> String {
+    l.new_doc(title, &format!("Dengan hormat, {title}.\n"))
 }
 
 #[test]
 fn letter_numbers_follow_the_numbering_rule() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, server) = demo_agency();
     let root = tmp.path();
-    let data = root.join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
     let ani = Luring::login(root, "ani", &server, ANI);
     let siti = Luring::login(root, "siti", &server, SITI);
     let reader = Luring::login(root, "hendra", &server, HENDRA);
-    siti.ok_with(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{PASS_SITI}\n"),
-    );
+    siti.set_passphrase(PASS_SITI);
     let year = chrono::Utc::now().year();
     let number = |n: u32| format!("{n:03}/{UNIT}/{year}");
+    // `l`'s modified client sets `doc`'s letter number on the server's copy directly.
+    let set_number = |l: &Luring, doc: &str, n: &str| {
+        push_edit(&server, &reader, l, doc, Class::Document, |d| {
+            luring_crdt::set_letter_number(d, n).unwrap()
+        })
+    };
 
-    let unapproved = new_doc(&ani, root, "Nota tanpa persetujuan");
-    let d2 = new_doc(&ani, root, "Nota perjalanan dinas");
-    let d3 = new_doc(&ani, root, "Nota rapat koordinasi");
-    let r2 = ani.json(&["approval", "request", &d2, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let r3 = ani.json(&["approval", "request", &d3, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let unapproved = new_doc(&ani, "Nota tanpa persetujuan");
+    let d2 = new_doc(&ani, "Nota perjalanan dinas");
+    let d3 = new_doc(&ani, "Nota rapat koordinasi");
+    let r2 = ani.id(&["approval", "request", &d2, "--chain", SITI.0, "--json"]);
+    let r3 = ani.id(&["approval", "request", &d3, "--chain", SITI.0, "--json"]);
     assert_clean_sync(&ani);
     assert_clean_sync(&siti);
     let ani_block = blocks(&ani)[0].clone();
@@ -451,14 +398,7 @@ fn letter_numbers_follow_the_numbering_rule() {
     assert_eq!(ani_block.unit, UNIT);
 
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &ani,
-            &unapproved,
-            Class::Document,
-            set_number(&number(ani_block.start)),
-        ),
+        set_number(&ani, &unapproved, &number(ani_block.start)),
         "letter number on a document nobody approved",
         "approval request is approved",
     );
@@ -512,72 +452,30 @@ fn letter_numbers_follow_the_numbering_rule() {
     assert_eq!(r.acked_count(), 2, "{:?}", r.rejected);
 
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &siti,
-            &d2,
-            Class::Document,
-            set_number("nomor 7"),
-        ),
+        set_number(&siti, &d2, "nomor 7"),
         "letter number in another shape",
         "is not a letter number",
     );
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &siti,
-            &d2,
-            Class::Document,
-            set_number(&number(ani_block.start + 1)),
-        ),
+        set_number(&siti, &d2, &number(ani_block.start + 1)),
         "letter number from a colleague's block",
         "not leased to this device",
     );
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &siti,
-            &d2,
-            Class::Document,
-            set_number(&number(siti_block.end + 500)),
-        ),
+        set_number(&siti, &d2, &number(siti_block.end + 500)),
         "letter number nobody leased",
         "not leased to this device",
     );
     // Ani numbers d3 from her own block: approved, hers, unused — accepted.
-    push_edit(
-        &server,
-        &reader,
-        &ani,
-        &d3,
-        Class::Document,
-        set_number(&number(ani_block.start)),
-    )
-    .expect("a leased number on an approved document is accepted");
+    set_number(&ani, &d3, &number(ani_block.start))
+        .expect("a leased number on an approved document is accepted");
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &ani,
-            &d2,
-            Class::Document,
-            set_number(&number(ani_block.start)),
-        ),
+        set_number(&ani, &d2, &number(ani_block.start)),
         "a number already on another document",
         &format!("already used by document {d3}"),
     );
     refused(
-        push_edit(
-            &server,
-            &reader,
-            &ani,
-            &d3,
-            Class::Document,
-            set_number(&number(ani_block.start + 1)),
-        ),
+        set_number(&ani, &d3, &number(ani_block.start + 1)),
         "an official number changed",
         "already has letter number",
     );
@@ -615,22 +513,13 @@ fn letter_numbers_follow_the_numbering_rule() {
 
 #[test]
 fn the_last_approver_numbers_the_document_in_the_same_sync_as_the_decision() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, server) = demo_agency();
     let root = tmp.path();
-    let data = root.join("server");
-    seed(&data);
-    let server = Server::start(&data, "127.0.0.1:0");
     let ani = Luring::login(root, "ani", &server, ANI);
     let siti = Luring::login(root, "siti", &server, SITI);
-    siti.ok_with(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        &format!("{PASS_SITI}\n"),
-    );
-    let d = new_doc(&ani, root, "Nota undangan");
-    let r = ani.json(&["approval", "request", &d, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    siti.set_passphrase(PASS_SITI);
+    let d = new_doc(&ani, "Nota undangan");
+    let r = ani.id(&["approval", "request", &d, "--chain", SITI.0, "--json"]);
     assert_clean_sync(&ani);
     assert_clean_sync(&siti);
     let block = blocks(&siti)[0].clone();

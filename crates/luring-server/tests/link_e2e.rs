@@ -16,8 +16,7 @@ use common::*;
 
 #[test]
 fn a_cli_sync_over_3g_succeeds_and_the_link_counts_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::seeded(&tmp.path().join("server"));
+    let (tmp, server) = demo_agency();
     let upstream: SocketAddr = server
         .url
         .strip_prefix("http://")

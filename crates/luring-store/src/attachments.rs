@@ -59,6 +59,23 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every attachment attached on this device (the ones it may have to upload), by hash
+    /// then document.
+    pub fn local_attachments(&self) -> Result<Vec<AttachmentName>> {
+        let mut s = self.connection().prepare_cached(
+            "SELECT hash, doc_id, name, bytes FROM attachment_names ORDER BY hash, doc_id",
+        )?;
+        let rows = s.query_map([], |r| {
+            Ok(AttachmentName {
+                hash: r.get(0)?,
+                doc_id: r.get(1)?,
+                name: r.get(2)?,
+                bytes: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// A name recorded for the same bytes under any document (the same file attached to
     /// two documents), for a hash that has none under the document being shown.
     pub fn attachment_name_any(&self, hash: &str) -> Result<Option<AttachmentName>> {
@@ -118,6 +135,7 @@ mod tests {
             ("undangan.pdf", 1234)
         );
         assert_eq!(s.attachment_name_any(&h).unwrap().unwrap().doc_id, "d-1");
+        assert_eq!(s.local_attachments().unwrap(), names);
         assert!(s.check_derived().unwrap().is_empty());
         // Attaching again renames, adds no second hash.
         let d = s.attach("d-1", &h, "undangan-final.pdf", 1234).unwrap();

@@ -558,7 +558,7 @@ mod tests {
     use crate::store::Store;
 
     /// A new task as the tests create it.
-    fn new_task(id: &str, title: &str, assignees: Vec<Nip>) -> luring_crdt::NewTask {
+    pub(super) fn new_task(id: &str, title: &str, assignees: Vec<Nip>) -> luring_crdt::NewTask {
         luring_crdt::NewTask {
             id: EntityId::parse(id).unwrap(),
             title: Title::parse(title).unwrap(),
@@ -571,17 +571,39 @@ mod tests {
         }
     }
 
+    /// Edits task `t-1` with `patch`, as its screen would.
+    fn patch(s: &mut Store, patch: TaskPatch) {
+        s.update_task("t-1", |d| luring_crdt::patch_task(d, &patch))
+            .unwrap();
+    }
+
     fn retitle(s: &mut Store, title: &str) {
-        s.update_task("t-1", |d| {
-            luring_crdt::patch_task(
-                d,
-                &TaskPatch {
-                    title: Some(Title::parse(title).unwrap()),
-                    ..Default::default()
-                },
-            )
-        })
-        .unwrap();
+        patch(
+            s,
+            TaskPatch {
+                title: Some(Title::parse(title).unwrap()),
+                ..Default::default()
+            },
+        );
+    }
+
+    pub(super) fn finish(s: &mut Store) {
+        patch(
+            s,
+            TaskPatch {
+                status: Some(TaskStatus::Selesai),
+                ..Default::default()
+            },
+        );
+    }
+
+    /// A store holding task `t-1` (`Rapat`), created and acknowledged by the server.
+    fn synced_task() -> Store {
+        let mut s = Store::open_in_memory().unwrap();
+        s.create_tasks(&[new_task("t-1", "Rapat", vec![])]).unwrap();
+        let first = outbox(&s);
+        s.apply_remote(&[], &[], &first, &[], &[]).unwrap();
+        s
     }
 
     fn outbox(s: &Store) -> Vec<[u8; 32]> {
@@ -614,16 +636,7 @@ mod tests {
         s.apply_remote(&[], &[], &[first[0].hash], &[], &[])
             .unwrap();
         // The offending edit (the status), then an innocent one on top (the title).
-        s.update_task("t-1", |d| {
-            luring_crdt::patch_task(
-                d,
-                &TaskPatch {
-                    status: Some(TaskStatus::Selesai),
-                    ..Default::default()
-                },
-            )
-        })
-        .unwrap();
+        finish(&mut s);
         retitle(&mut s, "Rapat besar");
         let sent = outbox(&s);
         assert_eq!(sent.len(), 2);
@@ -652,21 +665,9 @@ mod tests {
 
     #[test]
     fn work_stuck_behind_an_old_refusal_is_healed_before_a_sync() {
-        let mut s = Store::open_in_memory().unwrap();
-        s.create_tasks(&[new_task("t-1", "Rapat", vec![])]).unwrap();
-        let first = outbox(&s);
-        s.apply_remote(&[], &[], &first, &[], &[]).unwrap();
+        let mut s = synced_task();
         retitle(&mut s, "Ditolak");
-        s.update_task("t-1", |d| {
-            luring_crdt::patch_task(
-                d,
-                &TaskPatch {
-                    status: Some(TaskStatus::Selesai),
-                    ..Default::default()
-                },
-            )
-        })
-        .unwrap();
+        finish(&mut s);
         // What an older Luring left: the refusal stored, the change on top still waiting.
         let sent = outbox(&s);
         let c = s.connection();
@@ -688,10 +689,7 @@ mod tests {
 
     #[test]
     fn a_remade_change_refused_again_ends_healing() {
-        let mut s = Store::open_in_memory().unwrap();
-        s.create_tasks(&[new_task("t-1", "Rapat", vec![])]).unwrap();
-        let first = outbox(&s);
-        s.apply_remote(&[], &[], &first, &[], &[]).unwrap();
+        let mut s = synced_task();
         // Every edit of this entity is refused (say, it now belongs to another unit).
         let no = "you may not change this entity: it belongs to another unit".to_owned();
         retitle(&mut s, "Satu");
@@ -717,39 +715,22 @@ mod tests {
 
 #[cfg(test)]
 mod actor_tests {
-    use luring_model::{EntityId, TaskStatus, Text, Title};
 
+    use super::tests::{finish, new_task};
     use super::*;
     use crate::store::Store;
 
     #[test]
     fn a_new_actor_remakes_unsent_work_and_keeps_sent_history() {
         let mut s = Store::open_in_memory().unwrap();
-        let new = |id: &str, title: &str| luring_crdt::NewTask {
-            id: EntityId::parse(id).unwrap(),
-            title: Title::parse(title).unwrap(),
-            description: Text::default(),
-            status: TaskStatus::Baru,
-            due: None,
-            assignees: vec![],
-            unit: None,
-            created_at: "2026-11-23T08:00:00Z".into(),
-        };
-        s.create_tasks(&[new("t-1", "Terkirim")]).unwrap();
+        s.create_tasks(&[new_task("t-1", "Terkirim", vec![])])
+            .unwrap();
         let sent: Vec<_> = s.outbox(1 << 20).unwrap();
         let server: Vec<Vec<u8>> = sent.iter().map(|c| c.bytes.clone()).collect();
         s.apply_remote(&[], &[], &[sent[0].hash], &[], &[]).unwrap();
-        s.update_task("t-1", |d| {
-            luring_crdt::patch_task(
-                d,
-                &TaskPatch {
-                    status: Some(TaskStatus::Selesai),
-                    ..Default::default()
-                },
-            )
-        })
-        .unwrap();
-        s.create_tasks(&[new("t-2", "Belum terkirim")]).unwrap();
+        finish(&mut s);
+        s.create_tasks(&[new_task("t-2", "Belum terkirim", vec![])])
+            .unwrap();
         let before = (s.task("t-1").unwrap(), s.task("t-2").unwrap());
         let old = s.actor().clone();
         let actor = ActorId::random();

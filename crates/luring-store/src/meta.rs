@@ -46,6 +46,9 @@ pub enum MetaKey {
     NumberBlocks,
     /// Approved documents waiting for a letter number (JSON list of ids).
     NumberPending,
+    /// "Hemat data": `"1"` (or unset, the default) downloads a colleague's attachment
+    /// only when it is opened; `"0"` downloads them after every sync.
+    HematData,
 }
 
 impl MetaKey {
@@ -73,6 +76,7 @@ impl MetaKey {
             Self::LastSync => "last_sync",
             Self::NumberBlocks => "number_blocks",
             Self::NumberPending => "number_pending",
+            Self::HematData => "hemat_data",
         }
     }
 }

@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(clippy::unwrap_used)]
 
+pub mod attachments;
 pub mod codec;
 pub mod device;
 pub mod login;

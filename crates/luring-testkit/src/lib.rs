@@ -160,6 +160,14 @@ pub fn seed(data: &Path) {
     admin(data, &["seed-demo"]);
 }
 
+/// A temporary folder, and the demo agency served from its `server` subfolder on a free
+/// port (see [`Server::seeded`]); the folder goes when the first value is dropped.
+pub fn demo_agency() -> (tempfile::TempDir, Server) {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::seeded(&tmp.path().join("server"));
+    (tmp, server)
+}
+
 /// A running server, killed on drop.
 pub struct Server {
     child: Child,
@@ -296,6 +304,22 @@ impl Luring {
             .to_owned()
     }
 
+    /// `luring doc new --title TITLE --body-file F --json` with `body` written to F (a file
+    /// beside the profile); the new document's id.
+    pub fn new_doc(&self, title: &str, body: &str) -> String {
+        let f = self.dir.with_extension("body.txt");
+        std::fs::write(&f, body).unwrap();
+        self.id(&[
+            "doc",
+            "new",
+            "--title",
+            title,
+            "--body-file",
+            f.to_str().unwrap(),
+            "--json",
+        ])
+    }
+
     /// Creates an offline profile `root/name` (`luring init`) for `name` with `nip`.
     pub fn init(root: &Path, name: &str, nip: &str) -> Self {
         let l = Self {
@@ -325,6 +349,23 @@ impl Luring {
         let mut all = vec!["login", "--server", url, "--nip", who.0, "--password-stdin"];
         all.extend_from_slice(args);
         self.run_in(&all, &format!("{}\n", who.1))
+    }
+
+    /// Like [`Luring::try_login`] with `--passphrase-stdin`: `passphrase` (for the profile's
+    /// sealed signing key) goes on the line after the password.
+    pub fn try_login_sealed(&self, url: &str, who: (&str, &str), passphrase: &str) -> Output {
+        self.run_in(
+            &[
+                "login",
+                "--server",
+                url,
+                "--nip",
+                who.0,
+                "--password-stdin",
+                "--passphrase-stdin",
+            ],
+            &format!("{}\n{passphrase}\n", who.1),
+        )
     }
 
     /// `luring key set-passphrase`: seals this profile's signing key under `pass`.

@@ -60,6 +60,21 @@ pub async fn list_attachments(
     d.with(move |p| p.list_attachments(&id)).await
 }
 
+/// Opening an attachment not on this device yet: downloads it (resumably, verified) and
+/// returns the document's attachments as now listed.
+#[tauri::command]
+pub async fn fetch_attachment(
+    d: State<'_, Desktop>,
+    id: String,
+    hash: String,
+) -> CmdResult<Vec<luring_client::AttachmentView>> {
+    d.change(move |p| {
+        p.fetch_attachment(&id, &hash, None, &mut |_| {})?;
+        p.list_attachments(&id)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn attach_file(
     d: State<'_, Desktop>,

@@ -124,6 +124,36 @@ impl App {
         e.send_keys(text).await.unwrap();
     }
 
+    /// First run, "connect to the agency": fills the login form with `url` and `who` (NIP,
+    /// password) and submits it.
+    pub async fn log_in(&self, url: &str, who: (&str, &str)) {
+        self.click("#choose-login").await;
+        self.type_into("#login-server", url).await;
+        self.type_into("#login-nip", who.0).await;
+        self.type_into("#login-password", who.1).await;
+        self.click("#login-submit").await;
+    }
+
+    /// After login, seals the signing key under `pass` (typed twice) and waits for the app.
+    pub async fn choose_passphrase(&self, pass: &str) {
+        self.type_into("#passphrase", pass).await;
+        self.type_into("#passphrase-again", pass).await;
+        self.click("#passphrase-submit").await;
+        self.el("#app-main").await;
+    }
+
+    /// Waits until the status bar's link state reads `want` (`Tersambung`, `Tidak tersambung`).
+    pub async fn wait_online(&self, want: &str) {
+        self.wait_text("[data-testid=\"online\"]", want, WAIT).await;
+    }
+
+    /// On the Tugas screen: adds a task titled `title` and waits until it is listed.
+    pub async fn add_task(&self, title: &str) {
+        self.type_into("#task-new-title", title).await;
+        self.click("#task-new-submit").await;
+        self.wait_text("#app-main", title, WAIT).await;
+    }
+
     pub async fn nav(&self, screen: &str) {
         self.click(&format!("button[data-nav=\"{screen}\"]")).await;
     }

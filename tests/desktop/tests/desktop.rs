@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::key::Key;
 use luring_desktop_e2e::{Driver, WAIT};
 use luring_testkit::tls::Ca;
-use luring_testkit::{seed, Luring, Server, ANI, MARIA, SITI};
+use luring_testkit::{demo_agency, seed, Luring, Server, ANI, MARIA, SITI};
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
@@ -18,19 +18,14 @@ fn tempdir() -> tempfile::TempDir {
 /// and both have synced, the staff member's open window shows `Disetujui` by itself.
 #[tokio::test(flavor = "multi_thread")]
 async fn approval_signed_while_server_is_down_appears_without_reload() {
-    let root = tempdir();
-    let server = Server::seeded(&root.path().join("server"));
+    let (root, server) = demo_agency();
     let driver = Driver::start();
     let app = driver.launch(&root.path().join("ani")).await;
 
     // First run: connect to the agency and log in; skip the passphrase (staff need not sign).
     app.el("#choose-login").await;
     app.screenshot("01-mulai").await;
-    app.click("#choose-login").await;
-    app.type_into("#login-server", &server.url).await;
-    app.type_into("#login-nip", ANI.0).await;
-    app.type_into("#login-password", "salah-ketik").await;
-    app.click("#login-submit").await;
+    app.log_in(&server.url, (ANI.0, "salah-ketik")).await;
     app.wait_text("form .error", "kata sandi salah", WAIT).await;
     app.type_into("#login-password", ANI.1).await;
     app.click("#login-submit").await;
@@ -38,16 +33,11 @@ async fn approval_signed_while_server_is_down_appears_without_reload() {
     app.screenshot("02-frasa-sandi").await;
     app.click("#passphrase-skip").await;
     app.el("#app-main").await;
-    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
-        .await;
+    app.wait_online("Tersambung").await;
 
     // A task.
     app.nav("tugas").await;
-    app.type_into("#task-new-title", "Siapkan bahan rapat RPJMD")
-        .await;
-    app.click("#task-new-submit").await;
-    app.wait_text("#app-main", "Siapkan bahan rapat RPJMD", WAIT)
-        .await;
+    app.add_task("Siapkan bahan rapat RPJMD").await;
     app.screenshot("04-tugas").await;
 
     // A document, typed into the editor, and a request for the supervisor's approval.
@@ -81,10 +71,7 @@ async fn approval_signed_while_server_is_down_appears_without_reload() {
 
     // The supervisor's device (the CLI) receives the request and the document.
     let siti = Luring::login(root.path(), "siti", &server, SITI);
-    siti.ok_with(
-        &["key", "set-passphrase", "--passphrase-stdin"],
-        "kunci-siti-rahasia\n",
-    );
+    siti.set_passphrase("kunci-siti-rahasia");
     siti.ok(&["sync"]);
     let waiting = siti.json(&["approval", "list", "--json"]);
     let request = waiting["waiting_for_me"][0].clone();
@@ -133,8 +120,7 @@ async fn approval_signed_while_server_is_down_appears_without_reload() {
     siti.ok(&["sync"]);
     app.wait_text(&row_status, "Disetujui", Duration::from_secs(60))
         .await;
-    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
-        .await;
+    app.wait_online("Tersambung").await;
     app.screenshot("06-naskah-disetujui").await;
 
     // The other screens, for people to look at.
@@ -221,8 +207,7 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
     app.type_into("#login-password", MARIA.1).await;
     app.click("#login-submit").await;
     app.wait_text("#set-server", &server.url, WAIT).await;
-    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
-        .await;
+    app.wait_online("Tersambung").await;
     app.wait_attr("[data-testid=\"pending\"]", "data-count", "0", WAIT)
         .await;
     app.close().await;
@@ -238,8 +223,7 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
 /// is offline, and work goes on; when the server appears, the waiting change goes out.
 #[tokio::test(flavor = "multi_thread")]
 async fn starts_and_works_with_the_server_unreachable() {
-    let root = tempdir();
-    let server = Server::seeded(&root.path().join("server"));
+    let (root, server) = demo_agency();
     let ani = Luring::login(root.path(), "ani", &server, ANI);
     let (data, port) = server.kill();
 
@@ -247,8 +231,7 @@ async fn starts_and_works_with_the_server_unreachable() {
     let started = std::time::Instant::now();
     let app = driver.launch(&ani.dir).await;
     app.el("#app-main").await;
-    app.wait_text("[data-testid=\"online\"]", "Tidak tersambung", WAIT)
-        .await;
+    app.wait_online("Tidak tersambung").await;
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "the window took {:?} to be usable offline",
@@ -260,11 +243,7 @@ async fn starts_and_works_with_the_server_unreachable() {
     app.el("button[data-nav=\"tugas\"][aria-current=\"page\"]")
         .await;
     app.wait_focus("tasks-h").await;
-    app.type_into("#task-new-title", "Input data SDGs desa")
-        .await;
-    app.click("#task-new-submit").await;
-    app.wait_text("#app-main", "Input data SDGs desa", WAIT)
-        .await;
+    app.add_task("Input data SDGs desa").await;
     app.wait_attr("[data-testid=\"pending\"]", "data-count", "1", WAIT)
         .await;
     app.screenshot("09-tidak-tersambung").await;
@@ -277,8 +256,7 @@ async fn starts_and_works_with_the_server_unreachable() {
         Duration::from_secs(30),
     )
     .await;
-    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
-        .await;
+    app.wait_online("Tersambung").await;
     app.close().await;
     assert_eq!(
         ani.json(&["task", "list", "--json"])[0]["title"],
@@ -292,45 +270,20 @@ async fn starts_and_works_with_the_server_unreachable() {
 /// profile and no network.
 #[tokio::test(flavor = "multi_thread")]
 async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
-    let root = tempdir();
-    let server = Server::seeded(&root.path().join("server"));
+    let (root, server) = demo_agency();
     let ani = Luring::login(root.path(), "ani", &server, ANI);
-    let body = root.path().join("nota.txt");
-    std::fs::write(
-        &body,
-        "Mohon persetujuan rencana kunjungan ke Desa Oelnasi.\n",
-    )
-    .unwrap();
-    let doc = ani.json(&[
-        "doc",
-        "new",
-        "--title",
+    let doc = ani.new_doc(
         "Nota dinas kunjungan lapangan",
-        "--body-file",
-        body.to_str().unwrap(),
-        "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let request = ani.json(&["approval", "request", &doc, "--chain", SITI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        "Mohon persetujuan rencana kunjungan ke Desa Oelnasi.\n",
+    );
+    let request = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
     ani.ok(&["sync"]);
 
     let driver = Driver::start();
     let siti = root.path().join("siti");
     let app = driver.launch(&siti).await;
-    app.click("#choose-login").await;
-    app.type_into("#login-server", &server.url).await;
-    app.type_into("#login-nip", SITI.0).await;
-    app.type_into("#login-password", SITI.1).await;
-    app.click("#login-submit").await;
-    app.type_into("#passphrase", "kunci siti 2026").await;
-    app.type_into("#passphrase-again", "kunci siti 2026").await;
-    app.click("#passphrase-submit").await;
-    app.el("#app-main").await;
+    app.log_in(&server.url, SITI).await;
+    app.choose_passphrase("kunci siti 2026").await;
 
     // The request arrives with the first sync; then the server goes away.
     app.nav("persetujuan").await;
@@ -431,29 +384,17 @@ async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
 
     let driver = Driver::start();
     let app = driver.launch(&root.path().join("ani")).await;
-    app.click("#choose-login").await;
-    app.type_into("#login-server", &url).await;
-    app.type_into("#login-nip", ANI.0).await;
-    app.type_into("#login-password", ANI.1).await;
-    app.click("#login-submit").await;
+    app.log_in(&url, ANI).await;
     app.wait_text("form .error", "otoritas sertifikat sendiri", WAIT)
         .await;
     app.click("details.ca-file summary").await;
     app.type_into("#login-ca-file", ca.pem.to_str().unwrap())
         .await;
     app.click("#login-submit").await;
-    app.type_into("#passphrase", "kunci ani 2026").await;
-    app.type_into("#passphrase-again", "kunci ani 2026").await;
-    app.click("#passphrase-submit").await;
-    app.el("#app-main").await;
-    app.wait_text("[data-testid=\"online\"]", "Tersambung", WAIT)
-        .await;
+    app.choose_passphrase("kunci ani 2026").await;
+    app.wait_online("Tersambung").await;
     app.nav("tugas").await;
-    app.type_into("#task-new-title", "Rekap absensi lewat HTTPS")
-        .await;
-    app.click("#task-new-submit").await;
-    app.wait_text("#app-main", "Rekap absensi lewat HTTPS", WAIT)
-        .await;
+    app.add_task("Rekap absensi lewat HTTPS").await;
     app.click("#sync-now").await;
 
     // The supervisor, with the same CA, sees the task on the server.
@@ -485,24 +426,8 @@ async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
 
     // An approval over HTTPS: the supervisor asks, in the window Ani signs, and the
     // decision and the server's receipt travel back over the same link.
-    let body = root.path().join("nota.txt");
-    std::fs::write(&body, "Mohon paraf rekap absensi.\n").unwrap();
-    let doc = siti.json(&[
-        "doc",
-        "new",
-        "--title",
-        "Rekap absensi",
-        "--body-file",
-        body.to_str().unwrap(),
-        "--json",
-    ])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let request = siti.json(&["approval", "request", &doc, "--chain", ANI.0, "--json"])["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let doc = siti.new_doc("Rekap absensi", "Mohon paraf rekap absensi.\n");
+    let request = siti.id(&["approval", "request", &doc, "--chain", ANI.0, "--json"]);
     siti.sync();
     app.click("#sync-now").await;
     app.nav("persetujuan").await;

@@ -254,6 +254,11 @@ function Attachments({ id }: { id: string }) {
         {items.map((a) => (
           <li key={a.hash}>
             <span>{a.name}</span> <span class="muted">{formatBytes(a.bytes)}</span>
+            {a.bytes === 0 && (
+              <button type="button" class="compact" disabled={busy} onClick={() => void run(async () => list.set(await api.fetchAttachment(id, a.hash)))}>
+                {t("doc.fetchAttachment")}
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -162,6 +162,7 @@ export const en: Record<keyof typeof id, string> = {
   "doc.attachPath": "Or type the file's location",
   "doc.attachHint": "Example: /home/asn/Documents/scan.pdf",
   "doc.attach": "Attach",
+  "doc.fetchAttachment": "Download",
   "doc.noAttachments": "No attachments yet.",
   "doc.approval": "Approval",
   "doc.chainLabel": "Approver NIPs in order, comma-separated",

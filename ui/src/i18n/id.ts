@@ -160,6 +160,7 @@ export const id = {
   "doc.attachPath": "Atau ketik lokasi berkas",
   "doc.attachHint": "Contoh: /home/asn/Dokumen/scan.pdf",
   "doc.attach": "Lampirkan",
+  "doc.fetchAttachment": "Unduh",
   "doc.noAttachments": "Belum ada lampiran.",
   "doc.approval": "Persetujuan",
   "doc.chainLabel": "NIP penyetuju berurutan, pisahkan dengan koma",

@@ -11,14 +11,6 @@ use crate::access::may_access;
 use crate::db::{EntityRow, SyncTx};
 use crate::error::Result;
 
-fn class_kind(c: Class) -> Option<EntityKind> {
-    match c {
-        Class::Task => Some(EntityKind::Task),
-        Class::Document => Some(EntityKind::Document),
-        Class::Approval => None,
-    }
-}
-
 /// An entity as the model reads it, for comparing before and after a change.
 pub(super) enum Model {
     Task(luring_model::Task),
@@ -49,7 +41,7 @@ pub(super) fn validate(
     class: Class,
 ) -> std::result::Result<(Option<String>, Vec<String>, Model), String> {
     let kind = luring_crdt::entity_kind(doc).map_err(|e| e.to_string())?;
-    if Some(kind) != class_kind(class) {
+    if Some(kind) != class.entity_kind() {
         return Err(format!(
             "the change turns a {:?} into a {}",
             class,

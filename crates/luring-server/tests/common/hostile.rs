@@ -2,10 +2,14 @@
 //! the real client never would (other people's keys, weak keys, forged or replayed login
 //! proofs, records only the server may make, impossible times). Only tests have it.
 
+use automerge::ActorId;
 use ed25519_dalek::{Signer, SigningKey};
+use luring_model::{ApprovalRequest, Record};
 use luring_sync::login::{ChallengeResponse, LoginRequest};
 use luring_sync::{Change, Class, Cursor, SyncRequest, SyncResponse};
 use serde_json::Value;
+
+use super::Luring;
 
 /// A fresh challenge from the server.
 pub fn challenge(url: &str) -> String {
@@ -74,9 +78,21 @@ pub fn device(url: &str, nip: &str, password: &str) -> Device {
     }
 }
 
+/// Posts one sync request with `token`; the server's decoded answer (which must be 200).
+pub fn sync_as(url: &str, token: &str, req: &SyncRequest) -> SyncResponse {
+    let resp = super::http()
+        .post(format!("{url}/v1/sync"))
+        .bearer_auth(token)
+        .body(luring_sync::encode_request(req))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    luring_sync::decode_response(&resp.bytes().unwrap(), luring_sync::Limits::default()).unwrap()
+}
+
 /// Pushes approval records; the server's answer.
 pub fn push_records(url: &str, token: &str, records: &[(String, Vec<u8>)]) -> SyncResponse {
-    let body = luring_sync::encode_request(&SyncRequest {
+    let req = SyncRequest {
         cursor: Cursor::default(),
         push: records
             .iter()
@@ -88,15 +104,33 @@ pub fn push_records(url: &str, token: &str, records: &[(String, Vec<u8>)]) -> Sy
             .collect(),
         byte_budget: 1 << 16,
         want_numbers: false,
-    });
-    let resp = super::http()
-        .post(format!("{url}/v1/sync"))
-        .bearer_auth(token)
-        .body(body)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    luring_sync::decode_response(&resp.bytes().unwrap(), luring_sync::Limits::default()).unwrap()
+    };
+    sync_as(url, token, &req)
+}
+
+/// Now, as the records' times are written.
+pub fn now() -> String {
+    luring_model::Timestamp::now().into_string()
+}
+
+/// The Automerge actor of `l`'s device (a change made with it is that device's own).
+pub fn actor(l: &Luring) -> ActorId {
+    luring_client::Profile::open(&l.dir)
+        .unwrap()
+        .store()
+        .actor()
+        .clone()
+}
+
+/// The approval request `req` as `l`'s store holds it.
+pub fn stored_request(l: &Luring, req: &str) -> ApprovalRequest {
+    let p = luring_client::Profile::open(&l.dir).unwrap();
+    for r in p.store().records_of(req).unwrap() {
+        if let Record::Request(q) = serde_json::from_slice(&r.bytes).unwrap() {
+            return q;
+        }
+    }
+    panic!("no request {req}")
 }
 
 /// The reason the first pushed record was refused (`None` if it was accepted).

@@ -38,9 +38,8 @@ struct World {
 }
 
 fn world() -> World {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, server) = demo_agency();
     let root = tmp.path().to_owned();
-    let server = Server::seeded(&root.join("server"));
     let ani = Luring::login(&root, "ani", &server, ANI);
     let siti = Luring::login(&root, "siti", &server, SITI);
     let hendra = Luring::login(&root, "hendra", &server, HENDRA);
@@ -91,17 +90,7 @@ fn export_evidence(l: &Luring, req: &str, out: PathBuf) -> PathBuf {
 }
 
 fn new_doc(w: &World, body: &str) -> String {
-    let f = w.root.join("body.txt");
-    std::fs::write(&f, body).unwrap();
-    w.ani.id(&[
-        "doc",
-        "new",
-        "--title",
-        "Nota dinas perjalanan",
-        "--body-file",
-        f.to_str().unwrap(),
-        "--json",
-    ])
+    w.ani.new_doc("Nota dinas perjalanan", body)
 }
 
 fn request(w: &World, doc: &str, chain: &str) -> String {

@@ -5,9 +5,8 @@ use super::*;
 
 #[test]
 fn three_devices_numbering_offline_never_clash() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, server) = demo_agency();
     let root = tmp.path();
-    let server = Server::seeded(&root.join("server"));
     let ani = Luring::login(root, "ani", &server, ANI);
     // Three devices of the same supervisor, so all three number in one unit's register.
     let devices: Vec<Luring> = (0..3)
@@ -22,17 +21,7 @@ fn three_devices_numbering_offline_never_clash() {
     for (k, n) in shares.iter().enumerate() {
         let mut mine = vec![];
         for i in 0..*n {
-            let f = root.join("b.txt");
-            std::fs::write(&f, format!("Nota {k}-{i}.\n")).unwrap();
-            let doc = ani.id(&[
-                "doc",
-                "new",
-                "--title",
-                &format!("Nota {k}-{i}"),
-                "--body-file",
-                f.to_str().unwrap(),
-                "--json",
-            ]);
+            let doc = ani.new_doc(&format!("Nota {k}-{i}"), &format!("Nota {k}-{i}.\n"));
             let req = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
             mine.push((doc, req));
         }

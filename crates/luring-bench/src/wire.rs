@@ -1,0 +1,164 @@
+//! One sync measured on the wire: the profile's real HTTP(S) transport pointed at an
+//! emulated link, each request counted, and the sync started again after a cut, as the
+//! app's background sync would, until it finishes or the time given runs out.
+//!
+//! The bytes come from the link's counters ([`luring_netsim::Stats`]), so they are what
+//! crossed the emulated link: HTTP (and TLS) framing included. The link's counters are
+//! read before and after each request; the bytes moved during a request that failed
+//! (cut, link down) are "re-sent": a clean link would not have carried them. Only one
+//! client uses the link at a time, so the attribution is exact up to the moment a
+//! counter is bumped (just after the receiving socket took the bytes).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use luring_client::{ClientError, HttpTransport, Profile, Transport};
+use luring_netsim::{Link, Stats};
+use serde::Serialize;
+
+use crate::BoxResult;
+
+/// What one sync (with its restarts) cost on the link.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Measured {
+    /// Whether the sync finished (nothing left to push or pull) within the time given.
+    pub finished: bool,
+    pub wall_s: f64,
+    /// Of the wall time, spent waiting for HTTP requests (the link, the emulator and the
+    /// server); the rest is the client's own work (planning, applying, its database).
+    pub in_requests_s: f64,
+    /// Of the wall time, spent waiting between a failed attempt and the next.
+    pub paused_s: f64,
+    /// Bytes the link delivered, client → server and server → client.
+    pub bytes_up: u64,
+    pub bytes_down: u64,
+    /// HTTP requests sent, and of those the ones that failed (cut or refused).
+    pub requests: u64,
+    pub failed_requests: u64,
+    /// Bytes moved during failed requests.
+    pub resent_up: u64,
+    pub resent_down: u64,
+    /// TCP connections the link accepted, cut, and refused while down.
+    pub connections: u64,
+    pub cuts: u64,
+    pub refused: u64,
+    /// Times the sync was started (1 when nothing failed).
+    pub attempts: u64,
+    /// Local changes the server acknowledged, and changes received, in the attempt that
+    /// finished. An attempt that failed keeps what it applied before the failure, but the
+    /// client reports no counts for it.
+    pub pushed: usize,
+    pub pulled: usize,
+    /// The last error, when the sync did not finish.
+    pub last_error: Option<String>,
+}
+
+/// The profile's transport with every request counted against the link.
+struct Counted<'a> {
+    inner: HttpTransport,
+    link: &'a Link,
+    m: &'a mut Measured,
+}
+
+fn delta(a: Stats, b: Stats) -> (u64, u64) {
+    (
+        b.bytes_up.saturating_sub(a.bytes_up),
+        b.bytes_down.saturating_sub(a.bytes_down),
+    )
+}
+
+impl Transport for Counted<'_> {
+    fn set_sync_number(&mut self, n: u64) {
+        self.inner.set_sync_number(n);
+    }
+
+    fn round_trip(&mut self, body: Vec<u8>) -> luring_client::Result<Vec<u8>> {
+        let before = self.link.stats();
+        let t = Instant::now();
+        let answer = self.inner.round_trip(body);
+        self.m.in_requests_s += t.elapsed().as_secs_f64();
+        self.m.requests += 1;
+        if answer.is_err() {
+            let (up, down) = delta(before, self.link.stats());
+            self.m.failed_requests += 1;
+            self.m.resent_up += up;
+            self.m.resent_down += down;
+        }
+        answer
+    }
+}
+
+/// How to run a sync over the link.
+pub struct Plan<'a> {
+    /// The URL of the link in front of the server.
+    pub url: &'a str,
+    /// The agency CA's PEM, for HTTPS.
+    pub ca: Option<&'a Path>,
+    /// Stop starting the sync again after this long.
+    pub give_up: Duration,
+    /// Wait between a failed attempt and the next.
+    pub pause: Duration,
+}
+
+/// Syncs `p` through `link` (whose address `plan.url` names) until it finishes or
+/// `plan.give_up` has passed; refused changes are an error.
+pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<Measured> {
+    let token = p
+        .store()
+        .link()?
+        .ok_or_else(|| anyhow::anyhow!("the profile is not logged in"))?
+        .token;
+    let mut m = Measured::default();
+    let start = Instant::now();
+    let s0 = link.stats();
+    loop {
+        m.attempts += 1;
+        let inner = HttpTransport::new(plan.url, &token, plan.ca, false)?;
+        let mut t = Counted {
+            inner,
+            link,
+            m: &mut m,
+        };
+        match p.sync_with(&mut t) {
+            Ok(r) => {
+                if let Some(first) = r.rejected.first() {
+                    anyhow::bail!(
+                        "the server refused {} changes, first: {}",
+                        r.rejected.len(),
+                        first.reason
+                    );
+                }
+                m.pushed += r.pushed;
+                m.pulled += r.pulled;
+                m.finished = true;
+                break;
+            }
+            Err(e) if e.is_transient() => {
+                m.last_error = Some(e.to_string());
+                if start.elapsed() >= plan.give_up {
+                    break;
+                }
+                std::thread::sleep(plan.pause);
+                m.paused_s += plan.pause.as_secs_f64();
+            }
+            Err(e @ ClientError::ProfileCopied) => {
+                return Err(anyhow::Error::new(e).context(
+                    "the server took a restarted sync for a copied profile (sync numbers)",
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    m.wall_s = start.elapsed().as_secs_f64();
+    if m.finished {
+        m.last_error = None;
+    }
+    // The final counters: the last response may be counted a moment after it was read.
+    std::thread::sleep(Duration::from_millis(50));
+    let s1 = link.stats();
+    (m.bytes_up, m.bytes_down) = delta(s0, s1);
+    m.connections = s1.connections - s0.connections;
+    m.cuts = s1.cuts - s0.cuts;
+    m.refused = s1.refused - s0.refused;
+    Ok(m)
+}
