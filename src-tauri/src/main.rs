@@ -61,6 +61,8 @@ fn main() {
             commands::documents::list_attachments,
             commands::documents::attach_file,
             commands::documents::fetch_attachment,
+            commands::documents::hemat_data,
+            commands::documents::set_hemat_data,
             commands::approvals::list_approvals,
             commands::approvals::show_approval,
             commands::approvals::request_approval,
