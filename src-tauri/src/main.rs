@@ -4,6 +4,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod attachment_loop;
 #[cfg(test)]
 mod bindings;
 mod commands;
@@ -32,6 +33,8 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = state::profile_dir(app.handle())?;
+            // Before the sync loop starts, so that its first sync is heard.
+            attachment_loop::start(dir.clone(), app.handle().clone());
             let desktop = state::Desktop::open(dir, app.handle().clone());
             app.manage(desktop);
             Ok(())
