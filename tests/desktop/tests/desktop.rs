@@ -460,7 +460,8 @@ async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
 /// app itself after its next sync. With "hemat data" on (the default) the supervisor's
 /// window lists it as not downloaded until "Unduh" is pressed; then it shows its size and
 /// the bytes in her profile are the original ones. Names stay on the attaching device, so
-/// there it is `lampiran-<hash>`. One window at a time (WebKitWebDriver serves one session).
+/// there it is `lampiran-<hash>`. With "hemat data" unticked in Pengaturan, the next one
+/// comes in after a sync by itself. One window at a time (WebKitWebDriver serves one session).
 #[tokio::test(flavor = "multi_thread")]
 async fn an_attachment_added_on_one_profile_is_opened_on_another() {
     let (root, server) = demo_agency();
@@ -560,12 +561,45 @@ async fn an_attachment_added_on_one_profile_is_opened_on_another() {
         "Unduh is still offered after the download"
     );
     app.screenshot("11-lampiran-diunduh").await;
-    app.close().await;
     assert_eq!(
         std::fs::read(&on_disk).expect("the file is in the supervisor's profile"),
         original,
         "the downloaded bytes differ from the original"
     );
+
+    // "Hemat data" unticked in Pengaturan: the next attachment (attached by the staff
+    // member's CLI this time) comes in by itself after a sync, with no Unduh pressed.
+    app.nav("pengaturan").await;
+    app.click("[data-testid=\"hemat-data\"]").await;
+    app.wait_attr("[data-testid=\"hemat-data\"]", "data-on", "false", WAIT)
+        .await;
+    let second = root.path().join("daftar-hadir.pdf");
+    std::fs::write(&second, b"%PDF-1.4 daftar hadir musyawarah desa").unwrap();
+    ani.ok(&["doc", "attach", &doc, second.to_str().unwrap()]);
+    ani.ok(&["sync"]);
+    let listed = ani.json(&["doc", "attachments", &doc, "--json"]);
+    let hash2 = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["hash"].as_str().unwrap().to_owned())
+        .find(|h| *h != hash)
+        .expect("a second attachment");
+    app.click("#sync-now").await;
+    app.nav("naskah").await;
+    app.click(&doc_row).await;
+    let item2 = format!("[data-testid=\"attachment\"][data-hash=\"{hash2}\"]");
+    app.wait_text(
+        &item2,
+        &format!("lampiran-{}", &hash2[..12]),
+        Duration::from_secs(40),
+    )
+    .await;
+    assert_eq!(
+        std::fs::read(siti.join("attachments").join(&hash2)).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
+    app.close().await;
     drop(server);
 }
 

@@ -125,6 +125,7 @@ export function Settings() {
               type="checkbox"
               id="set-hemat-data"
               data-testid="hemat-data"
+              data-on={hemat === null ? undefined : String(hemat)}
               aria-describedby="set-hemat-data-hint"
               checked={hemat ?? true}
               disabled={hemat === null}
