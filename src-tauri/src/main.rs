@@ -4,6 +4,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod attachment_loop;
 #[cfg(test)]
 mod bindings;
 mod commands;
@@ -32,6 +33,8 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = state::profile_dir(app.handle())?;
+            // Before the sync loop starts, so that its first sync is heard.
+            attachment_loop::start(dir.clone(), app.handle().clone());
             let desktop = state::Desktop::open(dir, app.handle().clone());
             app.manage(desktop);
             Ok(())
@@ -61,6 +64,8 @@ fn main() {
             commands::documents::list_attachments,
             commands::documents::attach_file,
             commands::documents::fetch_attachment,
+            commands::documents::hemat_data,
+            commands::documents::set_hemat_data,
             commands::approvals::list_approvals,
             commands::approvals::show_approval,
             commands::approvals::request_approval,

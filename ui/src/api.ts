@@ -102,6 +102,9 @@ export const api = {
   listAttachments: (id: string) => call<Attachment[]>("list_attachments", { id }),
   attachFile: (id: string, path: string) => call<Attachment[]>("attach_file", { id, path }),
   fetchAttachment: (id: string, hash: string) => call<Attachment[]>("fetch_attachment", { id, hash }),
+  /** "Hemat data" (on by default): a colleague's attachment downloads only when opened; off, after every sync. */
+  hematData: () => call<boolean>("hemat_data"),
+  setHematData: (on: boolean) => call<boolean>("set_hemat_data", { on }),
   /** The system's file chooser; resolves to the chosen file's path, or null if cancelled. */
   pickFile: async (title: string): Promise<string | null> => {
     try {

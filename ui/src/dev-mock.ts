@@ -73,6 +73,7 @@ function doc(id: string) {
 const row = (t: TaskView) => ({ id: t.id, title: t.title, status: t.status, due: t.due, assignees: t.assignees, unit: t.unit });
 const docRow = (d: DocView) => ({ id: d.id, kind: d.kind, title: d.title, classification: d.classification, letter_number: d.letter_number, content_hash: d.content_hash });
 const attachments: Record<string, { hash: string; name: string; bytes: number }[]> = {};
+let hematData = true;
 
 async function handle(cmd: string, a: any): Promise<unknown> {
   await sleep(60);
@@ -136,6 +137,8 @@ async function handle(cmd: string, a: any): Promise<unknown> {
     }
     case "update_document": Object.assign(doc(a.id), a.changes); bump(); return doc(a.id);
     case "list_attachments": return attachments[a.id] ?? [];
+    case "hemat_data": return hematData;
+    case "set_hemat_data": hematData = a.on; return hematData;
     case "fetch_attachment": return attachments[a.id] ?? [];
     case "attach_file":
       if (!a.path.startsWith("/")) fail("file", `cannot read ${a.path}: the file does not exist`);

@@ -9,6 +9,7 @@ import { formatCount } from "./format";
 import { memoryBackend } from "./dev-mock";
 import { t } from "./i18n";
 import { AppCtx, type Ctx } from "./state";
+import { Settings } from "./screens/Settings";
 import { Tasks } from "./screens/Tasks";
 
 const ME = "198501012010011001";
@@ -92,5 +93,28 @@ describe("StatusBar", () => {
     expect(line).toContain(formatCount(10_000));
     expect(line).toContain(t("sync.resumed", { n: 1 }));
     await waitFor(() => expect(screen.getByTestId("sync-progress").textContent).toBe(line));
+  });
+});
+
+describe("Pengaturan", () => {
+  it("shows 'hemat data' on by default, and unticking it is stored for the profile", async () => {
+    const calls = recording();
+    const box = () => document.querySelector<HTMLInputElement>("[data-testid=hemat-data]")!;
+    inApp(<Settings />, { screen: "pengaturan" });
+    expect(screen.getByLabelText(t("set.hematData"))).toBe(box());
+    await waitFor(() => expect(box().disabled).toBe(false));
+    expect(box().checked).toBe(true);
+    fireEvent.click(box());
+    await waitFor(() => expect(calls.some((c) => c.cmd === "set_hemat_data")).toBe(true));
+    expect(calls.find((c) => c.cmd === "set_hemat_data")!.args).toEqual({ on: false });
+    await waitFor(() => expect(box().checked).toBe(false));
+    // Opened again, the screen reads the stored setting, not a default.
+    cleanup();
+    inApp(<Settings />, { screen: "pengaturan" });
+    await waitFor(() => expect(box().disabled).toBe(false));
+    expect(box().checked).toBe(false);
+    fireEvent.click(box());
+    await waitFor(() => expect(box().checked).toBe(true));
+    expect(calls.filter((c) => c.cmd === "set_hemat_data").map((c) => c.args)).toEqual([{ on: false }, { on: true }]);
   });
 });

@@ -84,3 +84,20 @@ pub async fn attach_file(
     d.change(move |p| p.attach_file(&id, std::path::Path::new(path.trim())))
         .await
 }
+
+/// "Hemat data" (on by default): whether a colleague's attachment downloads only when it is
+/// opened (on) or after every sync (off).
+#[tauri::command]
+pub async fn hemat_data(d: State<'_, Desktop>) -> CmdResult<bool> {
+    d.with(|p| p.hemat_data()).await
+}
+
+/// Turns "hemat data" on or off; returns the setting as now stored.
+#[tauri::command]
+pub async fn set_hemat_data(d: State<'_, Desktop>, on: bool) -> CmdResult<bool> {
+    d.with(move |p| {
+        p.set_hemat_data(on)?;
+        p.hemat_data()
+    })
+    .await
+}

@@ -454,6 +454,155 @@ async fn a_staff_member_logs_in_over_https_with_the_agency_ca() {
     app.close().await;
 }
 
+/// Issue 13: a scan attached in the staff member's window reaches her supervisor's window on
+/// another profile. It is attached through the window's path field (the "Pilih berkas"
+/// chooser cannot be driven by WebDriver; both end in the same command) and uploaded by the
+/// app itself after its next sync. With "hemat data" on (the default) the supervisor's
+/// window lists it as not downloaded until "Unduh" is pressed; then it shows its size and
+/// the bytes in her profile are the original ones. Names stay on the attaching device, so
+/// there it is `lampiran-<hash>`. With "hemat data" unticked in Pengaturan, the next one
+/// comes in after a sync by itself. One window at a time (WebKitWebDriver serves one session).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_attachment_added_on_one_profile_is_opened_on_another() {
+    let (root, server) = demo_agency();
+    let ani = Luring::login(root.path(), "ani", &server, ANI);
+    let doc = ani.new_doc(
+        "Undangan musyawarah desa",
+        "Terlampir surat undangan yang sudah ditandatangani.\n",
+    );
+    ani.ok(&["sync"]);
+    // 160 KiB, ten 16 KiB chunks, not a repeating pattern.
+    let original: Vec<u8> = (0..40_960u32)
+        .flat_map(|i| i.wrapping_mul(2_654_435_761).to_le_bytes())
+        .collect();
+    let scan = root.path().join("undangan-musdes.pdf");
+    std::fs::write(&scan, &original).unwrap();
+    let doc_row = format!("[data-doc-id=\"{doc}\"]");
+
+    // The supervisor's window, before anything is attached: the document, no attachment.
+    let siti = root.path().join("siti");
+    let driver = Driver::start();
+    let app = driver.launch(&siti).await;
+    app.log_in(&server.url, SITI).await;
+    app.click("#passphrase-skip").await;
+    app.el("#app-main").await;
+    app.nav("naskah").await;
+    app.click(&doc_row).await;
+    app.wait_text(
+        "section[aria-labelledby=\"doc-att-h\"]",
+        "Belum ada lampiran.",
+        WAIT,
+    )
+    .await;
+    app.close().await;
+    drop(driver);
+
+    // The staff member attaches it in her window; the app uploads it after its next sync.
+    let driver = Driver::start();
+    let app = driver.launch(&ani.dir).await;
+    app.el("#app-main").await;
+    app.nav("naskah").await;
+    app.click(&doc_row).await;
+    app.type_into("#doc-attach-path", scan.to_str().unwrap())
+        .await;
+    app.click("#doc-attach-submit").await;
+    app.wait_text(".attachments", "undangan-musdes.pdf", WAIT)
+        .await;
+    app.wait_text(".attachments", "160.0 KB", WAIT).await;
+    let listed = ani.json(&["doc", "attachments", &doc, "--json"]);
+    let hash = listed[0]["hash"].as_str().expect("a hash").to_owned();
+    let uploaded = ani
+        .dir
+        // luring_client::TRANSFERS_DIR: the client's mark of a file the server has whole.
+        .join("attachment-transfers")
+        .join("uploaded")
+        .join(&hash);
+    let end = std::time::Instant::now() + Duration::from_secs(60);
+    while !uploaded.exists() {
+        assert!(
+            std::time::Instant::now() < end,
+            "the window never uploaded the attachment ({listed})"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    app.close().await;
+    drop(driver);
+
+    // The supervisor's window again: after its sync the attachment is listed, not
+    // downloaded (hemat data), with "Unduh"; nothing of it is on her disk yet.
+    let driver = Driver::start();
+    let app = driver.launch(&siti).await;
+    app.el("#app-main").await;
+    app.nav("naskah").await;
+    app.click(&doc_row).await;
+    let item = format!("[data-testid=\"attachment\"][data-hash=\"{hash}\"]");
+    app.wait_text(&item, "(belum diunduh)", Duration::from_secs(40))
+        .await;
+    let fetch = format!("{item} [data-testid=\"attachment-fetch\"]");
+    app.wait_text(&fetch, "Unduh", WAIT).await;
+    let on_disk = siti.join("attachments").join(&hash);
+    assert!(!on_disk.exists(), "downloaded before it was opened");
+    app.nav("pengaturan").await;
+    let hemat = app.el("[data-testid=\"hemat-data\"]").await;
+    assert_eq!(
+        hemat.prop("checked").await.unwrap().as_deref(),
+        Some("true")
+    );
+    app.nav("naskah").await;
+    app.click(&doc_row).await;
+
+    // "Unduh": the window shows it downloaded, and the bytes are the original ones.
+    app.click(&fetch).await;
+    let shown = format!("lampiran-{}", &hash[..12]);
+    app.wait_text(&item, &shown, Duration::from_secs(40)).await;
+    app.wait_text(&item, "160.0 KB", WAIT).await;
+    assert!(
+        app.c.find(fantoccini::Locator::Css(&fetch)).await.is_err(),
+        "Unduh is still offered after the download"
+    );
+    app.screenshot("11-lampiran-diunduh").await;
+    assert_eq!(
+        std::fs::read(&on_disk).expect("the file is in the supervisor's profile"),
+        original,
+        "the downloaded bytes differ from the original"
+    );
+
+    // "Hemat data" unticked in Pengaturan: the next attachment (attached by the staff
+    // member's CLI this time) comes in by itself after a sync, with no Unduh pressed.
+    app.nav("pengaturan").await;
+    app.click("[data-testid=\"hemat-data\"]").await;
+    app.wait_attr("[data-testid=\"hemat-data\"]", "data-on", "false", WAIT)
+        .await;
+    let second = root.path().join("daftar-hadir.pdf");
+    std::fs::write(&second, b"%PDF-1.4 daftar hadir musyawarah desa").unwrap();
+    ani.ok(&["doc", "attach", &doc, second.to_str().unwrap()]);
+    ani.ok(&["sync"]);
+    let listed = ani.json(&["doc", "attachments", &doc, "--json"]);
+    let hash2 = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["hash"].as_str().unwrap().to_owned())
+        .find(|h| *h != hash)
+        .expect("a second attachment");
+    app.click("#sync-now").await;
+    app.nav("naskah").await;
+    app.click(&doc_row).await;
+    let item2 = format!("[data-testid=\"attachment\"][data-hash=\"{hash2}\"]");
+    app.wait_text(
+        &item2,
+        &format!("lampiran-{}", &hash2[..12]),
+        Duration::from_secs(40),
+    )
+    .await;
+    assert_eq!(
+        std::fs::read(siti.join("attachments").join(&hash2)).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
+    app.close().await;
+    drop(server);
+}
+
 /// A profile that cannot be opened (here: a damaged database file) is reported in plain
 /// words; the window does not offer a first run that would work over it.
 #[tokio::test(flavor = "multi_thread")]

@@ -252,10 +252,10 @@ function Attachments({ id }: { id: string }) {
       {list.data && items.length === 0 && <p class="muted">{t("doc.noAttachments")}</p>}
       <ul class="attachments">
         {items.map((a) => (
-          <li key={a.hash}>
+          <li key={a.hash} data-testid="attachment" data-hash={a.hash}>
             <span>{a.name}</span> <span class="muted">{formatBytes(a.bytes)}</span>
             {a.bytes === 0 && (
-              <button type="button" class="compact" disabled={busy} onClick={() => void run(async () => list.set(await api.fetchAttachment(id, a.hash)))}>
+              <button type="button" class="compact" data-testid="attachment-fetch" disabled={busy} onClick={() => void run(async () => list.set(await api.fetchAttachment(id, a.hash)))}>
                 {t("doc.fetchAttachment")}
               </button>
             )}

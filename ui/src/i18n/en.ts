@@ -265,6 +265,9 @@ export const en: Record<keyof typeof id, string> = {
   "set.passNo": "Not set",
   "set.profile": "Profile folder",
   "set.none": "—",
+  "set.data": "Data use",
+  "set.hematData": "Save data: download attachments only when opened",
+  "set.hematDataHint": "When unticked, colleagues' attachments download after every sync.",
 
   "role.staff": "Staff",
   "role.supervisor": "Supervisor / signatory",

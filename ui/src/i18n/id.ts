@@ -263,6 +263,9 @@ export const id = {
   "set.passNo": "Belum diatur",
   "set.profile": "Folder profil",
   "set.none": "—",
+  "set.data": "Pemakaian data",
+  "set.hematData": "Hemat data: unduh lampiran hanya saat dibuka",
+  "set.hematDataHint": "Jika tidak dicentang, lampiran dari rekan diunduh setelah setiap sinkronisasi.",
 
   "role.staff": "Pelaksana",
   "role.supervisor": "Atasan / penandatangan",

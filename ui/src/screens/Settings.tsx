@@ -1,6 +1,7 @@
 // Pengaturan: server (read-only), language (id/en), account, device and its signing
-// passphrase (set it here if it was skipped at first run), and the profile folder.
-import { useState } from "preact/hooks";
+// passphrase (set it here if it was skipped at first run), the profile folder, and
+// "hemat data" (colleagues' attachments only when opened).
+import { useEffect, useState } from "preact/hooks";
 import { api, type AppState } from "../api";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { t, tCode, type Lang } from "../i18n";
@@ -12,6 +13,21 @@ export function Settings() {
   const a = app.account!;
   const [langError, setLangError] = useState<unknown>(null);
   const [passOk, setPassOk] = useState<string | null>(null);
+  const [hemat, setHemat] = useState<boolean | null>(null);
+  const [hematError, setHematError] = useState<unknown>(null);
+
+  useEffect(() => {
+    api.hematData().then(setHemat, setHematError);
+  }, []);
+
+  async function changeHemat(on: boolean) {
+    setHematError(null);
+    try {
+      setHemat(await api.setHematData(on));
+    } catch (e) {
+      setHematError(e);
+    }
+  }
 
   async function changeLang(l: Lang) {
     setLangError(null);
@@ -100,6 +116,25 @@ export function Settings() {
             </>
           )}
           <OkLine text={passOk} />
+        </section>
+
+        <section class="card" aria-labelledby="set-data-h">
+          <h2 id="set-data-h">{t("set.data")}</h2>
+          <div class="field check">
+            <input
+              type="checkbox"
+              id="set-hemat-data"
+              data-testid="hemat-data"
+              data-on={hemat === null ? undefined : String(hemat)}
+              aria-describedby="set-hemat-data-hint"
+              checked={hemat ?? true}
+              disabled={hemat === null}
+              onChange={(e) => void changeHemat(e.currentTarget.checked)}
+            />
+            <label for="set-hemat-data">{t("set.hematData")}</label>
+          </div>
+          <p class="muted" id="set-hemat-data-hint">{t("set.hematDataHint")}</p>
+          <ErrorLine error={hematError} />
         </section>
       </div>
     </section>
