@@ -4,7 +4,7 @@ import type { AppError } from "./api";
 import { t, type Key } from "./i18n";
 
 /** Codes whose sentence embeds the shell's message ({msg}). */
-const WITH_MESSAGE = new Set(["invalid", "approval", "server", "file", "bundle", "key", "ca_file"]);
+const WITH_MESSAGE = new Set(["invalid", "approval", "server", "file", "bundle", "key", "ca_file", "bad_answer"]);
 
 export function asAppError(e: unknown): AppError {
   if (e && typeof e === "object" && "code" in e) {

@@ -169,7 +169,7 @@ impl AttachmentLink {
 
     fn status_of(body: &[u8]) -> Result<AttachmentStatus> {
         serde_json::from_slice(body).map_err(|_| {
-            ClientError::Network("the server's answer about an attachment is not valid".into())
+            ClientError::BadAnswer("the server's answer about an attachment is not valid".into())
         })
     }
 }
@@ -429,7 +429,8 @@ impl Profile {
         let total = size;
         if let Some(nonce) = &status.proof_nonce {
             // The server has the bytes already: prove this device holds them too.
-            let nonce = wire::parse_hash(nonce).map_err(|e| ClientError::Network(e.to_string()))?;
+            let nonce =
+                wire::parse_hash(nonce).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
             let mut h = wire::possession_proof(&nonce);
             let mut f = File::open(&path).map_err(io("read", &path))?;
             let mut buf = vec![0u8; 64 << 10];
@@ -472,7 +473,7 @@ impl Profile {
             };
             in_parallel(&todo, report, on_done, |i, r| {
                 let len =
-                    wire::chunk_len(size, i).map_err(|e| ClientError::Network(e.to_string()))?;
+                    wire::chunk_len(size, i).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
                 let mut buf = vec![0u8; len];
                 read_at(&f, &mut buf, u64::from(i) * CHUNK_SIZE).map_err(io("read", &path))?;
                 let url = link.url(doc, hash, &format!("/chunks/{i}"));
@@ -567,7 +568,7 @@ impl Profile {
         report: &mut TransferReport,
         progress: OnProgress<'_>,
     ) -> Result<()> {
-        let root = wire::parse_hash(hash).map_err(|e| ClientError::Network(e.to_string()))?;
+        let root = wire::parse_hash(hash).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
         let status = AttachmentLink::status_of(&link.send(
             Verb::Get,
             &link.url(doc, hash, ""),
@@ -582,7 +583,7 @@ impl Profile {
         }
         let size = status.size;
         if size > ATTACHMENT_MAX_BYTES {
-            return Err(ClientError::Network(format!(
+            return Err(ClientError::BadAnswer(format!(
                 "the attachment is {:.1} MB, more than the {} MB this device accepts",
                 size as f64 / 1e6,
                 ATTACHMENT_MAX_BYTES / 1_000_000
@@ -603,7 +604,7 @@ impl Profile {
                     m.extend_from_slice(&bytes);
                 }
                 if let Err(e) = wire::verify_manifest(&root, size, &m) {
-                    return Err(ClientError::Network(format!(
+                    return Err(ClientError::BadAnswer(format!(
                         "the server sent a wrong manifest for this attachment ({e}); try again later"
                     )));
                 }
@@ -657,7 +658,7 @@ impl Profile {
                 r.retries += 1;
                 r.resent_bytes += bytes.len() as u64;
                 if tries >= 3 {
-                    return Err(ClientError::Network(format!(
+                    return Err(ClientError::BadAnswer(format!(
                         "the server keeps sending a damaged chunk {i} of this attachment; try again later"
                     )));
                 }
@@ -670,7 +671,7 @@ impl Profile {
         drop(data);
         if whole_hash(&dpath)? != root {
             let _ = std::fs::remove_dir_all(&part);
-            return Err(ClientError::Network(
+            return Err(ClientError::BadAnswer(
                 "the downloaded attachment does not match its hash; it was thrown away, try again"
                     .into(),
             ));

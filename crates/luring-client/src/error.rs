@@ -40,8 +40,15 @@ pub enum ClientError {
     Bundle(String),
     #[error("the local database failed: {0}")]
     Store(StoreError),
+    /// The server could not be reached, or the connection failed on the way.
     #[error("{0}")]
     Network(String),
+    /// The server was reached but its answer cannot be used (damaged, for another request,
+    /// not the shape this version expects). Retried like a network failure: on a 3T link a
+    /// proxy or a cut is the usual cause, but it is named apart so it is not shown as
+    /// "no connection".
+    #[error("{0}")]
+    BadAnswer(String),
     #[error("{0}")]
     Key(String),
     /// Kept apart from [`ClientError::Key`] so a UI can say "wrong passphrase" only when it is.
@@ -93,6 +100,7 @@ impl ClientError {
             Self::Bundle(_) => "bundle",
             Self::Store(_) => "store",
             Self::Network(_) => "network",
+            Self::BadAnswer(_) => "bad_answer",
             Self::Key(_) => "key",
             Self::WrongPassphrase => "wrong_passphrase",
             Self::PassphraseNeeded => "passphrase_needed",
@@ -138,7 +146,7 @@ impl ClientError {
     /// it.
     pub fn is_transient(&self) -> bool {
         match self {
-            Self::Network(_) => true,
+            Self::Network(_) | Self::BadAnswer(_) => true,
             Self::Server { status, .. } => *status >= 500 || *status == 429,
             Self::Invalid(_)
             | Self::NoProfile(_)

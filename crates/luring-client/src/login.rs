@@ -36,7 +36,9 @@ fn login_challenge(client: &reqwest::blocking::Client, server: &str) -> Result<S
     let bytes = post_json(client, server, "/v1/login/challenge", None)?;
     serde_json::from_slice::<ChallengeResponse>(&bytes)
         .map(|c| c.challenge)
-        .map_err(|_| ClientError::Network("the server's login challenge is not understood".into()))
+        .map_err(|_| {
+            ClientError::BadAnswer("the server's login challenge is not understood".into())
+        })
 }
 
 impl Profile {
@@ -103,7 +105,7 @@ impl Profile {
         let body = serde_json::to_vec(&req).expect("the login request serialises");
         let bytes = post_json(&client, server, "/v1/login", Some(body))?;
         let login: LoginResponse = serde_json::from_slice(&bytes).map_err(|_| {
-            ClientError::Network("the server's answer to the login is not understood".into())
+            ClientError::BadAnswer("the server's answer to the login is not understood".into())
         })?;
         if let Some(ca) = &opts.ca_file {
             transport::keep_ca(dir, ca)?;

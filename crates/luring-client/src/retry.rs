@@ -110,6 +110,11 @@ mod tests {
             message: "x".into(),
         };
         assert!(ClientError::Network("cannot reach".into()).is_transient());
+        assert!(ClientError::BadAnswer("damaged".into()).is_transient());
+        assert_eq!(
+            ClientError::BadAnswer("damaged".into()).code(),
+            "bad_answer"
+        );
         assert!(refused(502).is_transient());
         assert!(refused(503).is_transient());
         assert!(refused(429).is_transient());

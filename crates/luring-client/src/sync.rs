@@ -184,7 +184,7 @@ pub(crate) fn interpret(planned: &Planned, resp: SyncResponse) -> Result<Incomin
     if resp.request != planned.digest {
         // Acknowledgements are by position in the request: an answer to another
         // (delayed) request must not be applied.
-        return Err(ClientError::Network(
+        return Err(ClientError::BadAnswer(
             "the server's answer belongs to another request; try again".into(),
         ));
     }
@@ -375,7 +375,7 @@ impl Profile {
             progress.bytes_down += answer.len();
             progress.round_trips += 1;
             let resp = luring_sync::decode_response(&answer, Limits::default()).map_err(|e| {
-                ClientError::Network(format!("the server's answer is damaged: {e}"))
+                ClientError::BadAnswer(format!("the server's answer is damaged: {e}"))
             })?;
             let incoming = interpret(&planned, resp)?;
             let applied = self.apply(&incoming)?;
@@ -547,7 +547,7 @@ mod tests {
         assert!(inc.more && inc.pulled_any);
         resp.request = [0; 8];
         let e = interpret(&p, resp).unwrap_err();
-        assert_eq!(e.code(), "network");
+        assert_eq!(e.code(), "bad_answer");
         assert!(e.to_string().contains("another request"), "{e}");
     }
 }

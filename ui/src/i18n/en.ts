@@ -27,6 +27,7 @@ export const en: Record<keyof typeof id, string> = {
 
   "err.invalid": "Invalid input: {msg}",
   "err.network": "The server cannot be reached. Check the internet connection and try again; your work is safe on this device.",
+  "err.bad_answer": "The server's answer cannot be used ({msg}). Try again later; your work is safe on this device.",
   "err.passphrase_needed": "Enter your signing passphrase: the server needs proof that this device's key is yours.",
   "err.wrong_passphrase": "Wrong passphrase. Check your signing passphrase.",
   "err.key": "The signing key cannot be used: {msg}",

@@ -25,6 +25,7 @@ export const id = {
 
   "err.invalid": "Isian tidak valid: {msg}",
   "err.network": "Server tidak dapat dihubungi. Periksa sambungan internet lalu coba lagi; pekerjaan Anda tetap aman di perangkat ini.",
+  "err.bad_answer": "Jawaban server tidak dapat dipakai ({msg}). Coba lagi nanti; pekerjaan Anda tetap aman di perangkat ini.",
   "err.passphrase_needed": "Masukkan frasa sandi penandatanganan: server perlu bukti bahwa kunci perangkat ini milik Anda.",
   "err.wrong_passphrase": "Frasa sandi salah. Periksa kembali frasa sandi penandatanganan Anda.",
   "err.key": "Kunci penandatanganan tidak dapat dipakai: {msg}",
