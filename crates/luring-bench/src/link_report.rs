@@ -127,20 +127,11 @@ impl Scenario {
     }
 }
 
-/// A part of the benchmark that cannot run in this build, and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct NotAvailable {
-    pub name: String,
-    pub what: String,
-    pub reason: String,
-}
-
 /// Everything one `luring-bench link` run measured.
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub link: LinkInfo,
     pub scenarios: Vec<Scenario>,
-    pub not_available: Vec<NotAvailable>,
     /// Seconds spent preparing (logins, the held work, the unit's history), not measured.
     pub setup_s: f64,
     pub machine: Machine,
@@ -197,9 +188,6 @@ impl Report {
                 m.cuts + m.refused,
                 if m.finished { "" } else { "  NOT FINISHED" },
             ));
-        }
-        for n in &self.not_available {
-            s.push_str(&format!("{:<13} not yet available: {}\n", n.name, n.reason));
         }
         s.push('\n');
         for c in &self.scenarios {
@@ -282,7 +270,6 @@ mod tests {
         assert!(Report {
             link: LinkInfo::new(&p, false),
             scenarios: vec![gave_up],
-            not_available: vec![],
             setup_s: 0.0,
             machine: Machine::probe("test".into()),
         }

@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use luring_client::{ClientError, HttpTransport, Profile, Transport};
+use luring_client::{ClientError, HttpTransport, Profile, TransferReport, Transport};
 use luring_netsim::{Link, Stats};
 use serde::Serialize;
 
@@ -149,6 +149,11 @@ pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<
             Err(e) => return Err(e.into()),
         }
     }
+    Ok(close(m, link, s0, start))
+}
+
+/// The wall time and the link's counters since `s0` and `start`, into `m`.
+fn close(mut m: Measured, link: &Link, s0: Stats, start: Instant) -> Measured {
     m.wall_s = start.elapsed().as_secs_f64();
     if m.finished {
         m.last_error = None;
@@ -160,5 +165,56 @@ pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<
     m.connections = s1.connections - s0.connections;
     m.cuts = s1.cuts - s0.cuts;
     m.refused = s1.refused - s0.refused;
-    Ok(m)
+    m
+}
+
+/// An attachment's transfer through `link` (`go` uploads or fetches with the profile
+/// pointed at the link), started again after a failure like [`sync_through`], until it
+/// succeeds or `plan.give_up` has passed. The transfer makes its own requests, outside the
+/// profile's [`Transport`]: `clean_requests` are the requests it needs when nothing fails,
+/// less the chunks a resumed attempt already had; requests sent again, and their bodies
+/// (the re-sent bytes), come from its [`TransferReport`]. Bytes are the link's, as above.
+pub fn transfer_through(
+    link: &Link,
+    plan: &Plan<'_>,
+    upload: bool,
+    clean_requests: u64,
+    mut go: impl FnMut() -> luring_client::Result<TransferReport>,
+) -> BoxResult<Measured> {
+    let mut m = Measured::default();
+    let start = Instant::now();
+    let s0 = link.stats();
+    loop {
+        m.attempts += 1;
+        let t = Instant::now();
+        let outcome = go();
+        m.in_requests_s += t.elapsed().as_secs_f64();
+        match outcome {
+            Ok(r) => {
+                if let Some(w) = r.waiting.first() {
+                    anyhow::bail!("the attachment did not move: {}", w.reason);
+                }
+                m.requests += clean_requests - u64::from(r.resumed_chunks) + u64::from(r.retries);
+                m.failed_requests += u64::from(r.retries);
+                *if upload {
+                    &mut m.resent_up
+                } else {
+                    &mut m.resent_down
+                } += r.resent_bytes;
+                (m.pushed, m.pulled) = (r.uploaded.len(), r.downloaded.len());
+                m.finished = true;
+                break;
+            }
+            Err(e) if e.is_transient() => {
+                m.last_error = Some(e.to_string());
+                if start.elapsed() >= plan.give_up {
+                    break;
+                }
+                std::thread::sleep(plan.pause);
+                m.paused_s += plan.pause.as_secs_f64();
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(close(m, link, s0, start))
 }
