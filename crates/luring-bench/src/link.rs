@@ -46,6 +46,8 @@ pub const ATTACHMENT_BYTES: usize = 2 * 1024 * 1024;
 /// transfer needs when nothing fails.
 const CHUNK_BYTES: u64 = 16 * 1024;
 const CHUNKS_PER_PAGE: u64 = 512;
+/// Requests in flight at once for one attachment (`luring_client`'s `PARALLEL`).
+const IN_FLIGHT: u64 = 4;
 
 /// Requests of a clean upload or download of `size` bytes: the status (or start), the
 /// manifest pages, the chunks.
@@ -275,24 +277,26 @@ fn attachment(root: &Path, plan: &Plan, setup: &mut Duration) -> BoxResult<Vec<S
     }
     let what = |dir| {
         format!(
-            "{} B of random bytes {dir}, in chunks of {CHUNK_BYTES} B, 4 requests in flight",
+            "{} B of random bytes {dir}, in chunks of {CHUNK_BYTES} B, {IN_FLIGHT} requests in flight",
             size
         )
     };
     Ok(vec![
-        Scenario::new(
+        Scenario::in_flight(
             "attach-up",
             what("uploaded by the device that attached them"),
             up,
             &plan.profile,
             plan.https,
+            IN_FLIGHT,
         ),
-        Scenario::new(
+        Scenario::in_flight(
             "attach-down",
             what("fetched by a colleague's device"),
             down,
             &plan.profile,
             plan.https,
+            IN_FLIGHT,
         ),
     ])
 }

@@ -89,7 +89,8 @@ pub struct Scenario {
     /// Bytes of the requests that succeeded (wire bytes minus re-sent).
     pub useful_up: u64,
     pub useful_down: u64,
-    /// Round trips of the limit: successful requests plus one connection's handshakes.
+    /// Round trips of the limit: successful requests (those in flight at once counted
+    /// once) plus one connection's handshakes.
     pub limit_round_trips: u64,
     /// The physical limit; `None` when the sync did not finish (what a finished one would
     /// have moved is not known).
@@ -104,9 +105,22 @@ fn r3(x: f64) -> f64 {
 
 impl Scenario {
     pub fn new(name: &str, what: String, m: Measured, p: &Profile, https: bool) -> Self {
+        Self::in_flight(name, what, m, p, https, 1)
+    }
+
+    /// A scenario whose requests go `in_flight` at a time: they share their round trips.
+    pub fn in_flight(
+        name: &str,
+        what: String,
+        m: Measured,
+        p: &Profile,
+        https: bool,
+        in_flight: u64,
+    ) -> Self {
         let useful_up = m.bytes_up.saturating_sub(m.resent_up);
         let useful_down = m.bytes_down.saturating_sub(m.resent_down);
-        let limit_round_trips = m.requests - m.failed_requests + handshake_round_trips(https);
+        let limit_round_trips =
+            (m.requests - m.failed_requests).div_ceil(in_flight) + handshake_round_trips(https);
         let limit_s = physical_limit(p, useful_up, useful_down, limit_round_trips);
         let finished = m.finished;
         Self {
