@@ -282,21 +282,19 @@ fn attachment(root: &Path, plan: &Plan, setup: &mut Duration) -> BoxResult<Vec<S
         )
     };
     Ok(vec![
-        Scenario::in_flight(
+        Scenario::pipelined(
             "attach-up",
             what("uploaded by the device that attached them"),
             up,
             &plan.profile,
             plan.https,
-            IN_FLIGHT,
         ),
-        Scenario::in_flight(
+        Scenario::pipelined(
             "attach-down",
             what("fetched by a colleague's device"),
             down,
             &plan.profile,
             plan.https,
-            IN_FLIGHT,
         ),
     ])
 }

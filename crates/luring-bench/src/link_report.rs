@@ -89,8 +89,8 @@ pub struct Scenario {
     /// Bytes of the requests that succeeded (wire bytes minus re-sent).
     pub useful_up: u64,
     pub useful_down: u64,
-    /// Round trips of the limit: successful requests (those in flight at once counted
-    /// once) plus one connection's handshakes.
+    /// Round trips of the limit: successful requests (one, pipelined) plus one
+    /// connection's handshakes.
     pub limit_round_trips: u64,
     /// The physical limit; `None` when the sync did not finish (what a finished one would
     /// have moved is not known).
@@ -105,22 +105,29 @@ fn r3(x: f64) -> f64 {
 
 impl Scenario {
     pub fn new(name: &str, what: String, m: Measured, p: &Profile, https: bool) -> Self {
-        Self::in_flight(name, what, m, p, https, 1)
+        Self::limited(name, what, m, p, https, false)
     }
 
-    /// A scenario whose requests go `in_flight` at a time: they share their round trips.
-    pub fn in_flight(
+    /// A scenario whose client keeps enough requests in flight that the link never waits
+    /// for a round trip (an attachment's chunks): the limit counts one round trip, not one
+    /// per request.
+    pub fn pipelined(name: &str, what: String, m: Measured, p: &Profile, https: bool) -> Self {
+        Self::limited(name, what, m, p, https, true)
+    }
+
+    fn limited(
         name: &str,
         what: String,
         m: Measured,
         p: &Profile,
         https: bool,
-        in_flight: u64,
+        pipelined: bool,
     ) -> Self {
         let useful_up = m.bytes_up.saturating_sub(m.resent_up);
         let useful_down = m.bytes_down.saturating_sub(m.resent_down);
+        let ok = m.requests - m.failed_requests;
         let limit_round_trips =
-            (m.requests - m.failed_requests).div_ceil(in_flight) + handshake_round_trips(https);
+            if pipelined { ok.min(1) } else { ok } + handshake_round_trips(https);
         let limit_s = physical_limit(p, useful_up, useful_down, limit_round_trips);
         let finished = m.finished;
         Self {
@@ -275,6 +282,8 @@ mod tests {
         assert_eq!(c.times_limit, Some(0.769));
         let https = Scenario::new("day", "test".into(), c.measured.clone(), &p, true);
         assert_eq!(https.limit_round_trips, 4);
+        let piped = Scenario::pipelined("up", "test".into(), c.measured.clone(), &p, true);
+        assert_eq!(piped.limit_round_trips, 3);
         let unfinished = Measured {
             finished: false,
             ..c.measured.clone()
