@@ -108,28 +108,41 @@ pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<
         .link()?
         .ok_or_else(|| anyhow::anyhow!("the profile is not logged in"))?
         .token;
+    until_done(link, plan, |m| {
+        let inner = HttpTransport::new(plan.url, &token, plan.ca, false)?;
+        let mut t = Counted { inner, link, m };
+        let r = p.sync_with(&mut t)?;
+        Ok(match r.rejected.first() {
+            Some(first) => Err(anyhow::anyhow!(
+                "the server refused {} changes, first: {}",
+                r.rejected.len(),
+                first.reason
+            )),
+            None => {
+                m.pushed += r.pushed;
+                m.pulled += r.pulled;
+                Ok(())
+            }
+        })
+    })
+}
+
+/// Runs `attempt` until it succeeds (`Ok(Ok(()))`), fails for good (`Ok(Err(_))` or an
+/// error that is not transient), or fails after `plan.give_up` has passed, pausing
+/// `plan.pause` between attempts; then the wall time and the link's counters.
+fn until_done(
+    link: &Link,
+    plan: &Plan<'_>,
+    mut attempt: impl FnMut(&mut Measured) -> luring_client::Result<BoxResult<()>>,
+) -> BoxResult<Measured> {
     let mut m = Measured::default();
     let start = Instant::now();
     let s0 = link.stats();
     loop {
         m.attempts += 1;
-        let inner = HttpTransport::new(plan.url, &token, plan.ca, false)?;
-        let mut t = Counted {
-            inner,
-            link,
-            m: &mut m,
-        };
-        match p.sync_with(&mut t) {
-            Ok(r) => {
-                if let Some(first) = r.rejected.first() {
-                    anyhow::bail!(
-                        "the server refused {} changes, first: {}",
-                        r.rejected.len(),
-                        first.reason
-                    );
-                }
-                m.pushed += r.pushed;
-                m.pulled += r.pulled;
+        match attempt(&mut m) {
+            Ok(done) => {
+                done?;
                 m.finished = true;
                 break;
             }
@@ -181,40 +194,25 @@ pub fn transfer_through(
     clean_requests: u64,
     mut go: impl FnMut() -> luring_client::Result<TransferReport>,
 ) -> BoxResult<Measured> {
-    let mut m = Measured::default();
-    let start = Instant::now();
-    let s0 = link.stats();
-    loop {
-        m.attempts += 1;
+    until_done(link, plan, |m| {
         let t = Instant::now();
         let outcome = go();
         m.in_requests_s += t.elapsed().as_secs_f64();
-        match outcome {
-            Ok(r) => {
-                if let Some(w) = r.waiting.first() {
-                    anyhow::bail!("the attachment did not move: {}", w.reason);
-                }
-                m.requests += clean_requests - u64::from(r.resumed_chunks) + u64::from(r.retries);
-                m.failed_requests += u64::from(r.retries);
-                *if upload {
-                    &mut m.resent_up
-                } else {
-                    &mut m.resent_down
-                } += r.resent_bytes;
-                (m.pushed, m.pulled) = (r.uploaded.len(), r.downloaded.len());
-                m.finished = true;
-                break;
-            }
-            Err(e) if e.is_transient() => {
-                m.last_error = Some(e.to_string());
-                if start.elapsed() >= plan.give_up {
-                    break;
-                }
-                std::thread::sleep(plan.pause);
-                m.paused_s += plan.pause.as_secs_f64();
-            }
-            Err(e) => return Err(e.into()),
+        let r = outcome?;
+        if let Some(w) = r.waiting.first() {
+            return Ok(Err(anyhow::anyhow!(
+                "the attachment did not move: {}",
+                w.reason
+            )));
         }
-    }
-    Ok(close(m, link, s0, start))
+        m.requests += clean_requests - u64::from(r.resumed_chunks) + u64::from(r.retries);
+        m.failed_requests += u64::from(r.retries);
+        *if upload {
+            &mut m.resent_up
+        } else {
+            &mut m.resent_down
+        } += r.resent_bytes;
+        (m.pushed, m.pulled) = (r.uploaded.len(), r.downloaded.len());
+        Ok(Ok(()))
+    })
 }
