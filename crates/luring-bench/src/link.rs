@@ -46,6 +46,8 @@ pub const ATTACHMENT_BYTES: usize = 2 * 1024 * 1024;
 /// transfer needs when nothing fails.
 const CHUNK_BYTES: u64 = 16 * 1024;
 const CHUNKS_PER_PAGE: u64 = 512;
+/// Bytes of a chunk's manifest entry (`luring_sync::attachments::ENTRY_LEN`).
+const MANIFEST_ENTRY_BYTES: u64 = 32;
 /// Requests in flight at once for one attachment (`luring_client`'s `PARALLEL`).
 const IN_FLIGHT: u64 = 4;
 
@@ -147,7 +149,9 @@ impl Site {
     ) -> BoxResult<Measured> {
         self.through(plan, |link, w| {
             p.store().put(MetaKey::Server, w.url)?;
-            let m = wire::transfer_through(link, w, upload, attachment_requests(size), || go(p));
+            let payload = size + size.div_ceil(CHUNK_BYTES) * MANIFEST_ENTRY_BYTES;
+            let clean = attachment_requests(size);
+            let m = wire::transfer_through(link, w, upload, clean, payload, || go(p));
             p.store().put(MetaKey::Server, &self.direct())?;
             m
         })

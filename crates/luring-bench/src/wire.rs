@@ -186,15 +186,17 @@ fn close(mut m: Measured, link: &Link, s0: Stats, start: Instant) -> Measured {
 /// succeeds or `plan.give_up` has passed. The transfer makes its own requests, outside the
 /// profile's [`Transport`]: `clean_requests` are the requests it needs when nothing fails,
 /// less the chunks a resumed attempt already had; requests sent again, and their bodies
-/// (the re-sent bytes), come from its [`TransferReport`]. Bytes are the link's, as above.
+/// (the re-sent bytes, at most the bytes that crossed beyond `payload`, the file and its
+/// manifest), come from its [`TransferReport`]. Bytes are the link's, as above.
 pub fn transfer_through(
     link: &Link,
     plan: &Plan<'_>,
     upload: bool,
     clean_requests: u64,
+    payload: u64,
     mut go: impl FnMut() -> luring_client::Result<TransferReport>,
 ) -> BoxResult<Measured> {
-    until_done(link, plan, |m| {
+    let mut m = until_done(link, plan, |m| {
         let t = Instant::now();
         let outcome = go();
         m.in_requests_s += t.elapsed().as_secs_f64();
@@ -214,5 +216,13 @@ pub fn transfer_through(
         } += r.resent_bytes;
         (m.pushed, m.pulled) = (r.uploaded.len(), r.downloaded.len());
         Ok(Ok(()))
-    })
+    })?;
+    // A cut request carried only part of its body: at most what crossed beyond `payload`.
+    let (wire, resent) = if upload {
+        (m.bytes_up, &mut m.resent_up)
+    } else {
+        (m.bytes_down, &mut m.resent_down)
+    };
+    *resent = (*resent).min(wire.saturating_sub(payload));
+    Ok(m)
 }
