@@ -14,15 +14,21 @@
 //! - **first-sync**: a colleague's device puts the unit's history (`--tasks`, `--documents`)
 //!   on the server ([`unit_history`]); a new device of the measured person logs in, then
 //!   pulls it all.
-//! - **attachment** (2 MB): not measured yet, see [`ATTACHMENT_PENDING`].
+//! - **attachment**: a document with a 2 MB attachment (seeded random bytes, so nothing
+//!   compresses) is synced straight to the server; the link carries its bytes: up from the
+//!   device that attached it (`attach-up`), then down to a colleague's device of the same
+//!   unit that opens it (`attach-down`, [`Profile::fetch_attachment`]).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use luring_client::{LoginOptions, Profile};
+use luring_client::{LoginOptions, Profile, TransferReport};
 use luring_netsim::{Link, Profile as LinkProfile};
+use luring_store::MetaKey;
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
 
-use crate::link_report::{LinkInfo, NotAvailable, Report, Scenario};
+use crate::link_report::{LinkInfo, Report, Scenario};
 use crate::report::Machine;
 use crate::served::{self, Served};
 use crate::sync_day::{self, DocEdits};
@@ -35,15 +41,22 @@ pub const PASSAGE_CHARS: usize = 100;
 /// Size of the attachment issue 13 asks to time.
 pub const ATTACHMENT_BYTES: usize = 2 * 1024 * 1024;
 
-// TODO(issue 13): once `luring_client` can upload and fetch an attachment's bytes (the
-// resumable, chunked transfer being built beside this benchmark), time a 2 MB attachment
-// here: one profile attaches it to a held document and syncs it up through the link, a
-// colleague's profile fetches it through a fresh link; report both like the other
-// scenarios (`wire::sync_through` counts any request the profile's transport makes), and
-// drop this sentence from `not_available`.
-pub const ATTACHMENT_PENDING: &str = "luring_client has no upload or fetch of an attachment's \
-     bytes in this build (attachments stay on the device that added them); TODO(issue 13) \
-     in crates/luring-bench/src/link.rs";
+/// Bytes per chunk and chunks per manifest page of the attachment routes
+/// (`luring_sync::attachments::{CHUNK_SIZE, MANIFEST_PAGE}`), to count the requests a
+/// transfer needs when nothing fails.
+const CHUNK_BYTES: u64 = 16 * 1024;
+const CHUNKS_PER_PAGE: u64 = 512;
+/// Bytes of a chunk's manifest entry (`luring_sync::attachments::ENTRY_LEN`).
+const MANIFEST_ENTRY_BYTES: u64 = 32;
+/// Requests in flight at once for one attachment (`luring_client`'s `PARALLEL`).
+const IN_FLIGHT: u64 = 4;
+
+/// Requests of a clean upload or download of `size` bytes: the status (or start), the
+/// manifest pages, the chunks.
+fn attachment_requests(size: u64) -> u64 {
+    let chunks = size.div_ceil(CHUNK_BYTES);
+    1 + chunks.div_ceil(CHUNKS_PER_PAGE) + chunks
+}
 
 /// Which scenarios to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +64,7 @@ pub enum Only {
     All,
     Day,
     FirstSync,
+    Attachment,
 }
 
 /// What to run.
@@ -97,12 +111,15 @@ impl Site {
         )?)
     }
 
-    /// `p`'s sync through a fresh link with `plan`'s profile.
-    fn measure(&self, p: &mut Profile, plan: &Plan) -> BoxResult<Measured> {
+    /// `how` through a fresh link with `plan`'s profile.
+    fn through(
+        &self,
+        plan: &Plan,
+        how: impl FnOnce(&Link, &wire::Plan<'_>) -> BoxResult<Measured>,
+    ) -> BoxResult<Measured> {
         let link = Link::start(self.server.addr, plan.profile.clone())?;
         let url = self.server.url_via(link.addr());
-        let m = wire::sync_through(
-            p,
+        let m = how(
             &link,
             &wire::Plan {
                 url: &url,
@@ -113,6 +130,31 @@ impl Site {
         )?;
         let _final = link.stop();
         Ok(m)
+    }
+
+    /// `p`'s sync through a fresh link with `plan`'s profile.
+    fn measure(&self, p: &mut Profile, plan: &Plan) -> BoxResult<Measured> {
+        self.through(plan, |link, w| wire::sync_through(p, link, w))
+    }
+
+    /// An attachment transfer of `p`'s (`go`, `size` bytes) through a fresh link: the
+    /// profile's server is the link while it runs.
+    fn transfer(
+        &self,
+        p: &mut Profile,
+        plan: &Plan,
+        upload: bool,
+        size: u64,
+        mut go: impl FnMut(&mut Profile) -> luring_client::Result<TransferReport>,
+    ) -> BoxResult<Measured> {
+        self.through(plan, |link, w| {
+            p.store().put(MetaKey::Server, w.url)?;
+            let payload = size + size.div_ceil(CHUNK_BYTES) * MANIFEST_ENTRY_BYTES;
+            let clean = attachment_requests(size);
+            let m = wire::transfer_through(link, w, upload, clean, payload, || go(p));
+            p.store().put(MetaKey::Server, &self.direct())?;
+            m
+        })
     }
 }
 
@@ -205,31 +247,80 @@ fn first_sync(root: &Path, plan: &Plan, setup: &mut Duration) -> BoxResult<Scena
     ))
 }
 
+fn attachment(root: &Path, plan: &Plan, setup: &mut Duration) -> BoxResult<Vec<Scenario>> {
+    let t0 = Instant::now();
+    let site = Site::start(root.join("attachment"), plan.https)?;
+    let mut rng = StdRng::seed_from_u64(plan.seed);
+    let mut bytes = vec![0u8; ATTACHMENT_BYTES];
+    rng.fill_bytes(&mut bytes);
+    let file = site.dir.join("scan.bin");
+    std::fs::write(&file, &bytes)?;
+    let mut ani = site.login("device", sync_day::NIP)?;
+    let doc = ani.new_document(&sync_day::new_doc(&mut rng))?;
+    let hash = ani.attach_file(&doc, &file)?[0].hash.clone();
+    ani.sync()?;
+    let mut siti = site.login("colleague", unit_history::AUTHOR_NIP)?;
+    siti.sync()?;
+    *setup += t0.elapsed();
+    let size = ATTACHMENT_BYTES as u64;
+    eprintln!(
+        "attachment: {} MB up and down over {}",
+        ATTACHMENT_BYTES >> 20,
+        plan.profile.name
+    );
+    let up = site.transfer(&mut ani, plan, true, size, |p| {
+        p.upload_attachments(&mut |_| {})
+    })?;
+    let down = site.transfer(&mut siti, plan, false, size, |p| {
+        p.fetch_attachment(&doc, &hash, None, &mut |_| {})
+            .map(|(_, r)| r)
+    })?;
+    let got = siti.dir().join(luring_client::ATTACHMENTS_DIR).join(&hash);
+    if down.finished && std::fs::read(&got)? != bytes {
+        anyhow::bail!("the colleague's copy of the attachment differs from the file attached");
+    }
+    let what = |dir| {
+        format!(
+            "{} B of random bytes {dir}, in chunks of {CHUNK_BYTES} B, {IN_FLIGHT} requests in flight",
+            size
+        )
+    };
+    Ok(vec![
+        Scenario::pipelined(
+            "attach-up",
+            what("uploaded by the device that attached them"),
+            up,
+            &plan.profile,
+            plan.https,
+        ),
+        Scenario::pipelined(
+            "attach-down",
+            what("fetched by a colleague's device"),
+            down,
+            &plan.profile,
+            plan.https,
+        ),
+    ])
+}
+
 pub fn run(plan: &Plan) -> BoxResult<Report> {
     let tmp = tempfile::Builder::new()
         .prefix("luring-bench-link-")
         .tempdir()?;
     let mut setup = Duration::ZERO;
     let mut scenarios = Vec::new();
-    if plan.only != Only::FirstSync {
+    if matches!(plan.only, Only::All | Only::Day) {
         scenarios.push(day(tmp.path(), plan, &mut setup)?);
     }
-    if plan.only != Only::Day {
+    if matches!(plan.only, Only::All | Only::FirstSync) {
         scenarios.push(first_sync(tmp.path(), plan, &mut setup)?);
     }
-    let not_available = if plan.only == Only::All {
-        vec![NotAvailable {
-            name: "attachment".into(),
-            what: format!("a {} MB attachment up and down", ATTACHMENT_BYTES >> 20),
-            reason: ATTACHMENT_PENDING.into(),
-        }]
-    } else {
-        vec![]
-    };
+    if matches!(plan.only, Only::All | Only::Attachment) {
+        scenarios.extend(attachment(tmp.path(), plan, &mut setup)?);
+    }
     Ok(Report {
         link: LinkInfo::new(&plan.profile, plan.https),
         scenarios,
-        not_available,
         setup_s: (setup.as_secs_f64() * 10.0).round() / 10.0,
         machine: Machine::probe(rusqlite_version()),
     })

@@ -89,7 +89,8 @@ pub struct Scenario {
     /// Bytes of the requests that succeeded (wire bytes minus re-sent).
     pub useful_up: u64,
     pub useful_down: u64,
-    /// Round trips of the limit: successful requests plus one connection's handshakes.
+    /// Round trips of the limit: successful requests (one, pipelined) plus one
+    /// connection's handshakes.
     pub limit_round_trips: u64,
     /// The physical limit; `None` when the sync did not finish (what a finished one would
     /// have moved is not known).
@@ -104,9 +105,29 @@ fn r3(x: f64) -> f64 {
 
 impl Scenario {
     pub fn new(name: &str, what: String, m: Measured, p: &Profile, https: bool) -> Self {
+        Self::limited(name, what, m, p, https, false)
+    }
+
+    /// A scenario whose client keeps enough requests in flight that the link never waits
+    /// for a round trip (an attachment's chunks): the limit counts one round trip, not one
+    /// per request.
+    pub fn pipelined(name: &str, what: String, m: Measured, p: &Profile, https: bool) -> Self {
+        Self::limited(name, what, m, p, https, true)
+    }
+
+    fn limited(
+        name: &str,
+        what: String,
+        m: Measured,
+        p: &Profile,
+        https: bool,
+        pipelined: bool,
+    ) -> Self {
         let useful_up = m.bytes_up.saturating_sub(m.resent_up);
         let useful_down = m.bytes_down.saturating_sub(m.resent_down);
-        let limit_round_trips = m.requests - m.failed_requests + handshake_round_trips(https);
+        let ok = m.requests - m.failed_requests;
+        let limit_round_trips =
+            if pipelined { ok.min(1) } else { ok } + handshake_round_trips(https);
         let limit_s = physical_limit(p, useful_up, useful_down, limit_round_trips);
         let finished = m.finished;
         Self {
@@ -127,20 +148,11 @@ impl Scenario {
     }
 }
 
-/// A part of the benchmark that cannot run in this build, and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct NotAvailable {
-    pub name: String,
-    pub what: String,
-    pub reason: String,
-}
-
 /// Everything one `luring-bench link` run measured.
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub link: LinkInfo,
     pub scenarios: Vec<Scenario>,
-    pub not_available: Vec<NotAvailable>,
     /// Seconds spent preparing (logins, the held work, the unit's history), not measured.
     pub setup_s: f64,
     pub machine: Machine,
@@ -197,9 +209,6 @@ impl Report {
                 m.cuts + m.refused,
                 if m.finished { "" } else { "  NOT FINISHED" },
             ));
-        }
-        for n in &self.not_available {
-            s.push_str(&format!("{:<13} not yet available: {}\n", n.name, n.reason));
         }
         s.push('\n');
         for c in &self.scenarios {
@@ -273,6 +282,8 @@ mod tests {
         assert_eq!(c.times_limit, Some(0.769));
         let https = Scenario::new("day", "test".into(), c.measured.clone(), &p, true);
         assert_eq!(https.limit_round_trips, 4);
+        let piped = Scenario::pipelined("up", "test".into(), c.measured.clone(), &p, true);
+        assert_eq!(piped.limit_round_trips, 3);
         let unfinished = Measured {
             finished: false,
             ..c.measured.clone()
@@ -282,7 +293,6 @@ mod tests {
         assert!(Report {
             link: LinkInfo::new(&p, false),
             scenarios: vec![gave_up],
-            not_available: vec![],
             setup_s: 0.0,
             machine: Machine::probe("test".into()),
         }

@@ -85,8 +85,8 @@ struct LinkArgs {
     /// Stop restarting a sync that has not finished after this many seconds.
     #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     give_up_after: u64,
-    /// Run only one scenario: day or first-sync.
-    #[arg(long, value_parser = ["day", "first-sync"])]
+    /// Run only one scenario: day, first-sync or attachment (2 MB up, then down).
+    #[arg(long, value_parser = ["day", "first-sync", "attachment"])]
     only: Option<String>,
     /// Print one JSON object instead of a table.
     #[arg(long)]
@@ -194,6 +194,7 @@ fn link(a: &LinkArgs) -> BoxResult<()> {
         give_up: std::time::Duration::from_secs(a.give_up_after),
         only: match a.only.as_deref() {
             Some("day") => link::Only::Day,
+            Some("attachment") => link::Only::Attachment,
             Some(_) => link::Only::FirstSync,
             None => link::Only::All,
         },

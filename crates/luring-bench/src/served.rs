@@ -1,13 +1,14 @@
 //! The agency server `luring-bench link` measures against: the real server
 //! ([`luring_server::launch`], the same router and accept loop as the binary) serving the
-//! demo agency over HTTP — or HTTPS with a certificate from a throw-away agency CA — on a
-//! 127.0.0.1:0 listener, on a tokio runtime in a thread of its own, so that the blocking
-//! client profiles and the link emulator can sit in front of it.
+//! demo agency, with its attachment folder, over HTTP — or HTTPS with a certificate from a
+//! throw-away agency CA — on a 127.0.0.1:0 listener, on a tokio runtime in a thread of its
+//! own, so that the blocking client profiles and the link emulator can sit in front of it.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
+use luring_server::attachments::{AttachmentLimits, AttachmentStore};
 use luring_server::db::{AgencyRow, Database};
 use luring_server::{launch, AppState, SqliteDb};
 use tokio::sync::oneshot;
@@ -35,7 +36,8 @@ impl Served {
         };
         db.create_agency(&agency)?;
         luring_server::demo::seed(&db)?;
-        let state = AppState::new(db, key, agency);
+        let files = AttachmentStore::open(&dir.join("attachments"), AttachmentLimits::default())?;
+        let state = AppState::new(db, key, agency).with_attachments(files);
 
         let mut options = luring_server::serve::Options::default();
         let ca = if https {

@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use luring_client::{ClientError, HttpTransport, Profile, Transport};
+use luring_client::{ClientError, HttpTransport, Profile, TransferReport, Transport};
 use luring_netsim::{Link, Stats};
 use serde::Serialize;
 
@@ -108,28 +108,41 @@ pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<
         .link()?
         .ok_or_else(|| anyhow::anyhow!("the profile is not logged in"))?
         .token;
+    until_done(link, plan, |m| {
+        let inner = HttpTransport::new(plan.url, &token, plan.ca, false)?;
+        let mut t = Counted { inner, link, m };
+        let r = p.sync_with(&mut t)?;
+        Ok(match r.rejected.first() {
+            Some(first) => Err(anyhow::anyhow!(
+                "the server refused {} changes, first: {}",
+                r.rejected.len(),
+                first.reason
+            )),
+            None => {
+                m.pushed += r.pushed;
+                m.pulled += r.pulled;
+                Ok(())
+            }
+        })
+    })
+}
+
+/// Runs `attempt` until it succeeds (`Ok(Ok(()))`), fails for good (`Ok(Err(_))` or an
+/// error that is not transient), or fails after `plan.give_up` has passed, pausing
+/// `plan.pause` between attempts; then the wall time and the link's counters.
+fn until_done(
+    link: &Link,
+    plan: &Plan<'_>,
+    mut attempt: impl FnMut(&mut Measured) -> luring_client::Result<BoxResult<()>>,
+) -> BoxResult<Measured> {
     let mut m = Measured::default();
     let start = Instant::now();
     let s0 = link.stats();
     loop {
         m.attempts += 1;
-        let inner = HttpTransport::new(plan.url, &token, plan.ca, false)?;
-        let mut t = Counted {
-            inner,
-            link,
-            m: &mut m,
-        };
-        match p.sync_with(&mut t) {
-            Ok(r) => {
-                if let Some(first) = r.rejected.first() {
-                    anyhow::bail!(
-                        "the server refused {} changes, first: {}",
-                        r.rejected.len(),
-                        first.reason
-                    );
-                }
-                m.pushed += r.pushed;
-                m.pulled += r.pulled;
+        match attempt(&mut m) {
+            Ok(done) => {
+                done?;
                 m.finished = true;
                 break;
             }
@@ -149,6 +162,11 @@ pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<
             Err(e) => return Err(e.into()),
         }
     }
+    Ok(close(m, link, s0, start))
+}
+
+/// The wall time and the link's counters since `s0` and `start`, into `m`.
+fn close(mut m: Measured, link: &Link, s0: Stats, start: Instant) -> Measured {
     m.wall_s = start.elapsed().as_secs_f64();
     if m.finished {
         m.last_error = None;
@@ -160,5 +178,51 @@ pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<
     m.connections = s1.connections - s0.connections;
     m.cuts = s1.cuts - s0.cuts;
     m.refused = s1.refused - s0.refused;
+    m
+}
+
+/// An attachment's transfer through `link` (`go` uploads or fetches with the profile
+/// pointed at the link), started again after a failure like [`sync_through`], until it
+/// succeeds or `plan.give_up` has passed. The transfer makes its own requests, outside the
+/// profile's [`Transport`]: `clean_requests` are the requests it needs when nothing fails,
+/// less the chunks a resumed attempt already had; requests sent again, and their bodies
+/// (the re-sent bytes, at most the bytes that crossed beyond `payload`, the file and its
+/// manifest), come from its [`TransferReport`]. Bytes are the link's, as above.
+pub fn transfer_through(
+    link: &Link,
+    plan: &Plan<'_>,
+    upload: bool,
+    clean_requests: u64,
+    payload: u64,
+    mut go: impl FnMut() -> luring_client::Result<TransferReport>,
+) -> BoxResult<Measured> {
+    let mut m = until_done(link, plan, |m| {
+        let t = Instant::now();
+        let outcome = go();
+        m.in_requests_s += t.elapsed().as_secs_f64();
+        let r = outcome?;
+        if let Some(w) = r.waiting.first() {
+            return Ok(Err(anyhow::anyhow!(
+                "the attachment did not move: {}",
+                w.reason
+            )));
+        }
+        m.requests += clean_requests - u64::from(r.resumed_chunks) + u64::from(r.retries);
+        m.failed_requests += u64::from(r.retries);
+        *if upload {
+            &mut m.resent_up
+        } else {
+            &mut m.resent_down
+        } += r.resent_bytes;
+        (m.pushed, m.pulled) = (r.uploaded.len(), r.downloaded.len());
+        Ok(Ok(()))
+    })?;
+    // A cut request carried only part of its body: at most what crossed beyond `payload`.
+    let (wire, resent) = if upload {
+        (m.bytes_up, &mut m.resent_up)
+    } else {
+        (m.bytes_down, &mut m.resent_down)
+    };
+    *resent = (*resent).min(wire.saturating_sub(payload));
     Ok(m)
 }
