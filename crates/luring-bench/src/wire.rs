@@ -12,7 +12,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use luring_client::{ClientError, HttpTransport, Profile, TransferReport, Transport};
+use luring_client::{ClientError, HttpTransport, Profile, SyncOptions, TransferReport, Transport};
 use luring_netsim::{Link, Stats};
 use serde::Serialize;
 
@@ -111,7 +111,12 @@ pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<
     until_done(link, plan, |m| {
         let inner = HttpTransport::new(plan.url, &token, plan.ca, false)?;
         let mut t = Counted { inner, link, m };
-        let r = p.sync_with(&mut t)?;
+        // As `luring sync` does by default: a cut round is retried with half the bytes.
+        let opts = SyncOptions {
+            retries: 8,
+            ..SyncOptions::default()
+        };
+        let r = p.sync_with_options(&mut t, opts)?;
         Ok(match r.rejected.first() {
             Some(first) => Err(anyhow::anyhow!(
                 "the server refused {} changes, first: {}",
