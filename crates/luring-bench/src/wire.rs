@@ -111,7 +111,8 @@ pub fn sync_through(p: &mut Profile, link: &Link, plan: &Plan<'_>) -> BoxResult<
     until_done(link, plan, |m| {
         let inner = HttpTransport::new(plan.url, &token, plan.ca, false)?;
         let mut t = Counted { inner, link, m };
-        // As `luring sync` does by default: a cut round is retried with half the bytes.
+        // As `luring sync --retries 8`: a cut round is retried with half the bytes, down
+        // to the 4 KB floor (the default 2 would restart every attempt at 1 MB).
         let opts = SyncOptions {
             retries: 8,
             ..SyncOptions::default()
