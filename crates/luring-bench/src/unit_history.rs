@@ -14,9 +14,7 @@ use std::time::Instant;
 
 use luring_client::{LoginOptions, NewDocInput, NewTaskInput, Profile, DB_FILE};
 use luring_crdt::{NewDocument, NewTask};
-use luring_model::{
-    Classification, Date, DocKind, Document, EntityId, Nip, Task, TaskStatus, Timestamp, Title,
-};
+use luring_model::{EntityId, Nip};
 use luring_store::Store;
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -52,43 +50,11 @@ fn entity_id(rng: &mut StdRng, prefix: &str) -> BoxResult<EntityId> {
 }
 
 fn task(rng: &mut StdRng, input: NewTaskInput, author: &Nip) -> BoxResult<NewTask> {
-    let mut assignees = input
-        .assignees
-        .iter()
-        .map(|n| Nip::parse(n))
-        .collect::<Result<Vec<_>, _>>()?;
-    if assignees.is_empty() {
-        assignees.push(author.clone());
-    }
-    assignees.sort();
-    assignees.dedup();
-    Ok(NewTask {
-        id: entity_id(rng, "t")?,
-        title: Title::parse(&input.title)?,
-        description: Task::description(&input.description)?,
-        status: TaskStatus::Baru,
-        due: input.due.as_deref().map(Date::parse).transpose()?,
-        assignees,
-        unit: None,
-        created_at: Timestamp::now().into_string(),
-    })
+    Ok(input.to_new_task(entity_id(rng, "t")?, author)?)
 }
 
 fn document(rng: &mut StdRng, input: NewDocInput) -> BoxResult<NewDocument> {
-    Ok(NewDocument {
-        id: entity_id(rng, "d")?,
-        kind: input
-            .kind
-            .as_deref()
-            .map(str::parse)
-            .transpose()?
-            .unwrap_or(DocKind::NotaDinas),
-        title: Title::parse(&input.title)?,
-        body: Document::body(&input.body)?,
-        classification: Classification::Biasa,
-        unit: None,
-        created_at: Timestamp::now().into_string(),
-    })
+    Ok(input.to_new_document(entity_id(rng, "d")?)?)
 }
 
 /// Logs the colleague in at `url` (the server itself), writes the history in her profile

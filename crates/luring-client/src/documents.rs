@@ -39,21 +39,20 @@ pub struct DocumentChanges {
     pub classification: Option<String>,
 }
 
-impl Profile {
-    /// Creates a document and returns its id.
-    pub fn new_document(&mut self, input: &NewDocInput) -> Result<String> {
-        let id = new_id("d");
-        let d = NewDocument {
-            id: EntityId::parse(&id)?,
-            kind: input
+impl NewDocInput {
+    /// The document this input makes, with the given id, checked by the model's rules.
+    pub fn to_new_document(&self, id: EntityId) -> Result<NewDocument> {
+        Ok(NewDocument {
+            id,
+            kind: self
                 .kind
                 .as_deref()
                 .map(str::parse)
                 .transpose()?
                 .unwrap_or(DocKind::NotaDinas),
-            title: Title::parse(&input.title)?,
-            body: Document::body(&input.body)?,
-            classification: input
+            title: Title::parse(&self.title)?,
+            body: Document::body(&self.body)?,
+            classification: self
                 .classification
                 .as_deref()
                 .map(str::parse)
@@ -61,7 +60,15 @@ impl Profile {
                 .unwrap_or(Classification::Biasa),
             unit: None,
             created_at: Timestamp::now().into_string(),
-        };
+        })
+    }
+}
+
+impl Profile {
+    /// Creates a document and returns its id.
+    pub fn new_document(&mut self, input: &NewDocInput) -> Result<String> {
+        let id = new_id("d");
+        let d = input.to_new_document(EntityId::parse(&id)?)?;
         self.store_mut().create_documents(&[d])?;
         Ok(id)
     }

@@ -75,31 +75,39 @@ fn instruction(s: &str) -> Result<luring_model::Text> {
     })
 }
 
-impl Profile {
-    /// Adds a task and returns its id. A task given no assignee is its writer's own (so it
-    /// shows under "my tasks"), the same from the CLI as from the desktop.
-    pub fn add_task(&mut self, input: &NewTaskInput) -> Result<String> {
-        let id = new_id("t");
-        let mut assignees = input
+impl NewTaskInput {
+    /// The task this input makes, with the given id, written by `author`: checked by the
+    /// model's rules; no assignee means the author's own.
+    pub fn to_new_task(&self, id: EntityId, author: &Nip) -> Result<NewTask> {
+        let mut assignees = self
             .assignees
             .iter()
             .map(|n| Nip::parse(n))
             .collect::<Result<Vec<_>, _>>()?;
         if assignees.is_empty() {
-            assignees.push(self.own_nip().clone());
+            assignees.push(author.clone());
         }
         assignees.sort();
         assignees.dedup();
-        let t = NewTask {
-            id: EntityId::parse(&id)?,
-            title: Title::parse(&input.title)?,
-            description: Task::description(&input.description)?,
+        Ok(NewTask {
+            id,
+            title: Title::parse(&self.title)?,
+            description: Task::description(&self.description)?,
             status: TaskStatus::Baru,
-            due: input.due.as_deref().map(Date::parse).transpose()?,
+            due: self.due.as_deref().map(Date::parse).transpose()?,
             assignees,
             unit: None,
             created_at: Timestamp::now().into_string(),
-        };
+        })
+    }
+}
+
+impl Profile {
+    /// Adds a task and returns its id. A task given no assignee is its writer's own (so it
+    /// shows under "my tasks"), the same from the CLI as from the desktop.
+    pub fn add_task(&mut self, input: &NewTaskInput) -> Result<String> {
+        let id = new_id("t");
+        let t = input.to_new_task(EntityId::parse(&id)?, self.own_nip())?;
         self.store_mut().create_tasks(&[t])?;
         Ok(id)
     }
