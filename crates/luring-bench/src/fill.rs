@@ -79,6 +79,7 @@ fn new_document(rng: &mut StdRng, i: usize) -> BoxResult<NewDocument> {
         body: Document::body(&corpus::doc_body(rng, 1000, 2800))?,
         classification: *Classification::ALL.choose(rng).expect("classifications"),
         unit: None,
+        revision_of: None,
         created_at: created_at(rng),
     })
 }

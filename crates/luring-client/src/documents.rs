@@ -59,6 +59,7 @@ impl NewDocInput {
                 .transpose()?
                 .unwrap_or(Classification::Biasa),
             unit: None,
+            revision_of: None,
             created_at: Timestamp::now().into_string(),
         })
     }

@@ -155,6 +155,7 @@ fn content_hash(d: &EvidenceDocument) -> std::result::Result<String, String> {
             .map_err(|e| e.to_string())?,
         attachments: d.attachments.clone(),
         letter_number: None,
+        revision_of: None,
         unit: None,
         created_at: String::new(),
     };

@@ -17,6 +17,8 @@ pub struct NewDocument {
     pub classification: Classification,
     pub unit: Option<String>,
     pub created_at: String,
+    /// The approved document this one revises, if any.
+    pub revision_of: Option<String>,
 }
 
 /// A change to a document; `None` leaves a field alone.
@@ -45,6 +47,9 @@ pub fn new_document(actor: ActorId, d: &NewDocument) -> Result<AutoCommit> {
         doc.put(ROOT, "unit", unit.as_str())?;
     }
     doc.put(ROOT, "created_at", d.created_at.as_str())?;
+    if let Some(old) = &d.revision_of {
+        doc.put(ROOT, "revision_of", old.as_str())?;
+    }
     Ok(doc)
 }
 
@@ -123,6 +128,7 @@ pub fn read_document(doc: &AutoCommit) -> Result<Document> {
         letter_number: r.opt_str(&ROOT, "letter_number")?,
         unit: r.opt_str(&ROOT, "unit")?,
         created_at: r.str(&ROOT, "created_at")?,
+        revision_of: r.opt_str(&ROOT, "revision_of")?,
     })
 }
 
@@ -140,6 +146,7 @@ mod tests {
                 body: Document::body(body).unwrap(),
                 classification: Classification::Biasa,
                 unit: None,
+                revision_of: None,
                 created_at: "2026-11-23T08:00:00Z".into(),
             },
         )

@@ -20,6 +20,12 @@ use crate::hash::field;
 use crate::receipt::Receipt;
 use crate::values::{EntityId, Nip, Text};
 
+pub mod doc_status;
+mod withdrawal;
+
+pub use doc_status::{document_status, request_status, DocStatus, RequestState};
+pub use withdrawal::{Withdrawal, WithdrawalBody, WITHDRAWAL_CONTEXT_V1};
+
 pub const REQUEST_CONTEXT_V1: &str = "luring 2026-11 approval request v1";
 pub const DECISION_CONTEXT_V1: &str = "luring 2026-11 approval decision v1";
 
@@ -53,6 +59,8 @@ pub enum ApprovalStatus {
     Disetujui,
     Ditolak,
     Kedaluwarsa,
+    /// Taken back by its requester while the chain was open ([`Withdrawal`]).
+    Ditarik,
 }
 
 impl ApprovalStatus {
@@ -62,6 +70,7 @@ impl ApprovalStatus {
             Self::Disetujui => "disetujui",
             Self::Ditolak => "ditolak",
             Self::Kedaluwarsa => "kedaluwarsa",
+            Self::Ditarik => "ditarik",
         }
     }
 }
@@ -104,6 +113,7 @@ pub enum Record {
     Request(ApprovalRequest),
     Decision(Box<Decision>),
     Receipt(Receipt),
+    Withdrawal(Withdrawal),
 }
 
 impl Record {
@@ -119,6 +129,7 @@ impl Record {
             Self::Request(r) => &r.body.id,
             Self::Decision(d) => &d.body.request_id,
             Self::Receipt(r) => &r.body.request_id,
+            Self::Withdrawal(w) => &w.body.request_id,
         }
     }
 
@@ -128,6 +139,7 @@ impl Record {
             Self::Request(_) => crate::RecordKind::Request,
             Self::Decision(_) => crate::RecordKind::Decision,
             Self::Receipt(_) => crate::RecordKind::Receipt,
+            Self::Withdrawal(_) => crate::RecordKind::Withdrawal,
         }
     }
 }

@@ -72,6 +72,9 @@ pub struct Document {
     pub letter_number: Option<String>,
     pub unit: Option<String>,
     pub created_at: String,
+    /// The approved document this one revises ("Buat revisi"); set once, at creation, and
+    /// not part of the content hash (the revision's own text is what its request binds).
+    pub revision_of: Option<String>,
 }
 
 impl Document {

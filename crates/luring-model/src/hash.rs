@@ -63,6 +63,7 @@ mod tests {
             classification: Classification::Biasa,
             attachments: vec![],
             letter_number: None,
+            revision_of: None,
             unit: None,
             created_at: "2026-11-23T00:00:00Z".into(),
         }

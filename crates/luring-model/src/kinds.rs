@@ -1,7 +1,7 @@
 //! The kinds every crate names: which entity an automerge document holds, and which
 //! approval record a stored fact is. They were strings in four crates (and silently became
 //! "document" when damaged); one enum each here, spelled on disk and on the wire exactly as
-//! before (`task`/`document`, `request`/`decision`/`receipt`), refuses what it does not know.
+//! before (`task`/`document`, `request`/`decision`/`receipt`/`withdrawal`), refuses what it does not know.
 
 use std::fmt;
 use std::str::FromStr;
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub enum KindError {
     #[error("'{0}' is not an entity kind: expected task or document")]
     Entity(String),
-    #[error("'{0}' is not an approval record kind: expected request, decision or receipt")]
+    #[error("'{0}' is not an approval record kind: expected request, decision, receipt or withdrawal")]
     Record(String),
 }
 
@@ -63,13 +63,15 @@ pub enum RecordKind {
     Request,
     Decision,
     Receipt,
+    Withdrawal,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 3] = [
+    pub const ALL: [RecordKind; 4] = [
         RecordKind::Request,
         RecordKind::Decision,
         RecordKind::Receipt,
+        RecordKind::Withdrawal,
     ];
 
     /// The spelling in the store's `records.kind`.
@@ -78,6 +80,7 @@ impl RecordKind {
             Self::Request => "request",
             Self::Decision => "decision",
             Self::Receipt => "receipt",
+            Self::Withdrawal => "withdrawal",
         }
     }
 }

@@ -29,8 +29,9 @@ mod timestamp;
 mod values;
 
 pub use approval::{
-    evaluate, ApprovalError, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, Evaluation,
-    Record, RequestBody, Verdict,
+    document_status, evaluate, request_status, ApprovalError, ApprovalRequest, ApprovalStatus,
+    Decision, DecisionBody, DocStatus, Evaluation, Record, RequestBody, RequestState, Verdict,
+    Withdrawal, WithdrawalBody,
 };
 pub use cert::{device_actor, login_proof_bytes, CertError, DeviceCert, DeviceCertBody};
 pub use document::{Classification, DocKind, Document, BODY_MAX_CHARS};

@@ -26,6 +26,7 @@ pub const RECEIPT_CONTEXT_V1: &str = "luring 2026-11 server receipt v1";
 pub enum ReceiptOf {
     Request,
     Decision,
+    Withdrawal,
 }
 
 /// What the agency's server attests.
@@ -61,6 +62,17 @@ impl ReceiptBody {
         }
     }
 
+    /// For a withdrawal received now.
+    pub fn of_withdrawal(w: &crate::approval::Withdrawal, received_at: String) -> Self {
+        Self {
+            request_id: w.body.request_id.clone(),
+            of: ReceiptOf::Withdrawal,
+            subject: w.digest(),
+            received_at,
+            revoked_devices: vec![],
+        }
+    }
+
     /// For a decision received now, with the revocation list as it stands.
     pub fn of_decision(d: &Decision, received_at: String, mut revoked: Vec<String>) -> Self {
         revoked.sort();
@@ -80,6 +92,7 @@ impl ReceiptBody {
         let of = match self.of {
             ReceiptOf::Request => "request",
             ReceiptOf::Decision => "decision",
+            ReceiptOf::Withdrawal => "withdrawal",
         };
         field(&mut h, 2, of.as_bytes());
         field(&mut h, 3, self.subject.as_bytes());

@@ -413,6 +413,7 @@ fn letter_numbers_follow_the_numbering_rule() {
                 body: luring_model::Text::default(),
                 classification: luring_model::Classification::Biasa,
                 unit: None,
+                revision_of: None,
                 created_at: now(),
             },
         )

@@ -114,6 +114,7 @@ mod tests {
             body: Document::body("Isi.").unwrap(),
             classification: Classification::Biasa,
             unit: None,
+            revision_of: None,
             created_at: "2026-11-23T08:00:00Z".into(),
         }])
         .unwrap();

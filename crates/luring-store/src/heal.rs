@@ -187,6 +187,7 @@ fn made_again(kind: EntityKind, intended: &AutoCommit, actor: &ActorId) -> Resul
                     body: d.body,
                     classification: d.classification,
                     unit: d.unit,
+                    revision_of: d.revision_of,
                     created_at: d.created_at,
                 },
             )?

@@ -36,6 +36,7 @@ fn make_v1(path: &std::path::Path) {
             body: Document::body("Realisasi anggaran triwulan ketiga.").unwrap(),
             classification: Classification::Biasa,
             unit: None,
+            revision_of: None,
             created_at: "2026-01-02T03:04:05Z".into(),
         },
     )

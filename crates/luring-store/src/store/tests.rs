@@ -24,6 +24,7 @@ fn doc(id: &str, title: &str, body: &str) -> NewDocument {
         body: Document::body(body).unwrap(),
         classification: Classification::Biasa,
         unit: None,
+        revision_of: None,
         created_at: "2026-11-23T08:00:00Z".into(),
     }
 }
