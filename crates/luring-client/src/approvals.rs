@@ -6,8 +6,8 @@ use std::str::FromStr;
 use luring_crdt::EntityKind;
 use luring_model::receipt::{receipt_for_decision, revoked_per_receipts};
 use luring_model::{
-    evaluate, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, DeviceCert, EntityId,
-    Evaluation, Nip, Receipt, Record, RecordKind, RequestBody, Timestamp, Verdict,
+    evaluate, request_status, ApprovalRequest, ApprovalStatus, Decision, DecisionBody, DeviceCert,
+    EntityId, Evaluation, Nip, Receipt, Record, RecordKind, RequestBody, Timestamp, Verdict,
 };
 use luring_store::MetaKey;
 use serde::Serialize;
@@ -57,6 +57,9 @@ pub struct ApprovalView {
 pub struct ApprovalLists {
     pub waiting_for_me: Vec<ApprovalView>,
     pub requested_by_me: Vec<ApprovalView>,
+    /// Requests on which I signed a decision that counts ("Sudah saya putuskan"), newest
+    /// first: the signer's history stays after the chain moves on or ends.
+    pub decided_by_me: Vec<ApprovalView>,
 }
 
 fn corrupt(what: &str) -> ClientError {
@@ -68,6 +71,8 @@ pub(crate) struct Facts {
     pub request: ApprovalRequest,
     pub decisions: Vec<Decision>,
     pub receipts: Vec<Receipt>,
+    /// Whether its requester withdrew it (a withdrawal naming this very request).
+    pub withdrawn: bool,
 }
 
 impl Profile {
@@ -84,25 +89,29 @@ impl Profile {
         let mut request = None;
         let mut decisions = vec![];
         let mut receipts = vec![];
+        let mut withdrawals = vec![];
         for r in self.store().records_of(id.as_str())? {
             match serde_json::from_slice::<Record>(&r.bytes).map_err(|_| corrupt("not JSON"))? {
                 Record::Request(q) => request = Some(q),
                 Record::Decision(d) => decisions.push(*d),
                 Record::Receipt(r) => receipts.push(r),
+                Record::Withdrawal(w) => withdrawals.push(w),
             }
         }
         let request = request.ok_or_else(|| ClientError::NotFound {
             kind: "approval request",
             id: id.to_string(),
         })?;
+        let withdrawn = withdrawals.iter().any(|w| w.is_for(&request));
         Ok(Facts {
             request,
             decisions,
             receipts,
+            withdrawn,
         })
     }
 
-    fn evaluation(&self, f: &Facts) -> Result<Evaluation> {
+    pub(crate) fn evaluation(&self, f: &Facts) -> Result<Evaluation> {
         let current = match self.store().document(f.request.body.document_id.as_str()) {
             Ok(d) => Some(d.content_hash().to_string()),
             Err(_) => None,
@@ -122,18 +131,20 @@ impl Profile {
 
     fn view(&self, f: &Facts) -> Result<ApprovalView> {
         let ev = self.evaluation(f)?;
+        let status = request_status(&ev, f.withdrawn);
         let agency = self.agency_key()?;
         let b = &f.request.body;
         Ok(ApprovalView {
             id: b.id.to_string(),
             document_id: b.document_id.to_string(),
-            status: ev.status.to_string(),
+            status: status.to_string(),
             content_hash: b.content_hash.clone(),
             chain: b.chain.iter().map(|n| n.to_string()).collect(),
             requester: b.requester.to_string(),
             created_at: b.created_at.clone(),
             next_approver: ev
                 .next_level
+                .filter(|_| status == ApprovalStatus::Menunggu)
                 .and_then(|l| b.chain.get(l))
                 .map(|n| n.to_string()),
             decisions: ev
@@ -164,6 +175,18 @@ impl Profile {
         self.agency_key()?; // approvals need the agency: log in first
         let doc_id = EntityId::parse(doc_id)?;
         let doc = self.store().document(doc_id.as_str())?;
+        // One open request per document version, and none once one is approved (the
+        // server refuses a second one too): a changed letter is a revision.
+        let now = self.document_status(doc_id.as_str())?;
+        if now.frozen {
+            return Err(ClientError::Frozen {
+                status: if now.status == luring_model::DocStatus::Disetujui.as_str() {
+                    "disetujui"
+                } else {
+                    "diajukan"
+                },
+            });
+        }
         let chain = chain
             .iter()
             .map(|n| Nip::parse(n.trim()))
@@ -236,10 +259,10 @@ impl Profile {
             ));
         }
         let ev = self.evaluation(&facts)?;
-        if ev.status != ApprovalStatus::Menunggu {
+        let status = request_status(&ev, facts.withdrawn);
+        if status != ApprovalStatus::Menunggu {
             return Err(ClientError::Approval(format!(
-                "this request is already {}",
-                ev.status
+                "this request is already {status}"
             )));
         }
         let level = ev
@@ -304,16 +327,29 @@ impl Profile {
         let mut lists = ApprovalLists {
             waiting_for_me: vec![],
             requested_by_me: vec![],
+            decided_by_me: vec![],
         };
         for id in self.store().request_ids()? {
             let v = self.show_approval(&id)?;
             if v.requester == self.nip() {
                 lists.requested_by_me.push(v.clone());
             }
+            if v.decisions.iter().any(|d| d.approver == self.nip()) {
+                lists.decided_by_me.push(v.clone());
+            }
             if v.next_approver.as_deref() == Some(self.nip()) {
                 lists.waiting_for_me.push(v);
             }
         }
+        let my_time = |v: &ApprovalView| {
+            (v.decisions.iter())
+                .filter(|d| d.approver == self.nip())
+                .map(|d| d.decided_at.clone())
+                .max()
+        };
+        lists
+            .decided_by_me
+            .sort_by_cached_key(|v| std::cmp::Reverse(my_time(v)));
         Ok(lists)
     }
 }

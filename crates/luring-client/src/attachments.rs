@@ -103,8 +103,9 @@ impl Profile {
     /// Attaching the same bytes again changes nothing but the recorded name.
     pub fn attach_file(&mut self, doc_id: &str, path: &Path) -> Result<Vec<AttachmentView>> {
         let id = EntityId::parse(doc_id)?;
-        // A wrong id is reported before any file is copied.
+        // A wrong id, or a frozen letter, is reported before any file is copied.
         self.store().document(id.as_str())?;
+        self.ensure_editable(id.as_str())?;
         let meta = std::fs::metadata(path).map_err(|e| ClientError::file("attach", path, e))?;
         if meta.is_dir() {
             return Err(ClientError::File {

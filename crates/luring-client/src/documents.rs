@@ -6,7 +6,7 @@
 use luring_crdt::{DocumentEdit, NewDocument};
 use luring_model::{Classification, DocKind, Document, EntityId, Timestamp, Title};
 use luring_store::DocRow;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::ids::new_id;
@@ -37,6 +37,19 @@ pub struct DocumentChanges {
     pub kind: Option<String>,
     #[cfg_attr(feature = "ts", ts(as = "Option<luring_model::Classification>"))]
     pub classification: Option<String>,
+}
+
+/// A row of the Naskah list with its status (see [`crate::DocStatusView`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DocListRow {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub row: DocRow,
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::DocStatus"))]
+    pub status: String,
+    /// The request that decides the status, if any.
+    pub request_id: Option<String>,
 }
 
 impl NewDocInput {
@@ -78,6 +91,7 @@ impl Profile {
     /// other parts merge.
     pub fn set_document_body(&mut self, id: &str, body: &str) -> Result<DocView> {
         let id = EntityId::parse(id)?;
+        self.ensure_editable(id.as_str())?;
         let edit = DocumentEdit {
             body: Some(Document::body(body)?),
             ..Default::default()
@@ -85,20 +99,49 @@ impl Profile {
         let d = self
             .store_mut()
             .update_document(id.as_str(), |doc| luring_crdt::update_document(doc, &edit))?;
-        Ok(d.into())
+        self.doc_view(d)
+    }
+
+    /// A document with its status, as the editor shows it.
+    fn doc_view(&self, d: Document) -> Result<DocView> {
+        let status = self.document_status(d.id.as_str())?;
+        let mut v = DocView::from(d);
+        v.status = Some(status);
+        Ok(v)
     }
 
     pub fn show_document(&self, id: &str) -> Result<DocView> {
-        Ok(self.store().document(EntityId::parse(id)?.as_str())?.into())
+        let d = self.store().document(EntityId::parse(id)?.as_str())?;
+        self.doc_view(d)
     }
 
-    pub fn list_documents(&self, kind: Option<&str>) -> Result<Vec<DocRow>> {
+    pub fn list_documents(&self, kind: Option<&str>) -> Result<Vec<DocListRow>> {
         let kind = kind.map(str::parse::<DocKind>).transpose()?;
-        Ok(self.store().list_documents(kind.map(|k| k.as_str()))?)
+        let rows = self.store().list_documents(kind.map(|k| k.as_str()))?;
+        self.with_status(rows)
     }
 
-    pub fn search_documents(&self, query: &str) -> Result<Vec<DocRow>> {
-        Ok(self.store().search_documents(query, 50)?)
+    pub fn search_documents(&self, query: &str) -> Result<Vec<DocListRow>> {
+        let rows = self.store().search_documents(query, 50)?;
+        self.with_status(rows)
+    }
+
+    fn with_status(&self, rows: Vec<DocRow>) -> Result<Vec<DocListRow>> {
+        let statuses = self.document_statuses()?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let (status, request_id) = statuses
+                    .get(&row.id)
+                    .cloned()
+                    .unwrap_or((luring_model::DocStatus::Draf, None));
+                DocListRow {
+                    row,
+                    status: status.as_str().to_owned(),
+                    request_id,
+                }
+            })
+            .collect())
     }
 
     /// Changes a document's title, kind or classification (the body has
@@ -114,10 +157,11 @@ impl Profile {
         if edit.title.is_none() && edit.kind.is_none() && edit.classification.is_none() {
             return Err(crate::ClientError::NothingToChange);
         }
+        self.ensure_editable(id.as_str())?;
         let d: Document = self
             .store_mut()
             .update_document(id.as_str(), |doc| luring_crdt::update_document(doc, &edit))?;
-        Ok(d.into())
+        self.doc_view(d)
     }
 }
 

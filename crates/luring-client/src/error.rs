@@ -84,6 +84,10 @@ pub enum ClientError {
     /// Only a comment's author may edit it (the server refuses anyone else's edit too).
     #[error("only its author can edit this comment (written by {0}); add a new comment instead")]
     NotYourComment(String),
+    /// The document has an open request (`diajukan`) or an approved one (`disetujui`): its
+    /// text and official fields are read-only (the server refuses a change too).
+    #[error("this document is {status}: its text can no longer be changed or sent for approval again; withdraw the open request, or make a revision of the approved letter")]
+    Frozen { status: &'static str },
 }
 
 impl ClientError {
@@ -119,6 +123,8 @@ impl ClientError {
             Self::WrongHostCertificate { .. } => "tls_wrong_host",
             Self::CaFile { .. } => "ca_file",
             Self::NotYourComment(_) => "not_your_comment",
+            Self::Frozen { status: "disetujui" } => "frozen_approved",
+            Self::Frozen { .. } => "frozen_submitted",
         }
     }
 
@@ -170,7 +176,8 @@ impl ClientError {
             | Self::ExpiredCertificate { .. }
             | Self::WrongHostCertificate { .. }
             | Self::CaFile { .. }
-            | Self::NotYourComment(_) => false,
+            | Self::NotYourComment(_)
+            | Self::Frozen { .. } => false,
         }
     }
 }

@@ -384,6 +384,7 @@ pub fn verify_file(
         ApprovalStatus::Kedaluwarsa => {
             Err("the request is STALE: the document changed after it was made".to_owned())
         }
+        ApprovalStatus::Ditarik => Err("the request was WITHDRAWN by its requester".to_owned()),
     };
     check(
         &mut checks,

@@ -96,6 +96,9 @@ pub struct DocView {
     pub letter_number: Option<String>,
     pub unit: Option<String>,
     pub created_at: String,
+    /// Where it stands (Draf, Diajukan, Disetujui, Ditolak) and whether it is frozen; set
+    /// by the profile, which knows its requests.
+    pub status: Option<crate::DocStatusView>,
 }
 
 impl From<Document> for DocView {
@@ -111,6 +114,7 @@ impl From<Document> for DocView {
             letter_number: d.letter_number,
             unit: d.unit,
             created_at: d.created_at,
+            status: None,
         }
     }
 }

@@ -388,7 +388,11 @@ pub fn evaluate(
             let Some(next) = ev.next_level else {
                 return Err(ApprovalError::Ended);
             };
-            if stale {
+            // Approving a version that is no longer the document's is refused; a rejection
+            // of the version asked stays a rejection whatever the document became after
+            // (it is corrected once rejected), so a corrected draft shows "Ditolak", not
+            // "Kedaluwarsa".
+            if stale && d.body.verdict == Verdict::Approve {
                 return Err(ApprovalError::Stale);
             }
             let level = d.body.level as usize;

@@ -7,7 +7,7 @@
 //! - a comment's original text, author and time never change; only its author may add
 //!   versions (its `edits` list, whose earlier versions stay) or remove it;
 //! - dispositions are append-only: no one rewrites or removes a past step;
-//! - `created_at` is set once, at creation;
+//! - `created_at` and a revision's `revision_of` are set once, at creation;
 //! - a document's letter number is set once and never changed or removed; whether it may
 //!   be set at all is the numbering rule's question ([`crate::sync_service::numbering`]), so a newly set
 //!   number is handed back to the caller.
@@ -53,6 +53,12 @@ pub fn check_document(before: Option<&Document>, after: &Document) -> Result<Out
         Some(b) => {
             if b.created_at != after.created_at {
                 return Err("a document's creation time is set once and cannot be changed".into());
+            }
+            if b.revision_of != after.revision_of {
+                return Err(
+                    "the letter a revision revises is set once, at creation, and cannot be changed"
+                        .into(),
+                );
             }
             b.letter_number.as_deref()
         }

@@ -15,6 +15,7 @@ use crate::access::{Subject, UnitTree};
 use crate::db::{AgencyRow, Database, DeviceRow, EntityRow, SyncTx};
 use crate::error::Result;
 
+mod frozen;
 mod judge;
 pub mod numbering;
 mod pull;

@@ -174,6 +174,25 @@ CREATE TABLE set_aside (
 ) WITHOUT ROWID;
 ",
     },
+    Migration {
+        version: 8,
+        rebuild_derived: false,
+        sql: "
+-- A requester's withdrawal of a pending request is an approval record too; the CHECK
+-- constraint is widened by rebuilding the table (as in version 6).
+CREATE TABLE records_v8 (
+    hash BLOB PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('request', 'decision', 'receipt', 'withdrawal')),
+    bytes BLOB NOT NULL,
+    received_at TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO records_v8 SELECT hash, request_id, kind, bytes, received_at FROM records;
+DROP TABLE records;
+ALTER TABLE records_v8 RENAME TO records;
+CREATE INDEX records_by_request ON records(request_id, kind);
+",
+    },
 ];
 
 /// The schema version this code writes.

@@ -72,10 +72,13 @@ impl Store {
         })
     }
 
-    /// Every record of one request, the request first.
+    /// Every record of one request, the request first. A record the server refused
+    /// (this device's, e.g. a second request or a withdrawal that came too late) is left
+    /// out: it counts nowhere else, so it must not count here either.
     pub fn records_of(&self, request_id: &str) -> Result<Vec<StoredRecord>> {
         let mut s = self.connection().prepare_cached(
             "SELECT hash, request_id, kind, bytes FROM records WHERE request_id = ?1
+               AND hash NOT IN (SELECT hash FROM refusals)
              ORDER BY kind <> ?2, received_at, hash",
         )?;
         let rows = s.query_map([request_id, RecordKind::Request.as_str()], row)?;
@@ -85,7 +88,9 @@ impl Store {
     /// The ids of every known request.
     pub fn request_ids(&self) -> Result<Vec<String>> {
         let mut s = self.connection().prepare_cached(
-            "SELECT request_id FROM records WHERE kind = ?1 ORDER BY received_at DESC, request_id",
+            "SELECT request_id FROM records WHERE kind = ?1
+               AND hash NOT IN (SELECT hash FROM refusals)
+             ORDER BY received_at DESC, request_id",
         )?;
         let rows = s.query_map([RecordKind::Request.as_str()], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -254,6 +254,20 @@ fn an_edit_after_the_request_makes_it_stale() {
 }
 
 #[test]
+fn a_rejection_stays_a_rejection_after_the_draft_is_corrected() {
+    let w = world();
+    let no = decide(&w.siti, &w.req, 0, Verdict::Reject, "perbaiki");
+    let corrected = "5".repeat(64);
+    let vk = w.agency.verifying_key();
+    let ev = evaluate(&w.req, &[no], &vk, Some(&corrected), &|_| false);
+    assert_eq!(ev.status, ApprovalStatus::Ditolak);
+    // An approval of the old version is still refused as stale.
+    let yes = decide(&w.siti, &w.req, 0, Verdict::Approve, "");
+    let ev = evaluate(&w.req, &[yes], &vk, Some(&corrected), &|_| false);
+    assert_eq!(ev.status, ApprovalStatus::Kedaluwarsa);
+}
+
+#[test]
 fn no_self_approval_no_twice_in_a_chain_and_real_times() {
     let w = world();
     let own = request(&w.ani, "r-2", vec![w.siti.nip.clone(), w.ani.nip.clone()]);

@@ -150,6 +150,17 @@ pub(super) fn judge(
     if let Err(r) = text_limits(before, &model) {
         return Ok((Verdict::Refuse(r), None));
     }
+    // A submitted or approved letter's content is frozen (the letter number, outside the
+    // content hash, is still given by its rule below).
+    if let (Some(Model::Document(b)), Model::Document(a), true) = (before, &model, filed) {
+        let was = b.content_hash().to_string();
+        if a.content_hash().to_string() != was {
+            let status = super::frozen::document(tx, ctx, &row.id, &row.unit, &was)?;
+            if status.is_frozen() {
+                return Ok((Verdict::Refuse(super::frozen::reason(status)), None));
+            }
+        }
+    }
     let nip = ctx.subject.nip.as_str();
     let outcome = match &model {
         Model::Task(a) => crate::rules::check_task(before.and_then(Model::task), a, nip)

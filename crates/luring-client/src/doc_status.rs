@@ -1,0 +1,110 @@
+//! A document's status as every screen shows it, and the edits it allows.
+//!
+//! The rule is the model's ([`luring_model::document_status`]); this is where the client
+//! gathers its requests' statuses for it, so the editor, the Naskah list, Persetujuan and
+//! Beranda all read one answer. A frozen document (an open or approved request) refuses
+//! every change to its text and official fields here, before the server would.
+
+use std::collections::HashMap;
+
+use luring_model::{document_status, request_status, DocStatus, RequestState};
+use serde::Serialize;
+
+use crate::error::{ClientError, Result};
+use crate::profile::Profile;
+
+/// Where a document stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DocStatusView {
+    #[cfg_attr(feature = "ts", ts(as = "luring_model::DocStatus"))]
+    pub status: String,
+    /// Whether the text and official fields are read-only.
+    pub frozen: bool,
+    /// The request that decides the status (the approved one, the open one, or the newest).
+    pub request_id: Option<String>,
+    /// The approved letter's number, once given.
+    pub letter_number: Option<String>,
+    /// The approved document this one revises.
+    pub revision_of: Option<String>,
+}
+
+/// One request's status, as gathered for [`document_status`].
+struct Gathered {
+    id: String,
+    status: luring_model::ApprovalStatus,
+    created_at: String,
+}
+
+impl Profile {
+    /// Every request's status, by document id.
+    fn requests_by_document(&self, only: Option<&str>) -> Result<HashMap<String, Vec<Gathered>>> {
+        let mut by_doc: HashMap<String, Vec<Gathered>> = HashMap::new();
+        for id in self.store().request_ids()? {
+            let f = self.facts(&id)?;
+            let doc = f.request.body.document_id.as_str();
+            if only.is_some_and(|o| o != doc) {
+                continue;
+            }
+            let ev = self.evaluation(&f)?;
+            by_doc.entry(doc.to_owned()).or_default().push(Gathered {
+                id,
+                status: request_status(&ev, f.withdrawn),
+                created_at: f.request.body.created_at.clone(),
+            });
+        }
+        Ok(by_doc)
+    }
+
+    fn status_of(requests: Option<&Vec<Gathered>>) -> (DocStatus, Option<String>) {
+        let states: Vec<RequestState<'_>> = requests
+            .map(|rs| {
+                rs.iter()
+                    .map(|g| RequestState {
+                        id: &g.id,
+                        status: g.status,
+                        created_at: &g.created_at,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (s, id) = document_status(&states);
+        (s, id.map(str::to_owned))
+    }
+
+    /// The status of one document.
+    pub fn document_status(&self, doc_id: &str) -> Result<DocStatusView> {
+        let doc = self.store().document(doc_id)?;
+        let requests = self.requests_by_document(Some(doc_id))?;
+        let (status, request_id) = Self::status_of(requests.get(doc_id));
+        Ok(DocStatusView {
+            status: status.as_str().to_owned(),
+            frozen: status.is_frozen(),
+            request_id,
+            letter_number: doc.letter_number,
+            revision_of: doc.revision_of,
+        })
+    }
+
+    /// The status of every document that has a request (the others are drafts), by id:
+    /// one pass over the requests for a whole list.
+    pub fn document_statuses(&self) -> Result<HashMap<String, (DocStatus, Option<String>)>> {
+        Ok(self
+            .requests_by_document(None)?
+            .iter()
+            .map(|(doc, rs)| (doc.clone(), Self::status_of(Some(rs))))
+            .collect())
+    }
+
+    /// Refuses a change to the text or official fields of a frozen document.
+    pub(crate) fn ensure_editable(&self, doc_id: &str) -> Result<()> {
+        let requests = self.requests_by_document(Some(doc_id))?;
+        let (status, _) = Self::status_of(requests.get(doc_id));
+        if status.is_frozen() {
+            return Err(ClientError::Frozen {
+                status: status.as_str(),
+            });
+        }
+        Ok(())
+    }
+}
