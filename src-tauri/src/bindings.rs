@@ -46,6 +46,7 @@ fn generate() -> String {
         luring_model::DocKind,
         luring_model::Classification,
         luring_model::ApprovalStatus,
+        luring_model::DocStatus,
         luring_model::Verdict,
         luring_model::Role,
         luring_model::ChecklistItem,
@@ -54,6 +55,8 @@ fn generate() -> String {
         // What the client hands out.
         luring_client::TaskRow,
         luring_client::DocRow,
+        luring_client::DocListRow,
+        luring_client::DocStatusView,
         luring_client::Refusal,
         luring_client::AccountView,
         luring_client::TaskView,

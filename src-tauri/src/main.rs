@@ -61,6 +61,7 @@ fn main() {
             commands::documents::new_document,
             commands::documents::save_document_body,
             commands::documents::update_document,
+            commands::documents::revise_document,
             commands::documents::list_attachments,
             commands::documents::attach_file,
             commands::documents::fetch_attachment,
@@ -70,6 +71,7 @@ fn main() {
             commands::approvals::show_approval,
             commands::approvals::request_approval,
             commands::approvals::decide_approval,
+            commands::approvals::withdraw_approval,
             commands::approvals::export_evidence,
         ])
         .run(tauri::generate_context!())

@@ -30,7 +30,12 @@ export type Classification = "biasa" | "terbatas" | "rahasia";
 /**
  * Where a request stands; spelled in Indonesian as shown to users.
  */
-export type ApprovalStatus = "menunggu" | "disetujui" | "ditolak" | "kedaluwarsa";
+export type ApprovalStatus = "menunggu" | "disetujui" | "ditolak" | "kedaluwarsa" | "ditarik";
+
+/**
+ * A document's status, spelled as shown (Draf, Diajukan, Disetujui, Ditolak).
+ */
+export type DocStatus = "draf" | "diajukan" | "disetujui" | "ditolak";
 
 /**
  * Approve or reject.
@@ -74,6 +79,40 @@ export type DocRow = { id: string, kind: DocKind, title: string, classification:
  * For search results: a short excerpt around the match.
  */
 snippet?: string, };
+
+/**
+ * A row of the Naskah list with its status (see [`crate::DocStatusView`]).
+ */
+export type DocListRow = { status: DocStatus, 
+/**
+ * The request that decides the status, if any.
+ */
+request_id: string | null, id: string, kind: DocKind, title: string, classification: Classification, letter_number: string | null, content_hash: string, 
+/**
+ * For search results: a short excerpt around the match.
+ */
+snippet?: string, };
+
+/**
+ * Where a document stands.
+ */
+export type DocStatusView = { status: DocStatus, 
+/**
+ * Whether the text and official fields are read-only.
+ */
+frozen: boolean, 
+/**
+ * The request that decides the status (the approved one, the open one, or the newest).
+ */
+request_id: string | null, 
+/**
+ * The approved letter's number, once given.
+ */
+letter_number: string | null, 
+/**
+ * The approved document this one revises.
+ */
+revision_of: string | null, };
 
 /**
  * A local change the server refused, with its reason.
@@ -126,7 +165,12 @@ export type DocView = { id: string, title: string, kind: DocKind, body: string,
 /**
  * BLAKE3 of the canonical content (what an approval binds to).
  */
-content_hash: string, classification: Classification, attachments: Array<string>, letter_number: string | null, unit: string | null, created_at: string, };
+content_hash: string, classification: Classification, attachments: Array<string>, letter_number: string | null, unit: string | null, created_at: string, 
+/**
+ * Where it stands (Draf, Diajukan, Disetujui, Ditolak) and whether it is frozen; set
+ * by the profile, which knows its requests.
+ */
+status: DocStatusView | null, };
 
 /**
  * One attachment of a document, as the Naskah screen lists it.
@@ -170,7 +214,12 @@ refused: Array<string>, };
 /**
  * `approval list`.
  */
-export type ApprovalLists = { waiting_for_me: Array<ApprovalView>, requested_by_me: Array<ApprovalView>, };
+export type ApprovalLists = { waiting_for_me: Array<ApprovalView>, requested_by_me: Array<ApprovalView>, 
+/**
+ * Requests on which I signed a decision that counts ("Sudah saya putuskan"), newest
+ * first: the signer's history stays after the chain moves on or ends.
+ */
+decided_by_me: Array<ApprovalView>, };
 
 /**
  * What a sync did, as `luring sync --json` prints it.

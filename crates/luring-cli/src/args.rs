@@ -211,6 +211,13 @@ pub enum DocCmd {
         #[command(flatten)]
         json: Json,
     },
+    /// Make a revision of an approved letter: a new draft with its text, needing a request
+    /// of its own (the approved letter, its number and its evidence stay as they are).
+    Revise {
+        id: String,
+        #[command(flatten)]
+        json: Json,
+    },
     /// List documents, newest first.
     List {
         #[arg(long)]
@@ -327,6 +334,12 @@ pub enum ApprovalCmd {
     },
     /// A request, its status and its decisions.
     Show {
+        request_id: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Withdraw my request while it still waits: the document becomes editable again.
+    Withdraw {
         request_id: String,
         #[command(flatten)]
         json: Json,

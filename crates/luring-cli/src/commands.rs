@@ -321,6 +321,14 @@ fn doc(profile: &Option<PathBuf>, cmd: DocCmd) -> anyhow::Result<()> {
             let d = p.show_document(&id)?;
             output::show(json.json, &d, output::doc);
         }
+        DocCmd::Revise { id, json } => {
+            let new = p.revise_document(&id)?;
+            if json.json {
+                output::json(&json!({ "id": new }));
+            } else {
+                println!("{new}");
+            }
+        }
         DocCmd::List { kind, json } => {
             let rows = p.list_documents(kind.as_deref())?;
             output::show(json.json, rows.as_slice(), output::doc_rows);
@@ -396,6 +404,10 @@ fn approval(profile: &Option<PathBuf>, cmd: ApprovalCmd) -> anyhow::Result<()> {
         }
         ApprovalCmd::Show { request_id, json } => {
             let v = p.show_approval(&request_id)?;
+            output::show(json.json, &v, output::approval);
+        }
+        ApprovalCmd::Withdraw { request_id, json } => {
+            let v = p.withdraw_approval(&request_id)?;
             output::show(json.json, &v, output::approval);
         }
         ApprovalCmd::Export { request_id, out } => {

@@ -2,7 +2,7 @@
 
 use luring_client::approvals::{ApprovalLists, ApprovalView};
 use luring_client::evidence::Verification;
-use luring_client::{DocRow, DocView, SyncReport, TaskRow, TaskView};
+use luring_client::{DocListRow, DocView, SyncReport, TaskRow, TaskView};
 use serde::Serialize;
 
 pub fn json<T: Serialize + ?Sized>(v: &T) {
@@ -56,12 +56,13 @@ pub fn task(t: &TaskView) {
     }
 }
 
-pub fn doc_rows(rows: &[DocRow]) {
+pub fn doc_rows(rows: &[DocListRow]) {
     if rows.is_empty() {
         println!("(no documents)");
     }
-    for d in rows {
-        println!("{:<14}  {:<10}  {}", d.id, d.kind, d.title);
+    for r in rows {
+        let d = &r.row;
+        println!("{:<14}  {:<10}  {:<10}  {}", d.id, d.kind, r.status, d.title);
         if let Some(s) = &d.snippet {
             println!("{:<14}  {}", "", s.replace('\n', " "));
         }
@@ -70,6 +71,12 @@ pub fn doc_rows(rows: &[DocRow]) {
 
 pub fn doc(d: &DocView) {
     println!("{}  [{}]  {}", d.id, d.kind, d.title);
+    if let Some(s) = &d.status {
+        println!("status: {}", s.status);
+        if let Some(old) = &s.revision_of {
+            println!("revisi dari: {old}");
+        }
+    }
     if let Some(n) = &d.letter_number {
         println!("nomor: {n}");
     }

@@ -29,6 +29,12 @@ pub async fn request_approval(
     .await
 }
 
+/// "Tarik pengajuan": withdraws my waiting request; the document becomes editable again.
+#[tauri::command]
+pub async fn withdraw_approval(d: State<'_, Desktop>, id: String) -> CmdResult<ApprovalView> {
+    d.change(move |p| p.withdraw_approval(&id)).await
+}
+
 /// Signs with the device key unlocked by `passphrase` (argon2: runs off the window's
 /// thread). Needs no network.
 #[tauri::command]

@@ -1,19 +1,19 @@
 //! Naskah: list, search, the editor that saves every keystroke, attachments.
 
-use luring_client::{DocRow, DocView, DocumentChanges, NewDocInput};
+use luring_client::{DocListRow, DocView, DocumentChanges, NewDocInput};
 use tauri::State;
 
 use crate::error::CmdResult;
 use crate::state::Desktop;
 
 #[tauri::command]
-pub async fn list_documents(d: State<'_, Desktop>, kind: Option<String>) -> CmdResult<Vec<DocRow>> {
+pub async fn list_documents(d: State<'_, Desktop>, kind: Option<String>) -> CmdResult<Vec<DocListRow>> {
     d.with(move |p| p.list_documents(kind.as_deref().filter(|k| !k.is_empty())))
         .await
 }
 
 #[tauri::command]
-pub async fn search_documents(d: State<'_, Desktop>, query: String) -> CmdResult<Vec<DocRow>> {
+pub async fn search_documents(d: State<'_, Desktop>, query: String) -> CmdResult<Vec<DocListRow>> {
     d.with(move |p| p.search_documents(&query)).await
 }
 
@@ -50,6 +50,16 @@ pub async fn update_document(
 ) -> CmdResult<DocView> {
     d.change(move |p| p.update_document_header(&id, &changes))
         .await
+}
+
+/// "Buat revisi": a new draft from an approved letter; returns it for the editor.
+#[tauri::command]
+pub async fn revise_document(d: State<'_, Desktop>, id: String) -> CmdResult<DocView> {
+    d.change(move |p| {
+        let new = p.revise_document(&id)?;
+        p.show_document(&new)
+    })
+    .await
 }
 
 #[tauri::command]
