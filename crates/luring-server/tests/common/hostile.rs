@@ -9,7 +9,9 @@ use luring_sync::login::{ChallengeResponse, LoginRequest};
 use luring_sync::{Change, Class, Cursor, SyncRequest, SyncResponse};
 use serde_json::Value;
 
-use super::Luring;
+use automerge::AutoCommit;
+
+use super::{Luring, Server};
 
 /// A fresh challenge from the server.
 pub fn challenge(url: &str) -> String {
@@ -154,4 +156,76 @@ pub fn weak_key_and_constant_signature() -> (String, String) {
     let mut sig = [0u8; 64];
     sig[0] = 1;
     (hex::encode(identity), hex::encode(sig))
+}
+
+/// One sync round trip as `l`'s device, from the start of the log.
+pub fn sync_raw(server: &Server, l: &Luring, push: Vec<Change>, want_numbers: bool) -> SyncResponse {
+    let req = SyncRequest {
+        cursor: Cursor::default(),
+        push,
+        byte_budget: 8 << 20,
+        want_numbers,
+    };
+    sync_as(&server.url, &l.meta("token"), &req)
+}
+
+/// The entity as the server holds it, opened for writing with `l`'s device actor (so the
+/// server takes the change as that device's own). Read through `reader`, a device that
+/// sees the whole unit (the server does not send a device its own changes back).
+pub fn server_doc(server: &Server, reader: &Luring, l: &Luring, entity: &str) -> AutoCommit {
+    let changes: Vec<automerge::Change> = sync_raw(server, reader, vec![], false)
+        .pull
+        .into_iter()
+        .filter(|c| c.entity == entity)
+        .map(|c| automerge::Change::from_bytes(c.bytes).unwrap())
+        .collect();
+    assert!(!changes.is_empty(), "{entity} is not on the server");
+    let mut all = AutoCommit::new();
+    all.apply_changes(changes).unwrap();
+    AutoCommit::load(&all.save()).unwrap().with_actor(actor(l))
+}
+
+/// Whether the first pushed change was stored; else the server's reason.
+pub fn outcome(r: &SyncResponse) -> Result<(), String> {
+    if r.is_acked(0) {
+        Ok(())
+    } else {
+        Err(r
+            .rejected
+            .first()
+            .map(|x| x.reason.clone())
+            .unwrap_or_else(|| "neither stored nor refused".into()))
+    }
+}
+
+/// Pushes one change made by `edit` on the server's copy of `entity`, as `l`'s device.
+pub fn push_edit(
+    server: &Server,
+    reader: &Luring,
+    l: &Luring,
+    entity: &str,
+    class: Class,
+    edit: impl FnOnce(&mut AutoCommit),
+) -> Result<(), String> {
+    let mut doc = server_doc(server, reader, l, entity);
+    edit(&mut doc);
+    doc.commit();
+    let bytes = doc.get_last_local_change().unwrap().raw_bytes().to_vec();
+    let change = Change {
+        entity: entity.to_owned(),
+        class,
+        bytes,
+    };
+    outcome(&sync_raw(server, l, vec![change], false))
+}
+
+#[track_caller]
+pub fn refused(r: Result<(), String>, case: &str, because: &str) {
+    match r {
+        Ok(()) => panic!("{case}: the server accepted it"),
+        Err(reason) => assert!(
+            reason.contains(because),
+            "{case}: refused, but for another reason: {reason}"
+        ),
+    }
 }
