@@ -15,7 +15,7 @@ import type {
   ApprovalLists,
   ApprovalView,
   AttachmentView,
-  DocRow,
+  DocListRow,
   DocumentChanges,
   DocView,
   NewDocInput,
@@ -92,8 +92,11 @@ export const api = {
   addDisposition: (id: string, to: string, instruction: string) => call<TaskView>("add_disposition", { id, to, instruction }),
 
   // documents (naskah dinas)
-  listDocuments: (kind: string | null) => call<DocRow[]>("list_documents", { kind }),
-  searchDocuments: (query: string) => call<DocRow[]>("search_documents", { query }),
+  /** Each row carries the document's status (computed once, in luring-client). */
+  listDocuments: (kind: string | null) => call<DocListRow[]>("list_documents", { kind }),
+  searchDocuments: (query: string) => call<DocListRow[]>("search_documents", { query }),
+  /** "Buat revisi": a new draft from an approved letter (which stays as signed). */
+  reviseDocument: (id: string) => call<DocView>("revise_document", { id }),
   showDocument: (id: string) => call<DocView>("show_document", { id }),
   newDocument: (input: NewDocInput) => call<DocView>("new_document", { input }),
   /** Saves the whole body; only the difference is stored. Call on every input (the editor coalesces). */
@@ -119,6 +122,8 @@ export const api = {
   showApproval: (id: string) => call<ApprovalView>("show_approval", { id }),
   requestApproval: (documentId: string, chain: string[]) => call<ApprovalView>("request_approval", { documentId, chain }),
   decideApproval: (id: string, approve: boolean, note: string, passphrase: string) => call<ApprovalView>("decide_approval", { id, approve, note, passphrase }),
+  /** "Tarik pengajuan": withdraws my waiting request; the document becomes editable again. */
+  withdrawApproval: (id: string) => call<ApprovalView>("withdraw_approval", { id }),
   /** Writes the evidence file and returns its path. */
   exportEvidence: (id: string) => call<string>("export_evidence", { id }),
 };

@@ -69,12 +69,20 @@ export type Disposition = { from: Nip, to: Nip, instruction: Text, at: string, }
 /**
  * A task as listed.
  */
-export type TaskRow = { id: string, title: string, status: TaskStatus, due: string | null, assignees: Array<string>, unit: string | null, };
+export type TaskRow = { id: string, title: string, status: TaskStatus, due: string | null, assignees: Array<string>, unit: string | null, 
+/**
+ * Who gave the task (pemberi tugas), when known.
+ */
+created_by: string | null, };
 
 /**
  * A document as listed or found.
  */
 export type DocRow = { id: string, kind: DocKind, title: string, classification: Classification, letter_number: string | null, content_hash: string, 
+/**
+ * Who made it, when known.
+ */
+created_by: string | null, 
 /**
  * For search results: a short excerpt around the match.
  */
@@ -88,6 +96,10 @@ export type DocListRow = { status: DocStatus,
  * The request that decides the status, if any.
  */
 request_id: string | null, id: string, kind: DocKind, title: string, classification: Classification, letter_number: string | null, content_hash: string, 
+/**
+ * Who made it, when known.
+ */
+created_by: string | null, 
 /**
  * For search results: a short excerpt around the match.
  */
@@ -135,7 +147,11 @@ has_passphrase: boolean, agency_name: string | null, };
 /**
  * A whole task, as `task show --json` prints it.
  */
-export type TaskView = { id: string, title: string, description: string, status: TaskStatus, due: string | null, assignees: Array<string>, checklist: Array<ChecklistItem>, comments: Array<CommentView>, dispositions: Array<Disposition>, unit: string | null, created_at: string, };
+export type TaskView = { id: string, title: string, description: string, status: TaskStatus, due: string | null, assignees: Array<string>, checklist: Array<ChecklistItem>, comments: Array<CommentView>, dispositions: Array<Disposition>, unit: string | null, created_at: string, 
+/**
+ * Who gave the task (pemberi tugas), when known.
+ */
+created_by: string | null, };
 
 /**
  * A comment as shown: its latest text, marked when it was edited, with its history.
@@ -166,6 +182,10 @@ export type DocView = { id: string, title: string, kind: DocKind, body: string,
  * BLAKE3 of the canonical content (what an approval binds to).
  */
 content_hash: string, classification: Classification, attachments: Array<string>, letter_number: string | null, unit: string | null, created_at: string, 
+/**
+ * Who made it, when known.
+ */
+created_by: string | null, 
 /**
  * Where it stands (Draf, Diajukan, Disetujui, Ditolak) and whether it is frozen; set
  * by the profile, which knows its requests.
@@ -247,7 +267,11 @@ export type SyncPhase = "idle" | "syncing" | "offline" | "error" | "not_logged_i
  * What a task list is filtered by, as the Tugas screen sends it: a status (absent or empty:
  * all), only this profile's own tasks, and words the title contains (absent or blank: all).
  */
-export type TaskQuery = { status?: string | null, mine?: boolean, query?: string | null, };
+export type TaskQuery = { status?: string | null, mine?: boolean, 
+/**
+ * Only tasks this profile gave (made) to someone else ("Tugas yang saya berikan").
+ */
+given_by_me?: boolean, query?: string | null, };
 
 /**
  * A new task as typed by a person. An empty `due` is refused like any other non-date (a

@@ -2,7 +2,7 @@
 // without the Tauri shell, and the screen tests (screens.test.tsx) run without it (loaded
 // from main.tsx only under import.meta.env.DEV; never in dist/).
 // URL flags: ?first (first run), ?netdown (login and sync fail), ?slow (slow saves), ?en.
-import { setBackend, type AppState, type ApprovalView, type Backend, type DocView, type SyncState, type TaskView } from "./api";
+import { setBackend, type AppState, type ApprovalView, type Backend, type DocStatus, type DocStatusView, type DocView, type SyncState, type TaskView } from "./api";
 
 const flags = new URLSearchParams(location.search);
 const now = () => new Date().toISOString();
@@ -26,19 +26,19 @@ const tasks: TaskView[] = [
   { id: "t-1", title: "Rekap laporan kinerja bulanan", description: "Gabungkan laporan dari 4 seksi.", status: "dikerjakan", due: day(-1),
     assignees: [ME], checklist: [{ id: "c1", text: "Data seksi A", done: true }, { id: "c2", text: "Data seksi B", done: false }],
     comments: [{ id: "m1", author: BOSS, author_name: "Budi Santoso", at: ago(90), text: "Tolong selesaikan sebelum rapat.", edited: false, edited_at: null, history: [{ at: ago(90), text: "Tolong selesaikan sebelum rapat." }] }],
-    dispositions: [{ from: BOSS, to: ME, instruction: "Segera proses", at: ago(600) }], unit: "Seksi Pelayanan Umum", created_at: ago(3000) },
+    dispositions: [{ from: BOSS, to: ME, instruction: "Segera proses", at: ago(600) }], unit: "Seksi Pelayanan Umum", created_at: ago(3000), created_by: BOSS },
   { id: "t-2", title: "Verifikasi data penerima bantuan desa", description: "", status: "baru", due: day(0), assignees: [ME],
-    checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(200) },
+    checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(200), created_by: ME },
   { id: "t-3", title: "Siapkan bahan rapat koordinasi", description: "", status: "selesai", due: day(-3), assignees: [ME],
-    checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(5000) },
+    checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(5000), created_by: ME },
   { id: "t-4", title: "Susun jadwal pelayanan keliling", description: "", status: "menunggu", due: day(4), assignees: [BOSS],
-    checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(100) },
+    checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(100), created_by: ME },
 ];
 
 const docs: DocView[] = [
-  { id: "d-1", title: "Nota dinas jadwal piket WFH", kind: "nota-dinas", body: "Yth. Kepala Dinas\n\nBersama ini kami sampaikan jadwal piket...", content_hash: "blake3:aa11bb22cc33dd44", classification: "biasa", attachments: [], letter_number: null, unit: null, created_at: ago(400) },
-  { id: "d-2", title: "Laporan pelayanan triwulan I", kind: "laporan", body: "Ringkasan pelayanan triwulan pertama.", content_hash: "blake3:ee55ff66", classification: "terbatas", attachments: [], letter_number: "800/012/DKI/2025", unit: null, created_at: ago(9000) },
-  { id: "d-3", title: "Surat undangan rapat desa", kind: "surat", body: "Mengundang Bapak/Ibu...", content_hash: "blake3:1234abcd", classification: "biasa", attachments: [], letter_number: null, unit: null, created_at: ago(50) },
+  { id: "d-1", title: "Nota dinas jadwal piket WFH", kind: "nota-dinas", body: "Yth. Kepala Dinas\n\nBersama ini kami sampaikan jadwal piket...", content_hash: "blake3:aa11bb22cc33dd44", classification: "biasa", attachments: [], letter_number: null, unit: null, created_at: ago(400), created_by: ME, status: null },
+  { id: "d-2", title: "Laporan pelayanan triwulan I", kind: "laporan", body: "Ringkasan pelayanan triwulan pertama.", content_hash: "blake3:ee55ff66", classification: "terbatas", attachments: [], letter_number: "800/012/DKI/2025", unit: null, created_at: ago(9000), created_by: ME, status: null },
+  { id: "d-3", title: "Surat undangan rapat desa", kind: "surat", body: "Mengundang Bapak/Ibu...", content_hash: "blake3:1234abcd", classification: "biasa", attachments: [], letter_number: null, unit: null, created_at: ago(50), created_by: BOSS, status: null },
 ];
 
 const approvals: ApprovalView[] = [
@@ -70,8 +70,25 @@ function task(id: string) {
 function doc(id: string) {
   return docs.find((x) => x.id === id) ?? fail("not_found", `no document has the id '${id}'`);
 }
-const row = (t: TaskView) => ({ id: t.id, title: t.title, status: t.status, due: t.due, assignees: t.assignees, unit: t.unit });
-const docRow = (d: DocView) => ({ id: d.id, kind: d.kind, title: d.title, classification: d.classification, letter_number: d.letter_number, content_hash: d.content_hash });
+const row = (t: TaskView) => ({ id: t.id, title: t.title, status: t.status, due: t.due, assignees: t.assignees, unit: t.unit, created_by: t.created_by });
+/** The document status rule of luring-model (document_status), mirrored for the mock. */
+function mockStatus(d: DocView): DocStatusView {
+  const mine = approvals.filter((a) => a.document_id === d.id).sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+  const pick = mine.find((a) => a.status === "disetujui") ?? mine.find((a) => a.status === "menunggu") ?? mine[0];
+  const status: DocStatus = !pick ? "draf" : pick.status === "disetujui" ? "disetujui" : pick.status === "menunggu" ? "diajukan" : pick.status === "ditolak" ? "ditolak" : "draf";
+  return { status, frozen: status === "diajukan" || status === "disetujui", request_id: pick?.id ?? null, letter_number: d.letter_number, revision_of: revisionOf[d.id] ?? null };
+}
+const revisionOf: Record<string, string> = {};
+const withStatus = (d: DocView): DocView => ({ ...d, status: mockStatus(d) });
+const docRow = (d: DocView) => {
+  const st = mockStatus(d);
+  return { id: d.id, kind: d.kind, title: d.title, classification: d.classification, letter_number: d.letter_number, content_hash: d.content_hash,
+    created_by: d.created_by, status: st.status, request_id: st.request_id };
+};
+function editable(d: DocView) {
+  const st = mockStatus(d);
+  if (st.frozen) fail(st.status === "disetujui" ? "frozen_approved" : "frozen_submitted", `this document is ${st.status}`);
+}
 const attachments: Record<string, { hash: string; name: string; bytes: number }[]> = {};
 let hematData = true;
 
@@ -105,14 +122,16 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       return null;
     case "list_tasks": {
       const f = a.filter;
-      return tasks.filter((x) => (!f.status || x.status === f.status) && (!f.mine || x.assignees.includes(state.account!.nip))
+      const me = state.account!.nip;
+      return tasks.filter((x) => (!f.status || x.status === f.status) && (!f.mine || x.assignees.includes(me))
+        && (!f.given_by_me || (x.created_by === me && x.assignees.some((n) => n !== me)))
         && (!f.query || x.title.toLowerCase().includes(f.query.toLowerCase()))).map(row);
     }
     case "show_task": return task(a.id);
     case "add_task": {
       if (!a.input.title) fail("invalid", "the title is empty");
       const v: TaskView = { id: nextId("t"), title: a.input.title, description: a.input.description, status: "baru", due: a.input.due,
-        assignees: a.input.assignees.length ? a.input.assignees : [state.account!.nip], checklist: [], comments: [], dispositions: [], unit: null, created_at: now() };
+        assignees: a.input.assignees.length ? a.input.assignees : [state.account!.nip], checklist: [], comments: [], dispositions: [], unit: null, created_at: now(), created_by: state.account!.nip };
       tasks.unshift(v); bump(); return v;
     }
     case "update_task": Object.assign(task(a.id), a.changes); bump(); return task(a.id);
@@ -125,17 +144,24 @@ async function handle(cmd: string, a: any): Promise<unknown> {
     case "list_documents": return docs.filter((d) => !a.kind || d.kind === a.kind).map(docRow);
     case "search_documents": return docs.filter((d) => (d.title + " " + d.body).toLowerCase().includes(a.query.toLowerCase()))
       .map((d) => ({ ...docRow(d), snippet: `…${d.body.slice(0, 40)} [${a.query}] …` }));
-    case "show_document": return doc(a.id);
+    case "show_document": return withStatus(doc(a.id));
+    case "revise_document": {
+      const old = doc(a.id);
+      if (mockStatus(old).status !== "disetujui") fail("approval", "only an approved letter is revised");
+      const v: DocView = { ...old, id: nextId("d"), letter_number: null, created_at: now(), created_by: state.account!.nip, status: null };
+      revisionOf[v.id] = old.id;
+      docs.unshift(v); bump(); return withStatus(v);
+    }
     case "new_document": {
-      const v: DocView = { id: nextId("d"), title: a.input.title, kind: a.input.kind, body: a.input.body, content_hash: "blake3:" + seq.toString(16).padStart(8, "0"), classification: a.input.classification, attachments: [], letter_number: null, unit: null, created_at: now() };
-      docs.unshift(v); bump(); return v;
+      const v: DocView = { id: nextId("d"), title: a.input.title, kind: a.input.kind, body: a.input.body, content_hash: "blake3:" + seq.toString(16).padStart(8, "0"), classification: a.input.classification, attachments: [], letter_number: null, unit: null, created_at: now(), created_by: state.account!.nip, status: null };
+      docs.unshift(v); bump(); return withStatus(v);
     }
     case "save_document_body": {
       await sleep(flags.has("slow") ? 800 : 40);
       if (a.body.includes("GAGAL")) fail("invalid", "the body contains a forbidden word (dev mock)");
-      const d = doc(a.id); d.body = a.body; d.content_hash = "blake3:" + Math.abs(hashCode(a.body)).toString(16); bump(); return d;
+      const d = doc(a.id); editable(d); d.body = a.body; d.content_hash = "blake3:" + Math.abs(hashCode(a.body)).toString(16); bump(); return withStatus(d);
     }
-    case "update_document": Object.assign(doc(a.id), a.changes); bump(); return doc(a.id);
+    case "update_document": editable(doc(a.id)); Object.assign(doc(a.id), a.changes); bump(); return withStatus(doc(a.id));
     case "list_attachments": return attachments[a.id] ?? [];
     case "hemat_data": return hematData;
     case "set_hemat_data": hematData = a.on; return hematData;
@@ -145,11 +171,13 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       (attachments[a.id] ??= []).push({ hash: nextId("h"), name: a.path.split("/").pop(), bytes: 123456 }); return attachments[a.id];
     case "list_approvals": {
       const nip = state.account!.nip;
-      return { waiting_for_me: approvals.filter((x) => x.next_approver === nip), requested_by_me: approvals.filter((x) => x.requester === nip) };
+      return { waiting_for_me: approvals.filter((x) => x.next_approver === nip), requested_by_me: approvals.filter((x) => x.requester === nip),
+        decided_by_me: approvals.filter((x) => x.decisions.some((d) => d.approver === nip)) };
     }
     case "show_approval": return approvals.find((x) => x.id === a.id) ?? fail("not_found", "no approval");
     case "request_approval": {
       const d = doc(a.documentId);
+      editable(d);
       const v: ApprovalView = { id: nextId("a"), document_id: d.id, status: "menunggu", content_hash: d.content_hash, chain: a.chain, requester: state.account!.nip, created_at: now(), next_approver: a.chain[0], decisions: [], refused: [] };
       approvals.push(v); bump(); return v;
     }
@@ -162,6 +190,11 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       else if (level + 1 >= v.chain.length) { v.status = "disetujui"; v.next_approver = null; }
       else v.next_approver = v.chain[level + 1];
       bump(); return v;
+    }
+    case "withdraw_approval": {
+      const v = approvals.find((x) => x.id === a.id) ?? fail("not_found", "no approval");
+      if (v.status !== "menunggu") fail("approval", `this request is already ${v.status}`);
+      v.status = "ditarik"; v.next_approver = null; bump(); return v;
     }
     case "export_evidence": return `${state.profile_dir}/bukti/${a.id}.luring-evidence`;
   }

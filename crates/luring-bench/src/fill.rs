@@ -68,6 +68,7 @@ fn new_task(rng: &mut StdRng, i: usize, pool: &[Nip]) -> BoxResult<NewTask> {
         assignees,
         unit: None,
         created_at: created_at(rng),
+        created_by: None,
     })
 }
 
@@ -81,6 +82,7 @@ fn new_document(rng: &mut StdRng, i: usize) -> BoxResult<NewDocument> {
         unit: None,
         revision_of: None,
         created_at: created_at(rng),
+        created_by: None,
     })
 }
 

@@ -74,6 +74,7 @@ impl NewDocInput {
             unit: None,
             revision_of: None,
             created_at: Timestamp::now().into_string(),
+            created_by: None,
         })
     }
 }
@@ -82,7 +83,8 @@ impl Profile {
     /// Creates a document and returns its id.
     pub fn new_document(&mut self, input: &NewDocInput) -> Result<String> {
         let id = new_id("d");
-        let d = input.to_new_document(EntityId::parse(&id)?)?;
+        let mut d = input.to_new_document(EntityId::parse(&id)?)?;
+        d.created_by = Some(self.own_nip().clone());
         self.store_mut().create_documents(&[d])?;
         Ok(id)
     }

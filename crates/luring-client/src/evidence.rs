@@ -156,6 +156,7 @@ fn content_hash(d: &EvidenceDocument) -> std::result::Result<String, String> {
         attachments: d.attachments.clone(),
         letter_number: None,
         revision_of: None,
+        created_by: None,
         unit: None,
         created_at: String::new(),
     };

@@ -64,6 +64,7 @@ impl Profile {
             ));
         }
         let id = new_id("d");
+        let me = self.own_nip().clone();
         self.store_mut().create_documents(&[NewDocument {
             id: EntityId::parse(&id)?,
             kind: old.kind,
@@ -72,6 +73,7 @@ impl Profile {
             classification: old.classification,
             unit: None,
             created_at: Timestamp::now().into_string(),
+            created_by: Some(me),
             revision_of: Some(old.id.to_string()),
         }])?;
         if !old.attachments.is_empty() {

@@ -54,6 +54,10 @@ pub struct TaskQuery {
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub mine: bool,
+    /// Only tasks this profile gave (made) to someone else ("Tugas yang saya berikan").
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub given_by_me: bool,
     pub query: Option<String>,
 }
 
@@ -98,6 +102,7 @@ impl NewTaskInput {
             assignees,
             unit: None,
             created_at: Timestamp::now().into_string(),
+            created_by: Some(author.clone()),
         })
     }
 }
@@ -124,6 +129,7 @@ impl Profile {
         Ok(self.store().list_tasks(&TaskFilter {
             status: status.map(|s| s.to_string()),
             assignee: assignee.map(|n| n.to_string()),
+            created_by: None,
             limit,
             offset: 0,
         })?)
@@ -152,7 +158,15 @@ impl Profile {
     pub fn query_tasks(&self, q: &TaskQuery) -> Result<Vec<TaskRow>> {
         let status = q.status.as_deref().filter(|s| !s.is_empty());
         let me = q.mine.then(|| self.nip().to_owned());
-        self.find_tasks(status, me.as_deref(), q.query.as_deref().unwrap_or(""))
+        let rows = self.find_tasks(status, me.as_deref(), q.query.as_deref().unwrap_or(""))?;
+        if !q.given_by_me {
+            return Ok(rows);
+        }
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.created_by.as_deref() == Some(self.nip()))
+            .filter(|r| r.assignees.iter().any(|a| a != self.nip()))
+            .collect())
     }
 
     pub fn show_task(&self, id: &str) -> Result<TaskView> {
@@ -353,6 +367,34 @@ mod tests {
         let none: NewTaskInput = serde_json::from_str(r#"{"title":"Rapat","due":null}"#).unwrap();
         let id = p.add_task(&none).unwrap();
         assert!(p.show_task(&id).unwrap().due.is_none());
+    }
+
+    #[test]
+    fn tasks_i_gave_are_those_i_made_for_someone_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Profile::init(dir.path(), "Siti", "198211032008012004").unwrap();
+        let add = |p: &mut Profile, title: &str, to: &[&str]| {
+            p.add_task(&NewTaskInput {
+                title: title.into(),
+                assignees: to.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        let given = add(&mut p, "Rekap data desa", &["199001012015031001"]);
+        add(&mut p, "Catatan pribadi", &[]);
+        let q = |given_by_me| TaskQuery {
+            given_by_me,
+            ..Default::default()
+        };
+        let rows = p.query_tasks(&q(true)).unwrap();
+        assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [given.as_str()]);
+        assert_eq!(rows[0].created_by.as_deref(), Some("198211032008012004"));
+        assert_eq!(p.query_tasks(&q(false)).unwrap().len(), 2);
+        assert_eq!(
+            p.show_task(&given).unwrap().created_by.as_deref(),
+            Some("198211032008012004")
+        );
     }
 
     #[test]

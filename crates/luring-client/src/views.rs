@@ -20,6 +20,8 @@ pub struct TaskView {
     pub dispositions: Vec<luring_model::Disposition>,
     pub unit: Option<String>,
     pub created_at: String,
+    /// Who gave the task (pemberi tugas), when known.
+    pub created_by: Option<String>,
 }
 
 impl From<Task> for TaskView {
@@ -36,6 +38,7 @@ impl From<Task> for TaskView {
             dispositions: t.dispositions,
             unit: t.unit,
             created_at: t.created_at,
+            created_by: t.created_by.map(|n| n.to_string()),
         }
     }
 }
@@ -96,6 +99,8 @@ pub struct DocView {
     pub letter_number: Option<String>,
     pub unit: Option<String>,
     pub created_at: String,
+    /// Who made it, when known.
+    pub created_by: Option<String>,
     /// Where it stands (Draf, Diajukan, Disetujui, Ditolak) and whether it is frozen; set
     /// by the profile, which knows its requests.
     pub status: Option<crate::DocStatusView>,
@@ -114,6 +119,7 @@ impl From<Document> for DocView {
             letter_number: d.letter_number,
             unit: d.unit,
             created_at: d.created_at,
+            created_by: d.created_by.map(|n| n.to_string()),
             status: None,
         }
     }

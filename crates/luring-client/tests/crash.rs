@@ -157,7 +157,7 @@ fn verify(dir: &Path, doc: &str, r: &Reported) -> Result<(), String> {
         .list_documents(None)
         .map_err(|e| e.to_string())?
         .into_iter()
-        .map(|d| d.title)
+        .map(|d| d.row.title)
         .collect();
     if let Some(lost) = r.docs.difference(&docs).next() {
         return Err(format!("acknowledged document lost: {lost}"));

@@ -19,6 +19,8 @@ pub struct NewDocument {
     pub created_at: String,
     /// The approved document this one revises, if any.
     pub revision_of: Option<String>,
+    /// Who makes it.
+    pub created_by: Option<luring_model::Nip>,
 }
 
 /// A change to a document; `None` leaves a field alone.
@@ -49,6 +51,9 @@ pub fn new_document(actor: ActorId, d: &NewDocument) -> Result<AutoCommit> {
     doc.put(ROOT, "created_at", d.created_at.as_str())?;
     if let Some(old) = &d.revision_of {
         doc.put(ROOT, "revision_of", old.as_str())?;
+    }
+    if let Some(by) = &d.created_by {
+        doc.put(ROOT, "created_by", by.as_str())?;
     }
     Ok(doc)
 }
@@ -129,6 +134,11 @@ pub fn read_document(doc: &AutoCommit) -> Result<Document> {
         unit: r.opt_str(&ROOT, "unit")?,
         created_at: r.str(&ROOT, "created_at")?,
         revision_of: r.opt_str(&ROOT, "revision_of")?,
+        created_by: r
+            .opt_str(&ROOT, "created_by")?
+            .map(|n| luring_model::Nip::parse(&n))
+            .transpose()
+            .map_err(&bad)?,
     })
 }
 
@@ -148,6 +158,7 @@ mod tests {
                 unit: None,
                 revision_of: None,
                 created_at: "2026-11-23T08:00:00Z".into(),
+                created_by: None,
             },
         )
         .unwrap()

@@ -21,6 +21,8 @@ pub struct NewTask {
     pub assignees: Vec<Nip>,
     pub unit: Option<String>,
     pub created_at: String,
+    /// Who makes it (pemberi tugas).
+    pub created_by: Option<Nip>,
 }
 
 /// Makes the automerge document of a new task, as one change by `actor`.
@@ -47,6 +49,9 @@ pub fn new_task(actor: ActorId, t: &NewTask) -> Result<AutoCommit> {
         doc.put(ROOT, "unit", unit.as_str())?;
     }
     doc.put(ROOT, "created_at", t.created_at.as_str())?;
+    if let Some(by) = &t.created_by {
+        doc.put(ROOT, "created_by", by.as_str())?;
+    }
     Ok(doc)
 }
 
@@ -226,6 +231,11 @@ pub fn read_task(doc: &AutoCommit) -> Result<Task> {
         dispositions,
         unit: r.opt_str(&ROOT, "unit")?,
         created_at: r.str(&ROOT, "created_at")?,
+        created_by: r
+            .opt_str(&ROOT, "created_by")?
+            .map(|n| Nip::parse(&n))
+            .transpose()
+            .map_err(&bad)?,
     })
 }
 
@@ -243,6 +253,7 @@ mod tests {
             assignees: vec![Nip::parse("198703122010011002").unwrap()],
             unit: None,
             created_at: "2026-11-23T08:00:00Z".into(),
+            created_by: None,
         }
     }
 

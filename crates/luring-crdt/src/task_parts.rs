@@ -100,6 +100,7 @@ mod tests {
                 assignees: vec![],
                 unit: None,
                 created_at: "2026-11-23T08:00:00Z".into(),
+                created_by: None,
             },
         )
         .unwrap()

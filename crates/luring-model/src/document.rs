@@ -75,6 +75,9 @@ pub struct Document {
     /// The approved document this one revises ("Buat revisi"); set once, at creation, and
     /// not part of the content hash (the revision's own text is what its request binds).
     pub revision_of: Option<String>,
+    /// Who made the document: the pushing user, checked by the server, set once. `None`
+    /// for documents made before it was recorded.
+    pub created_by: Option<crate::values::Nip>,
 }
 
 impl Document {

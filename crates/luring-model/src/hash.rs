@@ -64,6 +64,7 @@ mod tests {
             attachments: vec![],
             letter_number: None,
             revision_of: None,
+            created_by: None,
             unit: None,
             created_at: "2026-11-23T00:00:00Z".into(),
         }

@@ -127,6 +127,9 @@ pub struct Task {
     /// Code of the unit the task belongs to, once it is known (after login).
     pub unit: Option<String>,
     pub created_at: String,
+    /// Who made the task (pemberi tugas): the pushing user, checked by the server, set
+    /// once. `None` for tasks made before it was recorded.
+    pub created_by: Option<Nip>,
 }
 
 /// A change to some of a task's fields; `None` leaves a field alone.

@@ -8,6 +8,8 @@
 //!   versions (its `edits` list, whose earlier versions stay) or remove it;
 //! - dispositions are append-only: no one rewrites or removes a past step;
 //! - `created_at` and a revision's `revision_of` are set once, at creation;
+//! - `created_by` (the pemberi tugas of a task, the author of a document) is the pushing
+//!   user when the entity is made, and never changes;
 //! - a document's letter number is set once and never changed or removed; whether it may
 //!   be set at all is the numbering rule's question ([`crate::sync_service::numbering`]), so a newly set
 //!   number is handed back to the caller.
@@ -15,7 +17,7 @@
 //! The functions are pure (model values in, a sentence out) so that every rule is tested
 //! without a database; the server applies them to each change in push order.
 
-use luring_model::{Comment, CommentEdit, Disposition, Document, Task};
+use luring_model::{Comment, CommentEdit, Disposition, Document, Nip, Task};
 
 /// What a change that passed the rules asks of the numbering rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +74,24 @@ pub fn check_document(before: Option<&Document>, after: &Document) -> Result<Out
             "the document already has letter number {a}: an official number is given once and \
              cannot be changed or removed"
         )),
+    }
+}
+
+/// Who made an entity (`created_by`) is the user who pushed its creation, and it never
+/// changes after. `before` is `None` for a new entity, else the creator it had.
+pub fn check_created_by(
+    before: Option<Option<&Nip>>,
+    after: Option<&Nip>,
+    nip: &str,
+) -> Result<(), String> {
+    match (before, after) {
+        (None, Some(by)) if by.as_str() != nip => Err(format!(
+            "a new entity can only be made in your own name, not in {by}'s"
+        )),
+        (Some(was), now) if was != now => {
+            Err("who made an entity is set once, at creation, and cannot be changed".into())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -212,6 +232,7 @@ mod tests {
             dispositions: vec![],
             unit: Some("BAPPEDA.PEM".into()),
             created_at: "2026-11-23T08:00:00Z".into(),
+            created_by: None,
         }
     }
 
@@ -260,6 +281,8 @@ mod tests {
             letter_number: number.map(str::to_owned),
             unit: None,
             created_at: "2026-11-23T08:00:00Z".into(),
+            revision_of: None,
+            created_by: None,
         }
     }
 
@@ -340,6 +363,20 @@ mod tests {
         assert!(err.contains("cannot be changed or removed"), "{err}");
         let removed = task();
         assert!(check_task(Some(&before), &removed, SITI).is_err());
+    }
+
+    #[test]
+    fn the_creator_is_the_pusher_and_stays() {
+        let ani = Nip::parse(ANI).unwrap();
+        let siti = Nip::parse(SITI).unwrap();
+        assert_eq!(check_created_by(None, Some(&ani), ANI), Ok(()));
+        assert_eq!(check_created_by(None, None, ANI), Ok(()));
+        let err = check_created_by(None, Some(&siti), ANI).unwrap_err();
+        assert!(err.contains("your own name"), "{err}");
+        assert_eq!(check_created_by(Some(Some(&ani)), Some(&ani), SITI), Ok(()));
+        assert!(check_created_by(Some(Some(&ani)), Some(&siti), SITI).is_err());
+        assert!(check_created_by(Some(None), Some(&siti), SITI).is_err());
+        assert!(check_created_by(Some(Some(&ani)), None, ANI).is_err());
     }
 
     #[test]

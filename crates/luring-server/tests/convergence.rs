@@ -201,12 +201,12 @@ fn edit(r: &mut Replica, idx: usize, what: u8, pick: usize) {
         }
         (4, _, false) => {
             let d = &docs[pick % docs.len()];
-            let body = r.profile.show_document(&d.id).unwrap().body;
+            let body = r.profile.show_document(&d.row.id).unwrap().body;
             let mut lines: Vec<&str> = body.lines().collect();
             let line = format!("baris {tag}");
             lines.insert(pick % (lines.len() + 1), &line);
             r.profile
-                .set_document_body(&d.id, &(lines.join("\n") + "\n"))
+                .set_document_body(&d.row.id, &(lines.join("\n") + "\n"))
                 .unwrap();
         }
         _ => {
@@ -252,8 +252,8 @@ fn seen(p: &Profile) -> BTreeMap<String, String> {
     }
     for d in p.list_documents(None).unwrap() {
         out.insert(
-            d.id.clone(),
-            serde_json::to_string(&p.show_document(&d.id).unwrap()).unwrap(),
+            d.row.id.clone(),
+            serde_json::to_string(&p.show_document(&d.row.id).unwrap()).unwrap(),
         );
     }
     out

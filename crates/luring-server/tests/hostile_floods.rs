@@ -63,6 +63,7 @@ fn new_task(actor: ActorId, id: &str, title: &str, description: &str) -> (AutoCo
             assignees: vec![],
             unit: None,
             created_at: now(),
+            created_by: None,
         },
     )
     .unwrap();

@@ -8,11 +8,11 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ReadDoc, ROOT};
 use chrono::Datelike;
 use luring_model::{Comment, CommentEdit, Disposition, Nip, Task};
-use luring_sync::{Change, Class, Cursor, Lease, SyncRequest, SyncResponse};
+use luring_sync::{Change, Class, Lease};
 use serde_json::Value;
 
 mod common;
-use common::hostile::{actor, now, outcome, push_edit, refused, server_doc, sync_raw};
+use common::hostile::{actor, now, outcome, push_edit, refused, sync_raw};
 use common::*;
 
 const PASS_SITI: &str = "tanda tangan siti 2026";
@@ -213,6 +213,7 @@ fn new_entities_are_refused_in_units_their_author_may_not_write() {
                 assignees: vec![],
                 unit: Some(unit.into()),
                 created_at: now(),
+                created_by: None,
             },
         )
         .unwrap();
@@ -243,6 +244,61 @@ fn new_entities_are_refused_in_units_their_author_may_not_write() {
     create(&siti, "t-untuk-data", "BAPPEDA.PEM.DATA").expect("a supervisor writes below");
     budi.sync();
     assert!(budi.task_titles().contains(&"Tugas titipan".to_owned()));
+}
+
+/// "Pemberi tugas" is who pushed the task's creation: a modified client cannot give a
+/// task in a colleague's name, nor rename its giver later; the honest client records it.
+#[test]
+fn a_task_is_given_in_its_pushers_name_only() {
+    let (tmp, server) = demo_agency();
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    let hendra = Luring::login(tmp.path(), "hendra", &server, HENDRA);
+    let create = |l: &Luring, id: &str, by: &str| {
+        let mut doc = luring_crdt::new_task(
+            actor(l),
+            &luring_crdt::NewTask {
+                id: luring_model::EntityId::parse(id).unwrap(),
+                title: luring_model::Title::parse("Tugas dari atasan").unwrap(),
+                description: luring_model::Text::default(),
+                status: luring_model::TaskStatus::Baru,
+                due: None,
+                assignees: vec![nip(ANI.0)],
+                unit: Some(UNIT.into()),
+                created_at: now(),
+                created_by: Some(nip(by)),
+            },
+        )
+        .unwrap();
+        doc.commit();
+        let change = Change {
+            entity: id.into(),
+            class: Class::Task,
+            bytes: doc.get_last_local_change().unwrap().raw_bytes().to_vec(),
+        };
+        outcome(&sync_raw(&server, l, vec![change], false))
+    };
+    refused(
+        create(&ani, "t-palsu", SITI.0),
+        "a task given in the supervisor's name",
+        "your own name",
+    );
+    create(&siti, "t-asli", SITI.0).expect("a task given in one's own name");
+    refused(
+        push_edit(&server, &hendra, &ani, "t-asli", Class::Task, |d| {
+            d.put(automerge::ROOT, "created_by", ANI.0).unwrap();
+        }),
+        "the giver renamed later",
+        "set once",
+    );
+    // The honest client records the giver, and the assignee sees who it was.
+    let given = siti.id(&[
+        "task", "add", "Rekap data desa", "--assignee", ANI.0, "--json",
+    ]);
+    assert_clean_sync(&siti);
+    ani.sync();
+    let shown = ani.json(&["task", "show", &given, "--json"]);
+    assert_eq!(shown["created_by"], SITI.0, "{shown}");
 }
 
 fn blocks(l: &Luring) -> Vec<Lease> {
@@ -343,6 +399,7 @@ fn letter_numbers_follow_the_numbering_rule() {
                 unit: None,
                 revision_of: None,
                 created_at: now(),
+                created_by: None,
             },
         )
         .unwrap();

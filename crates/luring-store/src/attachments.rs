@@ -116,6 +116,7 @@ mod tests {
             unit: None,
             revision_of: None,
             created_at: "2026-11-23T08:00:00Z".into(),
+            created_by: None,
         }])
         .unwrap();
         s

@@ -16,11 +16,14 @@ use crate::error::Result;
 /// Writes the query rows of one task.
 pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO tasks(id, title, status, due, unit, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO tasks(id, title, status, due, unit, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, status = excluded.status,
-           due = excluded.due, unit = excluded.unit, created_at = excluded.created_at
-         WHERE (title, status, due, unit, created_at)
-           IS NOT (excluded.title, excluded.status, excluded.due, excluded.unit, excluded.created_at)",
+           due = excluded.due, unit = excluded.unit, created_at = excluded.created_at,
+           created_by = excluded.created_by
+         WHERE (title, status, due, unit, created_at, created_by)
+           IS NOT (excluded.title, excluded.status, excluded.due, excluded.unit,
+                   excluded.created_at, excluded.created_by)",
     )?
     .execute(params![
         t.id.as_str(),
@@ -28,7 +31,8 @@ pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
         t.status.as_str(),
         t.due.map(|d| d.to_string()),
         t.unit,
-        t.created_at
+        t.created_at,
+        t.created_by.as_ref().map(|n| n.as_str())
     ])?;
     // Rows and index pages are rewritten only where something changed: most edits (a
     // status, a comment) leave the assignees alone, and every page saved is WAL not
@@ -54,15 +58,16 @@ pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
 /// Writes the query row of one document; the FTS index follows by trigger.
 pub(crate) fn put_document(conn: &Connection, d: &Document) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO documents(id, kind, title, body, classification, letter_number, content_hash, unit, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO documents(id, kind, title, body, classification, letter_number, content_hash, unit, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
            body = excluded.body, classification = excluded.classification,
            letter_number = excluded.letter_number, content_hash = excluded.content_hash,
-           unit = excluded.unit, created_at = excluded.created_at
-         WHERE (kind, title, body, classification, letter_number, content_hash, unit, created_at)
+           unit = excluded.unit, created_at = excluded.created_at, created_by = excluded.created_by
+         WHERE (kind, title, body, classification, letter_number, content_hash, unit, created_at, created_by)
            IS NOT (excluded.kind, excluded.title, excluded.body, excluded.classification,
-                   excluded.letter_number, excluded.content_hash, excluded.unit, excluded.created_at)",
+                   excluded.letter_number, excluded.content_hash, excluded.unit, excluded.created_at,
+                   excluded.created_by)",
     )?
     .execute(params![
         d.id.as_str(),
@@ -73,7 +78,8 @@ pub(crate) fn put_document(conn: &Connection, d: &Document) -> Result<()> {
         d.letter_number,
         d.content_hash().to_string(),
         d.unit,
-        d.created_at
+        d.created_at,
+        d.created_by.as_ref().map(|n| n.as_str())
     ])?;
     Ok(())
 }
@@ -134,10 +140,12 @@ pub(crate) fn put_any(conn: &Connection, kind: EntityKind, doc: &AutoCommit) -> 
 fn snapshot_rows(conn: &Connection) -> Result<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     for sql in [
-        "SELECT 'task', id, title, status, coalesce(due, '-'), coalesce(unit, '-'), created_at FROM tasks",
+        "SELECT 'task', id, title, status, coalesce(due, '-'), coalesce(unit, '-'),
+                created_at || ' ' || coalesce(created_by, '-') FROM tasks",
         "SELECT 'assignee', task_id, nip, '', '', '', '' FROM task_assignees",
         "SELECT 'document', id, kind, title, classification, coalesce(letter_number, '-'),
-                content_hash || ' ' || coalesce(unit, '-') || ' ' || created_at || ' ' || body FROM documents",
+                content_hash || ' ' || coalesce(unit, '-') || ' ' || created_at || ' '
+                  || coalesce(created_by, '-') || ' ' || body FROM documents",
     ] {
         let mut stmt = conn.prepare(sql)?;
         let mut rows = stmt.query([])?;

@@ -173,6 +173,7 @@ fn made_again(kind: EntityKind, intended: &AutoCommit, actor: &ActorId) -> Resul
                     assignees: t.assignees,
                     unit: t.unit,
                     created_at: t.created_at,
+                    created_by: t.created_by,
                 },
             )?
         }
@@ -189,6 +190,7 @@ fn made_again(kind: EntityKind, intended: &AutoCommit, actor: &ActorId) -> Resul
                     unit: d.unit,
                     revision_of: d.revision_of,
                     created_at: d.created_at,
+                    created_by: d.created_by,
                 },
             )?
         }
@@ -569,6 +571,7 @@ mod tests {
             assignees,
             unit: None,
             created_at: "2026-11-23T08:00:00Z".into(),
+            created_by: t.created_by,
         }
     }
 

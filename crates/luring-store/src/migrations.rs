@@ -193,6 +193,16 @@ ALTER TABLE records_v8 RENAME TO records;
 CREATE INDEX records_by_request ON records(request_id, kind);
 ",
     },
+    Migration {
+        version: 9,
+        rebuild_derived: true,
+        sql: "
+-- Who made a task (pemberi tugas) or a document, for \"tasks I gave\" and \"my drafts\".
+ALTER TABLE tasks ADD COLUMN created_by TEXT;
+ALTER TABLE documents ADD COLUMN created_by TEXT;
+CREATE INDEX tasks_by_creator ON tasks(created_by);
+",
+    },
 ];
 
 /// The schema version this code writes.

@@ -17,6 +17,8 @@ pub struct TaskRow {
     pub due: Option<String>,
     pub assignees: Vec<String>,
     pub unit: Option<String>,
+    /// Who gave the task (pemberi tugas), when known.
+    pub created_by: Option<String>,
 }
 
 /// Which tasks to list. Results are sorted by due date (tasks without one last), then id.
@@ -24,6 +26,8 @@ pub struct TaskRow {
 pub struct TaskFilter {
     pub status: Option<String>,
     pub assignee: Option<String>,
+    /// Only tasks this NIP made (gave).
+    pub created_by: Option<String>,
     pub limit: Option<u32>,
     pub offset: u32,
 }
@@ -40,6 +44,8 @@ pub struct DocRow {
     pub classification: String,
     pub letter_number: Option<String>,
     pub content_hash: String,
+    /// Who made it, when known.
+    pub created_by: Option<String>,
     /// For search results: a short excerpt around the match.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -61,7 +67,8 @@ pub struct Stats {
 pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRow>> {
     let mut sql = String::from(
         "SELECT t.id, t.title, t.status, t.due, t.unit,
-                (SELECT group_concat(nip, ',') FROM task_assignees a WHERE a.task_id = t.id)
+                (SELECT group_concat(nip, ',') FROM task_assignees a WHERE a.task_id = t.id),
+                t.created_by
          FROM tasks t",
     );
     let mut args: Vec<String> = Vec::new();
@@ -72,6 +79,10 @@ pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRo
     }
     if let Some(n) = &f.assignee {
         conds.push("t.id IN (SELECT task_id FROM task_assignees WHERE nip = ?)");
+        args.push(n.clone());
+    }
+    if let Some(n) = &f.created_by {
+        conds.push("t.created_by = ?");
         args.push(n.clone());
     }
     if !conds.is_empty() {
@@ -98,6 +109,7 @@ pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRo
             due: r.get(3)?,
             unit: r.get(4)?,
             assignees,
+            created_by: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -112,12 +124,14 @@ fn doc_row(r: &Row<'_>) -> rusqlite::Result<DocRow> {
         letter_number: r.get(4)?,
         content_hash: r.get(5)?,
         snippet: r.get(6)?,
+        created_by: r.get(7)?,
     })
 }
 
 pub(crate) fn list_documents(conn: &Connection, kind: Option<&str>) -> Result<Vec<DocRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, title, classification, letter_number, content_hash, NULL FROM documents
+        "SELECT id, kind, title, classification, letter_number, content_hash, NULL, created_by
+         FROM documents
          WHERE ?1 IS NULL OR kind = ?1 ORDER BY created_at DESC, id",
     )?;
     let rows = stmt.query_map([kind], doc_row)?;
@@ -141,7 +155,7 @@ pub(crate) fn search_documents(conn: &Connection, input: &str, limit: u32) -> Re
     };
     let mut stmt = conn.prepare_cached(
         "SELECT d.id, d.kind, d.title, d.classification, d.letter_number, d.content_hash,
-                snippet(docs_fts, 1, '[', ']', '…', 12)
+                snippet(docs_fts, 1, '[', ']', '…', 12), d.created_by
          FROM docs_fts JOIN documents d ON d.rowid = docs_fts.rowid
          WHERE docs_fts MATCH ?1 ORDER BY rank LIMIT ?2",
     )?;

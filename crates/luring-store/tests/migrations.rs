@@ -24,6 +24,7 @@ fn make_v1(path: &std::path::Path) {
             assignees: vec![Nip::parse("198703122010011002").unwrap()],
             unit: None,
             created_at: "2026-01-02T03:04:05Z".into(),
+            created_by: None,
         },
     )
     .unwrap();
@@ -38,6 +39,7 @@ fn make_v1(path: &std::path::Path) {
             unit: None,
             revision_of: None,
             created_at: "2026-01-02T03:04:05Z".into(),
+            created_by: None,
         },
     )
     .unwrap();

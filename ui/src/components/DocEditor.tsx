@@ -1,16 +1,17 @@
 // The document editor: body saved as you type (AutoSaver: one call in flight, latest text
 // always sent), title/kind/classification, attachments by file path, and the approval
-// request with its chain progress. A background reload never overwrites text being typed.
+// card (DocApproval). A background reload never overwrites text being typed. A submitted
+// or approved letter is frozen (its status says so): text, header and attachments are
+// read-only here, as the client and the server enforce.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Attachment, type DocumentChanges, type DocView } from "../api";
 import { saverFor, type SaveState } from "../autosave";
-import { ApprovalBadge } from "./ApprovalBadge";
-import { ChainProgress } from "./ChainProgress";
+import { DocApproval } from "./DocApproval";
 import { ErrorLine, OkLine } from "./ErrorLine";
-import { CLASSES, KINDS, newestByDocument } from "../domain";
-import { formatBytes, shortHash, splitNips } from "../format";
+import { CLASSES, KINDS } from "../domain";
+import { formatBytes, shortHash } from "../format";
 import { t, tCode } from "../i18n";
-import { useAction, useApp, useEditForm, useEscape, useLoad } from "../state";
+import { useAction, useEditForm, useEscape, useLoad } from "../state";
 
 export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const doc = useLoad(() => api.showDocument(id), [id]);
@@ -62,6 +63,7 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   }
 
   const v = doc.data;
+  const frozen = !!v?.status?.frozen;
   return (
     <section class="screen editor" aria-labelledby="editor-h">
       <header class="screen-head editor-head">
@@ -79,6 +81,8 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
               ref={areaRef}
               data-doc-id={id}
               value={body}
+              readOnly={frozen}
+              aria-readonly={frozen}
               onInput={onInput}
               onBlur={() => void saver.flush()}
               spellcheck={false}
@@ -91,9 +95,9 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
             </p>
           </div>
           <aside class="editor-side">
-            <MetaForm v={v} onSaved={doc.set} />
-            <ApprovalBox id={id} currentHash={hash ?? v.content_hash} flush={() => saver.flush()} />
-            <Attachments id={id} />
+            <DocApproval v={v} flush={() => saver.flush()} onChanged={doc.reload} />
+            <MetaForm v={v} frozen={frozen} onSaved={doc.set} />
+            <Attachments id={id} frozen={frozen} />
           </aside>
         </div>
       )}
@@ -111,7 +115,7 @@ function SaveIndicator({ state }: { state: SaveState }) {
   );
 }
 
-function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void }) {
+function MetaForm({ v, frozen, onSaved }: { v: DocView; frozen: boolean; onSaved: (d: DocView) => void }) {
   const { fields, edit, setDirty, error, setError, ok, setOk } = useEditForm(v, (v) => ({
     title: v.title,
     kind: v.kind,
@@ -140,6 +144,7 @@ function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void })
 
   return (
     <form noValidate class="card form compact" onSubmit={submit}>
+      <fieldset disabled={frozen} class="plain">
       <label for="doc-edit-title">{t("doc.newTitle")}</label>
       <input id="doc-edit-title" value={title} onInput={onEdit("title")} />
       <div class="form-row">
@@ -161,62 +166,12 @@ function MetaForm({ v, onSaved }: { v: DocView; onSaved: (d: DocView) => void })
         <button id="doc-edit-save" type="submit">{t("doc.saveMeta")}</button>
         <OkLine text={ok} />
       </div>
+      </fieldset>
     </form>
   );
 }
 
-function ApprovalBox({ id, currentHash, flush }: { id: string; currentHash: string; flush: () => Promise<void> }) {
-  const { app } = useApp();
-  const approvals = useLoad(() => api.listApprovals(), [id]);
-  const current = newestByDocument(approvals.data).get(id);
-  const [chain, setChain] = useState("");
-  const { busy, error, setError, ok, setOk, run } = useAction();
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    setError(null);
-    setOk(null);
-    const nips = splitNips(chain);
-    if (!nips.length) return setError(t("first.required"));
-    await run(async () => {
-      await flush(); // the request must bind the text the user sees
-      await api.requestApproval(id, nips);
-      setChain("");
-      setOk(t("doc.requested"));
-      approvals.reload();
-    });
-  }
-
-  return (
-    <section class="card" aria-labelledby="doc-apv-h">
-      <h2 id="doc-apv-h">
-        {t("doc.approval")} <ApprovalBadge a={current} testid="doc-approval-status" />
-      </h2>
-      <ErrorLine error={approvals.error} />
-      {current ? (
-        <>
-          {current.content_hash !== currentHash && current.status === "menunggu" && (
-            <p class="error" role="alert">{t("apv.changed")}</p>
-          )}
-          <ChainProgress a={current} me={app.account?.nip} />
-        </>
-      ) : (
-        approvals.data && <p class="muted">{t("doc.noApproval")}</p>
-      )}
-      <form noValidate class="form compact" onSubmit={submit}>
-        <label for="approval-chain">{t("doc.chainLabel")}</label>
-        <input id="approval-chain" inputMode="numeric" value={chain} onInput={(e) => setChain(e.currentTarget.value)} />
-        <ErrorLine error={error} />
-        <div class="actions">
-          <button id="approval-request" type="submit" class="primary" disabled={busy}>{t("doc.requestApproval")}</button>
-          <OkLine text={ok} />
-        </div>
-      </form>
-    </section>
-  );
-}
-
-function Attachments({ id }: { id: string }) {
+function Attachments({ id, frozen }: { id: string; frozen: boolean }) {
   const list = useLoad(() => api.listAttachments(id), [id]);
   const [path, setPath] = useState("");
   const { busy, error, setError, run } = useAction();
@@ -262,6 +217,8 @@ function Attachments({ id }: { id: string }) {
           </li>
         ))}
       </ul>
+      {!frozen && (
+      <>
       <div class="actions">
         <button id="doc-attach-choose" type="button" class="primary" disabled={busy} onClick={() => void choose()}>
           {t("doc.choose")}
@@ -275,6 +232,8 @@ function Attachments({ id }: { id: string }) {
           <button id="doc-attach-submit" type="submit" disabled={busy}>{t("doc.attach")}</button>
         </div>
       </form>
+      </>
+      )}
     </section>
   );
 }

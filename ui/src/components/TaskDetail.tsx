@@ -95,6 +95,10 @@ function EditTask({ v, run }: { v: TaskView; run: Run }) {
           <span class="label">{t("task.assigneesLabel")}</span>
           <span class="mono">{v.assignees.join(", ") || "—"}</span>
         </div>
+        <div class="field">
+          <span class="label">{t("frz.giver")}</span>
+          <span class="mono" data-testid="task-giver">{v.created_by ?? "—"}</span>
+        </div>
       </div>
       <label for="task-edit-description">{t("task.description")}</label>
       <textarea id="task-edit-description" rows={3} value={description} onInput={(e) => edit("description", e.currentTarget.value)} />

@@ -1,17 +1,25 @@
-// Persetujuan: two tabs (waiting for me / my requests) and the open request's detail:
-// the document under review (with a red warning if it changed since the request), the
-// chain progress, the signed decision form when it is my turn, and evidence export.
+// Persetujuan: three tabs (waiting for me / my requests / decided by me, the signer's
+// history that stays after the chain moves on) and the open request's detail: the
+// document's status (the same one every screen shows), the document under review (with a
+// red warning if it changed since the request), the chain progress, the signed decision
+// form when it is my turn, "Tarik pengajuan" for my waiting request, and evidence export.
 import { useEffect, useState } from "preact/hooks";
-import { api, type ApprovalView } from "../api";
+import { api, type ApprovalLists, type ApprovalView } from "../api";
 import { ApprovalBadge } from "../components/ApprovalBadge";
 import { ChainProgress } from "../components/ChainProgress";
+import { DocStatusBadge } from "../components/DocStatusBadge";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { approvedCount } from "../domain";
 import { formatDateTime, relativeTime, shortHash } from "../format";
 import { t, tCode } from "../i18n";
 import { useAction, useApp, useEscape, useLoad } from "../state";
 
-type Tab = "waiting" | "mine";
+type Tab = "waiting" | "mine" | "decided";
+const TABS: Tab[] = ["waiting", "mine", "decided"];
+
+function tabRows(l: ApprovalLists | undefined, tab: Tab): ApprovalView[] | undefined {
+  return tab === "waiting" ? l?.waiting_for_me : tab === "mine" ? l?.requested_by_me : l?.decided_by_me;
+}
 
 export function Approvals() {
   const { route, navigate } = useApp();
@@ -26,17 +34,26 @@ export function Approvals() {
     if (!l) return;
     const inMine = (id: string) => l.requested_by_me.some((a) => a.id === id);
     const inWaiting = (id: string) => l.waiting_for_me.some((a) => a.id === id);
-    if (route.id ? !inWaiting(route.id) && inMine(route.id) : !l.waiting_for_me.length && l.requested_by_me.length) setTab("mine");
+    const inDecided = (id: string) => l.decided_by_me.some((a) => a.id === id);
+    if (route.id && !inWaiting(route.id)) {
+      if (inMine(route.id)) setTab("mine");
+      else if (inDecided(route.id)) setTab("decided");
+    } else if (!route.id && !l.waiting_for_me.length) {
+      if (l.requested_by_me.length) setTab("mine");
+      else if (l.decided_by_me.length) setTab("decided");
+    }
   }, [lists.data === undefined]);
 
   const titles = new Map((docs.data ?? []).map((d) => [d.id, d.title]));
-  const rows = (tab === "waiting" ? lists.data?.waiting_for_me : lists.data?.requested_by_me) ?? [];
-  const sorted = [...rows].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+  const rows = tabRows(lists.data, tab) ?? [];
+  // The signer's history comes newest decision first (luring-client's order).
+  const sorted = tab === "decided" ? rows : [...rows].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
 
   function onTabKey(e: KeyboardEvent) {
     if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
       e.preventDefault();
-      const next: Tab = tab === "waiting" ? "mine" : "waiting";
+      const i = TABS.indexOf(tab);
+      const next = TABS[(i + (e.key === "ArrowRight" ? 1 : TABS.length - 1)) % TABS.length];
       setTab(next);
       document.getElementById(`apv-tab-${next}`)?.focus();
     }
@@ -49,8 +66,8 @@ export function Approvals() {
           <h1 id="apv-h" tabIndex={-1}>{t("apv.title")}</h1>
         </header>
         <div class="tabs" role="tablist" aria-label={t("apv.title")} onKeyDown={onTabKey}>
-          {(["waiting", "mine"] as Tab[]).map((k) => {
-            const n = (k === "waiting" ? lists.data?.waiting_for_me : lists.data?.requested_by_me)?.length ?? 0;
+          {TABS.map((k) => {
+            const n = tabRows(lists.data, k)?.length ?? 0;
             return (
               <button
                 key={k}
@@ -63,7 +80,7 @@ export function Approvals() {
                 class={tab === k ? "active" : ""}
                 onClick={() => setTab(k)}
               >
-                {k === "waiting" ? t("apv.tabWaiting") : t("apv.tabMine")} <span class="count">{n}</span>
+                {k === "waiting" ? t("apv.tabWaiting") : k === "mine" ? t("apv.tabMine") : t("apv.tabDecided")} <span class="count">{n}</span>
               </button>
             );
           })}
@@ -127,6 +144,19 @@ function ApprovalDetail({ id, onChanged, onClose }: { id: string; onChanged: () 
   const a = apv.data;
   const d = doc.data;
   const changed = !!(a && d && d.content_hash !== a.content_hash);
+  const mayWithdraw = !!(a && a.status === "menunggu" && a.requester === me);
+  const [withdrawError, setWithdrawError] = useState<unknown>(null);
+
+  async function withdraw() {
+    setWithdrawError(null);
+    try {
+      apv.set(await api.withdrawApproval(id));
+      doc.reload();
+      onChanged();
+    } catch (e) {
+      setWithdrawError(e);
+    }
+  }
   const myTurn = !!(a && a.status === "menunggu" && a.next_approver && a.next_approver === me);
 
   return (
@@ -144,8 +174,20 @@ function ApprovalDetail({ id, onChanged, onClose }: { id: string; onChanged: () 
             </span>{" "}
             <span class="muted">{t("apv.requestedBy", { nip: a.requester, at: formatDateTime(a.created_at) })}</span>
           </p>
+          {d?.status && (
+            <p class="status-line">
+              <span class="muted">{t("apv.docStatus")}:</span>{" "}
+              <DocStatusBadge status={d.status.status} number={d.letter_number} testid="approval-doc-status" />
+            </p>
+          )}
           <p class="muted small mono" title={a.content_hash}>{t("apv.hash", { h: shortHash(a.content_hash) })}</p>
-          {changed && (
+          {mayWithdraw && (
+            <div class="actions">
+              <button id="approval-withdraw" type="button" onClick={() => void withdraw()}>{t("frz.withdraw")}</button>
+            </div>
+          )}
+          <ErrorLine error={withdrawError} />
+          {changed && a.status === "menunggu" && (
             <div class="error" role="alert" data-testid="approval-stale">
               <strong>{t("apv.changed")}</strong> {t("apv.changedLatest")}
             </div>

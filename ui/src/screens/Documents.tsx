@@ -1,12 +1,12 @@
 // Naskah: the document list (kind filter, full-text search with snippets, each row with
-// its approval status) and the form for a new document. An open document (route id)
+// its status as luring-client computes it) and the form for a new document. An open document (route id)
 // shows the editor instead of the list.
 import { useRef, useState } from "preact/hooks";
 import { api, type Classification, type DocKind } from "../api";
-import { ApprovalBadge } from "../components/ApprovalBadge";
+import { DocStatusBadge } from "../components/DocStatusBadge";
 import { ErrorLine } from "../components/ErrorLine";
 import { ChoiceFilter, Filters, SearchFilter } from "../components/Filters";
-import { CLASSES, KINDS, newestByDocument } from "../domain";
+import { CLASSES, KINDS } from "../domain";
 import { t, tCode } from "../i18n";
 import { useAction, useApp, useLoad } from "../state";
 import { DocEditor } from "../components/DocEditor";
@@ -26,8 +26,6 @@ function DocList() {
     () => (q ? api.searchDocuments(q).then((r) => (kind ? r.filter((d) => d.kind === kind) : r)) : api.listDocuments(kind || null)),
     [kind, q],
   );
-  const approvals = useLoad(() => api.listApprovals(), []);
-  const byDoc = newestByDocument(approvals.data);
 
   return (
     <section class="screen" aria-labelledby="docs-h">
@@ -47,7 +45,6 @@ function DocList() {
         <SearchFilter id="doc-search" label={t("doc.search")} value={query} onInput={setQuery} />
       </Filters>
       <ErrorLine error={docs.error} />
-      <ErrorLine error={approvals.error} />
       {docs.data && docs.data.length === 0 && <p class="muted">{t("doc.empty")}</p>}
       <ul class="rows doc-rows" aria-busy={docs.loading}>
         {(docs.data ?? []).map((d) => (
@@ -57,8 +54,7 @@ function DocList() {
               <span class="row-meta">
                 <span>{tCode("kind", d.kind)}</span>
                 <span class={`badge cls-${d.classification}`}>{tCode("class", d.classification)}</span>
-                <span class="mono">{d.letter_number ? t("doc.number", { n: d.letter_number }) : ""}</span>
-                <ApprovalBadge a={byDoc.get(d.id)} testid="doc-approval" />
+                <DocStatusBadge status={d.status} number={d.letter_number} testid="doc-approval" />
               </span>
               {d.snippet && <span class="snippet">{renderSnippet(d.snippet)}</span>}
             </button>

@@ -1,9 +1,11 @@
 // Beranda: what needs me today — my unfinished tasks by due date (overdue highlighted),
-// approvals waiting for me, and documents I am still drafting. Every row opens its item.
+// approvals waiting for me, the documents I am drafting (mine only, not my staff's, with
+// the status every screen shows), the tasks I gave and are not finished, and the
+// decisions I made. Every row opens its item.
 import { api } from "../api";
-import { ApprovalBadge } from "../components/ApprovalBadge";
+import { DocStatusBadge } from "../components/DocStatusBadge";
 import { ErrorLine } from "../components/ErrorLine";
-import { isDraft, newestByDocument, sortByDue } from "../domain";
+import { sortByDue } from "../domain";
 import { dueDay, formatDate, longToday, relativeTime, todayIso } from "../format";
 import { t, tCode } from "../i18n";
 import { useApp, useLoad } from "../state";
@@ -11,15 +13,26 @@ import { useApp, useLoad } from "../state";
 export function Home() {
   const { app, navigate } = useApp();
   const tasks = useLoad(() => api.listTasks({ mine: true }), []);
+  const given = useLoad(() => api.listTasks({ given_by_me: true }), []);
   const approvals = useLoad(() => api.listApprovals(), []);
   const docs = useLoad(() => api.listDocuments(null), []);
 
   const today = todayIso();
   const myTasks = (tasks.data ?? []).filter((x) => x.status !== "selesai").sort(sortByDue);
   const waiting = approvals.data?.waiting_for_me ?? [];
-  const byDoc = newestByDocument(approvals.data);
+  const decided = (approvals.data?.decided_by_me ?? []).slice(0, 5);
   const docTitle = new Map((docs.data ?? []).map((d) => [d.id, d.title]));
-  const drafts = (docs.data ?? []).filter((d) => isDraft(d, byDoc));
+  const docById = new Map((docs.data ?? []).map((d) => [d.id, d]));
+  const myRequests = [...(approvals.data?.requested_by_me ?? [])].sort((a, b) => (a.created_at < b.created_at ? 1 : -1)).slice(0, 5);
+  /** A request's row shows its document's one status (Sedang diajukan, Disetujui · No. …). */
+  const docBadge = (docId: string) => {
+    const d = docById.get(docId);
+    return d ? <DocStatusBadge status={d.status} number={d.letter_number} testid="home-doc-status" /> : null;
+  };
+  const me = app.account?.nip;
+  // My own drafts: documents I made that are not submitted or final yet.
+  const drafts = (docs.data ?? []).filter((d) => d.created_by === me && (d.status === "draf" || d.status === "ditolak"));
+  const givenOpen = (given.data ?? []).filter((x) => x.status !== "selesai").sort(sortByDue);
 
   return (
     <section class="screen home" aria-labelledby="home-h">
@@ -86,13 +99,64 @@ export function Home() {
                   <span class="row-title">{d.title}</span>
                   <span class="row-meta">
                     <span>{tCode("kind", d.kind)}</span>
-                    <ApprovalBadge a={byDoc.get(d.id)} />
+                    <DocStatusBadge status={d.status} number={d.letter_number} testid="home-doc-status" />
                   </span>
                 </button>
               </li>
             ))}
           </ul>
         </section>
+
+        <section class="card" aria-labelledby="home-given">
+          <h2 id="home-given">{t("home.given")} <span class="count">{givenOpen.length}</span></h2>
+          <ErrorLine error={given.error} />
+          {given.data && givenOpen.length === 0 && <p class="muted">{t("home.noGiven")}</p>}
+          <ul class="rows">
+            {givenOpen.map((x) => (
+              <li key={x.id}>
+                <button type="button" class="row" data-home-given-id={x.id} onClick={() => navigate("tugas", x.id)}>
+                  <span class="row-title">{x.title}</span>
+                  <span class="row-meta">
+                    <span class={`badge st-${x.status}`}>{tCode("status", x.status)}</span>
+                    <span class="mono">{t("home.assignedTo", { who: x.assignees.filter((n) => n !== me).join(", ") })}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+
+        {decided.length > 0 && (
+          <section class="card" aria-labelledby="home-decided">
+            <h2 id="home-decided">{t("home.decided")} <span class="count">{approvals.data?.decided_by_me.length ?? 0}</span></h2>
+            <ul class="rows">
+              {decided.map((a) => (
+                <li key={a.id}>
+                  <button type="button" class="row" data-home-decided-id={a.id} onClick={() => navigate("persetujuan", a.id)}>
+                    <span class="row-title">{docTitle.get(a.document_id) ?? a.document_id}</span>
+                    <span class="row-meta">{docBadge(a.document_id)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+
+        {myRequests.length > 0 && (
+          <section class="card" aria-labelledby="home-requests">
+            <h2 id="home-requests">{t("home.myRequests")} <span class="count">{approvals.data?.requested_by_me.length ?? 0}</span></h2>
+            <ul class="rows">
+              {myRequests.map((a) => (
+                <li key={a.id}>
+                  <button type="button" class="row" data-home-request-id={a.id} onClick={() => navigate("persetujuan", a.id)}>
+                    <span class="row-title">{docTitle.get(a.document_id) ?? a.document_id}</span>
+                    <span class="row-meta">{docBadge(a.document_id)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
       </div>
     </section>
   );

@@ -162,6 +162,16 @@ pub(super) fn judge(
         }
     }
     let nip = ctx.subject.nip.as_str();
+    let creators = match (&model, before) {
+        (Model::Task(a), b) => (b.and_then(Model::task).map(|b| b.created_by.as_ref()), a.created_by.as_ref()),
+        (Model::Document(a), b) => (
+            b.and_then(Model::document).map(|b| b.created_by.as_ref()),
+            a.created_by.as_ref(),
+        ),
+    };
+    if let Err(r) = crate::rules::check_created_by(creators.0, creators.1, nip) {
+        return Ok((Verdict::Refuse(r), None));
+    }
     let outcome = match &model {
         Model::Task(a) => crate::rules::check_task(before.and_then(Model::task), a, nip)
             .map(|_| crate::rules::Outcome::Plain),

@@ -13,6 +13,7 @@ fn task(id: &str, title: &str, status: TaskStatus, due: Option<&str>, who: &[&st
         assignees: who.iter().map(|n| Nip::parse(n).unwrap()).collect(),
         unit: None,
         created_at: "2026-11-23T08:00:00Z".into(),
+        created_by: None,
     }
 }
 
@@ -26,6 +27,7 @@ fn doc(id: &str, title: &str, body: &str) -> NewDocument {
         unit: None,
         revision_of: None,
         created_at: "2026-11-23T08:00:00Z".into(),
+        created_by: None,
     }
 }
 
