@@ -314,10 +314,10 @@ fn verify_fails_for_pending_rejected_revoked_unanchored_and_forged_evidence() {
     let w = world();
     let hendra = Luring::login(&w.root, "hendra", &w.server, HENDRA);
     hendra.set_passphrase(PASS_SITI);
-    let doc = new_doc(&w);
-    let two = request(&w, &doc, &format!("{},{}", SITI.0, HENDRA.0));
-    let rejected = request(&w, &doc, SITI.0);
-    let approved = request(&w, &doc, SITI.0);
+    // One request per document (a document with an open request takes no second one).
+    let two = request(&w, &new_doc(&w), &format!("{},{}", SITI.0, HENDRA.0));
+    let rejected = request(&w, &new_doc(&w), SITI.0);
+    let approved = request(&w, &new_doc(&w), SITI.0);
     w.ani.sync();
     w.siti.sync();
     sign(&w.siti, &two, "--approve");

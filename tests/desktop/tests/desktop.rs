@@ -81,8 +81,7 @@ async fn approval_signed_while_server_is_down_appears_without_reload() {
     // The staff member's window lists the document as waiting.
     app.nav("naskah").await;
     let row_status = format!("[data-doc-id=\"{doc_id}\"] [data-testid=\"doc-approval\"]");
-    app.wait_text(&row_status, "Menunggu persetujuan", WAIT)
-        .await;
+    app.wait_text(&row_status, "Sedang diajukan", WAIT).await;
 
     // The server goes down; the supervisor approves offline, with his passphrase.
     let (data, port) = server.kill();
@@ -108,9 +107,9 @@ async fn approval_signed_while_server_is_down_appears_without_reload() {
     )
     .await;
     assert!(
-        app.wait_text(&row_status, "Menunggu", WAIT)
+        app.wait_text(&row_status, "Sedang diajukan", WAIT)
             .await
-            .contains("Menunggu"),
+            .contains("Sedang diajukan"),
         "nothing may change while the server is down"
     );
 
@@ -628,4 +627,204 @@ async fn a_damaged_profile_is_reported_not_replaced() {
         b"bukan basis data SQLite",
         "the damaged file was changed"
     );
+}
+
+/// Issue 15: a signed letter stays signed. The supervisor approves in her window; her
+/// Persetujuan keeps it under "Sudah saya putuskan", and her editor, Naskah and Beranda
+/// show it final. In the staff member's window every screen (editor, Naskah, Persetujuan,
+/// Beranda) shows the same "Disetujui · No. …", the editor takes no keystroke, and "Buat
+/// revisi" opens a new draft that goes out with a new request, while the approved letter's
+/// evidence still verifies. One window at a time (WebKitWebDriver serves one session).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_request() {
+    let (root, server) = demo_agency();
+    let ani = Luring::login(root.path(), "ani", &server, ANI);
+    let doc = ani.new_doc(
+        "Nota dinas rapat koordinasi",
+        "Rapat koordinasi dilaksanakan hari Senin.\n",
+    );
+    let request = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
+    ani.ok(&["sync"]);
+    let apv_row = format!("[data-approval-id=\"{request}\"]");
+    let doc_row = format!("[data-doc-id=\"{doc}\"]");
+    let doc_status = format!("{doc_row} [data-testid=\"doc-approval\"]");
+
+    // The supervisor's window: the letter waits, locked; she approves it.
+    let driver = Driver::start();
+    let siti = root.path().join("siti");
+    let app = driver.launch(&siti).await;
+    app.log_in(&server.url, SITI).await;
+    app.choose_passphrase("kunci siti 2026").await;
+    app.nav("persetujuan").await;
+    app.click(&apv_row).await;
+    app.wait_text("#approval-detail", "Rapat koordinasi", WAIT)
+        .await;
+    app.wait_text(
+        "[data-testid=\"approval-doc-status\"]",
+        "Sedang diajukan",
+        WAIT,
+    )
+    .await;
+    app.type_into("#decision-passphrase", "kunci siti 2026")
+        .await;
+    app.click("#decision-approve").await;
+    app.wait_text("[data-testid=\"approval-status\"]", "Disetujui", WAIT)
+        .await;
+    app.click("#sync-now").await;
+    app.wait_attr("[data-testid=\"pending\"]", "data-count", "0", WAIT)
+        .await;
+    // Her own device numbered it: the number shows with the status.
+    let final_status = app
+        .wait_text(
+            "[data-testid=\"approval-doc-status\"]",
+            "Disetujui · No. ",
+            WAIT,
+        )
+        .await;
+    // The signer's history keeps it after the chain has ended.
+    app.click("#apv-tab-decided").await;
+    app.wait_text(&apv_row, "Nota dinas rapat koordinasi", WAIT)
+        .await;
+    app.screenshot("12-persetujuan-sudah-diputuskan").await;
+    app.nav("beranda").await;
+    app.wait_text(
+        &format!("[data-home-decided-id=\"{request}\"]"),
+        &final_status,
+        WAIT,
+    )
+    .await;
+    app.nav("naskah").await;
+    app.wait_text(&doc_status, &final_status, WAIT).await;
+    app.close().await;
+    drop(driver);
+
+    // The staff member's window: the same status on every screen once it has synced.
+    let driver = Driver::start();
+    let app = driver.launch(&ani.dir).await;
+    app.el("#app-main").await;
+    app.nav("naskah").await;
+    app.wait_text(&doc_status, &final_status, Duration::from_secs(60))
+        .await;
+    app.click(&doc_row).await;
+    app.wait_text(
+        "[data-testid=\"doc-approval-status\"]",
+        &final_status,
+        WAIT,
+    )
+    .await;
+    let editor = app.el("#doc-editor").await;
+    assert!(
+        editor.attr("readonly").await.unwrap().is_some(),
+        "the approved letter's editor is not read-only"
+    );
+    editor.send_keys(" diubah").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        editor.prop("value").await.unwrap().as_deref(),
+        Some("Rapat koordinasi dilaksanakan hari Senin.\n"),
+        "a keystroke changed the approved letter"
+    );
+    assert!(
+        app.c
+            .find(fantoccini::Locator::Css("#approval-request"))
+            .await
+            .is_err(),
+        "an approved letter offers a new request"
+    );
+    app.screenshot("13-naskah-disetujui-final").await;
+    app.nav("persetujuan").await;
+    app.click(&apv_row).await;
+    app.wait_text("[data-testid=\"approval-status\"]", "Disetujui", WAIT)
+        .await;
+    app.wait_text(
+        "[data-testid=\"approval-doc-status\"]",
+        &final_status,
+        WAIT,
+    )
+    .await;
+    app.nav("beranda").await;
+    app.wait_text(
+        &format!("[data-home-request-id=\"{request}\"]"),
+        &final_status,
+        WAIT,
+    )
+    .await;
+
+    // Buat revisi: a new draft naming the approved letter, edited and sent anew.
+    app.nav("naskah").await;
+    app.click(&doc_row).await;
+    app.click("#doc-revise").await;
+    app.el("[data-testid=\"doc-revision-of\"]").await;
+    let editor = app.el("#doc-editor").await;
+    let revision = editor.attr("data-doc-id").await.unwrap().unwrap();
+    assert_ne!(revision, doc);
+    assert!(editor.attr("readonly").await.unwrap().is_none());
+    app.wait_text("[data-testid=\"doc-approval-status\"]", "Draf", WAIT)
+        .await;
+    editor
+        .send_keys("Rapat dipindah ke hari Selasa.")
+        .await
+        .unwrap();
+    app.wait_attr("[data-testid=\"save-state\"]", "data-state", "saved", WAIT)
+        .await;
+    app.type_into("#approval-chain", SITI.0).await;
+    app.click("#approval-request").await;
+    app.wait_text(
+        "[data-testid=\"doc-approval-status\"]",
+        "Sedang diajukan",
+        WAIT,
+    )
+    .await;
+    app.wait_attr("#doc-editor", "aria-readonly", "true", WAIT)
+        .await;
+    app.screenshot("14-naskah-revisi-diajukan").await;
+    app.wait_attr(
+        "[data-testid=\"pending\"]",
+        "data-count",
+        "0",
+        Duration::from_secs(40),
+    )
+    .await;
+    app.nav("naskah").await;
+    app.wait_text(&doc_status, &final_status, WAIT).await;
+    app.wait_text(
+        &format!("[data-doc-id=\"{revision}\"] [data-testid=\"doc-approval\"]"),
+        "Sedang diajukan",
+        WAIT,
+    )
+    .await;
+    app.close().await;
+
+    // Two requests now: the approved one, and the revision's, waiting for the supervisor.
+    let lists = ani.json(&["approval", "list", "--json"]);
+    let mine = lists["requested_by_me"].as_array().unwrap();
+    assert_eq!(mine.len(), 2, "{lists}");
+    let new_request = mine
+        .iter()
+        .find(|a| a["document_id"] == revision.as_str())
+        .unwrap_or_else(|| panic!("no request for the revision: {lists}"));
+    assert_eq!(new_request["status"], "menunggu");
+    assert_eq!(
+        ani.json(&["approval", "show", &request, "--json"])["status"],
+        "disetujui"
+    );
+    // The approved letter's evidence still verifies, by anyone, offline.
+    let evidence = root.path().join("bukti-surat-lama.json");
+    ani.ok(&["approval", "export", &request, "--out", evidence.to_str().unwrap()]);
+    let out = std::process::Command::new(luring_testkit::luring_bin())
+        .args([
+            "verify",
+            evidence.to_str().unwrap(),
+            "--agency-key",
+            &ani.meta("agency_key"),
+        ])
+        .env_remove("LURING_PROFILE")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the old evidence no longer verifies:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    drop(server);
 }

@@ -18,7 +18,10 @@ fn tampered_evidence_is_caught_by_verify() {
     let w = world();
     let doc = new_doc(&w, "Isi asli nota dinas.\n");
     let req = request(&w, &doc, &format!("{},{}", SITI.0, HENDRA.0));
-    let req2 = request(&w, &doc, SITI.0);
+    // Another request (of another document: one open request per document) to borrow
+    // a decision from.
+    let doc2 = new_doc(&w, "Isi nota dinas lain.\n");
+    let req2 = request(&w, &doc2, SITI.0);
     w.ani.sync();
     w.siti.sync();
     w.hendra.sync();

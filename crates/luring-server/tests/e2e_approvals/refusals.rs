@@ -1,5 +1,6 @@
 //! Decisions the approval rules do not count (wrong approver, skipped level, altered, foreign,
-//! stale, from a revoked device, backdated) are refused by the server, whoever relays them.
+//! on a withdrawn request, from a revoked device, backdated) are refused by the server,
+//! whoever relays them.
 
 use luring_model::{DecisionBody, Nip, Record, Text, Verdict};
 
@@ -66,8 +67,10 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
         .expect("foreign certificate accepted");
     assert!(reason.contains("another agency key"), "{reason}");
 
-    // A decision replayed onto another request.
-    let req2 = request(&w, &doc, SITI.0);
+    // A decision replayed onto another request (of another document: a document with an
+    // open request takes no second one).
+    let doc2 = new_doc(&w, "Isi nota lain.\n");
+    let req2 = request(&w, &doc2, SITI.0);
     w.ani.sync();
     let on_first = craft(&w.siti, PASS_SITI, body(0, SITI.0, Verdict::Approve));
     let reason = push_record(
@@ -86,7 +89,9 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
         "{reason}"
     );
 
-    // Siti signs offline, but Ani edited the document meanwhile: the request is stale.
+    // Siti signs offline, but Ani withdrew the request and edited the document meanwhile
+    // (the text of a waiting request cannot change otherwise): the decision is refused.
+    w.ani.ok(&["approval", "withdraw", &req]);
     let f = w.root.join("edit.txt");
     std::fs::write(&f, "Isi nota yang sudah diubah.\n").unwrap();
     w.ani
@@ -97,13 +102,13 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
     let rejected = r["rejected"].as_array().unwrap();
     assert_eq!(rejected.len(), 1, "{r}");
     assert!(
-        rejected[0]["reason"].as_str().unwrap().contains("stale"),
+        rejected[0]["reason"].as_str().unwrap().contains("withdrew"),
         "{r}"
     );
 
     // A device revoked before the server received its decision: Siti signs a fresh request
     // offline, her device is revoked, and Ani relays the signed record.
-    let req3 = request(&w, &doc, SITI.0);
+    let req3 = request(&w, &new_doc(&w, "Isi nota ketiga.\n"), SITI.0);
     w.ani.sync();
     w.siti.sync();
     approve(&w.siti, &req3, PASS_SITI);
