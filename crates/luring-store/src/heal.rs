@@ -571,7 +571,7 @@ mod tests {
             assignees,
             unit: None,
             created_at: "2026-11-23T08:00:00Z".into(),
-            created_by: t.created_by,
+            created_by: None,
         }
     }
 
