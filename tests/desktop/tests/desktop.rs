@@ -712,11 +712,14 @@ async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_requ
         WAIT,
     )
     .await;
+    app.wait_text("[data-testid=\"editor-doc-status\"]", &final_status, WAIT)
+        .await;
     let editor = app.el("#doc-editor").await;
     assert!(
         editor.attr("readonly").await.unwrap().is_some(),
         "the approved letter's editor is not read-only"
     );
+    app.screenshot("13-naskah-disetujui-final").await;
     editor.send_keys(" diubah").await.unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
@@ -731,7 +734,6 @@ async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_requ
             .is_err(),
         "an approved letter offers a new request"
     );
-    app.screenshot("13-naskah-disetujui-final").await;
     app.nav("persetujuan").await;
     app.click(&apv_row).await;
     app.wait_text("[data-testid=\"approval-status\"]", "Disetujui", WAIT)

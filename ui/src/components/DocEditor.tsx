@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Attachment, type DocumentChanges, type DocView } from "../api";
 import { saverFor, type SaveState } from "../autosave";
 import { DocApproval } from "./DocApproval";
+import { DocStatusBadge } from "./DocStatusBadge";
 import { ErrorLine, OkLine } from "./ErrorLine";
 import { CLASSES, KINDS } from "../domain";
 import { formatBytes, shortHash } from "../format";
@@ -69,6 +70,7 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
       <header class="screen-head editor-head">
         <button type="button" onClick={onBack} aria-keyshortcuts="Escape">← {t("doc.back")}</button>
         <h1 id="editor-h" tabIndex={-1}>{v?.title ?? t("app.loading")}</h1>
+        {v?.status && <DocStatusBadge status={v.status.status} number={v.letter_number} testid="editor-doc-status" />}
         <SaveIndicator state={saveState} />
       </header>
       <ErrorLine error={doc.error} />
