@@ -62,7 +62,10 @@ pub fn doc_rows(rows: &[DocListRow]) {
     }
     for r in rows {
         let d = &r.row;
-        println!("{:<14}  {:<10}  {:<10}  {}", d.id, d.kind, r.status, d.title);
+        println!(
+            "{:<14}  {:<10}  {:<10}  {}",
+            d.id, d.kind, r.status, d.title
+        );
         if let Some(s) = &d.snippet {
             println!("{:<14}  {}", "", s.replace('\n', " "));
         }

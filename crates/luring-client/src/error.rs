@@ -123,7 +123,9 @@ impl ClientError {
             Self::WrongHostCertificate { .. } => "tls_wrong_host",
             Self::CaFile { .. } => "ca_file",
             Self::NotYourComment(_) => "not_your_comment",
-            Self::Frozen { status: "disetujui" } => "frozen_approved",
+            Self::Frozen {
+                status: "disetujui",
+            } => "frozen_approved",
             Self::Frozen { .. } => "frozen_submitted",
         }
     }

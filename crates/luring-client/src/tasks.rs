@@ -388,7 +388,10 @@ mod tests {
             ..Default::default()
         };
         let rows = p.query_tasks(&q(true)).unwrap();
-        assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [given.as_str()]);
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            [given.as_str()]
+        );
         assert_eq!(rows[0].created_by.as_deref(), Some("198211032008012004"));
         assert_eq!(p.query_tasks(&q(false)).unwrap().len(), 2);
         assert_eq!(

@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 pub enum KindError {
     #[error("'{0}' is not an entity kind: expected task or document")]
     Entity(String),
-    #[error("'{0}' is not an approval record kind: expected request, decision, receipt or withdrawal")]
+    #[error(
+        "'{0}' is not an approval record kind: expected request, decision, receipt or withdrawal"
+    )]
     Record(String),
 }
 

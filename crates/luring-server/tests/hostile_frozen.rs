@@ -8,7 +8,9 @@
 
 use automerge::transaction::Transactable;
 use automerge::{ReadDoc, ROOT};
-use luring_model::{ApprovalRequest, EntityId, Nip, Record, RequestBody, Withdrawal, WithdrawalBody};
+use luring_model::{
+    ApprovalRequest, EntityId, Nip, Record, RequestBody, Withdrawal, WithdrawalBody,
+};
 use luring_sync::Class;
 use serde_json::Value;
 
@@ -46,7 +48,10 @@ fn rejected(r: &Value) -> Vec<String> {
 fn edit_body(l: &Luring, doc: &str, body: &str) -> std::process::Output {
     let f = l.dir.with_extension("edit.txt");
     std::fs::write(&f, body).unwrap();
-    l.run_in(&["doc", "edit", doc, "--body-file", f.to_str().unwrap()], "")
+    l.run_in(
+        &["doc", "edit", doc, "--body-file", f.to_str().unwrap()],
+        "",
+    )
 }
 
 fn doc_status(l: &Luring, doc: &str) -> String {
@@ -82,7 +87,11 @@ fn withdrawal_of(req: &ApprovalRequest, by: &str) -> Record {
 fn push(server: &Server, l: &Luring, record: &Record) -> Option<String> {
     let bytes = serde_json::to_vec(record).unwrap();
     let entity = record.request_id().to_string();
-    refusal(&push_records(&server.url, &l.meta("token"), &[(entity, bytes)]))
+    refusal(&push_records(
+        &server.url,
+        &l.meta("token"),
+        &[(entity, bytes)],
+    ))
 }
 
 #[test]
@@ -97,7 +106,9 @@ fn no_client_can_change_a_submitted_or_approved_letter() {
     ani.sync();
     hendra.sync();
     // Hendra (who may write in Ani's unit) edits offline, before he hears of any request.
-    assert!(edit_body(&hendra, &doc, "Isi diubah Hendra.\n").status.success());
+    assert!(edit_body(&hendra, &doc, "Isi diubah Hendra.\n")
+        .status
+        .success());
 
     let req = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
     assert!(rejected(&ani.sync()).is_empty());
@@ -207,12 +218,27 @@ fn no_client_can_change_a_submitted_or_approved_letter() {
 
     // The approved letter's evidence still verifies, with nothing but the agency's key.
     let evidence = root.join("bukti-lama.json");
-    ani.ok(&["approval", "export", &req, "--out", evidence.to_str().unwrap()]);
+    ani.ok(&[
+        "approval",
+        "export",
+        &req,
+        "--out",
+        evidence.to_str().unwrap(),
+    ]);
     let out = luring_command()
-        .args(["verify", evidence.to_str().unwrap(), "--agency-key", &ani.meta("agency_key")])
+        .args([
+            "verify",
+            evidence.to_str().unwrap(),
+            "--agency-key",
+            &ani.meta("agency_key"),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -247,7 +273,9 @@ fn a_withdrawal_unfreezes_and_a_late_decision_is_refused() {
     assert_eq!(on_siti["letter_number"], Value::Null, "{on_siti}");
 
     // The server lets the edit through now, and a new request.
-    assert!(edit_body(&ani, &doc, "Isi yang diperbaiki.\n").status.success());
+    assert!(edit_body(&ani, &doc, "Isi yang diperbaiki.\n")
+        .status
+        .success());
     let again = ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"]);
     assert!(rejected(&ani.sync()).is_empty());
     assert!(rejected(&siti.sync()).is_empty());

@@ -293,7 +293,12 @@ fn a_task_is_given_in_its_pushers_name_only() {
     );
     // The honest client records the giver, and the assignee sees who it was.
     let given = siti.id(&[
-        "task", "add", "Rekap data desa", "--assignee", ANI.0, "--json",
+        "task",
+        "add",
+        "Rekap data desa",
+        "--assignee",
+        ANI.0,
+        "--json",
     ]);
     assert_clean_sync(&siti);
     ani.sync();

@@ -7,7 +7,10 @@ use crate::error::CmdResult;
 use crate::state::Desktop;
 
 #[tauri::command]
-pub async fn list_documents(d: State<'_, Desktop>, kind: Option<String>) -> CmdResult<Vec<DocListRow>> {
+pub async fn list_documents(
+    d: State<'_, Desktop>,
+    kind: Option<String>,
+) -> CmdResult<Vec<DocListRow>> {
     d.with(move |p| p.list_documents(kind.as_deref().filter(|k| !k.is_empty())))
         .await
 }

@@ -706,12 +706,8 @@ async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_requ
     app.wait_text(&doc_status, &final_status, Duration::from_secs(60))
         .await;
     app.click(&doc_row).await;
-    app.wait_text(
-        "[data-testid=\"doc-approval-status\"]",
-        &final_status,
-        WAIT,
-    )
-    .await;
+    app.wait_text("[data-testid=\"doc-approval-status\"]", &final_status, WAIT)
+        .await;
     app.wait_text("[data-testid=\"editor-doc-status\"]", &final_status, WAIT)
         .await;
     let editor = app.el("#doc-editor").await;
@@ -738,12 +734,8 @@ async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_requ
     app.click(&apv_row).await;
     app.wait_text("[data-testid=\"approval-status\"]", "Disetujui", WAIT)
         .await;
-    app.wait_text(
-        "[data-testid=\"approval-doc-status\"]",
-        &final_status,
-        WAIT,
-    )
-    .await;
+    app.wait_text("[data-testid=\"approval-doc-status\"]", &final_status, WAIT)
+        .await;
     app.nav("beranda").await;
     app.wait_text(
         &format!("[data-home-request-id=\"{request}\"]"),
@@ -812,7 +804,13 @@ async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_requ
     );
     // The approved letter's evidence still verifies, by anyone, offline.
     let evidence = root.path().join("bukti-surat-lama.json");
-    ani.ok(&["approval", "export", &request, "--out", evidence.to_str().unwrap()]);
+    ani.ok(&[
+        "approval",
+        "export",
+        &request,
+        "--out",
+        evidence.to_str().unwrap(),
+    ]);
     let out = std::process::Command::new(luring_testkit::luring_bin())
         .args([
             "verify",

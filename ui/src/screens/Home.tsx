@@ -107,6 +107,7 @@ export function Home() {
           </ul>
         </section>
 
+        {(givenOpen.length > 0 || app.account?.role !== "staff") && (
         <section class="card" aria-labelledby="home-given">
           <h2 id="home-given">{t("home.given")} <span class="count">{givenOpen.length}</span></h2>
           <ErrorLine error={given.error} />
@@ -125,6 +126,7 @@ export function Home() {
             ))}
           </ul>
         </section>
+        )}
 
         {decided.length > 0 && (
           <section class="card" aria-labelledby="home-decided">

@@ -106,13 +106,22 @@ fn an_open_request_freezes_the_text_and_a_withdrawal_unfreezes_it() {
     assert_eq!(status(&w.ani, &doc), ("diajukan".into(), true));
 
     // Text, header and attachments are read-only; a second request is refused.
-    assert_eq!(frozen_as(w.ani.set_document_body(&doc, "Rapat hari Selasa.")), "diajukan");
+    assert_eq!(
+        frozen_as(w.ani.set_document_body(&doc, "Rapat hari Selasa.")),
+        "diajukan"
+    );
     let header = crate::DocumentChanges {
         title: Some("Nota dinas rapat (ubah)".into()),
         ..Default::default()
     };
-    assert_eq!(frozen_as(w.ani.update_document_header(&doc, &header)), "diajukan");
-    assert_eq!(frozen_as(w.ani.request_approval(&doc, &[SITI.into()])), "diajukan");
+    assert_eq!(
+        frozen_as(w.ani.update_document_header(&doc, &header)),
+        "diajukan"
+    );
+    assert_eq!(
+        frozen_as(w.ani.request_approval(&doc, &[SITI.into()])),
+        "diajukan"
+    );
     assert_eq!(w.ani.list_approvals().unwrap().requested_by_me.len(), 1);
 
     // Withdrawn: a draft again, editable, and it may be sent again.
@@ -142,14 +151,26 @@ fn an_approved_letter_is_final_and_a_revision_is_a_new_draft() {
     siti_decides(&mut w, &req, Verdict::Approve);
     assert_eq!(w.ani.show_approval(&req).unwrap().status, "disetujui");
     assert_eq!(status(&w.ani, &doc), ("disetujui".into(), true));
-    assert_eq!(frozen_as(w.ani.set_document_body(&doc, "Diubah.")), "disetujui");
-    assert_eq!(frozen_as(w.ani.request_approval(&doc, &[SITI.into()])), "disetujui");
-    assert!(w.ani.withdraw_approval(&req).is_err(), "an approval was withdrawn");
+    assert_eq!(
+        frozen_as(w.ani.set_document_body(&doc, "Diubah.")),
+        "disetujui"
+    );
+    assert_eq!(
+        frozen_as(w.ani.request_approval(&doc, &[SITI.into()])),
+        "disetujui"
+    );
+    assert!(
+        w.ani.withdraw_approval(&req).is_err(),
+        "an approval was withdrawn"
+    );
 
     // The list shows the same status as the editor.
     let rows = w.ani.list_documents(None).unwrap();
     let row = rows.iter().find(|r| r.row.id == doc).unwrap();
-    assert_eq!((row.status.as_str(), row.request_id.as_deref()), ("disetujui", Some(req.as_str())));
+    assert_eq!(
+        (row.status.as_str(), row.request_id.as_deref()),
+        ("disetujui", Some(req.as_str()))
+    );
 
     // Buat revisi: a new draft with the same text, naming the approved letter.
     let rev = w.ani.revise_document(&doc).unwrap();
@@ -159,14 +180,19 @@ fn an_approved_letter_is_final_and_a_revision_is_a_new_draft() {
     let rs = r.status.unwrap();
     assert_eq!((rs.status.as_str(), rs.frozen), ("draf", false));
     assert_eq!(rs.revision_of.as_deref(), Some(doc.as_str()));
-    w.ani.set_document_body(&rev, "Mengundang Bapak/Ibu, revisi.").unwrap();
+    w.ani
+        .set_document_body(&rev, "Mengundang Bapak/Ibu, revisi.")
+        .unwrap();
     let req2 = w.ani.request_approval(&rev, &[SITI.into()]).unwrap();
     assert_eq!(status(&w.ani, &rev), ("diajukan".into(), true));
 
     // The approved letter and its request are untouched.
     assert_eq!(status(&w.ani, &doc), ("disetujui".into(), true));
     assert_eq!(w.ani.show_approval(&req).unwrap().status, "disetujui");
-    assert_eq!(w.ani.show_document(&doc).unwrap().body, "Mengundang Bapak/Ibu.");
+    assert_eq!(
+        w.ani.show_document(&doc).unwrap().body,
+        "Mengundang Bapak/Ibu."
+    );
     assert_ne!(req2, req);
     // A draft is edited, not revised.
     assert!(w.ani.revise_document(&rev).is_err());
@@ -186,7 +212,9 @@ fn a_rejection_unfreezes_and_the_signer_keeps_her_history() {
     let req = w.ani.request_approval(&doc, &[SITI.into()]).unwrap();
     siti_decides(&mut w, &req, Verdict::Reject);
     assert_eq!(status(&w.ani, &doc), ("ditolak".into(), false));
-    w.ani.set_document_body(&doc, "Isi yang diperbaiki.").unwrap();
+    w.ani
+        .set_document_body(&doc, "Isi yang diperbaiki.")
+        .unwrap();
     // Siti's decision is in "decided by me" on a profile of hers; here it is Ani's, so
     // her list holds only what she asked for.
     let lists = w.ani.list_approvals().unwrap();

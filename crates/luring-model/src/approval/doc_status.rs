@@ -130,7 +130,10 @@ mod tests {
     #[test]
     fn rejection_and_withdrawal_unfreeze_and_the_newest_request_speaks() {
         let rejected = [r("a-1", Ditolak, "2026-12-01T01:00:00Z")];
-        assert_eq!(document_status(&rejected), (DocStatus::Ditolak, Some("a-1")));
+        assert_eq!(
+            document_status(&rejected),
+            (DocStatus::Ditolak, Some("a-1"))
+        );
         assert!(!DocStatus::Ditolak.is_frozen());
         let withdrawn_after = [
             r("a-1", Ditolak, "2026-12-01T01:00:00Z"),
@@ -143,7 +146,10 @@ mod tests {
         // The same facts in any order give the same answer.
         let mut reversed = withdrawn_after.clone();
         reversed.reverse();
-        assert_eq!(document_status(&reversed), document_status(&withdrawn_after));
+        assert_eq!(
+            document_status(&reversed),
+            document_status(&withdrawn_after)
+        );
     }
 
     #[test]

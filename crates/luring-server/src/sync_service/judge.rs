@@ -163,7 +163,10 @@ pub(super) fn judge(
     }
     let nip = ctx.subject.nip.as_str();
     let creators = match (&model, before) {
-        (Model::Task(a), b) => (b.and_then(Model::task).map(|b| b.created_by.as_ref()), a.created_by.as_ref()),
+        (Model::Task(a), b) => (
+            b.and_then(Model::task).map(|b| b.created_by.as_ref()),
+            a.created_by.as_ref(),
+        ),
         (Model::Document(a), b) => (
             b.and_then(Model::document).map(|b| b.created_by.as_ref()),
             a.created_by.as_ref(),

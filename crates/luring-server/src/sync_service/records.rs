@@ -128,7 +128,12 @@ pub(super) fn push_record(
                 .and_then(|(d, _)| luring_crdt::read_document(&d).ok())
                 .map(|d| d.content_hash().to_string());
             let Some(current) = current else {
-                reject(resp, hash, &c.entity, "the document of this request is damaged");
+                reject(
+                    resp,
+                    hash,
+                    &c.entity,
+                    "the document of this request is damaged",
+                );
                 return Ok(());
             };
             if current != req.body.content_hash {
@@ -153,8 +158,13 @@ pub(super) fn push_record(
                 return Ok(());
             }
             // One open request per document version, and none once approved.
-            let status =
-                super::frozen::document(tx, ctx, req.body.document_id.as_str(), &doc.unit, &current)?;
+            let status = super::frozen::document(
+                tx,
+                ctx,
+                req.body.document_id.as_str(),
+                &doc.unit,
+                &current,
+            )?;
             if status.is_frozen() {
                 reject(resp, hash, &c.entity, super::frozen::reason(status));
                 return Ok(());

@@ -159,7 +159,12 @@ pub fn weak_key_and_constant_signature() -> (String, String) {
 }
 
 /// One sync round trip as `l`'s device, from the start of the log.
-pub fn sync_raw(server: &Server, l: &Luring, push: Vec<Change>, want_numbers: bool) -> SyncResponse {
+pub fn sync_raw(
+    server: &Server,
+    l: &Luring,
+    push: Vec<Change>,
+    want_numbers: bool,
+) -> SyncResponse {
     let req = SyncRequest {
         cursor: Cursor::default(),
         push,
