@@ -116,6 +116,16 @@ impl Profile {
             Ok(d) => Some(d.content_hash().to_string()),
             Err(_) => None,
         };
+        self.evaluation_against(f, current.as_deref())
+    }
+
+    /// [`Profile::evaluation`] with the document's current content hash already known
+    /// (`None`: the document is not here), e.g. from the query table for a whole list.
+    pub(crate) fn evaluation_against(
+        &self,
+        f: &Facts,
+        current: Option<&str>,
+    ) -> Result<Evaluation> {
         let agency = self.agency_key()?;
         // A decision the server received from a device already revoked does not count here
         // either (the server's receipt says so).
@@ -124,7 +134,7 @@ impl Profile {
             &f.request,
             &f.decisions,
             &agency,
-            current.as_deref(),
+            current,
             &revoked,
         ))
     }

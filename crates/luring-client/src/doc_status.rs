@@ -37,16 +37,29 @@ struct Gathered {
 }
 
 impl Profile {
-    /// Every request's status, by document id.
+    /// Every request's status, by document id. The documents' current content hashes come
+    /// from the query table (one read for a whole list, no automerge load per request).
     fn requests_by_document(&self, only: Option<&str>) -> Result<HashMap<String, Vec<Gathered>>> {
         let mut by_doc: HashMap<String, Vec<Gathered>> = HashMap::new();
+        let hashes: HashMap<String, String> = match only {
+            Some(id) => self
+                .store()
+                .document(id)
+                .map(|d| (id.to_owned(), d.content_hash().to_string()))
+                .into_iter()
+                .collect(),
+            None => (self.store().list_documents(None)?)
+                .into_iter()
+                .map(|d| (d.id, d.content_hash))
+                .collect(),
+        };
         for id in self.store().request_ids()? {
             let f = self.facts(&id)?;
             let doc = f.request.body.document_id.as_str();
             if only.is_some_and(|o| o != doc) {
                 continue;
             }
-            let ev = self.evaluation(&f)?;
+            let ev = self.evaluation_against(&f, hashes.get(doc).map(String::as_str))?;
             by_doc.entry(doc.to_owned()).or_default().push(Gathered {
                 id,
                 status: request_status(&ev, f.withdrawn),
