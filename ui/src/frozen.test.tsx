@@ -13,6 +13,7 @@ import { t } from "./i18n";
 import { Approvals } from "./screens/Approvals";
 import { Documents } from "./screens/Documents";
 import { Home } from "./screens/Home";
+import { Tasks } from "./screens/Tasks";
 import { AppCtx, type Ctx } from "./state";
 
 const ME = "198501012010011001";
@@ -103,5 +104,18 @@ describe("Tampilan atasan", () => {
     const given = [...document.querySelectorAll("[data-home-given-id]")].map((e) => e.getAttribute("data-home-given-id"));
     // t-4 I gave to my supervisor; t-2 is my own (for me), t-1 was given to me.
     expect(given).toEqual(["t-4"]);
+  });
+
+  it("Tugas filters the tasks I gave, and a task shows who gave it", async () => {
+    const { container } = inApp(<Tasks />, { screen: "tugas" });
+    await waitFor(() => expect(container.querySelector('[data-task-id="t-1"]')).toBeTruthy());
+    fireEvent.click(container.querySelector("#task-filter-given")!);
+    await waitFor(() => {
+      const ids = [...container.querySelectorAll("[data-task-id]")].map((e) => e.getAttribute("data-task-id"));
+      expect(ids).toEqual(["t-4"]);
+    });
+    cleanup();
+    inApp(<Tasks />, { screen: "tugas", id: "t-1" });
+    await waitFor(() => expect(screen.getByTestId("task-giver").textContent).toBe(BOSS));
   });
 });

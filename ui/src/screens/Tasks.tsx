@@ -1,4 +1,4 @@
-// Tugas: filters (status, only mine, search), a form to add a task, the list, and the
+// Tugas: filters (status, only mine, tasks I gave, search), a form to add a task, the list, and the
 // open task's detail (TaskDetail) beside it. The open task id lives in the route.
 import { useRef, useState } from "preact/hooks";
 import { api } from "../api";
@@ -14,10 +14,11 @@ export function Tasks() {
   const { route, navigate } = useApp();
   const [status, setStatus] = useState("");
   const [mine, setMine] = useState(false);
+  const [given, setGiven] = useState(false);
   const [query, setQuery] = useState("");
   const list = useLoad(
-    () => api.listTasks({ status: status || null, mine, query: query.trim() || null }),
-    [status, mine, query],
+    () => api.listTasks({ status: status || null, mine, query: query.trim() || null, ...(given ? { given_by_me: true } : {}) }),
+    [status, mine, given, query],
   );
   const today = todayIso();
   const rows = [...(list.data ?? [])].sort(sortByDue);
@@ -41,6 +42,10 @@ export function Tasks() {
           <div class="field check">
             <input id="task-filter-mine" type="checkbox" checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />
             <label for="task-filter-mine">{t("task.mine")}</label>
+          </div>
+          <div class="field check">
+            <input id="task-filter-given" type="checkbox" checked={given} onChange={(e) => setGiven(e.currentTarget.checked)} />
+            <label for="task-filter-given">{t("home.given")}</label>
           </div>
           <SearchFilter id="task-search" label={t("task.search")} value={query} onInput={setQuery} />
         </Filters>
