@@ -1,10 +1,13 @@
 //! Approval records on the server: a request is accepted from its requester only, filed
 //! with its document's unit and visible to the approvers in its chain; a decision is
 //! accepted only if the same rules every replica applies ([`luring_model::evaluate`]) count
-//! it — with the server's current document and its list of revoked devices. Signed times
-//! must fit the server's clock ([`luring_model::clock`]), and every accepted record gets a
-//! receipt the agency signs (its time anchor), logged right after it so it travels to
-//! every replica that sees the record.
+//! it — with the server's current document and its list of revoked devices. A request
+//! must bind the document's current version and a frozen document takes no second one; a
+//! withdrawal comes only from the requester while the chain is open, and no decision is
+//! counted after it ([`super::frozen`]). Signed times must fit the server's clock
+//! ([`luring_model::clock`]), and every accepted record gets a receipt the agency signs
+//! (its time anchor), logged right after it so it travels to every replica that sees the
+//! record.
 
 use luring_model::clock;
 use luring_model::{evaluate, Decision, Receipt, ReceiptBody, Record};
@@ -119,55 +122,13 @@ pub(super) fn push_record(
                 );
                 return Ok(());
             }
-            // The request binds the document as the server holds it: the requested version
-            // must be the server's current one. While some of its changes are still on the
-            // way the request waits for them; if the document has moved on (a colleague's
-            // edit arrived first), the request is refused and the person asks again.
-            let current = load_doc(tx, &doc)
-                .ok()
-                .and_then(|(d, _)| luring_crdt::read_document(&d).ok())
-                .map(|d| d.content_hash().to_string());
-            let Some(current) = current else {
-                reject(
-                    resp,
-                    hash,
-                    &c.entity,
-                    "the document of this request is damaged",
-                );
-                return Ok(());
-            };
-            if current != req.body.content_hash {
-                let mut all_here = true;
-                for h in &req.body.heads {
-                    let known = match <[u8; 32]>::try_from(hex::decode(h).unwrap_or_default()) {
-                        Ok(b) => tx.has_change(&b)?,
-                        Err(_) => false,
-                    };
-                    all_here &= known;
+            match super::frozen::request_binding(tx, ctx, &req, &doc)? {
+                super::frozen::Binding::Accept => {}
+                super::frozen::Binding::Wait => return Ok(()), // its version is on its way
+                super::frozen::Binding::Refuse(reason) => {
+                    reject(resp, hash, &c.entity, reason);
+                    return Ok(());
                 }
-                if !all_here {
-                    return Ok(()); // deferred: the requested version is not here yet
-                }
-                reject(
-                    resp,
-                    hash,
-                    &c.entity,
-                    "the document changed after the request was made (another edit reached \
-                     the server first): look at it again and send a new request",
-                );
-                return Ok(());
-            }
-            // One open request per document version, and none once approved.
-            let status = super::frozen::document(
-                tx,
-                ctx,
-                req.body.document_id.as_str(),
-                &doc.unit,
-                &current,
-            )?;
-            if status.is_frozen() {
-                reject(resp, hash, &c.entity, super::frozen::reason(status));
-                return Ok(());
             }
             tx.put_entity(&EntityRow {
                 id: c.entity.clone(),
@@ -245,46 +206,13 @@ pub(super) fn push_record(
             ReceiptBody::of_decision(&d, clock::format(ctx.now), tx.revoked_devices()?)
         }
         Record::Withdrawal(w) => {
-            let Some(row) = tx.entity(&c.entity)? else {
-                return Ok(()); // the request has not arrived yet
-            };
-            let Ok(Record::Request(req)) = serde_json::from_slice::<Record>(&row.snapshot) else {
-                reject(resp, hash, &c.entity, "you may not withdraw this request");
-                return Ok(());
-            };
-            // Only the requester, in her own name, about this very request.
-            if row.class != Class::Approval
-                || req.body.requester.as_str() != ctx.subject.nip
-                || !w.is_for(&req)
-            {
-                reject(
-                    resp,
-                    hash,
-                    &c.entity,
-                    "only the person who asked for approval can withdraw the request",
-                );
-                return Ok(());
-            }
-            if let Err(e) =
-                clock::check_against_receipt("the withdrawal's time", &w.body.withdrawn_at, ctx.now)
-            {
-                reject(resp, hash, &c.entity, e.to_string());
-                return Ok(());
-            }
-            let current = match tx.entity(req.body.document_id.as_str())? {
-                Some(e) => load_doc(tx, &e)
-                    .ok()
-                    .and_then(|(doc, _)| luring_crdt::read_document(&doc).ok())
-                    .map(|doc| doc.content_hash().to_string()),
-                None => None,
-            };
-            let status = super::frozen::status_of(tx, ctx, &req, current.as_deref())?;
-            if status != luring_model::ApprovalStatus::Menunggu {
-                let reason = format!(
-                    "this request is already {status}: only a request still waiting can be withdrawn"
-                );
-                reject(resp, hash, &c.entity, reason);
-                return Ok(());
+            match super::frozen::withdrawal(tx, ctx, &c.entity, &w)? {
+                super::frozen::Binding::Accept => {}
+                super::frozen::Binding::Wait => return Ok(()), // the request is on its way
+                super::frozen::Binding::Refuse(reason) => {
+                    reject(resp, hash, &c.entity, reason);
+                    return Ok(());
+                }
             }
             ReceiptBody::of_withdrawal(&w, clock::format(ctx.now))
         }
