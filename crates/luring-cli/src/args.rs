@@ -138,6 +138,9 @@ pub enum TaskCmd {
         assignee: Option<String>,
         #[arg(long)]
         limit: Option<u32>,
+        /// Only the tasks I gave to someone else (pemberi tugas: me).
+        #[arg(long, conflicts_with_all = ["assignee", "limit"])]
+        given_by_me: bool,
         #[command(flatten)]
         json: Json,
     },

@@ -211,11 +211,26 @@ fn task(profile: &Option<PathBuf>, cmd: TaskCmd) -> anyhow::Result<()> {
                 println!("{id}");
             }
         }
+        // --assignee and --limit are refused with --given-by-me by the parser.
+        TaskCmd::List {
+            status,
+            given_by_me: true,
+            json,
+            ..
+        } => {
+            let rows = p.query_tasks(&luring_client::TaskQuery {
+                status,
+                given_by_me: true,
+                ..Default::default()
+            })?;
+            output::show(json.json, rows.as_slice(), output::task_rows);
+        }
         TaskCmd::List {
             status,
             assignee,
             limit,
             json,
+            ..
         } => {
             let rows = p.list_tasks(status.as_deref(), assignee.as_deref(), limit)?;
             output::show(json.json, rows.as_slice(), output::task_rows);

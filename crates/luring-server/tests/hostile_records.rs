@@ -304,6 +304,12 @@ fn a_task_is_given_in_its_pushers_name_only() {
     ani.sync();
     let shown = ani.json(&["task", "show", &given, "--json"]);
     assert_eq!(shown["created_by"], SITI.0, "{shown}");
+    // "Tugas yang saya berikan": hers lists it, Ani (who gave none) lists nothing.
+    let mine = siti.json(&["task", "list", "--given-by-me", "--json"]);
+    assert_eq!(mine[0]["id"], given.as_str(), "{mine}");
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    let none = ani.json(&["task", "list", "--given-by-me", "--json"]);
+    assert_eq!(none, serde_json::json!([]), "{none}");
 }
 
 fn blocks(l: &Luring) -> Vec<Lease> {
