@@ -270,6 +270,16 @@ export const en: Record<keyof typeof id, string> = {
   "set.hematData": "Save data: download attachments only when opened",
   "set.hematDataHint": "When unticked, colleagues' attachments download after every sync.",
 
+  // --- forms (issue 15 items 3, 4, 7, 8): dates, task autosave, errors, status bar ---
+  "date.partial": "The date is not complete: write {pattern}, e.g. {digits} or {example}.",
+  "date.invalid": "That is not a date: write {pattern}, e.g. {example}.",
+  "task.titleRequired": "The title cannot be empty; other changes are still saved.",
+  "task.dueCannotClear": "A due date cannot be removed; type a new date to change it.",
+  "task.autosave": "Changes are saved automatically",
+  "task.saving": "Saving…",
+  "task.saved": "Saved",
+  "task.saveError": "Could not save. It will be retried automatically.",
+
   "role.staff": "Staff",
   "role.supervisor": "Supervisor / signatory",
   "role.admin": "Agency admin",

@@ -268,6 +268,16 @@ export const id = {
   "set.hematData": "Hemat data: unduh lampiran hanya saat dibuka",
   "set.hematDataHint": "Jika tidak dicentang, lampiran dari rekan diunduh setelah setiap sinkronisasi.",
 
+  // --- forms (issue 15 items 3, 4, 7, 8): dates, task autosave, errors, status bar ---
+  "date.partial": "Tanggal belum lengkap: tulis {pattern}, mis. {digits} atau {example}.",
+  "date.invalid": "Itu bukan tanggal: tulis {pattern}, mis. {example}.",
+  "task.titleRequired": "Judul tidak boleh kosong; perubahan lain tetap disimpan.",
+  "task.dueCannotClear": "Tenggat tidak dapat dihapus; tulis tanggal baru bila perlu diubah.",
+  "task.autosave": "Perubahan tersimpan otomatis",
+  "task.saving": "Menyimpan…",
+  "task.saved": "Tersimpan",
+  "task.saveError": "Gagal menyimpan. Akan dicoba lagi otomatis.",
+
   "role.staff": "Pelaksana",
   "role.supervisor": "Atasan / penandatangan",
   "role.admin": "Admin instansi",

@@ -9,6 +9,8 @@ import { t, tCode } from "../i18n";
 import { useAction, useApp, useLoad } from "../state";
 import { sortByDue, STATUSES } from "../domain";
 import { TaskDetail } from "../components/TaskDetail";
+import { DateField, dateProblem } from "../components/DateField";
+import { parseDateInput } from "../dates";
 
 export function Tasks() {
   const { route, navigate } = useApp();
@@ -88,6 +90,7 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
   const [assignees, setAssignees] = useState("");
   const { busy, error, setError, ok, setOk, run } = useAction();
   const titleRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -98,10 +101,23 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
       titleRef.current?.focus();
       return;
     }
+    // A due date typed halfway is never dropped: the task waits until it is whole or erased.
+    const d = parseDateInput(due);
+    const problem = dateProblem(d);
+    if (problem) {
+      setError(problem);
+      formRef.current?.querySelector<HTMLInputElement>("#task-new-due")?.focus();
+      return;
+    }
     await run(async () => {
       // Left empty, the task is the writer's own (luring-client's rule), so it shows on
       // Beranda under "Tugas saya". No due date is null: the client refuses an empty one.
-      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: splitNips(assignees) });
+      const v = await api.addTask({
+        title: title.trim(),
+        description,
+        due: d.kind === "date" ? d.iso : null,
+        assignees: splitNips(assignees),
+      });
       setTitle("");
       setDue("");
       setDescription("");
@@ -114,7 +130,7 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
   return (
     <details class="card new-form" open>
       <summary>{t("task.new")}</summary>
-      <form noValidate onSubmit={submit} class="form compact">
+      <form noValidate ref={formRef} onSubmit={submit} class="form compact">
         <div class="form-row">
           <div class="field grow">
             <label for="task-new-title">{t("task.newTitle")}</label>
@@ -122,7 +138,7 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
           </div>
           <div class="field">
             <label for="task-new-due">{t("task.due")}</label>
-            <input id="task-new-due" type="date" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
+            <DateField id="task-new-due" value={due} onInput={setDue} />
           </div>
         </div>
         <div class="form-row">
