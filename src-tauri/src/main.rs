@@ -42,6 +42,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::account::app_state,
             commands::account::login,
+            commands::account::cancel_login,
             commands::account::work_offline,
             commands::account::set_passphrase,
             commands::account::set_language,

@@ -74,13 +74,17 @@ const row = (t: TaskView) => ({ id: t.id, title: t.title, status: t.status, due:
 const docRow = (d: DocView) => ({ id: d.id, kind: d.kind, title: d.title, classification: d.classification, letter_number: d.letter_number, content_hash: d.content_hash });
 const attachments: Record<string, { hash: string; name: string; bytes: number }[]> = {};
 let hematData = true;
+let loginCancelled = false;
 
 async function handle(cmd: string, a: any): Promise<unknown> {
   await sleep(60);
   switch (cmd) {
     case "app_state": return state;
+    case "cancel_login": loginCancelled = true; return null;
     case "login":
+      loginCancelled = false;
       await sleep(600);
+      if (loginCancelled) fail("cancelled", "the login was cancelled");
       if (flags.has("netdown")) fail("network", "cannot reach the server: connection refused");
       state.account = { name: "Siti Rahmawati", nip: a.nip, unit: "Seksi Pelayanan Umum", role: "staff", server: a.server, device_id: "dev-7f3a91c2", has_passphrase: false, agency_name: "Dinas Kominfo" };
       return state;

@@ -26,6 +26,7 @@ mod attachments;
 mod bundles;
 mod documents;
 mod error;
+mod error_code;
 pub mod evidence;
 mod evidence_file;
 pub mod fs;
@@ -48,8 +49,10 @@ pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachmen
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
 pub use documents::{DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};
+pub use error_code::ErrorCode;
 pub use evidence_file::EVIDENCE_DIR;
 pub use link_budget::{LinkMeter, TARGET_ROUND};
+pub use login::{LoginCancel, LOGIN_WAIT};
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
 pub use profile::{Profile, DB_FILE};
 pub use retry::{Backoff, SyncSettings};
