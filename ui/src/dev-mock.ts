@@ -110,7 +110,8 @@ async function handle(cmd: string, a: any): Promise<unknown> {
     case "list_tasks": {
       const f = a.filter;
       return tasks.filter((x) => (!f.status || x.status === f.status) && (!f.mine || x.assignees.includes(state.account!.nip))
-        && (!f.query || x.title.toLowerCase().includes(f.query.toLowerCase()))).map(row);
+        && (!f.query || [x.title, x.description, ...x.checklist.map((c) => c.text), ...x.comments.map((c) => c.text)]
+          .some((s) => s.toLowerCase().includes(f.query.trim().toLowerCase())))).map(row);
     }
     case "show_task": return task(a.id);
     case "add_task": {

@@ -629,3 +629,5 @@ async fn a_damaged_profile_is_reported_not_replaced() {
         "the damaged file was changed"
     );
 }
+
+mod forms;

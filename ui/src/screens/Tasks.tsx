@@ -74,7 +74,12 @@ export function Tasks() {
       </div>
       <div class="pane detail-pane">
         {route.id ? (
-          <TaskDetail key={route.id} id={route.id} onChanged={list.reload} onClose={() => navigate("tugas")} />
+          <TaskDetail key={route.id} id={route.id} onChanged={list.reload} onClose={() => {
+            const id = route.id;
+            navigate("tugas");
+            // The focus goes back to the task's row in the list, not to the page's top.
+            setTimeout(() => document.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus(), 0);
+          }} />
         ) : (
           <p class="muted placeholder">{t("task.select")}</p>
         )}
@@ -124,6 +129,8 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
       setAssignees("");
       setOk(t("task.created"));
       onCreated(v.id);
+      // Ready for the next one: the title field again.
+      titleRef.current?.focus();
     });
   }
 
