@@ -29,7 +29,7 @@ export const id = {
   "err.passphrase_needed": "Masukkan frasa sandi penandatanganan: server perlu bukti bahwa kunci perangkat ini milik Anda.",
   "err.wrong_passphrase": "Frasa sandi salah. Periksa kembali frasa sandi penandatanganan Anda.",
   "err.key": "Kunci penandatanganan di perangkat ini tidak dapat dipakai. Masuk ulang ke server instansi atau hubungi admin.",
-  "err.approval": "Persetujuan tidak dapat diproses: naskah sudah berubah sejak diajukan, atau Anda bukan penyetuju berikutnya. Muat ulang lalu periksa kembali.",
+  "err.approval": "Persetujuan tidak dapat diproses. Periksa rantai penyetuju (bukan diri sendiri, tanpa nama ganda) dan status permintaan, lalu coba lagi.",
   "err.not_logged_in": "Anda belum masuk ke server instansi. Masuk dulu untuk menyinkronkan.",
   "err.server": "Server instansi menolak permintaan ini. Coba lagi nanti; jika berulang, hubungi admin.",
   "err.unauthorized": "NIP atau kata sandi salah, atau akses perangkat ini sudah dicabut. Periksa lalu masuk lagi (Pengaturan).",

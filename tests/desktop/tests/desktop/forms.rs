@@ -35,8 +35,8 @@ async fn row_ids(app: &luring_desktop_e2e::App) -> Vec<String> {
 async fn nothing_typed_in_tasks_is_dropped() {
     let root = tempdir();
     let ani = Luring::init(root.path(), "ani", NIP);
-    let a = ani.id(&["task", "add", "Rekap data desa"]);
-    let b = ani.id(&["task", "add", "Susun jadwal piket"]);
+    let a = ani.id(&["task", "add", "Rekap data desa", "--json"]);
+    let b = ani.id(&["task", "add", "Susun jadwal piket", "--json"]);
 
     let driver = Driver::start();
     let app = driver.launch(&ani.dir).await;
@@ -217,7 +217,10 @@ async fn the_status_bar_counts_down_and_syncs_when_the_server_is_back() {
     ]);
     let app = driver.launch(&ani.dir).await;
     app.el("#app-main").await;
-    app.wait_online("Tidak tersambung").await;
+    // Tried and failed (not merely "not tried yet"), and no sync under way.
+    app.wait_attr("[data-testid=\"online\"]", "data-online", "false", WAIT)
+        .await;
+    app.wait_attr("#sync-now", "aria-busy", "false", WAIT).await;
 
     // "Sinkronkan sekarang" with the server down: the bar says the retry failed.
     app.click("#sync-now").await;
@@ -235,30 +238,35 @@ async fn the_status_bar_counts_down_and_syncs_when_the_server_is_back() {
             .and_then(|s| s.parse::<u64>().ok())
             .unwrap_or(0)
     };
-    // The backoff doubles from 1 s; once a wait is long, no try falls inside the next look.
-    let end = std::time::Instant::now() + Duration::from_secs(60);
+    // The backoff doubles from 1 s; wait for a long one, so that what ends it is the
+    // server coming back, not the backoff running out.
+    let end = std::time::Instant::now() + Duration::from_secs(90);
     let mut first = seconds().await;
-    while first < 10 && std::time::Instant::now() < end {
+    while first < 25 && std::time::Instant::now() < end {
         tokio::time::sleep(Duration::from_millis(300)).await;
         first = seconds().await;
     }
-    assert!(first >= 10, "the backoff never grew: {first} s");
+    assert!(first >= 25, "the backoff never grew: {first} s");
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let later = seconds().await;
-    assert!(
-        later < first,
-        "the countdown did not move: {first} then {later}"
-    );
+    assert!(later < first, "the countdown did not move: {first} then {later}");
+    app.screenshot("24-hitung-mundur").await;
 
-    // Back: synced within seconds, though the backoff had minutes left.
+    // Back: synced within seconds, though the backoff had many seconds left.
     let _server = Server::start(&data, &format!("127.0.0.1:{port}"));
+    let back = std::time::Instant::now();
     app.wait_attr(
         "[data-testid=\"pending\"]",
         "data-count",
         "0",
-        Duration::from_secs(20),
+        Duration::from_secs(later.saturating_sub(3)),
     )
     .await;
+    assert!(
+        back.elapsed() < Duration::from_secs(later.saturating_sub(3)),
+        "synced only after the backoff ({:?}, {later} s were left)",
+        back.elapsed()
+    );
     app.wait_online("Tersambung").await;
     app.close().await;
 }
