@@ -159,7 +159,8 @@ pub fn handle<D: Database>(
     req: SyncRequest,
 ) -> Result<SyncResponse> {
     let mut resp = SyncResponse::default();
-    let (entities, records) = push::prepare(ctx, crate::limits::first_part(req.push));
+    let (push, compact) = crate::limits::first_part(req.push, req.compact);
+    let (entities, records) = push::prepare(ctx, push, compact);
     let waiting = push::push_entities(db, ctx, entities, &mut resp)?;
     db.sync_tx(|tx| {
         // Records after the documents they refer to (which may arrive in the same push).

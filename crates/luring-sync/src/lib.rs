@@ -23,6 +23,7 @@
 
 pub mod attachments;
 pub mod codec;
+pub mod compact;
 pub mod device;
 pub mod login;
 mod messages;
@@ -30,6 +31,7 @@ mod messages;
 pub use codec::{
     decode_request, decode_response, encode_request, encode_response, CodecError, Limits,
 };
+pub use compact::CompactChange;
 pub use messages::{
     request_digest, Backlog, Change, ChangeHash, Class, Cursor, Lease, Rejection, SyncRequest,
     SyncResponse,
@@ -37,6 +39,8 @@ pub use messages::{
 
 /// Version of the protocol this crate speaks; the first byte of every message.
 ///
-/// 2: [`SyncResponse::remaining`] (what still waits, for a first sync's progress). A
-/// message of another version is refused by the decoder with "update Luring".
-pub const PROTOCOL_VERSION: u8 = 2;
+/// 2: [`SyncResponse::remaining`] (what still waits, for a first sync's progress).
+/// 3: compact changes ([`SyncRequest::compact`], [`SyncResponse::resend_full`]) and zstd
+/// with a dictionary trained on Luring's messages. A message of another version is
+/// refused by the decoder with "update Luring".
+pub const PROTOCOL_VERSION: u8 = 3;
