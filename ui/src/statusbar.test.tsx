@@ -63,6 +63,10 @@ describe("StatusBar tells the truth", () => {
     await waitFor(() => expect(container.querySelector("#sync-now")).toBeTruthy());
     fireEvent.click(container.querySelector("#sync-now")!);
     await waitFor(() => expect(calls).toContain("sync_now"));
+    // A recount sent before the sync starts is not its outcome.
+    push({ ...base, phase: "offline", online: false, next_try_secs: 100, pending_items: 1 });
+    await sleep(50);
+    expect(container.querySelector('[data-testid="sync-outcome"]')).toBeNull();
     push({ ...base, phase: "syncing", online: false });
     push({ ...base, phase: "offline", online: false, next_try_secs: 2, error: { code: "network", message: "cannot reach the server at http://x (connection refused)" } });
     await waitFor(() => expect(container.querySelector('[data-testid="sync-outcome"]')?.getAttribute("data-ok")).toBe("false"));

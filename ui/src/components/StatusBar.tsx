@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api, events, type Progress, type SyncState } from "../api";
 import { formatBytes, formatCount, relativeTime } from "../format";
-import { t } from "../i18n";
+import { getLang, t } from "../i18n";
 import { useApp, useEscape, useEvent } from "../state";
 import { ErrorLine } from "./ErrorLine";
 import { errorText } from "../errors";
@@ -39,19 +39,23 @@ export function StatusBar() {
   // When the next try is due (the shell says "in N seconds"; the bar counts down to it).
   const [nextAt, setNextAt] = useState<number | null>(null);
   // "Sinkronkan sekarang" was pressed: the outcome of that sync is said, then fades.
-  const manual = useRef(false);
+  const manual = useRef<"asked" | "running" | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
 
   const onState = useCallback((st: SyncState) => {
     setS(st);
     setNow(Date.now());
     setNextAt(st.phase === "offline" && st.next_try_secs != null ? Date.now() + st.next_try_secs * 1000 : null);
-    if (manual.current && st.phase !== "syncing") {
+    // The outcome is that of the sync the press started: seen running, then ended (a state
+    // sent before it started, e.g. a recount of what waits, says nothing yet).
+    if (st.phase === "syncing") {
+      if (manual.current === "asked") manual.current = "running";
+    } else if (manual.current === "running") {
       if (st.phase === "idle") {
-        manual.current = false;
+        manual.current = null;
         setOutcome({ ok: true, text: t("sync.nowDone") });
       } else if (st.phase === "offline" || st.phase === "error") {
-        manual.current = false;
+        manual.current = null;
         setOutcome({ ok: false, text: t("sync.nowFailed", { why: st.error ? errorText(st.error) : t("sync.offline") }) });
       }
     }
@@ -100,11 +104,11 @@ export function StatusBar() {
   async function syncNow() {
     setError(null);
     setOutcome(null);
-    manual.current = true;
+    manual.current = "asked";
     try {
       await api.syncNow();
     } catch (e) {
-      manual.current = false;
+      manual.current = null;
       setError(e);
     }
   }
@@ -194,7 +198,11 @@ export function StatusBar() {
           <ul>
             {rejected.map((r, i) => (
               <li key={i}>
-                <span class="mono">{r.entity}</span> — {r.reason} <span class="muted">{relativeTime(r.at)}</span>
+                {/* The server's reason is an English sentence with no code yet (luring-sync's
+                    refusal carries text only): said in Indonesian, the sentence is a tooltip. */}
+                <span class="mono">{r.entity}</span> —{" "}
+                <span title={r.reason}>{getLang() === "en" ? r.reason : t("sync.refusedReason")}</span>{" "}
+                <span class="muted">{relativeTime(r.at)}</span>
               </li>
             ))}
           </ul>

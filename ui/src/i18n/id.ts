@@ -297,6 +297,7 @@ export const id = {
   "sync.nowFailed": "Sinkronisasi gagal: {why}",
   "sync.kept": "{n} item tersimpan di perangkat ini, belum dikirim",
   "sync.keptAll": "Semua tersimpan di perangkat ini",
+  "sync.refusedReason": "server menolak perubahan ini (aturan instansi atau hak akses); tanyakan ke admin bila perlu",
   "task.titleRequired": "Judul tidak boleh kosong; perubahan lain tetap disimpan.",
   "task.dueCannotClear": "Tenggat tidak dapat dihapus; tulis tanggal baru bila perlu diubah.",
   "task.autosave": "Perubahan tersimpan otomatis",

@@ -5,6 +5,7 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::Duration;
 
+use fantoccini::key::Key;
 use fantoccini::Locator;
 use luring_desktop_e2e::{Driver, WAIT};
 use luring_testkit::{demo_agency, free_port, Luring, Server, ANI};
@@ -76,6 +77,20 @@ async fn nothing_typed_in_tasks_is_dropped() {
     app.click(&format!("[data-task-id=\"{a}\"]")).await;
     app.wait_attr("#task-edit-status", "value", "dikerjakan", WAIT)
         .await;
+
+    // Escape leaves the field (the typed title stays), a second closes the detail and
+    // the focus lands on the task's row.
+    app.click("#task-edit-title").await;
+    app.wait_focus("task-edit-title").await;
+    app.press(&char::from(Key::Escape).to_string()).await;
+    app.wait_focus("task-detail").await;
+    app.press(&char::from(Key::Escape).to_string()).await;
+    app.wait_text(".detail-pane", "Pilih tugas", WAIT).await;
+    let focused = app.c.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("data-task-id").await.unwrap().as_deref(),
+        Some(a.as_str())
+    );
 
     // A due date typed as digits.
     let before = row_ids(&app).await.len();
