@@ -375,10 +375,10 @@ mod tests {
             ids.sort();
             ids
         };
-        assert_eq!(found("posyandu"), [a.clone()]);
-        assert_eq!(found("OELNASI"), [b.clone()]);
-        assert_eq!(found("camat"), [c.clone()]);
-        assert_eq!(found("rapat"), [a]);
+        assert_eq!(found("posyandu"), [a.as_str()]);
+        assert_eq!(found("OELNASI"), [b.as_str()]);
+        assert_eq!(found("camat"), [c.as_str()]);
+        assert_eq!(found("rapat"), [a.as_str()]);
         assert!(found("kecamatan lain").is_empty());
         assert_eq!(found("  ").len(), 3);
     }

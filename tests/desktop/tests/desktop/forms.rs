@@ -264,7 +264,10 @@ async fn the_status_bar_counts_down_and_syncs_when_the_server_is_back() {
     assert!(first >= 25, "the backoff never grew: {first} s");
     tokio::time::sleep(Duration::from_millis(2500)).await;
     let later = seconds().await;
-    assert!(later < first, "the countdown did not move: {first} then {later}");
+    assert!(
+        later < first,
+        "the countdown did not move: {first} then {later}"
+    );
     app.screenshot("24-hitung-mundur").await;
 
     // Back: synced within seconds, though the backoff had many seconds left.
