@@ -122,6 +122,7 @@ pub fn handle_bytes<D: Database>(
         luring_sync::CodecError::Version(v) if (1..luring_sync::PROTOCOL_VERSION).contains(&v) => {
             HandleError::Outdated(e.to_string())
         }
+        luring_sync::CodecError::Dictionary(_) => HandleError::Outdated(e.to_string()),
         e => HandleError::BadMessage(e.to_string()),
     })?;
     // Read for every sync, not kept in the server's state: an administrator may add units

@@ -13,8 +13,9 @@
 //! identified by their automerge hash, so retrying a request after a cut never duplicates
 //! anything.
 //!
-//! On the wire a message is one version byte, one message-type byte, and the
-//! zstd-compressed postcard encoding of the message ([`codec`]).
+//! On the wire a message is one version byte, one message-type byte, one dictionary byte,
+//! and the postcard encoding of the message compressed by zstd with that dictionary
+//! ([`codec`], [`dictionary`]).
 //!
 //! [`device`] holds what a device does with a round trip that needs no store: acknowledged
 //! hashes, the split of a pull into entity changes and approval records, the kept cursor.
@@ -25,6 +26,7 @@ pub mod attachments;
 pub mod codec;
 pub mod compact;
 pub mod device;
+pub mod dictionary;
 pub mod login;
 mod messages;
 

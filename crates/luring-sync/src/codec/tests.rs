@@ -255,3 +255,42 @@ fn an_older_version_is_told_to_update_luring() {
         "{said}"
     );
 }
+
+/// The shipped dictionary cannot change under the same id: a message written with it would
+/// be read with another and decode as garbage. Retrain under a new id instead.
+#[test]
+fn the_dictionary_is_pinned_to_its_id() {
+    assert_eq!(crate::dictionary::ID, 1);
+    assert_eq!(
+        blake3::hash(crate::dictionary::BYTES).to_hex().as_str(),
+        "52112968f8a70ac4f3c78c507ffb0d061a2f38e214860d7522fdc95cf356788c"
+    );
+}
+
+/// A message compressed with a dictionary this side does not have is refused with
+/// "update Luring", never decoded with the wrong one.
+#[test]
+fn an_unknown_dictionary_is_told_to_update_luring() {
+    let mut b = encode_request(&SyncRequest::default());
+    assert_eq!(b[2], crate::dictionary::ID);
+    b[2] = 2;
+    let e = decode_request(&b, Limits::default()).unwrap_err();
+    assert_eq!(e, CodecError::Dictionary(2));
+    assert!(e.to_string().contains("update Luring"));
+}
+
+/// A day's worth of compact changes compresses better with the dictionary than without.
+#[test]
+fn the_dictionary_pays_for_itself_on_a_small_message() {
+    let r = SyncRequest {
+        push: vec![Change {
+            entity: "t-0123456789ab".into(),
+            class: Class::Task,
+            bytes: b"judul status dikerjakan selesai komentar".to_vec(),
+        }],
+        ..SyncRequest::default()
+    };
+    let raw = raw(&r);
+    let plain = zstd::bulk::compress(&raw, crate::dictionary::SMALL_LEVEL).unwrap();
+    assert!(crate::dictionary::compress(&raw, true).len() < plain.len());
+}
