@@ -300,6 +300,7 @@ export const en: Record<keyof typeof id, string> = {
   "sync.kept": "{n} items kept on this device, not sent",
   "sync.keptAll": "Everything is kept on this device",
   "sync.refusedReason": "the server refused this change (an agency rule or access right); ask your admin if needed",
+  "task.searchWhere": "title, description, checklist, comments",
   "task.titleRequired": "The title cannot be empty; other changes are still saved.",
   "task.dueCannotClear": "A due date cannot be removed; type a new date to change it.",
   "task.autosave": "Changes are saved automatically",

@@ -298,6 +298,7 @@ export const id = {
   "sync.kept": "{n} item tersimpan di perangkat ini, belum dikirim",
   "sync.keptAll": "Semua tersimpan di perangkat ini",
   "sync.refusedReason": "server menolak perubahan ini (aturan instansi atau hak akses); tanyakan ke admin bila perlu",
+  "task.searchWhere": "judul, uraian, daftar periksa, komentar",
   "task.titleRequired": "Judul tidak boleh kosong; perubahan lain tetap disimpan.",
   "task.dueCannotClear": "Tenggat tidak dapat dihapus; tulis tanggal baru bila perlu diubah.",
   "task.autosave": "Perubahan tersimpan otomatis",

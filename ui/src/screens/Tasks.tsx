@@ -44,7 +44,7 @@ export function Tasks() {
             <input id="task-filter-mine" type="checkbox" checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />
             <label for="task-filter-mine">{t("task.mine")}</label>
           </div>
-          <SearchFilter id="task-search" label={t("task.search")} value={query} onInput={setQuery} />
+          <SearchFilter id="task-search" label={t("task.search")} placeholder={t("task.searchWhere")} value={query} onInput={setQuery} />
         </Filters>
         <ErrorLine error={list.error} />
         {list.data && rows.length === 0 && <p class="muted">{t("task.empty")}</p>}
