@@ -130,6 +130,7 @@ impl ClientError {
             // Log in again: wrong NIP or password, or this device's access was revoked.
             Self::Server { status: 401, .. } => C::Unauthorized,
             Self::Server { status: 429, .. } => C::Throttled,
+            Self::Server { status: 426, .. } => C::UpdateRequired,
             Self::Server { .. } => C::Server,
             Self::NotLoggedIn => C::NotLoggedIn,
             Self::OtherNip(_) => C::OtherNip,
@@ -237,6 +238,7 @@ mod tests {
         };
         assert_eq!(refused(401).code(), "unauthorized");
         assert_eq!(refused(429).code(), "throttled");
+        assert_eq!(refused(426).code(), "update_required");
         assert_eq!(refused(413).code(), "server");
         assert_eq!(ClientError::WrongPassphrase.code(), "wrong_passphrase");
     }

@@ -273,6 +273,7 @@ export const en: Record<keyof typeof id, string> = {
   // --- forms (issue 15 items 3, 4, 7, 8): dates, task autosave, errors, status bar ---
   "date.partial": "The date is not complete: write {pattern}, e.g. {digits} or {example}.",
   "date.invalid": "That is not a date: write {pattern}, e.g. {example}.",
+  "err.update_required": "This device's Luring is too old for the agency server. Update the Luring app; your work is safe on this device.",
   "err.no_answer": "The server did not answer within {secs} seconds. Try again later, or ask your admin for the server address.",
   "err.not_luring": "This address answers, but it is not a Luring server. Check the server address with your agency's admin.",
   "err.cancelled": "Login cancelled. Nothing was kept.",

@@ -271,6 +271,7 @@ export const id = {
   // --- forms (issue 15 items 3, 4, 7, 8): dates, task autosave, errors, status bar ---
   "date.partial": "Tanggal belum lengkap: tulis {pattern}, mis. {digits} atau {example}.",
   "date.invalid": "Itu bukan tanggal: tulis {pattern}, mis. {example}.",
+  "err.update_required": "Versi Luring di perangkat ini sudah terlalu lama untuk server instansi. Perbarui aplikasi Luring; pekerjaan Anda tetap aman di perangkat ini.",
   "err.no_answer": "Server tidak menjawab dalam {secs} detik. Coba lagi nanti, atau tanyakan alamat server ke admin.",
   "err.not_luring": "Alamat ini menjawab, tetapi bukan server Luring. Periksa alamat server dengan admin instansi.",
   "err.cancelled": "Masuk dibatalkan. Tidak ada yang disimpan.",
