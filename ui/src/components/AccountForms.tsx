@@ -27,11 +27,13 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
   const waited = useWaited(busy);
 
   // After a failed login the focus goes to the field to mend: the address when it is
-  // wrong or not Luring's, the password when refused.
+  // wrong or not Luring's, the password when refused; after Batal or a server that did
+  // not answer, "Masuk" again (the Batal button that had it is gone).
   useEffect(() => {
     const code = error && typeof error === "object" ? (error as { code?: string }).code : null;
     const field = code === "server_address" || code === "not_luring" || code === "insecure_http" ? "#login-server"
-      : code === "unauthorized" ? "#login-password" : null;
+      : code === "unauthorized" ? "#login-password"
+      : code === "cancelled" || code === "no_answer" || code === "network" ? "#login-submit" : null;
     if (field) formRef.current?.querySelector<HTMLInputElement>(field)?.focus();
   }, [error]);
 

@@ -117,7 +117,6 @@ export const en: Record<keyof typeof id, string> = {
   "task.noDue": "No due date",
   "task.detail": "Task details",
   "task.status": "Status",
-  "task.saveChanges": "Save changes",
   "task.checklist": "Checklist",
   "task.checkNew": "New item",
   "task.checkAdd": "Add item",

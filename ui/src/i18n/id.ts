@@ -115,7 +115,6 @@ export const id = {
   "task.noDue": "Tanpa tenggat",
   "task.detail": "Rincian tugas",
   "task.status": "Status",
-  "task.saveChanges": "Simpan perubahan",
   "task.checklist": "Daftar periksa",
   "task.checkNew": "Butir baru",
   "task.checkAdd": "Tambah butir",
