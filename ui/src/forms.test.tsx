@@ -126,3 +126,35 @@ describe("a task's detail", () => {
     await waitFor(() => expect(calls.find((c) => c.cmd === "update_task")?.args).toEqual({ id: "t-4", changes: { due: "1999-12-24" } }));
   });
 });
+
+describe("Ctrl+F in the editor", () => {
+  it("finds every match ignoring case, and none in an empty query", async () => {
+    const { matchesOf } = await import("./components/FindBar");
+    expect(matchesOf("Rapat desa. rapat camat. RAPAT", "rapat")).toEqual([0, 12, 25]);
+    expect(matchesOf("aaaa", "aa")).toEqual([0, 2]);
+    expect(matchesOf("abc", "")).toEqual([]);
+  });
+
+  it("opens on Ctrl+F, goes to the next match on Enter and selects it in the text", async () => {
+    recording();
+    const { DocEditor } = await import("./components/DocEditor");
+    const app = {
+      account: { name: "Siti", nip: ME, unit: null, role: null, server: null, device_id: null, has_passphrase: false, agency_name: null },
+      settings: { language: "id" },
+      profile_dir: "/tmp/p",
+    } as AppState;
+    const ctx: Ctx = { app, setApp: () => {}, route: { screen: "naskah", id: "d-1" }, navigate: () => {}, changed: 0 };
+    const { container } = render(<AppCtx.Provider value={ctx}><DocEditor id="d-1" onBack={() => {}} /></AppCtx.Provider>);
+    const area = await waitFor(() => must<HTMLTextAreaElement>(container, "#doc-editor"));
+    fireEvent.keyDown(area, { key: "f", ctrlKey: true });
+    const find = await waitFor(() => must<HTMLInputElement>(container, "#doc-find"));
+    fireEvent.input(find, { target: { value: "piket" } });
+    await waitFor(() => expect(container.querySelector('[data-testid="find-status"]')!.textContent).toContain("1 ditemukan"));
+    fireEvent.keyDown(find, { key: "Enter" });
+    const at = area.value.toLowerCase().indexOf("piket");
+    expect([area.selectionStart, area.selectionEnd]).toEqual([at, at + 5]);
+    expect(container.querySelector('[data-testid="find-status"]')!.textContent).toBe("1 dari 1");
+    fireEvent.keyDown(find, { key: "Escape" });
+    await waitFor(() => expect(container.querySelector("#doc-find")).toBeNull());
+  });
+});
