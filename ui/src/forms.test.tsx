@@ -45,13 +45,13 @@ describe("dates as typed", () => {
 
 const ME = "198501012010011001";
 
-function inApp(route: Ctx["route"]) {
+function inApp(route: Ctx["route"], navigated: string[] = []) {
   const app = {
     account: { name: "Siti", nip: ME, unit: null, role: null, server: null, device_id: null, has_passphrase: false, agency_name: null },
     settings: { language: "id" },
     profile_dir: "/tmp/p",
   } as AppState;
-  const ctx = (r: Ctx["route"]): Ctx => ({ app, setApp: () => {}, route: r, navigate: () => {}, changed: 0 });
+  const ctx = (r: Ctx["route"]): Ctx => ({ app, setApp: () => {}, route: r, navigate: (_, id) => navigated.push(id ?? ""), changed: 0 });
   const r = render(<AppCtx.Provider value={ctx(route)}><Tasks /></AppCtx.Provider>);
   return { ...r, go: (next: Ctx["route"]) => r.rerender(<AppCtx.Provider value={ctx(next)}><Tasks /></AppCtx.Provider>) };
 }
@@ -124,6 +124,23 @@ describe("a task's detail", () => {
     expect(calls.some((c) => c.cmd === "update_task")).toBe(false);
     fireEvent.input(due, { target: { value: "24121999" } });
     await waitFor(() => expect(calls.find((c) => c.cmd === "update_task")?.args).toEqual({ id: "t-4", changes: { due: "1999-12-24" } }));
+  });
+});
+
+describe("leaving a half-typed due date", () => {
+  it("is held once with the reason, and a second click leaves", async () => {
+    recording();
+    const navigated: string[] = [];
+    const { container } = inApp({ screen: "tugas", id: "t-4" }, navigated);
+    const due = await waitFor(() => must<HTMLInputElement>(container, "#task-edit-due"));
+    fireEvent.input(due, { target: { value: "3112" } });
+    const other = await waitFor(() => must<HTMLButtonElement>(container, '[data-task-id="t-1"]'));
+    fireEvent.click(other);
+    expect(navigated).toEqual([]);
+    await waitFor(() => expect(container.textContent).toContain(t("task.leaveHalfDate")));
+    expect(document.activeElement?.id).toBe("task-edit-due");
+    fireEvent.click(other);
+    expect(navigated).toEqual(["t-1"]);
   });
 });
 

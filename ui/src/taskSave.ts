@@ -76,3 +76,19 @@ export function taskSaverFor(v: TaskView, update: (changes: TaskChanges) => Prom
   }
   return s;
 }
+
+/**
+ * Leaving the open task while its due date is typed halfway: the first try is held and the
+ * form says so (the date cannot be saved as it is); a second try leaves without it. The
+ * open detail registers the check; the list asks it before opening another task.
+ */
+let leaveGuard: (() => boolean) | null = null;
+
+export function setLeaveGuard(g: (() => boolean) | null) {
+  leaveGuard = g;
+}
+
+/** True when leaving must wait (the detail has just said why). */
+export function holdLeave(): boolean {
+  return leaveGuard ? leaveGuard() : false;
+}

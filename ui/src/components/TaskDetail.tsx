@@ -11,7 +11,7 @@ import { t, tCode } from "../i18n";
 import { useEscape, useLoad } from "../state";
 import { STATUSES } from "../domain";
 import type { SaveState } from "../autosave";
-import { fieldsOf, taskSaverFor, type TaskFields } from "../taskSave";
+import { fieldsOf, setLeaveGuard, taskSaverFor, type TaskFields } from "../taskSave";
 
 export function TaskDetail({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
   const task = useLoad(() => api.showTask(id), [id]);
@@ -90,6 +90,22 @@ function EditTask({ v, onSaved }: { v: TaskView; onSaved: (v: TaskView) => void 
     if (!(typed.kind === "date" && typed.iso === f.due)) setDueText(formatDateInput(f.due));
   }, [v]);
 
+  // A half-typed due date holds the first try to leave, with the message and the focus on it.
+  const [warned, setWarned] = useState(false);
+  const problemRef = useRef(dueProblem);
+  problemRef.current = dueProblem;
+  useEffect(() => {
+    let held = false;
+    setLeaveGuard(() => {
+      if (!problemRef.current || held) return false;
+      held = true;
+      setWarned(true);
+      document.querySelector<HTMLInputElement>("#task-edit-due")?.focus();
+      return true;
+    });
+    return () => setLeaveGuard(null);
+  }, []);
+
   function edit(f: TaskFields) {
     setFields(f);
     saver.edit(f);
@@ -129,7 +145,11 @@ function EditTask({ v, onSaved }: { v: TaskView; onSaved: (v: TaskView) => void 
       <textarea id="task-edit-description" rows={3} value={fields.description}
         onInput={(e) => edit({ ...fields, description: e.currentTarget.value })} />
       {titleMissing && <p class="error" role="alert">{t("task.titleRequired")}</p>}
-      {dueProblem && <p class="error" role="alert" id="task-edit-due-problem">{dueProblem}</p>}
+      {dueProblem && (
+        <p class="error" role="alert" id="task-edit-due-problem">
+          {dueProblem}{warned && <> {t("task.leaveHalfDate")}</>}
+        </p>
+      )}
       {dueCleared && <p class="muted" id="task-edit-due-problem">{t("task.dueCannotClear")}</p>}
       <ErrorLine error={saveError} />
       <div class="actions">

@@ -305,6 +305,7 @@ export const en: Record<keyof typeof id, string> = {
   "find.none": "Not found",
   "find.total": "{total} found · Enter to go there",
   "find.count": "{n} of {total}",
+  "task.leaveHalfDate": "Complete the date, or leave once more to go without the new due date.",
   "task.titleRequired": "The title cannot be empty; other changes are still saved.",
   "task.dueCannotClear": "A due date cannot be removed; type a new date to change it.",
   "task.autosave": "Changes are saved automatically",

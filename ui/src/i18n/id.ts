@@ -303,6 +303,7 @@ export const id = {
   "find.none": "Tidak ditemukan",
   "find.total": "{total} ditemukan · Enter untuk menuju",
   "find.count": "{n} dari {total}",
+  "task.leaveHalfDate": "Lengkapi tanggalnya, atau pindah sekali lagi untuk meninggalkannya tanpa tenggat baru.",
   "task.titleRequired": "Judul tidak boleh kosong; perubahan lain tetap disimpan.",
   "task.dueCannotClear": "Tenggat tidak dapat dihapus; tulis tanggal baru bila perlu diubah.",
   "task.autosave": "Perubahan tersimpan otomatis",

@@ -11,6 +11,7 @@ import { sortByDue, STATUSES } from "../domain";
 import { TaskDetail } from "../components/TaskDetail";
 import { DateField, dateProblem } from "../components/DateField";
 import { parseDateInput } from "../dates";
+import { holdLeave } from "../taskSave";
 
 export function Tasks() {
   const { route, navigate } = useApp();
@@ -59,7 +60,7 @@ export function Tasks() {
                   class={`row ${route.id === x.id ? "selected" : ""} ${overdue ? "overdue" : ""}`}
                   data-task-id={x.id}
                   aria-current={route.id === x.id ? "true" : undefined}
-                  onClick={() => navigate("tugas", x.id)}
+                  onClick={() => holdLeave() || navigate("tugas", x.id)}
                 >
                   <span class="row-title">{x.title}</span>
                   <span class="row-meta">
@@ -75,6 +76,7 @@ export function Tasks() {
       <div class="pane detail-pane">
         {route.id ? (
           <TaskDetail key={route.id} id={route.id} onChanged={list.reload} onClose={() => {
+            if (holdLeave()) return;
             const id = route.id;
             navigate("tugas");
             // The focus goes back to the task's row in the list, not to the page's top.
