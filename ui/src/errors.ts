@@ -30,7 +30,7 @@ export function asAppError(e: unknown): AppError {
 
 /** Seconds a login waits, when the message says ("within 20 seconds"). */
 function secondsIn(message: string): string {
-  return /(\d+) second/.exec(message)?.[1] ?? "20";
+  return /(\d+) second/.exec(message)?.[1] ?? "30";
 }
 
 /** The sentence shown to the user for an error. */

@@ -15,10 +15,11 @@ use crate::profile::Profile;
 use crate::transport::{self, LoginOptions, CA_FILE};
 
 /// How long each login request waits for the server's answer: a login is two small
-/// requests, so a server silent for this long is not coming (a person at the first run
-/// must not watch "Sedang masuk…" for two minutes). `LURING_LOGIN_WAIT_SECS` changes it
+/// requests (a TLS handshake and a few hundred bytes take seconds even over EDGE or a
+/// satellite link), so a server silent for this long is not coming, and a person at the
+/// first run must not watch "Sedang masuk…" for two minutes. `LURING_LOGIN_WAIT_SECS` changes it
 /// (the desktop tests shorten it).
-pub const LOGIN_WAIT: Duration = Duration::from_secs(20);
+pub const LOGIN_WAIT: Duration = Duration::from_secs(30);
 
 fn login_wait() -> Duration {
     std::env::var("LURING_LOGIN_WAIT_SECS")

@@ -106,7 +106,7 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
 }
 
 /** The longest a login step waits for its server (luring_client::LOGIN_WAIT). */
-const LOGIN_WAIT_SECS = 20;
+const LOGIN_WAIT_SECS = 30;
 
 /** Seconds since `busy` became true (0 when not busy), ticking each second. */
 function useWaited(busy: boolean): number {
