@@ -174,6 +174,16 @@ CREATE TABLE set_aside (
 ) WITHOUT ROWID;
 ",
     },
+    Migration {
+        version: 8,
+        // Filled for every task by the rebuild that follows.
+        rebuild_derived: true,
+        sql: "
+-- What a search in Tugas looks through besides the title: description, checklist and
+-- comments, lowercased (derive.rs `task_search_text`).
+ALTER TABLE tasks ADD COLUMN search TEXT NOT NULL DEFAULT '';
+",
+    },
 ];
 
 /// The schema version this code writes.

@@ -11,6 +11,7 @@ import { CLASSES, KINDS, newestByDocument } from "../domain";
 import { formatBytes, shortHash, splitNips } from "../format";
 import { t, tCode } from "../i18n";
 import { useAction, useApp, useEditForm, useEscape, useLoad } from "../state";
+import { FindBar, useFindShortcut } from "./FindBar";
 
 export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const doc = useLoad(() => api.showDocument(id), [id]);
@@ -54,6 +55,8 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   }, [doc.data]);
 
   useEscape(true, onBack, true);
+  const [finding, setFinding] = useState(false);
+  useFindShortcut(() => setFinding(true));
 
   function onInput(e: Event) {
     const value = (e.currentTarget as HTMLTextAreaElement).value;
@@ -74,6 +77,7 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
         <div class="editor-grid">
           <div class="editor-main">
             <label for="doc-editor">{t("doc.body")}</label>
+            {finding && <FindBar area={areaRef} onClose={() => setFinding(false)} />}
             <textarea
               id="doc-editor"
               ref={areaRef}
