@@ -91,13 +91,17 @@ function editable(d: DocView) {
 }
 const attachments: Record<string, { hash: string; name: string; bytes: number }[]> = {};
 let hematData = true;
+let loginCancelled = false;
 
 async function handle(cmd: string, a: any): Promise<unknown> {
   await sleep(60);
   switch (cmd) {
     case "app_state": return state;
+    case "cancel_login": loginCancelled = true; return null;
     case "login":
+      loginCancelled = false;
       await sleep(600);
+      if (loginCancelled) fail("cancelled", "the login was cancelled");
       if (flags.has("netdown")) fail("network", "cannot reach the server: connection refused");
       state.account = { name: "Siti Rahmawati", nip: a.nip, unit: "Seksi Pelayanan Umum", role: "staff", server: a.server, device_id: "dev-7f3a91c2", has_passphrase: false, agency_name: "Dinas Kominfo" };
       return state;
@@ -125,7 +129,8 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       const me = state.account!.nip;
       return tasks.filter((x) => (!f.status || x.status === f.status) && (!f.mine || x.assignees.includes(me))
         && (!f.given_by_me || (x.created_by === me && x.assignees.some((n) => n !== me)))
-        && (!f.query || x.title.toLowerCase().includes(f.query.toLowerCase()))).map(row);
+        && (!f.query || [x.title, x.description, ...x.checklist.map((c) => c.text), ...x.comments.map((c) => c.text)]
+          .some((s) => s.toLowerCase().includes(f.query.trim().toLowerCase())))).map(row);
     }
     case "show_task": return task(a.id);
     case "add_task": {

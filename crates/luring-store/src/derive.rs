@@ -16,14 +16,14 @@ use crate::error::Result;
 /// Writes the query rows of one task.
 pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO tasks(id, title, status, due, unit, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO tasks(id, title, status, due, unit, created_at, search, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, status = excluded.status,
            due = excluded.due, unit = excluded.unit, created_at = excluded.created_at,
-           created_by = excluded.created_by
-         WHERE (title, status, due, unit, created_at, created_by)
+           search = excluded.search, created_by = excluded.created_by
+         WHERE (title, status, due, unit, created_at, search, created_by)
            IS NOT (excluded.title, excluded.status, excluded.due, excluded.unit,
-                   excluded.created_at, excluded.created_by)",
+                   excluded.created_at, excluded.search, excluded.created_by)",
     )?
     .execute(params![
         t.id.as_str(),
@@ -32,6 +32,7 @@ pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
         t.due.map(|d| d.to_string()),
         t.unit,
         t.created_at,
+        task_search_text(t),
         t.created_by.as_ref().map(|n| n.as_str())
     ])?;
     // Rows and index pages are rewritten only where something changed: most edits (a
@@ -53,6 +54,15 @@ pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
         ins.execute([nip.as_str(), t.id.as_str()])?;
     }
     Ok(())
+}
+
+/// What a search in Tugas looks through: the title, the description, the checklist and
+/// the comments, lowercased (SQLite's `lower` knows ASCII only), one per line.
+pub(crate) fn task_search_text(t: &Task) -> String {
+    let mut parts = vec![t.title.as_str(), t.description.as_str()];
+    parts.extend(t.checklist.iter().map(|c| c.text.as_str()));
+    parts.extend(t.comments.iter().map(|c| c.text.as_str()));
+    parts.join("\n").to_lowercase()
 }
 
 /// Writes the query row of one document; the FTS index follows by trigger.

@@ -176,25 +176,35 @@ CREATE TABLE set_aside (
     },
     Migration {
         version: 8,
+        // Filled for every task by the rebuild that follows.
+        rebuild_derived: true,
+        sql: "
+-- What a search in Tugas looks through besides the title: description, checklist and
+-- comments, lowercased (derive.rs `task_search_text`).
+ALTER TABLE tasks ADD COLUMN search TEXT NOT NULL DEFAULT '';
+",
+    },
+    Migration {
+        version: 9,
         rebuild_derived: false,
         sql: "
 -- A requester's withdrawal of a pending request is an approval record too; the CHECK
 -- constraint is widened by rebuilding the table (as in version 6).
-CREATE TABLE records_v8 (
+CREATE TABLE records_v9 (
     hash BLOB PRIMARY KEY,
     request_id TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('request', 'decision', 'receipt', 'withdrawal')),
     bytes BLOB NOT NULL,
     received_at TEXT NOT NULL
 ) WITHOUT ROWID;
-INSERT INTO records_v8 SELECT hash, request_id, kind, bytes, received_at FROM records;
+INSERT INTO records_v9 SELECT hash, request_id, kind, bytes, received_at FROM records;
 DROP TABLE records;
-ALTER TABLE records_v8 RENAME TO records;
+ALTER TABLE records_v9 RENAME TO records;
 CREATE INDEX records_by_request ON records(request_id, kind);
 ",
     },
     Migration {
-        version: 9,
+        version: 10,
         rebuild_derived: true,
         sql: "
 -- Who made a task (pemberi tugas) or a document, for \"tasks I gave\" and \"my drafts\".

@@ -28,6 +28,8 @@ pub struct TaskFilter {
     pub assignee: Option<String>,
     /// Only tasks this NIP made (gave).
     pub created_by: Option<String>,
+    /// Words the title, description, checklist or comments contain (ignoring case).
+    pub text: Option<String>,
     pub limit: Option<u32>,
     pub offset: u32,
 }
@@ -84,6 +86,12 @@ pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRo
     if let Some(n) = &f.created_by {
         conds.push("t.created_by = ?");
         args.push(n.clone());
+    }
+    if let Some(q) = f.text.as_deref().map(|q| q.trim().to_lowercase()) {
+        if !q.is_empty() {
+            conds.push("instr(t.search, ?) > 0");
+            args.push(q);
+        }
     }
     if !conds.is_empty() {
         sql.push_str(" WHERE ");

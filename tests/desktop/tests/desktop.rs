@@ -828,3 +828,7 @@ async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_requ
     );
     drop(server);
 }
+
+// Issue 15 items 3, 4 and 7 (dates, task autosave, first-run errors, status bar).
+#[path = "desktop/forms.rs"]
+mod forms;

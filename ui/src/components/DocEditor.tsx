@@ -13,6 +13,7 @@ import { CLASSES, KINDS } from "../domain";
 import { formatBytes, shortHash } from "../format";
 import { t, tCode } from "../i18n";
 import { useAction, useEditForm, useEscape, useLoad } from "../state";
+import { FindBar, useFindShortcut } from "./FindBar";
 
 export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const doc = useLoad(() => api.showDocument(id), [id]);
@@ -56,6 +57,8 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   }, [doc.data]);
 
   useEscape(true, onBack, true);
+  const [finding, setFinding] = useState(false);
+  useFindShortcut(() => setFinding(true));
 
   function onInput(e: Event) {
     const value = (e.currentTarget as HTMLTextAreaElement).value;
@@ -78,6 +81,7 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
         <div class="editor-grid">
           <div class="editor-main">
             <label for="doc-editor">{t("doc.body")}</label>
+            {finding && <FindBar area={areaRef} onClose={() => setFinding(false)} />}
             <textarea
               id="doc-editor"
               ref={areaRef}
