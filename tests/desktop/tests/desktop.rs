@@ -569,6 +569,9 @@ async fn an_attachment_added_on_one_profile_is_opened_on_another() {
     // "Hemat data" unticked in Pengaturan: the next attachment (attached by the staff
     // member's CLI this time) comes in by itself after a sync, with no Unduh pressed.
     app.nav("pengaturan").await;
+    // The box is disabled until the stored setting has loaded: click it only then.
+    app.wait_attr("[data-testid=\"hemat-data\"]", "data-on", "true", WAIT)
+        .await;
     app.click("[data-testid=\"hemat-data\"]").await;
     app.wait_attr("[data-testid=\"hemat-data\"]", "data-on", "false", WAIT)
         .await;
