@@ -46,7 +46,7 @@ mod views;
 pub use account::AccountView;
 pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachment, TRANSFERS_DIR};
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
-pub use documents::{DocumentChanges, NewDocInput};
+pub use documents::{BodySplice, DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};
 pub use evidence_file::EVIDENCE_DIR;
 pub use link_budget::{LinkMeter, TARGET_ROUND};
