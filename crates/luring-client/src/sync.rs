@@ -310,6 +310,9 @@ impl Profile {
             }
         };
         self.store_mut().heal_stuck()?;
+        // Each keystroke was its own durable change; what never left the device goes as
+        // one change per entity (luring-store `fold.rs`).
+        self.store_mut().fold_outbox()?;
         // After a new identity (a copied or restored profile), the server's version is
         // pulled before anything is sent, then the work set aside is re-made on top.
         let mut catching_up = self.store().has_set_aside()?;
@@ -348,6 +351,9 @@ impl Profile {
             let body = planned.take_body();
             report.bytes_up += body.len();
             progress.bytes_up += body.len();
+            // Marked before sending: once the server may hold them, they are never folded.
+            let sending: Vec<[u8; 32]> = changes.iter().map(|c| c.hash).collect();
+            self.store_mut().mark_shared(&sending)?;
             // Raised and stored before sending: a retry never repeats a number, so only a
             // copy of this profile (or an older backup of it) can.
             let n = self.store_mut().next_number(MetaKey::SyncNumber)?;
