@@ -4,7 +4,8 @@
 //! committed to disk at once so nothing typed is lost. On the wire each change costs its
 //! header (actor, sequence number, dependency hashes, checksum) whatever it holds, so
 //! before a sync [`Store::fold_outbox`] replaces, per entity, the run of changes nobody
-//! else can have seen with one change holding exactly the same operations.
+//! else can have seen with one change per stretch of edits to the same fields, holding
+//! exactly the same operations.
 //!
 //! Why the result is the same entity: an automerge document is the set of its operations,
 //! each named by its id (counter @ actor); a change only groups consecutive operations of
@@ -25,6 +26,15 @@
 //! - every change of the run is by this store's current actor, and the run is the end of
 //!   that actor's chain with contiguous sequence numbers and operation counters (a change
 //!   pulled in the middle with higher counters ends the run before it);
+//! - only consecutive changes that write to the same fields (the same text, the same
+//!   keys) fold together; a run of body typing, a title edit and more typing becomes
+//!   three changes. The server judges a change as a whole, so a folded change it refuses
+//!   takes down only edits of the fields the refused one touched, which healing
+//!   (`heal.rs`) would not have re-made anyway — an honest title edit is never folded
+//!   with a refused comment. (The one difference: earlier edits of the same field that
+//!   the server would have taken one by one before refusing a later one; the device
+//!   applies the model's field rules first, so that needs a server stricter than its
+//!   clients.)
 //! - no change outside the run depends on one inside (else its dependency would vanish);
 //! - the rebuilt document reads the same as before, and its saved form loads back with
 //!   the new heads (otherwise nothing is folded).
@@ -48,7 +58,8 @@ use crate::store::Store;
 pub struct Folded {
     /// Entities whose run of unsent changes was folded.
     pub entities: usize,
-    /// Changes replaced, and the changes that replaced them (one per entity).
+    /// Changes replaced, and the changes that replaced them (one per stretch of changes
+    /// to the same fields).
     pub changes_before: usize,
     pub changes_after: usize,
 }
@@ -71,10 +82,10 @@ impl Store {
             let mut sum = Folded::default();
             for (id, kind) in ids {
                 let kind = entity::stored_kind(&id, &kind)?;
-                if let Some(n) = fold_entity(c, &id, kind, &actor)? {
+                if let Some((before, after)) = fold_entity(c, &id, kind, &actor)? {
                     sum.entities += 1;
-                    sum.changes_before += n;
-                    sum.changes_after += 1;
+                    sum.changes_before += before;
+                    sum.changes_after += after;
                 }
             }
             Ok(sum)
@@ -114,14 +125,14 @@ pub(crate) fn mark_all_shared(c: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Folds entity `id`'s run of unshared changes, if it has one of two or more; returns
-/// how many changes were folded.
+/// Folds entity `id`'s run of unshared changes, if some of them fold; returns how many
+/// changes were replaced and by how many.
 fn fold_entity(
     c: &Connection,
     id: &str,
     kind: luring_crdt::EntityKind,
     actor: &ActorId,
-) -> Result<Option<usize>> {
+) -> Result<Option<(usize, usize)>> {
     let unshared: HashSet<ChangeHash> = c
         .prepare_cached("SELECT hash FROM outbox WHERE entity_id = ?1 AND shared = 0")?
         .query_map([id], |r| r.get::<_, Vec<u8>>(0))?
@@ -130,18 +141,33 @@ fn fold_entity(
     let mut doc = entity::load(c, id, kind, actor)?;
     let all: Vec<Change> = doc.get_changes(&[]);
     let run = foldable_run(&all, &unshared, actor);
-    if run.len() < 2 {
+    let segments = by_fields(&run);
+    if segments.iter().all(|s| s.len() < 2) {
         return Ok(None);
     }
-    let Some(folded) = fold(&all, &run) else {
-        return Ok(None);
-    };
+    // Each segment becomes one change; a later one's dependency on an earlier one is
+    // renamed to what replaced it.
+    let mut parents: HashMap<ChangeHash, Vec<ChangeHash>> = all
+        .iter()
+        .map(|ch| (ch.hash(), ch.deps().to_vec()))
+        .collect();
+    let mut renamed: HashMap<ChangeHash, ChangeHash> = HashMap::new();
+    let mut folded = Vec::with_capacity(segments.len());
+    let first_seq = run.first().map_or(1, |ch| ch.seq());
+    for (seq, seg) in (first_seq..).zip(&segments) {
+        let Some(f) = fold(seg, seq, &renamed, &parents) else {
+            return Ok(None);
+        };
+        parents.insert(f.hash(), f.deps().to_vec());
+        renamed.extend(seg.iter().map(|ch| (ch.hash(), f.hash())));
+        folded.push(f);
+    }
     let gone: HashSet<ChangeHash> = run.iter().map(|ch| ch.hash()).collect();
     let mut rest: Vec<Change> = (all.iter())
         .filter(|ch| !gone.contains(&ch.hash()))
         .cloned()
         .collect();
-    rest.push(folded.clone());
+    rest.extend(folded.iter().cloned());
     let mut rebuilt = AutoCommit::new();
     if rebuilt.apply_changes(rest).is_err() {
         return Ok(None);
@@ -161,13 +187,15 @@ fn fold_entity(
     for h in &gone {
         del.execute([h.0.as_slice()])?;
     }
-    c.prepare_cached("INSERT INTO outbox(entity_id, hash, created_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![
-            id,
-            folded.hash().0.as_slice(),
-            Timestamp::now().into_string()
-        ])?;
-    Ok(Some(run.len()))
+    let mut ins = c.prepare_cached(
+        "INSERT OR IGNORE INTO outbox(entity_id, hash, created_at) VALUES (?1, ?2, ?3)",
+    )?;
+    let at = Timestamp::now().into_string();
+    for f in &folded {
+        ins.execute(params![id, f.hash().0.as_slice(), at])?;
+    }
+    let kept = folded.iter().filter(|f| gone.contains(&f.hash())).count();
+    Ok(Some((run.len() - kept, folded.len() - kept)))
 }
 
 /// The changes that may be folded, in sequence order: the end of `actor`'s chain made
@@ -196,7 +224,7 @@ fn foldable_run<'a>(
         .filter(|ch| candidate(ch) && !blocked.contains(&ch.hash()))
         .collect();
     run.sort_by_key(|ch| ch.seq());
-    // Only the contiguous end: a gap before it stays unfolded.
+    // Only the contiguous end: a gap before it stays as it is.
     let mut start = run.len().saturating_sub(1);
     while start > 0 {
         let (a, b) = (run[start - 1], run[start]);
@@ -208,30 +236,68 @@ fn foldable_run<'a>(
     run.split_off(start)
 }
 
-/// One change with every operation of `run`, in order, under the run's first sequence
-/// number and counter; `None` if it cannot be built.
-fn fold(all: &[Change], run: &[&Change]) -> Option<Change> {
-    let first = run.first()?.decode();
-    let last = run.last()?;
-    let inside: HashSet<ChangeHash> = run.iter().map(|ch| ch.hash()).collect();
+/// `run` cut into stretches of consecutive changes that write to the same fields.
+fn by_fields<'a>(run: &[&'a Change]) -> Vec<Vec<&'a Change>> {
+    let mut out: Vec<(HashSet<String>, Vec<&Change>)> = Vec::new();
+    for ch in run {
+        let f = touched(ch);
+        match out.last_mut() {
+            Some((fields, seg)) if *fields == f => seg.push(ch),
+            _ => out.push((f, vec![ch])),
+        }
+    }
+    out.into_iter().map(|(_, seg)| seg).collect()
+}
+
+/// What a change writes to: the keys it sets on the entity's root map, and the other
+/// objects (a text, a comment, a checklist item) it changes.
+fn touched(ch: &Change) -> HashSet<String> {
+    use automerge::legacy::{Key, ObjectId};
+    ch.decode()
+        .operations
+        .iter()
+        .map(|op| match (&op.obj, &op.key) {
+            (ObjectId::Root, Key::Map(k)) => format!("root.{k}"),
+            (ObjectId::Root, _) => "root".to_owned(),
+            (ObjectId::Id(id), _) => format!("{}@{}", id.counter(), id.actor()),
+        })
+        .collect()
+}
+
+/// One change with every operation of `seg`, in order, from its first counter on, as
+/// sequence number `seq` of its actor (the stretches of one run are numbered on from the
+/// run's first), depending on what `seg` depended on (renamed by `renamed`); `None` if
+/// it cannot be built.
+fn fold(
+    seg: &[&Change],
+    seq: u64,
+    renamed: &HashMap<ChangeHash, ChangeHash>,
+    parents: &HashMap<ChangeHash, Vec<ChangeHash>>,
+) -> Option<Change> {
+    let first = seg.first()?.decode();
+    let last = seg.last()?;
+    let inside: HashSet<ChangeHash> = seg.iter().map(|ch| ch.hash()).collect();
     let mut deps: Vec<ChangeHash> = Vec::new();
     let mut operations = Vec::new();
-    for ch in run {
-        deps.extend(ch.deps().iter().filter(|d| !inside.contains(d)));
+    for ch in seg {
+        deps.extend(
+            (ch.deps().iter())
+                .filter(|d| !inside.contains(d))
+                .map(|d| *renamed.get(d).unwrap_or(d)),
+        );
         operations.extend(ch.decode().operations);
     }
     deps.sort();
     deps.dedup();
-    let deps = without_ancestors(all, deps);
     let change: Change = ExpandedChange {
         operations,
         actor_id: first.actor_id,
         hash: None,
-        seq: first.seq,
+        seq,
         start_op: first.start_op,
         time: last.timestamp(),
         message: None,
-        deps,
+        deps: without_ancestors(parents, deps),
         extra_bytes: first.extra_bytes,
         author: first.author,
     }
@@ -241,20 +307,19 @@ fn fold(all: &[Change], run: &[&Change]) -> Option<Change> {
 
 /// `deps` without those that are ancestors of another (a transaction's dependencies are
 /// the document's heads, which never include an ancestor of another head).
-fn without_ancestors(all: &[Change], deps: Vec<ChangeHash>) -> Vec<ChangeHash> {
+fn without_ancestors(
+    parents: &HashMap<ChangeHash, Vec<ChangeHash>>,
+    deps: Vec<ChangeHash>,
+) -> Vec<ChangeHash> {
     if deps.len() < 2 {
         return deps;
     }
-    let parents: HashMap<ChangeHash, &[ChangeHash]> =
-        all.iter().map(|ch| (ch.hash(), ch.deps())).collect();
+    let up = |h: &ChangeHash| parents.get(h).cloned().unwrap_or_default();
     let mut below: HashSet<ChangeHash> = HashSet::new();
-    let mut stack: Vec<ChangeHash> = deps
-        .iter()
-        .flat_map(|d| parents.get(d).copied().unwrap_or_default().iter().copied())
-        .collect();
+    let mut stack: Vec<ChangeHash> = deps.iter().flat_map(up).collect();
     while let Some(h) = stack.pop() {
         if below.insert(h) {
-            stack.extend(parents.get(&h).copied().unwrap_or_default().iter().copied());
+            stack.extend(up(&h));
         }
     }
     deps.into_iter().filter(|d| !below.contains(d)).collect()

@@ -121,20 +121,21 @@ fn a_run_of_edits_becomes_one_change_with_the_same_operations() {
         .sum();
 
     let f = s.fold_outbox().unwrap();
+    // The creations (other fields) stay apart; the typing and the retitling fold.
     assert_eq!(
         f,
         Folded {
             entities: 2,
-            changes_before: 33,
+            changes_before: 31,
             changes_after: 2
         }
     );
     let after = outbox(&s);
-    assert_eq!(after.len(), 2);
+    assert_eq!(after.len(), 4);
     assert_eq!(state(&s, "d-1"), doc_state);
     assert_eq!(state(&s, "t-1"), task_state);
     let mut d = s.entity_doc("d-1").unwrap();
-    assert_eq!(d.get_changes(&[]).len(), 1);
+    assert_eq!(d.get_changes(&[]).len(), 2);
     assert_eq!(
         d.get_changes(&[]).iter().map(|c| c.len()).sum::<usize>(),
         ops_before
@@ -150,13 +151,58 @@ fn a_run_of_edits_becomes_one_change_with_the_same_operations() {
     );
     // A replica with nothing reads the same from the folded changes alone.
     let mut other = AutoCommit::new();
-    receive(&mut other, &after[1..]);
+    let of_doc: Vec<OutboxEntry> = after
+        .iter()
+        .filter(|c| c.entity == "d-1")
+        .cloned()
+        .collect();
+    receive(&mut other, &of_doc);
     assert_eq!(other.hydrate(ROOT, None).unwrap(), doc_state);
     // Nothing is left to fold; later edits fold on top.
     assert_eq!(s.fold_outbox().unwrap(), Folded::default());
     set_body(&mut s, "d-1", "Rapat koordinasi hari Senin pagi");
     set_body(&mut s, "d-1", "Rapat koordinasi hari Senin pagi ini");
     assert_eq!(s.fold_outbox().unwrap().changes_before, 3);
+}
+
+#[test]
+fn only_edits_of_the_same_fields_fold_together() {
+    let mut s = Store::open_in_memory().unwrap();
+    new_doc(&mut s, "d-1", "isi");
+    s.mark_shared(&hashes(&outbox(&s))).unwrap();
+    set_body(&mut s, "d-1", "isi a");
+    set_body(&mut s, "d-1", "isi ab");
+    let retitle = |s: &mut Store, t: &str| {
+        s.update_document("d-1", |d| {
+            luring_crdt::update_document(
+                d,
+                &DocumentEdit {
+                    title: Some(Title::parse(t).unwrap()),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    };
+    retitle(&mut s, "Judul baru");
+    set_body(&mut s, "d-1", "isi abc");
+    set_body(&mut s, "d-1", "isi abcd");
+    set_body(&mut s, "d-1", "isi abcde");
+    let expected = state(&s, "d-1");
+    assert_eq!(
+        s.fold_outbox().unwrap(),
+        Folded {
+            entities: 1,
+            changes_before: 6,
+            changes_after: 3
+        }
+    );
+    assert_eq!(state(&s, "d-1"), expected);
+    let out = outbox(&s);
+    assert_eq!(out.len(), 4);
+    let mut server = AutoCommit::new();
+    receive(&mut server, &out);
+    assert_eq!(server.hydrate(ROOT, None).unwrap(), expected);
 }
 
 #[test]
