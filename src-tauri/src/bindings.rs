@@ -71,6 +71,7 @@ fn generate() -> String {
         luring_client::TaskChanges,
         luring_client::NewDocInput,
         luring_client::DocumentChanges,
+        luring_client::BodySplice,
         // The shell's own.
         crate::error::CmdError,
         crate::settings::Settings,

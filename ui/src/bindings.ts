@@ -229,6 +229,13 @@ classification: Classification | null, };
  */
 export type DocumentChanges = { title?: string, kind?: DocKind, classification?: Classification, };
 
+/**
+ * One edit of a body as the editor saw it: at `pos`, `delete` units removed, then
+ * `insert` typed. Positions count UTF-16 code units, as the window's text area does, in
+ * the text as the previous splice of the same call left it.
+ */
+export type BodySplice = { pos: number, delete: number, insert: string, };
+
 export type AppError = { code: string, message: string, };
 
 export type Settings = { language: "id" | "en", };
