@@ -103,13 +103,13 @@ pub fn splice_text_checked(
     Ok(true)
 }
 
-/// The text `splices` make of `text`, and the splices in Unicode code points (automerge's
-/// positions); `None` when one does not fit the text (past its end, or inside a
-/// character's UTF-16 surrogate pair).
-fn in_chars<'a>(
-    text: &str,
-    splices: &'a [Splice],
-) -> Option<(String, Vec<(usize, usize, &'a str)>)> {
+/// A splice in Unicode code points (automerge's positions): at, deleted, inserted.
+type CharSplice<'a> = (usize, usize, &'a str);
+
+/// The text `splices` make of `text`, and the splices in Unicode code points; `None` when
+/// one does not fit the text (past its end, or inside a character's UTF-16 surrogate
+/// pair).
+fn in_chars<'a>(text: &str, splices: &'a [Splice]) -> Option<(String, Vec<CharSplice<'a>>)> {
     let mut text = text.to_owned();
     let mut steps = Vec::with_capacity(splices.len());
     for s in splices
