@@ -77,6 +77,12 @@ pub trait Transport {
     /// At most how many bytes (before compression) the next answer carries, so that a
     /// transport can give a slow link the time it needs. Ignored by those that need none.
     fn expect_down(&mut self, _bytes: u64) {}
+    /// Whether the last failed round trip failed before any byte of its request left
+    /// (the server could not even be connected to), so nobody can hold what it carried.
+    /// Transports that cannot tell answer false, which is always safe.
+    fn sent_nothing(&self) -> bool {
+        false
+    }
 }
 
 /// What a sync did, as `luring sync --json` prints it.
@@ -353,13 +359,18 @@ impl Profile {
             progress.bytes_up += body.len();
             // Marked before sending: once the server may hold them, they are never folded.
             let sending: Vec<[u8; 32]> = changes.iter().map(|c| c.hash).collect();
-            self.store_mut().mark_shared(&sending)?;
+            let marked = self.store_mut().mark_shared(&sending)?;
             // Raised and stored before sending: a retry never repeats a number, so only a
             // copy of this profile (or an older backup of it) can.
             let n = self.store_mut().next_number(MetaKey::SyncNumber)?;
             t.set_sync_number(n);
             t.expect_down(u64::from(pull_budget));
-            let answer = match t.round_trip(body) {
+            let sent = t.round_trip(body);
+            if sent.is_err() && t.sent_nothing() {
+                // Offline: nothing left, so what was marked for this try may still fold.
+                self.store_mut().unmark_shared(&marked)?;
+            }
+            let answer = match sent {
                 Err(ClientError::ProfileCopied) => {
                     self.store().put(MetaKey::NewIdentity, "1")?;
                     return Err(ClientError::ProfileCopied);

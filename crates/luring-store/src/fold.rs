@@ -20,7 +20,8 @@
 //! - every change of the run is in the outbox and **has never left the device**: it was
 //!   not put in a sync request (whose answer may be lost after the server stored it), not
 //!   exported in a bundle, and its hash is not bound by an approval request
-//!   (`outbox.shared` stays 0 until one of these happens, and is never reset). A replica
+//!   (`outbox.shared` stays 0 until one of these happens, and is reset only when the
+//!   request provably never left: the server could not be connected to). A replica
 //!   holding an original change and then the folded one would see two changes with one
 //!   actor and sequence number: they would never merge;
 //! - every change of the run is by this store's current actor, and the run is the end of
@@ -93,16 +94,32 @@ impl Store {
     }
 
     /// Records that these outbox changes may now exist beyond this device (they are about
-    /// to be sent): they are never folded. Returns how many were not marked before.
-    pub fn mark_shared(&mut self, hashes: &[[u8; 32]]) -> Result<usize> {
+    /// to be sent): they are never folded. Returns those that were not marked before.
+    pub fn mark_shared(&mut self, hashes: &[[u8; 32]]) -> Result<Vec<[u8; 32]>> {
         self.write_tx(|c| {
             let mut up =
                 c.prepare_cached("UPDATE outbox SET shared = 1 WHERE hash = ?1 AND shared = 0")?;
-            let mut n = 0;
+            let mut marked = Vec::new();
             for h in hashes {
-                n += up.execute([h.as_slice()])?;
+                if up.execute([h.as_slice()])? > 0 {
+                    marked.push(*h);
+                }
             }
-            Ok(n)
+            Ok(marked)
+        })
+    }
+
+    /// Takes back [`Store::mark_shared`] for changes that provably reached nobody: their
+    /// request failed before a byte of it left (the server could not be connected to).
+    /// For anything less certain they must stay marked: a fold of a change the server
+    /// holds would never merge there.
+    pub fn unmark_shared(&mut self, hashes: &[[u8; 32]]) -> Result<()> {
+        self.write_tx(|c| {
+            let mut up = c.prepare_cached("UPDATE outbox SET shared = 0 WHERE hash = ?1")?;
+            for h in hashes {
+                up.execute([h.as_slice()])?;
+            }
+            Ok(())
         })
     }
 
