@@ -19,41 +19,36 @@
 //!   device that attached it (`attach-up`), then down to a colleague's device of the same
 //!   unit that opens it (`attach-down`, [`Profile::fetch_attachment`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use luring_client::{LoginOptions, Profile, TransferReport};
-use luring_netsim::{Link, Profile as LinkProfile};
-use luring_store::MetaKey;
+use luring_netsim::Profile as LinkProfile;
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 
+use crate::edit_log::EditLog;
 use crate::link_report::{LinkInfo, Report, Scenario};
 use crate::report::Machine;
-use crate::served::{self, Served};
+use crate::site::{Over, Site};
 use crate::sync_day::{self, DocEdits};
-use crate::wire::{self, Measured};
 use crate::{unit_history, BoxResult};
 
-/// Issue 13's day: passages inserted into each held document, and their length.
-pub const PASSAGES_PER_DOC: usize = 20;
-pub const PASSAGE_CHARS: usize = 100;
 /// Size of the attachment issue 13 asks to time.
 pub const ATTACHMENT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Bytes per chunk and chunks per manifest page of the attachment routes
 /// (`luring_sync::attachments::{CHUNK_SIZE, MANIFEST_PAGE}`), to count the requests a
 /// transfer needs when nothing fails.
-const CHUNK_BYTES: u64 = 16 * 1024;
+pub const CHUNK_BYTES: u64 = 16 * 1024;
 const CHUNKS_PER_PAGE: u64 = 512;
 /// Bytes of a chunk's manifest entry (`luring_sync::attachments::ENTRY_LEN`).
-const MANIFEST_ENTRY_BYTES: u64 = 32;
+pub const MANIFEST_ENTRY_BYTES: u64 = 32;
 /// Requests in flight at once for one attachment (`luring_client`'s `PARALLEL`).
 const IN_FLIGHT: u64 = 4;
 
 /// Requests of a clean upload or download of `size` bytes: the status (or start), the
 /// manifest pages, the chunks.
-fn attachment_requests(size: u64) -> u64 {
+pub fn attachment_requests(size: u64) -> u64 {
     let chunks = size.div_ceil(CHUNK_BYTES);
     1 + chunks.div_ceil(CHUNKS_PER_PAGE) + chunks
 }
@@ -79,82 +74,12 @@ pub struct Plan {
     pub only: Only,
 }
 
-/// Paths and options shared by a scenario's clients.
-struct Site {
-    server: Served,
-    dir: PathBuf,
-    opts: LoginOptions,
-}
-
-impl Site {
-    fn start(dir: PathBuf, https: bool) -> BoxResult<Site> {
-        std::fs::create_dir_all(&dir)?;
-        let server = Served::start(&dir, https)?;
-        let opts = LoginOptions {
-            ca_file: server.ca.clone(),
-            ..Default::default()
-        };
-        Ok(Site { server, dir, opts })
-    }
-
-    fn direct(&self) -> String {
-        self.server.url_via(self.server.addr)
-    }
-
-    fn login(&self, folder: &str, nip: &str) -> BoxResult<Profile> {
-        Ok(Profile::login(
-            &self.dir.join(folder),
-            &self.direct(),
-            nip,
-            served::password(nip)?,
-            &self.opts,
-        )?)
-    }
-
-    /// `how` through a fresh link with `plan`'s profile.
-    fn through(
-        &self,
-        plan: &Plan,
-        how: impl FnOnce(&Link, &wire::Plan<'_>) -> BoxResult<Measured>,
-    ) -> BoxResult<Measured> {
-        let link = Link::start(self.server.addr, plan.profile.clone())?;
-        let url = self.server.url_via(link.addr());
-        let m = how(
-            &link,
-            &wire::Plan {
-                url: &url,
-                ca: self.server.ca.as_deref(),
-                give_up: plan.give_up,
-                pause: RETRY_PAUSE,
-            },
-        )?;
-        let _final = link.stop();
-        Ok(m)
-    }
-
-    /// `p`'s sync through a fresh link with `plan`'s profile.
-    fn measure(&self, p: &mut Profile, plan: &Plan) -> BoxResult<Measured> {
-        self.through(plan, |link, w| wire::sync_through(p, link, w))
-    }
-
-    /// An attachment transfer of `p`'s (`go`, `size` bytes) through a fresh link: the
-    /// profile's server is the link while it runs.
-    fn transfer(
-        &self,
-        p: &mut Profile,
-        plan: &Plan,
-        upload: bool,
-        size: u64,
-        mut go: impl FnMut(&mut Profile) -> luring_client::Result<TransferReport>,
-    ) -> BoxResult<Measured> {
-        self.through(plan, |link, w| {
-            p.store().put(MetaKey::Server, w.url)?;
-            let payload = size + size.div_ceil(CHUNK_BYTES) * MANIFEST_ENTRY_BYTES;
-            let clean = attachment_requests(size);
-            let m = wire::transfer_through(link, w, upload, clean, payload, || go(p));
-            p.store().put(MetaKey::Server, &self.direct())?;
-            m
-        })
+impl Plan {
+    fn over(&self) -> Over {
+        Over {
+            profile: self.profile.clone(),
+            give_up: self.give_up,
+        }
     }
 }
 
@@ -176,15 +101,12 @@ fn day(root: &Path, plan: &Plan, setup: &mut Duration) -> BoxResult<Scenario> {
     if !r.rejected.is_empty() || p.store().stats()?.outbox != 0 {
         anyhow::bail!("the held work did not reach the server");
     }
-    let edits = DocEdits::Passages {
-        per_doc: PASSAGES_PER_DOC,
-        chars: PASSAGE_CHARS,
-    };
-    sync_day::work_with(&mut p, plan.seed, &held, edits)?;
+    let mut log = EditLog::default();
+    sync_day::work_with(&mut p, plan.seed, &held, DocEdits::DAY, &mut log)?;
     let changes = p.store().stats()?.outbox;
     *setup += t0.elapsed();
     eprintln!("day: {changes} changes; syncing over {}", plan.profile.name);
-    let m = site.measure(&mut p, plan)?;
+    let m = site.measure(&mut p, &plan.over())?;
     if m.finished && p.store().stats()?.outbox != 0 {
         anyhow::bail!("the day's sync finished with changes left in the outbox");
     }
@@ -193,8 +115,8 @@ fn day(root: &Path, plan: &Plan, setup: &mut Duration) -> BoxResult<Scenario> {
          documents: {changes} changes",
         sync_day::TASK_EDITS,
         plan.held,
-        PASSAGES_PER_DOC,
-        PASSAGE_CHARS,
+        sync_day::PASSAGES_PER_DOC,
+        sync_day::PASSAGE_CHARS,
         sync_day::DOCUMENTS
     );
     Ok(Scenario::new("day", what, m, &plan.profile, plan.https))
@@ -222,7 +144,7 @@ fn first_sync(root: &Path, plan: &Plan, setup: &mut Duration) -> BoxResult<Scena
         "first-sync: a new device pulls it over {}",
         plan.profile.name
     );
-    let m = site.measure(&mut p, plan)?;
+    let m = site.measure(&mut p, &plan.over())?;
     let st = p.store().stats()?;
     if m.finished && (st.tasks as usize, st.documents as usize) != (plan.tasks, plan.documents) {
         anyhow::bail!(
@@ -268,10 +190,10 @@ fn attachment(root: &Path, plan: &Plan, setup: &mut Duration) -> BoxResult<Vec<S
         ATTACHMENT_BYTES >> 20,
         plan.profile.name
     );
-    let up = site.transfer(&mut ani, plan, true, size, |p| {
+    let up = site.transfer(&mut ani, &plan.over(), true, size, |p| {
         p.upload_attachments(&mut |_| {})
     })?;
-    let down = site.transfer(&mut siti, plan, false, size, |p| {
+    let down = site.transfer(&mut siti, &plan.over(), false, size, |p| {
         p.fetch_attachment(&doc, &hash, None, &mut |_| {})
             .map(|(_, r)| r)
     })?;

@@ -8,20 +8,24 @@
 //! full-text search and durable edits ([`measure`]) and prints a [`report`].
 //!
 //! `luring-bench sync [--held 60] [--seed N] [--json]` measures what one sync costs after
-//! a day of offline work on a device holding `--held` tasks ([`sync_day`]).
+//! a day of offline work on a device holding `--held` tasks, beside the day's information
+//! content ([`sync_day`]).
 //!
 //! `luring-bench link --profile edge|vsat|3g|flaky [--tasks N] [--documents N] [--json]`
 //! times a day's sync and a new device's first sync through an emulated 3T link, beside
 //! the link's physical limit ([`link`]).
 
 mod corpus;
+mod edit_log;
 mod fill;
 mod link;
 mod link_report;
 mod measure;
 mod report;
 mod served;
+mod site;
 mod sync_day;
+mod train_dict;
 mod unit_history;
 mod wire;
 mod words;
@@ -52,13 +56,28 @@ struct Cli {
 enum Command {
     /// Fill a fresh local store, then time open, list, search and durable writes.
     Local(LocalArgs),
-    /// A day of offline work on one device, then one sync with an in-process server:
-    /// bytes on the wire and round trips.
+    /// A day of offline work on one device, then one sync with the real server over HTTP:
+    /// bytes on the wire (headers included), round trips, and the day's information limit.
     Sync(SyncArgs),
     /// A day's sync and a new device's first sync over an emulated 3T link (real server,
     /// real clients, HTTP through the link emulator): time, bytes, requests, re-sent bytes,
     /// beside the physical limit.
     Link(LinkArgs),
+    /// Train the sync protocol's zstd dictionary on generated days of work.
+    TrainDict(TrainArgs),
+}
+
+#[derive(Debug, Args)]
+struct TrainArgs {
+    /// Where to write the dictionary.
+    #[arg(long, default_value = "crates/luring-sync/dict/luring-1.zdict")]
+    out: PathBuf,
+    /// Generated days of work to take samples from.
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    days: u64,
+    /// Largest dictionary, in bytes.
+    #[arg(long, default_value_t = 16_384)]
+    size: usize,
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +178,11 @@ fn main() -> ExitCode {
         Command::Local(args) => local(&args),
         Command::Sync(args) => sync(&args),
         Command::Link(args) => link(&args),
+        Command::TrainDict(args) => train_dict::run(&train_dict::Plan {
+            days: args.days,
+            size: args.size,
+            out: args.out,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

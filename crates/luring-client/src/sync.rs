@@ -12,6 +12,9 @@
 use luring_model::Timestamp;
 use luring_store::records::StoredRecord;
 use luring_store::{InChange, InRecord, MetaKey, OutChange, Refusal};
+use std::collections::HashSet;
+
+use luring_sync::compact::Compactor;
 use luring_sync::{
     device, Change, ChangeHash, Class, Cursor, Lease, Limits, SyncRequest, SyncResponse,
 };
@@ -125,6 +128,8 @@ pub(crate) struct Incoming {
     changes: Vec<InChange>,
     records: Vec<InRecord>,
     acked: Vec<ChangeHash>,
+    /// Changes the server could not rebuild from their compact form: sent again in full.
+    ask_full: Vec<ChangeHash>,
     /// (hash, entity, reason) of each refused change, as the store files it.
     refused: Vec<(ChangeHash, String, String)>,
     /// The same refusals as a report shows them.
@@ -140,40 +145,95 @@ pub(crate) struct Incoming {
     remaining: luring_sync::Backlog,
 }
 
-/// The request for `cursor` pushing `records` then `changes` (approval records first: on a
-/// thin link they are what matters most), asking for at most `pull_budget` bytes back;
-/// `outbox_len` is how many changes and records wait in all.
-pub(crate) fn plan(
-    cursor: Cursor,
-    records: &[StoredRecord],
-    changes: &[OutChange],
-    outbox_len: i64,
-    want_numbers: bool,
-    pull_budget: u32,
-) -> Planned {
-    let pushed_all = (records.len() + changes.len()) as i64 >= outbox_len;
-    let sent_hashes = records
+/// What a request is planned from.
+pub(crate) struct Outgoing<'a> {
+    pub cursor: Cursor,
+    pub records: &'a [StoredRecord],
+    pub changes: &'a [OutChange],
+    /// How many changes and records wait in all.
+    pub outbox_len: i64,
+    pub want_numbers: bool,
+    pub pull_budget: u32,
+    /// This device's automerge actor: its own changes travel compact.
+    pub actor: &'a [u8],
+    /// Changes the server asked for in full (it could not rebuild them).
+    pub full: &'a HashSet<ChangeHash>,
+}
+
+/// The request pushing the records then the changes (approval records first: on a thin
+/// link they are what matters most), asking for at most `pull_budget` bytes back.
+///
+/// The device's own changes go compact ([`luring_sync::compact`]); every change of an
+/// entity goes in full if one of them must (another device's change that came by bundle,
+/// one the server asked for in full), so that the server meets them in the order made.
+pub(crate) fn plan(o: Outgoing<'_>) -> Planned {
+    let pushed_all = (o.records.len() + o.changes.len()) as i64 >= o.outbox_len;
+    let mut full_entities: HashSet<&str> = o
+        .changes
+        .iter()
+        .filter(|c| {
+            o.full.contains(&c.hash)
+                || luring_sync::compact::parts(&c.bytes).map_or(true, |p| p.actor != o.actor)
+        })
+        .map(|c| c.entity.as_str())
+        .collect();
+    let (full, compact) = loop {
+        let mut compactor = Compactor::new(o.actor);
+        let mut compact = Vec::new();
+        let mut failed = None;
+        for c in o
+            .changes
+            .iter()
+            .filter(|c| !full_entities.contains(c.entity.as_str()))
+        {
+            match compactor.compact(&c.entity, c.kind.into(), &c.bytes, |_| true) {
+                Ok(cc) => compact.push((c, cc)),
+                Err(_) => {
+                    failed = Some(c.entity.as_str());
+                    break;
+                }
+            }
+        }
+        match failed {
+            Some(e) => {
+                full_entities.insert(e);
+            }
+            None => {
+                let full: Vec<&OutChange> = o
+                    .changes
+                    .iter()
+                    .filter(|c| full_entities.contains(c.entity.as_str()))
+                    .collect();
+                break (full, compact);
+            }
+        }
+    };
+    let sent_hashes = o
+        .records
         .iter()
         .map(|r| r.hash)
-        .chain(changes.iter().map(|c| c.hash))
+        .chain(full.iter().map(|c| c.hash))
+        .chain(compact.iter().map(|(c, _)| c.hash))
         .collect();
     let req = SyncRequest {
-        cursor,
-        push: records
+        cursor: o.cursor,
+        push: o
+            .records
             .iter()
             .map(|r| Change {
                 entity: r.request_id.clone(),
                 class: Class::Approval,
                 bytes: r.bytes.clone(),
             })
-            .chain(changes.iter().map(|c| Change {
+            .chain(full.iter().map(|c| Change {
                 entity: c.entity.clone(),
                 class: c.kind.into(),
                 bytes: c.bytes.clone(),
             }))
             .collect(),
-        byte_budget: pull_budget,
-        want_numbers,
+        compact: compact.into_iter().map(|(_, cc)| cc).collect(),
+        byte_budget: o.pull_budget,
+        want_numbers: o.want_numbers,
     };
     let body = luring_sync::encode_request(&req);
     Planned {
@@ -195,6 +255,13 @@ pub(crate) fn interpret(planned: &Planned, resp: SyncResponse) -> Result<Incomin
         ));
     }
     let acked = device::acked_hashes(&planned.sent_hashes, &resp);
+    let ask_full = planned
+        .sent_hashes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| resp.wants_full(*i))
+        .map(|(_, h)| *h)
+        .collect();
     let (changes, records) = device::split_pull(&resp.pull);
     Ok(Incoming {
         changes: changes
@@ -214,6 +281,7 @@ pub(crate) fn interpret(planned: &Planned, resp: SyncResponse) -> Result<Incomin
             })
             .collect(),
         acked,
+        ask_full,
         refused: resp
             .rejected
             .iter()
@@ -322,6 +390,8 @@ impl Profile {
         // After a new identity (a copied or restored profile), the server's version is
         // pulled before anything is sent, then the work set aside is re-made on top.
         let mut catching_up = self.store().has_set_aside()?;
+        // Changes the server asked for in full during this sync.
+        let mut ask_full: HashSet<ChangeHash> = HashSet::new();
         for _ in 0..10_000 {
             let push_budget = (push_max / budget_share).max(MIN_BUDGET) as usize;
             let pull_budget = (pull_max / budget_share).max(MIN_BUDGET);
@@ -346,14 +416,17 @@ impl Profile {
                 (records, changes)
             };
             let waiting = self.store().stats()?.outbox;
-            let mut planned = plan(
+            let actor = self.store().actor().to_bytes().to_vec();
+            let mut planned = plan(Outgoing {
                 cursor,
-                &records,
-                &changes,
-                waiting,
-                self.needs_letter_numbers()?,
+                records: &records,
+                changes: &changes,
+                outbox_len: waiting,
+                want_numbers: self.needs_letter_numbers()?,
                 pull_budget,
-            );
+                actor: &actor,
+                full: &ask_full,
+            });
             let body = planned.take_body();
             report.bytes_up += body.len();
             progress.bytes_up += body.len();
@@ -416,7 +489,8 @@ impl Profile {
             // A refusal rebuilds its entity and may re-make the person's other edits as a
             // new outbox change (see luring-store `heal.rs`): send it in the same sync.
             let healed = applied.refused > 0;
-            if !incoming.more && ((planned.pushed_all && !healed) || !moved) {
+            let resend = incoming.ask_full.iter().any(|h| ask_full.insert(*h));
+            if !incoming.more && !resend && ((planned.pushed_all && !healed) || !moved) {
                 break;
             }
         }
@@ -489,11 +563,98 @@ mod tests {
         }
     }
 
+    fn plan_of(
+        cursor: Cursor,
+        records: &[StoredRecord],
+        changes: &[OutChange],
+        outbox_len: i64,
+        want_numbers: bool,
+    ) -> Planned {
+        plan(Outgoing {
+            cursor,
+            records,
+            changes,
+            outbox_len,
+            want_numbers,
+            pull_budget: PULL_BUDGET,
+            actor: &[1; 16],
+            full: &HashSet::new(),
+        })
+    }
+
+    /// Two real changes of one task by `actor`, as the outbox gives them.
+    fn real_changes(entity: &str, actor: u8) -> Vec<OutChange> {
+        use automerge::transaction::Transactable;
+        let mut d = automerge::AutoCommit::new().with_actor(automerge::ActorId::from([actor; 16]));
+        d.put(automerge::ROOT, "judul", entity).unwrap();
+        d.commit();
+        d.put(automerge::ROOT, "status", "selesai").unwrap();
+        d.commit();
+        d.get_changes(&[])
+            .into_iter()
+            .map(|c| OutChange {
+                entity: entity.into(),
+                kind: EntityKind::Task,
+                hash: c.hash().0,
+                bytes: c.raw_bytes().to_vec(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn own_changes_go_compact_and_an_entity_with_one_that_cannot_goes_whole_in_full() {
+        let mine = real_changes("t-mine", 1);
+        let theirs = real_changes("t-theirs", 2);
+        let asked = real_changes("t-asked", 1);
+        let changes: Vec<OutChange> = [&mine[..], &theirs[..], &asked[..]].concat();
+        let full = HashSet::from([asked[1].hash]);
+        let p = plan(Outgoing {
+            cursor: Cursor::default(),
+            records: &[],
+            changes: &changes,
+            outbox_len: 6,
+            want_numbers: false,
+            pull_budget: PULL_BUDGET,
+            actor: &[1; 16],
+            full: &full,
+        });
+        let req = luring_sync::decode_request(&p.body, Limits::default()).unwrap();
+        let full_entities: Vec<&str> = req.push.iter().map(|c| c.entity.as_str()).collect();
+        assert_eq!(
+            full_entities,
+            ["t-theirs", "t-theirs", "t-asked", "t-asked"]
+        );
+        let compact: Vec<&str> = req.compact.iter().map(|c| c.entity.as_str()).collect();
+        assert_eq!(compact, ["t-mine", "t-mine"]);
+        // Acknowledgements by position: full ones first, then compact.
+        let order: Vec<_> = theirs
+            .iter()
+            .chain(&asked)
+            .chain(&mine)
+            .map(|c| c.hash)
+            .collect();
+        assert_eq!(p.sent_hashes, order);
+        // The second of mine names the first as the change before it in the message.
+        assert_eq!(
+            req.compact[1].deps,
+            vec![luring_sync::compact::DepRef::Earlier(1)]
+        );
+        // The server asks for the first compact change in full.
+        let mut resp = SyncResponse {
+            request: p.digest,
+            ..Default::default()
+        };
+        resp.ask_full(4);
+        let inc = interpret(&p, resp).unwrap();
+        assert_eq!(inc.ask_full, vec![mine[0].hash]);
+        assert!(inc.acked.is_empty());
+    }
+
     #[test]
     fn a_plan_pushes_records_first_and_knows_if_it_holds_the_whole_outbox() {
         let records = [record(1)];
         let changes = [change(2, EntityKind::Task), change(3, EntityKind::Document)];
-        let p = plan(Cursor([1, 2, 3]), &records, &changes, 3, true, PULL_BUDGET);
+        let p = plan_of(Cursor([1, 2, 3]), &records, &changes, 3, true);
         assert!(p.pushed_all);
         assert_eq!(p.sent_hashes, vec![[1; 32], [2; 32], [3; 32]]);
         assert_eq!(p.digest, luring_sync::request_digest(&p.body));
@@ -503,7 +664,7 @@ mod tests {
         assert_eq!(req.cursor, Cursor([1, 2, 3]));
         assert!(req.want_numbers);
         assert_eq!(req.byte_budget, PULL_BUDGET);
-        assert!(!plan(Cursor::default(), &records, &changes, 4, false, PULL_BUDGET).pushed_all);
+        assert!(!plan_of(Cursor::default(), &records, &changes, 4, false).pushed_all);
     }
 
     #[test]
@@ -535,7 +696,7 @@ mod tests {
     #[test]
     fn an_answer_is_mapped_to_the_hashes_sent_and_to_another_request_refused() {
         let changes = [change(1, EntityKind::Task), change(2, EntityKind::Task)];
-        let p = plan(Cursor::default(), &[], &changes, 2, false, PULL_BUDGET);
+        let p = plan_of(Cursor::default(), &[], &changes, 2, false);
         let mut resp = SyncResponse {
             request: p.digest,
             rejected: vec![Rejection {

@@ -289,8 +289,7 @@ impl Transport for HttpTransport {
             .client
             .post(&self.url)
             .timeout(round_trip_deadline(body.len(), self.expect_down))
-            .bearer_auth(&self.token)
-            .header("content-type", "application/x-luring-sync");
+            .bearer_auth(&self.token);
         if let Some(n) = self.sync_number {
             req = req.header(SYNC_NUMBER_HEADER, n.to_string());
         }

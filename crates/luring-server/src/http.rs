@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -193,9 +193,9 @@ async fn sync<D: Database>(
     .await
     .map_err(internal)?;
     match answer {
-        Ok(bytes) => {
-            Ok(([(header::CONTENT_TYPE, "application/x-luring-sync")], bytes).into_response())
-        }
+        // No content type: the route and the message's own first bytes say what it is,
+        // and on a 2G link the header would cost more than a day's status changes.
+        Ok(bytes) => Ok(Response::new(Body::from(bytes))),
         Err(HandleError::BadMessage(m)) => Err(bad("bad_message", m)),
         Err(HandleError::Outdated(m)) => {
             Err(ApiError(StatusCode::UPGRADE_REQUIRED, "update_luring", m))

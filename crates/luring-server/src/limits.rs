@@ -6,7 +6,7 @@
 //! (per change, per entity, per text field, per request) and what it delivers (an entity too
 //! big for one answer is held back, never allowed to block the rest).
 
-use luring_sync::{Change, Class};
+use luring_sync::{Change, Class, CompactChange};
 
 /// Largest history (the sum of its stored changes) a task may have. A task's description
 /// is at most 20,000 characters and each comment, checklist item and instruction at most
@@ -77,18 +77,27 @@ pub fn size(bytes: u64) -> String {
 /// The part of a request processed now: its first changes, within
 /// [`REQUEST_MAX_CHANGES`] and [`REQUEST_MAX_BYTES`]. Positions are kept (a prefix), so
 /// acknowledgements by position stay right; what is cut off is simply not answered.
-pub fn first_part(mut changes: Vec<Change>) -> Vec<Change> {
+/// Full changes come first, then compact ones (counted by their operations' bytes).
+pub fn first_part(
+    mut changes: Vec<Change>,
+    mut compact: Vec<CompactChange>,
+) -> (Vec<Change>, Vec<CompactChange>) {
+    let sizes = changes
+        .iter()
+        .map(|c| c.bytes.len())
+        .chain(compact.iter().map(|c| c.ops.len()));
     let mut bytes = 0usize;
     let mut keep = 0usize;
-    for c in &changes {
-        if keep >= REQUEST_MAX_CHANGES || (keep > 0 && bytes + c.bytes.len() > REQUEST_MAX_BYTES) {
+    for len in sizes {
+        if keep >= REQUEST_MAX_CHANGES || (keep > 0 && bytes + len > REQUEST_MAX_BYTES) {
             break;
         }
-        bytes += c.bytes.len();
+        bytes += len;
         keep += 1;
     }
+    compact.truncate(keep.saturating_sub(changes.len()));
     changes.truncate(keep);
-    changes
+    (changes, compact)
 }
 
 /// Whether a text field of `chars` characters, typed with limit `limit`, may be accepted
@@ -113,11 +122,30 @@ mod tests {
     #[test]
     fn a_request_is_cut_to_its_first_part() {
         let many: Vec<_> = (0..REQUEST_MAX_CHANGES + 10).map(|_| change(1)).collect();
-        assert_eq!(first_part(many).len(), REQUEST_MAX_CHANGES);
+        let first = |c: Vec<Change>| first_part(c, vec![]).0.len();
+        assert_eq!(first(many), REQUEST_MAX_CHANGES);
         let big = vec![change(3 << 20), change(3 << 20), change(1)];
-        assert_eq!(first_part(big).len(), 1);
+        assert_eq!(first(big), 1);
         // One change bigger than the byte cap is still processed (and judged by its cap).
-        assert_eq!(first_part(vec![change(5 << 20)]).len(), 1);
+        assert_eq!(first(vec![change(5 << 20)]), 1);
+        // Compact changes count after the full ones.
+        let compact = |n: usize| CompactChange {
+            entity: "t-1".into(),
+            class: Class::Task,
+            checksum: [0; 4],
+            deps: vec![],
+            seq_delta: 1,
+            start_op: 1,
+            time_delta: 0,
+            message: vec![],
+            other_actors: vec![],
+            ops: vec![0; n],
+        };
+        let (full, rest) = first_part(
+            vec![change(3 << 20)],
+            vec![compact(1), compact(3 << 20), compact(1)],
+        );
+        assert_eq!((full.len(), rest.len()), (1, 1));
     }
 
     #[test]

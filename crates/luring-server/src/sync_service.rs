@@ -122,6 +122,7 @@ pub fn handle_bytes<D: Database>(
         luring_sync::CodecError::Version(v) if (1..luring_sync::PROTOCOL_VERSION).contains(&v) => {
             HandleError::Outdated(e.to_string())
         }
+        luring_sync::CodecError::Dictionary(_) => HandleError::Outdated(e.to_string()),
         e => HandleError::BadMessage(e.to_string()),
     })?;
     // Read for every sync, not kept in the server's state: an administrator may add units
@@ -159,7 +160,8 @@ pub fn handle<D: Database>(
     req: SyncRequest,
 ) -> Result<SyncResponse> {
     let mut resp = SyncResponse::default();
-    let (entities, records) = push::prepare(ctx, crate::limits::first_part(req.push));
+    let (push, compact) = crate::limits::first_part(req.push, req.compact);
+    let (entities, records) = push::prepare(ctx, push, compact);
     let waiting = push::push_entities(db, ctx, entities, &mut resp)?;
     db.sync_tx(|tx| {
         // Records after the documents they refer to (which may arrive in the same push).

@@ -261,3 +261,36 @@ fn a_first_sync_killed_midway_keeps_what_it_received_and_downloads_only_the_rest
     );
     link.stop();
 }
+
+/// An entity first sent whole (its history so far) is not sent again change by change
+/// when the scan of the log reaches its later changes in a later round.
+#[test]
+fn a_first_sync_in_small_rounds_receives_each_change_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = unit_with_history(tmp.path());
+    // Ani's first device edits the first task and document again: their last changes sit
+    // at the end of the log, many rounds after their first.
+    let ani = Luring::login(tmp.path(), "ani-again", &server, ANI);
+    ani.sync();
+    let tasks = ani.json(&["task", "list", "--json"]);
+    let first_task = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"].as_str().unwrap().ends_with("nomor 0"))
+        .expect("the first task")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ani.ok(&["task", "set", &first_task, "--status", "selesai"]);
+    ani.ok(&["task", "set", &first_task, "--title", "Verifikasi ulang"]);
+    assert_eq!(ani.sync()["pushed"], 2);
+    let fresh = new_device(tmp.path(), "fresh", &server, &server.url);
+    let (r, seen) = watched_sync(&fresh, 0);
+    r.unwrap();
+    let last = seen.last().unwrap();
+    assert!(last.round_trips > 3, "{last:?}: the budget makes rounds");
+    assert_eq!(counts(&fresh), (TASKS as i64, DOCS as i64));
+    // One change each for the tasks and documents, two more for the edited task.
+    assert_eq!(last.items_received, (TASKS + DOCS + 2) as u64, "{last:?}");
+}

@@ -24,6 +24,7 @@ fn round_trip(server: &Server, token: &str, cursor: Cursor, push: Vec<Change>) -
     let req = SyncRequest {
         cursor,
         push,
+        compact: vec![],
         byte_budget: BUDGET,
         want_numbers: false,
     };

@@ -23,6 +23,7 @@ fn sync_raw(server: &Server, l: &Luring, push: Vec<Change>, want_numbers: bool) 
     let req = SyncRequest {
         cursor: Cursor::default(),
         push,
+        compact: vec![],
         byte_budget: 8 << 20,
         want_numbers,
     };

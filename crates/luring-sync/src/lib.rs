@@ -13,8 +13,9 @@
 //! identified by their automerge hash, so retrying a request after a cut never duplicates
 //! anything.
 //!
-//! On the wire a message is one version byte, one message-type byte, and the
-//! zstd-compressed postcard encoding of the message ([`codec`]).
+//! On the wire a message is one version byte, one message-type byte, one dictionary byte,
+//! and the postcard encoding of the message compressed by zstd with that dictionary
+//! ([`codec`], [`dictionary`]).
 //!
 //! [`device`] holds what a device does with a round trip that needs no store: acknowledged
 //! hashes, the split of a pull into entity changes and approval records, the kept cursor.
@@ -23,13 +24,16 @@
 
 pub mod attachments;
 pub mod codec;
+pub mod compact;
 pub mod device;
+pub mod dictionary;
 pub mod login;
 mod messages;
 
 pub use codec::{
     decode_request, decode_response, encode_request, encode_response, CodecError, Limits,
 };
+pub use compact::CompactChange;
 pub use messages::{
     request_digest, Backlog, Change, ChangeHash, Class, Cursor, Lease, Rejection, SyncRequest,
     SyncResponse,
@@ -37,6 +41,8 @@ pub use messages::{
 
 /// Version of the protocol this crate speaks; the first byte of every message.
 ///
-/// 2: [`SyncResponse::remaining`] (what still waits, for a first sync's progress). A
-/// message of another version is refused by the decoder with "update Luring".
-pub const PROTOCOL_VERSION: u8 = 2;
+/// 2: [`SyncResponse::remaining`] (what still waits, for a first sync's progress).
+/// 3: compact changes ([`SyncRequest::compact`], [`SyncResponse::resend_full`]) and zstd
+/// with a dictionary trained on Luring's messages. A message of another version is
+/// refused by the decoder with "update Luring".
+pub const PROTOCOL_VERSION: u8 = 3;

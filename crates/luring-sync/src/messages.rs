@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::compact::CompactChange;
+
 /// An automerge change hash (SHA-256 of the change).
 pub type ChangeHash = [u8; 32];
 
@@ -54,10 +56,16 @@ pub struct Change {
 }
 
 /// Device → server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// The pushed changes are `push` (approval records, and changes sent in full) followed by
+/// `compact` (the device's own changes without what the server can rebuild, see
+/// [`crate::compact`]); acknowledgements count positions over both, in that order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SyncRequest {
     pub cursor: Cursor,
     pub push: Vec<Change>,
+    /// Added in protocol version 3.
+    pub compact: Vec<CompactChange>,
     /// Most bytes of pulled changes the device wants in the response (before compression).
     pub byte_budget: u32,
     /// The device is running low on leased letter numbers and wants a new block.
@@ -114,6 +122,10 @@ pub struct SyncResponse {
     /// (log rows of entities it may read, and their bytes), so a first sync can show how
     /// far it has come. 0 when nothing is waiting. Added in protocol version 2.
     pub remaining: Backlog,
+    /// Bitmap over the pushed changes like `acked`: compact changes the server could not
+    /// rebuild (a dependency it does not hold, a prefix that named another change). The
+    /// device sends them again in full. Added in protocol version 3.
+    pub resend_full: Vec<u8>,
 }
 
 /// What waits on the server for one device after its cursor: an estimate for progress,
@@ -129,23 +141,40 @@ pub struct Backlog {
 impl SyncResponse {
     /// Records that pushed change `i` is stored.
     pub fn ack(&mut self, i: usize) {
-        if self.acked.len() <= i / 8 {
-            self.acked.resize(i / 8 + 1, 0);
-        }
-        self.acked[i / 8] |= 1 << (i % 8);
+        set_bit(&mut self.acked, i);
     }
 
     /// Whether pushed change `i` is stored.
     pub fn is_acked(&self, i: usize) -> bool {
-        self.acked
-            .get(i / 8)
-            .is_some_and(|b| b & (1 << (i % 8)) != 0)
+        bit(&self.acked, i)
+    }
+
+    /// Asks for pushed change `i` again in full.
+    pub fn ask_full(&mut self, i: usize) {
+        set_bit(&mut self.resend_full, i);
+    }
+
+    /// Whether pushed change `i` is asked for again in full.
+    pub fn wants_full(&self, i: usize) -> bool {
+        bit(&self.resend_full, i)
     }
 
     /// How many pushed changes are stored.
     pub fn acked_count(&self) -> usize {
         self.acked.iter().map(|b| b.count_ones() as usize).sum()
     }
+}
+
+/// Sets bit `i` (byte `i / 8`, bit `i % 8`) of a bitmap, growing it as needed.
+fn set_bit(map: &mut Vec<u8>, i: usize) {
+    if map.len() <= i / 8 {
+        map.resize(i / 8 + 1, 0);
+    }
+    map[i / 8] |= 1 << (i % 8);
+}
+
+fn bit(map: &[u8], i: usize) -> bool {
+    map.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0)
 }
 
 #[cfg(test)]

@@ -273,6 +273,7 @@ mod tests {
         let ask = || {
             let body = luring_sync::encode_request(&luring_sync::SyncRequest {
                 cursor: Default::default(),
+                compact: vec![],
                 push: vec![],
                 byte_budget: 1 << 16,
                 want_numbers: true,

@@ -1,5 +1,5 @@
 //! The pull half of a sync: what the device may read after its cursor, within its byte
-//! budget; entities it was never sent come with their whole history.
+//! budget; entities it was never sent come with their history so far.
 
 use std::collections::{HashMap, HashSet};
 
@@ -54,14 +54,17 @@ pub(super) fn pull(
                         v
                     }
                 };
-                if may && !sent_whole.contains(&row.entity) && !held.contains(&row.entity) {
+                if may && !held.contains(&row.entity) {
                     // A device that was never sent this entity (or may not have received
-                    // it: its cursor is behind the response that carried it) gets the
-                    // whole history; otherwise just this change.
-                    let whole = match tx.known(&ctx.device.id, &row.entity)? {
-                        None => true,
-                        Some(at) => at > cursor.get(class),
-                    };
+                    // it: its cursor is behind the response that carried it) gets its
+                    // history up to this change; otherwise just this change. Its later
+                    // changes come one by one as the scan reaches them, in this answer or
+                    // a later one, so none crosses twice.
+                    let whole = !sent_whole.contains(&row.entity)
+                        && match tx.known(&ctx.device.id, &row.entity)? {
+                            None => true,
+                            Some(at) => at > cursor.get(class),
+                        };
                     if whole {
                         let bytes = tx.entity_bytes(&row.entity)?;
                         if bytes > crate::limits::DELIVERY_MAX_BYTES {
@@ -72,7 +75,9 @@ pub(super) fn pull(
                         }
                     }
                     let batch = if whole {
-                        tx.entity_log(&row.entity)?
+                        let mut log = tx.entity_log(&row.entity)?;
+                        log.retain(|r| r.seq <= row.seq);
+                        log
                     } else if row.device == ctx.device.id {
                         vec![]
                     } else {

@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use automerge::Change as AmChange;
-use luring_sync::{Change, Class, SyncResponse};
+use automerge::{AutoCommit, Change as AmChange};
+use luring_sync::compact::{Unpacked, PREFIX};
+use luring_sync::{Change, Class, CompactChange, SyncResponse};
 
 use super::judge::{judge, validate, Model, Verdict};
 use super::records::REQUEST_PREFIX;
@@ -43,6 +44,9 @@ pub(super) struct Pushed {
     /// A refusal decided without stored state (too big, another device's change); it
     /// applies unless the server already holds the change.
     refusal: Option<String>,
+    /// A compact change, rebuilt against its entity once that is loaded; its index among
+    /// the request's compact changes.
+    compact: Option<(usize, Unpacked)>,
 }
 
 /// One entity's pushed changes, in the device's order.
@@ -50,45 +54,130 @@ pub(super) type Group = (String, Vec<Pushed>);
 
 /// Parses and checks what needs no stored state, outside any lock: groups task and
 /// document changes by entity (in first-seen order, keeping the device's causal order
-/// within each) and sets the approval records aside.
+/// within each) and sets the approval records aside. Compact changes come after the
+/// full ones (positions `changes.len()..`); they are rebuilt once their entity is loaded.
 pub(super) fn prepare(
     ctx: &SyncContext<'_>,
     changes: Vec<Change>,
+    compact: Vec<CompactChange>,
 ) -> (Vec<Group>, Vec<(usize, Change)>) {
     let mut order: Vec<Group> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut records = Vec::new();
+    let mut add = |p: Pushed| {
+        let i = *index.entry(p.change.entity.clone()).or_insert_with(|| {
+            order.push((p.change.entity.clone(), Vec::new()));
+            order.len() - 1
+        });
+        order[i].1.push(p);
+    };
+    let full = changes.len();
     for (pos, change) in changes.into_iter().enumerate() {
         if change.class == Class::Approval {
             records.push((pos, change));
             continue;
         }
-        let cap = crate::limits::entity_cap(change.class);
         let parsed = parse_change(&change.bytes);
         let refusal = match &parsed {
-            _ if change.bytes.len() as u64 > cap => Some(format!(
-                "the change is {} and a {} may hold at most {}; attach long text as a file",
-                crate::limits::size(change.bytes.len() as u64),
-                crate::limits::class_name(change.class),
-                crate::limits::size(cap),
-            )),
             Ok(p) if p.actor_id().to_hex_string() != ctx.device.actor => {
                 Some("the change was not made by this device (forged author)".into())
             }
-            _ => None,
+            _ => too_big(&change.class, change.bytes.len()),
         };
-        let i = *index.entry(change.entity.clone()).or_insert_with(|| {
-            order.push((change.entity.clone(), Vec::new()));
-            order.len() - 1
-        });
-        order[i].1.push(Pushed {
+        add(Pushed {
             pos,
             change,
             parsed,
             refusal,
+            compact: None,
+        });
+    }
+    for (i, u) in Unpacked::all(&compact).into_iter().enumerate() {
+        // Approval records are never compact: one that claims to be is not a change.
+        let refusal = match u.class {
+            Class::Approval => Some("an approval record cannot be sent as a change".into()),
+            class => too_big(&class, u.ops.len()),
+        };
+        add(Pushed {
+            pos: full + i,
+            change: Change {
+                entity: u.entity.clone(),
+                class: u.class,
+                bytes: Vec::new(),
+            },
+            parsed: Err("not rebuilt yet".into()),
+            refusal,
+            compact: Some((i, u)),
         });
     }
     (order, records)
+}
+
+/// Why a change of `len` bytes is refused for its size alone.
+fn too_big(class: &Class, len: usize) -> Option<String> {
+    let cap = crate::limits::entity_cap(*class);
+    (len as u64 > cap).then(|| {
+        format!(
+            "the change is {} and a {} may hold at most {}; attach long text as a file",
+            crate::limits::size(len as u64),
+            crate::limits::class_name(*class),
+            crate::limits::size(cap),
+        )
+    })
+}
+
+/// The hash of the change of `doc` starting with `prefix`, if exactly one does (its
+/// heads first: a device's new change usually builds on them).
+fn by_prefix(doc: &mut AutoCommit, prefix: &[u8; PREFIX]) -> Option<[u8; 32]> {
+    let unique = |mut it: Box<dyn Iterator<Item = [u8; 32]> + '_>| match (it.next(), it.next()) {
+        (Some(h), None) => Some(h),
+        _ => None,
+    };
+    let heads = doc.get_heads();
+    if let Some(h) = unique(Box::new(
+        heads
+            .iter()
+            .map(|h| h.0)
+            .filter(|h| h[..PREFIX] == prefix[..]),
+    )) {
+        return Some(h);
+    }
+    unique(Box::new(
+        doc.get_changes_meta(&[])
+            .into_iter()
+            .map(|m| m.hash.0)
+            .filter(|h| h[..PREFIX] == prefix[..]),
+    ))
+}
+
+/// Rebuilds the compact change `p` against its entity's `doc` and the group's changes
+/// rebuilt before it (`done`: compact index → hash); a full change is returned as it is.
+/// `None` when it cannot be rebuilt exactly: the server lacks a dependency, a prefix named
+/// another change, or the change is damaged. The device then sends it again in full (and a
+/// damaged one is refused then, with a hash the device can match).
+fn rebuild(
+    ctx: &SyncContext<'_>,
+    doc: &mut AutoCommit,
+    done: &HashMap<usize, [u8; 32]>,
+    p: &Pushed,
+) -> Option<Pushed> {
+    let Some((_, u)) = &p.compact else {
+        return Some(p.clone());
+    };
+    let actor = hex::decode(&ctx.device.actor).ok()?;
+    let prefix_doc = std::cell::RefCell::new(doc);
+    let (bytes, _) = u
+        .rebuild(
+            &actor,
+            |i| done.get(&i).copied(),
+            |pre| by_prefix(&mut prefix_doc.borrow_mut(), pre),
+        )
+        .ok()?;
+    let mut p = p.clone();
+    p.parsed = parse_change(&bytes);
+    p.change.bytes = bytes;
+    p.compact = None;
+    Some(p)
 }
 
 /// Applies each entity's changes, in transactions of at most about [`PUSH_SLICE`] each
@@ -147,6 +236,13 @@ pub(super) fn push_entity(
     let class = group[0].change.class;
     let refuse_all = |resp: &mut SyncResponse, reason: &str| {
         for p in group {
+            if p.compact.is_some() {
+                // Its hash is unknown until it is rebuilt, and a refusal the device cannot
+                // match to a change would be asked again forever: it comes again in full
+                // and is refused then.
+                resp.ask_full(p.pos);
+                continue;
+            }
             let hash = p.parsed.as_ref().map(|c| c.hash().0).unwrap_or_default();
             reject(resp, hash, entity, reason);
         }
@@ -214,7 +310,19 @@ pub(super) fn push_entity(
     let mut accepted = 0;
     let mut state = GroupState::Open;
     let mut awaiting = false;
+    // Compact changes of this group rebuilt so far: their index → hash.
+    let mut rebuilt: HashMap<usize, [u8; 32]> = HashMap::new();
     for p in group {
+        let compact_index = p.compact.as_ref().map(|(i, _)| *i);
+        let p = &match rebuild(ctx, &mut doc, &rebuilt, p) {
+            Some(p) => p,
+            None => {
+                // Neither stored nor refused: what follows depends on it, so it waits too.
+                resp.ask_full(p.pos);
+                state = GroupState::Deferred;
+                continue;
+            }
+        };
         let (pos, c) = (p.pos, &p.change);
         let parsed = match &p.parsed {
             Ok(p) => p.clone(),
@@ -224,6 +332,9 @@ pub(super) fn push_entity(
             }
         };
         let hash = parsed.hash().0;
+        if let Some(i) = compact_index {
+            rebuilt.insert(i, hash);
+        }
         if tx.has_change(&hash)? {
             resp.ack(pos);
             continue;

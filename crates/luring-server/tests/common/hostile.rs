@@ -94,6 +94,7 @@ pub fn sync_as(url: &str, token: &str, req: &SyncRequest) -> SyncResponse {
 pub fn push_records(url: &str, token: &str, records: &[(String, Vec<u8>)]) -> SyncResponse {
     let req = SyncRequest {
         cursor: Cursor::default(),
+        compact: vec![],
         push: records
             .iter()
             .map(|(entity, bytes)| Change {

@@ -139,6 +139,7 @@ fn push_record(w: &World, l: &Luring, request_id: &str, record: &Record) -> Opti
     let bytes = serde_json::to_vec(record).unwrap();
     let body = luring_sync::encode_request(&SyncRequest {
         cursor: Cursor::default(),
+        compact: vec![],
         push: vec![Change {
             entity: request_id.to_owned(),
             class: Class::Approval,

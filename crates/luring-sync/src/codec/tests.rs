@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::compact::{CompactChange, DepRef};
 use crate::messages::*;
 
 fn class() -> impl Strategy<Value = Class> {
@@ -24,15 +25,61 @@ fn change() -> impl Strategy<Value = Change> {
         })
 }
 
+fn dep() -> impl Strategy<Value = DepRef> {
+    prop_oneof![
+        any::<u32>().prop_map(DepRef::Earlier),
+        any::<[u8; 4]>().prop_map(DepRef::Prefix),
+        any::<[u8; 32]>().prop_map(DepRef::Full),
+    ]
+}
+
+fn compact_change() -> impl Strategy<Value = CompactChange> {
+    (
+        "[a-z]-[0-9a-z]{12}",
+        any::<[u8; 4]>(),
+        prop::collection::vec(dep(), 0..3),
+        any::<(i64, u64, i64)>(),
+        prop::collection::vec(any::<u8>(), 0..10),
+        prop::collection::vec(prop::collection::vec(any::<u8>(), 16), 0..2),
+        prop::collection::vec(any::<u8>(), 0..200),
+    )
+        .prop_map(
+            |(
+                entity,
+                checksum,
+                deps,
+                (seq_delta, start_op, time_delta),
+                message,
+                other_actors,
+                ops,
+            )| {
+                CompactChange {
+                    entity,
+                    class: Class::Document,
+                    checksum,
+                    deps,
+                    seq_delta,
+                    start_op,
+                    time_delta,
+                    message,
+                    other_actors,
+                    ops,
+                }
+            },
+        )
+}
+
 fn request() -> impl Strategy<Value = SyncRequest> {
     (
         any::<[u64; 3]>(),
         prop::collection::vec(change(), 0..8),
+        prop::collection::vec(compact_change(), 0..4),
         any::<u32>(),
     )
-        .prop_map(|(c, push, byte_budget)| SyncRequest {
+        .prop_map(|(c, push, compact, byte_budget)| SyncRequest {
             cursor: Cursor(c),
             push,
+            compact,
             byte_budget,
             want_numbers: byte_budget % 2 == 0,
         })
@@ -46,29 +93,33 @@ fn response() -> impl Strategy<Value = SyncResponse> {
         any::<[u64; 3]>(),
         any::<bool>(),
         any::<(u64, u64)>(),
+        prop::collection::vec(any::<u8>(), 0..3),
     )
-        .prop_map(|(acked, rej, pull, c, more, (items, bytes))| SyncResponse {
-            request: [3; 8],
-            acked,
-            rejected: rej
-                .into_iter()
-                .map(|(hash, entity, reason)| Rejection {
-                    hash,
-                    entity,
-                    reason,
-                })
-                .collect(),
-            pull,
-            cursor: Cursor(c),
-            more,
-            lease: more.then(|| Lease {
-                unit: "BAPPEDA".into(),
-                year: 2026,
-                start: 11,
-                end: 21,
-            }),
-            remaining: Backlog { items, bytes },
-        })
+        .prop_map(
+            |(acked, rej, pull, c, more, (items, bytes), resend_full)| SyncResponse {
+                resend_full,
+                request: [3; 8],
+                acked,
+                rejected: rej
+                    .into_iter()
+                    .map(|(hash, entity, reason)| Rejection {
+                        hash,
+                        entity,
+                        reason,
+                    })
+                    .collect(),
+                pull,
+                cursor: Cursor(c),
+                more,
+                lease: more.then(|| Lease {
+                    unit: "BAPPEDA".into(),
+                    year: 2026,
+                    start: 11,
+                    end: 21,
+                }),
+                remaining: Backlog { items, bytes },
+            },
+        )
 }
 
 proptest! {
@@ -148,6 +199,7 @@ fn limits_and_headers_are_enforced() {
             class: Class::Task,
             bytes: vec![0; 100_000],
         }],
+        compact: vec![],
         byte_budget: 1 << 20,
         want_numbers: false,
     };
@@ -185,23 +237,60 @@ fn limits_and_headers_are_enforced() {
     );
 }
 
-/// A request from a Luring that speaks protocol version 1 (before `remaining` was added)
-/// is refused with the sentence that tells its user what to do, not decoded as garbage.
+/// A request from a Luring that speaks protocol version 2 (before compact changes) is
+/// refused with the sentence that tells its user what to do, not decoded as garbage.
 #[test]
 fn an_older_version_is_told_to_update_luring() {
-    assert_eq!(PROTOCOL_VERSION, 2);
+    assert_eq!(PROTOCOL_VERSION, 3);
     let mut old = encode_request(&SyncRequest {
-        cursor: Cursor::default(),
-        push: vec![],
         byte_budget: 1 << 16,
-        want_numbers: false,
+        ..SyncRequest::default()
     });
-    old[0] = 1;
+    old[0] = 2;
     let e = decode_request(&old, Limits::default()).unwrap_err();
-    assert_eq!(e, CodecError::Version(1));
+    assert_eq!(e, CodecError::Version(2));
     let said = e.to_string();
     assert!(
-        said.contains("version 1") && said.contains("update Luring"),
+        said.contains("version 2") && said.contains("update Luring"),
         "{said}"
     );
+}
+
+/// The shipped dictionary cannot change under the same id: a message written with it would
+/// be read with another and decode as garbage. Retrain under a new id instead.
+#[test]
+fn the_dictionary_is_pinned_to_its_id() {
+    assert_eq!(crate::dictionary::ID, 1);
+    assert_eq!(
+        blake3::hash(crate::dictionary::BYTES).to_hex().as_str(),
+        "52112968f8a70ac4f3c78c507ffb0d061a2f38e214860d7522fdc95cf356788c"
+    );
+}
+
+/// A message compressed with a dictionary this side does not have is refused with
+/// "update Luring", never decoded with the wrong one.
+#[test]
+fn an_unknown_dictionary_is_told_to_update_luring() {
+    let mut b = encode_request(&SyncRequest::default());
+    assert_eq!(b[2], crate::dictionary::ID);
+    b[2] = 2;
+    let e = decode_request(&b, Limits::default()).unwrap_err();
+    assert_eq!(e, CodecError::Dictionary(2));
+    assert!(e.to_string().contains("update Luring"));
+}
+
+/// A day's worth of compact changes compresses better with the dictionary than without.
+#[test]
+fn the_dictionary_pays_for_itself_on_a_small_message() {
+    let r = SyncRequest {
+        push: vec![Change {
+            entity: "t-0123456789ab".into(),
+            class: Class::Task,
+            bytes: b"judul status dikerjakan selesai komentar".to_vec(),
+        }],
+        ..SyncRequest::default()
+    };
+    let raw = raw(&r);
+    let plain = zstd::bulk::compress(&raw, crate::dictionary::SMALL_LEVEL).unwrap();
+    assert!(crate::dictionary::compress(&raw, true).len() < plain.len());
 }
