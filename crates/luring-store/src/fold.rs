@@ -224,11 +224,13 @@ fn foldable_run<'a>(
     actor: &ActorId,
 ) -> Vec<&'a Change> {
     let candidate = |ch: &Change| unshared.contains(&ch.hash()) && ch.actor_id() == actor;
-    // Ancestors of any change that stays as it is cannot be folded.
+    // Ancestors of any change that stays as it is cannot be folded. `all` is in causal
+    // order, so walking it backwards reaches every change's descendants first and one
+    // pass settles it; the loop only guards that assumption.
     let mut blocked: HashSet<ChangeHash> = HashSet::new();
     loop {
         let before = blocked.len();
-        for ch in all {
+        for ch in all.iter().rev() {
             if !candidate(ch) || blocked.contains(&ch.hash()) {
                 blocked.extend(ch.deps().iter().copied());
             }

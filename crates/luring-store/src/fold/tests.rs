@@ -479,7 +479,7 @@ fn run_history(steps: &[Step]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     /// Folded and unfolded histories give the same entity, and a server that received
     /// part of the history before a fold and the rest after ends where the device is.
