@@ -51,6 +51,8 @@ fn generate() -> String {
         luring_model::ChecklistItem,
         luring_model::CommentEdit,
         luring_model::Disposition,
+        luring_model::ValidationReason,
+        luring_model::ValidationDetail,
         // What the client hands out.
         luring_client::TaskRow,
         luring_client::DocRow,
@@ -72,6 +74,7 @@ fn generate() -> String {
         luring_client::NewDocInput,
         luring_client::DocumentChanges,
         luring_client::BodySplice,
+        luring_client::ErrorCode,
         // The shell's own.
         crate::error::CmdError,
         crate::settings::Settings,
@@ -79,12 +82,62 @@ fn generate() -> String {
         crate::sync_loop::Progress,
         crate::sync_loop::SyncState,
     );
+    let lists = format!(
+        "/** Every error code the window can receive (the UI's test checks each has a sentence). */\n\
+         export const ERROR_CODES: ErrorCode[] = {};\n\n\
+         /** Every rule a refused value can break (`AppError.invalid.reason`). */\n\
+         export const VALIDATION_REASONS: ValidationReason[] = {};\n",
+        json_list(luring_client::ErrorCode::ALL),
+        json_list(luring_model::ValidationReason::ALL),
+    );
     format!(
         "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\
          // After changing a type, run `UPDATE_BINDINGS=1 cargo test -p luring-desktop bindings`.\n\n\
-         {}\n",
-        body.trim_end()
+         {}\n\n{}",
+        body.trim_end(),
+        lists
     )
+}
+
+/// `["a", "b"]`: the values as the window receives them.
+fn json_list<T: serde::Serialize>(all: &[T]) -> String {
+    serde_json::to_string(all).expect("the codes serialise")
+}
+
+/// The members of a TypeScript union of strings (`"a" | "b"`), as ts-rs declares an enum.
+fn union_members(decl: &str) -> std::collections::BTreeSet<String> {
+    let rhs = decl.split_once('=').map_or("", |(_, r)| r);
+    rhs.trim()
+        .trim_end_matches(';')
+        .split('|')
+        .map(|m| m.trim().trim_matches('"').to_owned())
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+/// The lists the UI's test walks are the whole types: a code added to the enum and not to
+/// its `ALL` fails here (and a code without a sentence then fails the UI's test).
+#[test]
+fn the_error_lists_hold_every_code_and_reason() {
+    let cfg = Config::new();
+    let listed = |json: String| -> std::collections::BTreeSet<String> {
+        serde_json::from_str::<Vec<String>>(&json)
+            .expect("a list of strings")
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(
+        listed(json_list(luring_client::ErrorCode::ALL)),
+        union_members(&<luring_client::ErrorCode as TS>::decl(&cfg))
+    );
+    assert_eq!(
+        listed(json_list(luring_model::ValidationReason::ALL)),
+        union_members(&<luring_model::ValidationReason as TS>::decl(&cfg))
+    );
+    assert_eq!(
+        luring_client::ErrorCode::ALL.len(),
+        union_members(&<luring_client::ErrorCode as TS>::decl(&cfg)).len()
+    );
 }
 
 #[test]

@@ -15,6 +15,21 @@ mod sync_loop;
 
 use tauri::Manager;
 
+/// On a laptop's screen (1366×768 and the like) the window opens maximized: at its
+/// configured size it would leave a strip of desktop and hide the status bar's end.
+fn maximize_on_small_screens(app: &tauri::App) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let Ok(Some(monitor)) = window.current_monitor() else {
+        return;
+    };
+    let size = monitor.size().to_logical::<f64>(monitor.scale_factor());
+    if size.width <= 1600.0 || size.height <= 900.0 {
+        let _ = window.maximize();
+    }
+}
+
 fn main() {
     // To standard error, `info` and up unless RUST_LOG says otherwise.
     tracing_subscriber::fmt()
@@ -37,11 +52,13 @@ fn main() {
             attachment_loop::start(dir.clone(), app.handle().clone());
             let desktop = state::Desktop::open(dir, app.handle().clone());
             app.manage(desktop);
+            maximize_on_small_screens(app);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::account::app_state,
             commands::account::login,
+            commands::account::cancel_login,
             commands::account::work_offline,
             commands::account::set_passphrase,
             commands::account::set_language,

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use luring_client::{ClientError, Profile};
+use luring_client::{ClientError, ErrorCode, LoginCancel, Profile};
 use tauri::{AppHandle, Manager};
 
 use crate::error::{CmdError, CmdResult};
@@ -57,6 +57,8 @@ pub struct Desktop {
     /// says so instead of offering a first run over it.
     pub open_error: Option<CmdError>,
     pub sync: Arc<SyncLoop>,
+    /// The login under way, if any, so "Batal" can stop it.
+    login: Arc<Mutex<Option<LoginCancel>>>,
 }
 
 impl Desktop {
@@ -77,6 +79,28 @@ impl Desktop {
             profile: Arc::new(Mutex::new(profile)),
             open_error,
             sync,
+            login: Arc::default(),
+        }
+    }
+
+    /// A new login starts: the handle "Batal" stops it with (a login still running is stopped).
+    pub fn begin_login(&self) -> LoginCancel {
+        let c = LoginCancel::new();
+        let old = self
+            .login
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(c.clone());
+        if let Some(old) = old {
+            old.cancel();
+        }
+        c
+    }
+
+    /// "Batal": stops the login under way, if any.
+    pub fn cancel_login(&self) {
+        if let Some(c) = self.login.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            c.cancel();
         }
     }
 
@@ -91,12 +115,15 @@ impl Desktop {
         tauri::async_runtime::spawn_blocking(move || {
             let mut guard = profile.lock().unwrap_or_else(|p| p.into_inner());
             let p = guard.as_mut().ok_or_else(|| {
-                CmdError::new("no_profile", "no profile yet: log in or work offline first")
+                CmdError::new(
+                    ErrorCode::NoProfile,
+                    "no profile yet: log in or work offline first",
+                )
             })?;
             f(p).map_err(CmdError::from)
         })
         .await
-        .map_err(|e| CmdError::new("internal", e.to_string()))?
+        .map_err(|e| CmdError::new(ErrorCode::Internal, e.to_string()))?
     }
 
     /// As [`Desktop::with`], for a change the server should hear about soon.
@@ -125,7 +152,7 @@ impl Desktop {
             Ok::<_, CmdError>(())
         })
         .await
-        .map_err(|e| CmdError::new("internal", e.to_string()))??;
+        .map_err(|e| CmdError::new(ErrorCode::Internal, e.to_string()))??;
         self.sync.account_changed();
         Ok(())
     }

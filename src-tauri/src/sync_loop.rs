@@ -12,6 +12,10 @@
 //! last round trips ÷ their time, × a 3-second target round), and a cut round is retried
 //! twice with half the budget before the loop's backoff takes over. After each round
 //! trip the window gets the progress: items received of the server's estimate.
+//!
+//! While nothing can be reached, each wait slice checks whether the server listens again
+//! (a TCP connection, no bytes): when it does, the loop syncs at once, so the status bar
+//! does not say "Tidak tersambung" for minutes after the link came back.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -19,8 +23,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use luring_client::{
-    Backoff, HttpTransport, LinkMeter, Profile, SyncOptions, SyncPhase, SyncProgress, SyncSettings,
-    Transport,
+    Backoff, ClientError, ErrorCode, HttpTransport, LinkMeter, Profile, SyncOptions, SyncPhase,
+    SyncProgress, SyncSettings, Transport,
 };
 use rand::Rng;
 use serde::Serialize;
@@ -87,6 +91,9 @@ impl Progress {
         }
     }
 }
+
+/// How long the "is the server back?" connection may take.
+const PROBE_WAIT: Duration = Duration::from_secs(2);
 
 /// Round trips a background sync retries in a row, with half the budget each time, before
 /// the loop's backoff takes over.
@@ -231,7 +238,12 @@ impl Worker {
                             due = soon;
                         }
                     }
-                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Timeout) => {
+                        if self.server_is_back() {
+                            woken = true;
+                            break;
+                        }
+                    }
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
@@ -252,6 +264,25 @@ impl Worker {
             };
             due = SystemTime::now() + wait;
         }
+    }
+
+    /// After a sync that could reach nothing, whether the server now listens: then the loop
+    /// tries at once rather than sleeping out its backoff (checked every wait slice, 5 s).
+    /// Not after a server's failure (a 5xx): its listening says nothing new.
+    fn server_is_back(&self) -> bool {
+        let unreachable = {
+            let s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            s.online == Some(false)
+                && s.error
+                    .as_ref()
+                    .is_some_and(|e| e.code == ErrorCode::Network)
+        };
+        unreachable
+            && self
+                .profile
+                .as_ref()
+                .and_then(|p| p.server_listens(PROBE_WAIT).ok())
+                .unwrap_or(false)
     }
 
     fn current(&self) -> SyncState {
@@ -291,8 +322,21 @@ impl Worker {
     fn sync_profile(&self, p: &mut Profile) -> Outcome {
         let transport = match p.transport() {
             Ok(t) => t,
-            Err(_) => {
-                self.update(|s| s.phase = SyncPhase::NotLoggedIn);
+            // A profile made offline: "Belum tersambung ke server", nothing to retry.
+            Err(ClientError::NotLoggedIn) => {
+                self.update(|s| {
+                    s.phase = SyncPhase::NotLoggedIn;
+                    s.online = None;
+                    s.error = None;
+                });
+                return Outcome::Idle;
+            }
+            // A copied profile, a bad address kept: the person must act; the bar says why.
+            Err(e) => {
+                self.update(|s| {
+                    s.phase = SyncPhase::Error;
+                    s.error = Some(CmdError::from(e));
+                });
                 return Outcome::Idle;
             }
         };

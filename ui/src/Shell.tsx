@@ -40,6 +40,25 @@ export function Shell({ app, setApp }: { app: AppState; setApp: (s: AppState) =>
     return () => window.removeEventListener("keydown", h);
   }, [navigate]);
 
+  // Escape in a text field leaves it (the focus goes to the pane around it), so a second
+  // Escape can close the detail; typed text stays in the field.
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement | null;
+      if (e.key !== "Escape" || e.defaultPrevented || !el) return;
+      if (el.tagName !== "INPUT" && el.tagName !== "TEXTAREA" && el.tagName !== "SELECT") return;
+      e.preventDefault();
+      el.blur();
+      const pane = el.closest<HTMLElement>("article, section, main");
+      if (pane) {
+        if (!pane.hasAttribute("tabindex")) pane.setAttribute("tabindex", "-1");
+        pane.focus();
+      }
+    };
+    window.addEventListener("keydown", h);
+    return () => window.removeEventListener("keydown", h);
+  }, []);
+
   // On a screen change, move focus to the screen's heading so Tab continues from there.
   useEffect(() => {
     if (firstRender.current) {

@@ -73,6 +73,8 @@ export const api = {
    *  `passphrase`: the signing passphrase, when this device's key is already sealed (it proves the key is its own). */
   login: (server: string, nip: string, password: string, caFile: string | null = null, passphrase: string | null = null) =>
     call<AppState>("login", { server, nip, password, caFile, passphrase }),
+  /** "Batal": stops the login under way; its `login` call then fails with `cancelled`. */
+  cancelLogin: () => call<void>("cancel_login"),
   workOffline: (name: string, nip: string) => call<AppState>("work_offline", { name, nip }),
   setPassphrase: (passphrase: string) => call<AppState>("set_passphrase", { passphrase }),
   setLanguage: (language: AppState["settings"]["language"]) => call<AppState>("set_language", { language }),

@@ -62,6 +62,26 @@ at: string, text: Text, };
 export type Disposition = { from: Nip, to: Nip, instruction: Text, at: string, };
 
 /**
+ * Which rule a [`ValidationError`] broke, as a stable name a UI translates (the message
+ * itself is English, for the CLI). One per variant, so a UI can have a sentence for each.
+ */
+export type ValidationReason = "empty_title" | "title_too_long" | "title_control" | "empty" | "too_long" | "bad_date" | "bad_status" | "bad_nip" | "bad_doc_kind" | "bad_classification" | "bad_role" | "bad_id" | "bad_unit_code" | "bad_attachment";
+
+/**
+ * What a UI needs to say a [`ValidationError`] in its own language: the rule, and the
+ * numbers or the value the sentence names.
+ */
+export type ValidationDetail = { reason: ValidationReason, 
+/**
+ * The value refused (a date, a NIP, a status as typed), when the rule names one.
+ */
+value: string | null, 
+/**
+ * Characters given and allowed, for the length rules.
+ */
+len: number | null, max: number | null, };
+
+/**
  * A task as listed.
  */
 export type TaskRow = { id: string, title: string, status: TaskStatus, due: string | null, assignees: Array<string>, unit: string | null, };
@@ -236,7 +256,16 @@ export type DocumentChanges = { title?: string, kind?: DocKind, classification?:
  */
 export type BodySplice = { pos: number, delete: number, insert: string, };
 
-export type AppError = { code: string, message: string, };
+/**
+ * One code per kind of failure a person may be shown.
+ */
+export type ErrorCode = "invalid" | "no_profile" | "profile_exists" | "not_found" | "wrong_kind" | "nothing_to_change" | "file" | "bundle" | "store" | "network" | "no_answer" | "not_luring" | "cancelled" | "bad_answer" | "key" | "wrong_passphrase" | "passphrase_needed" | "approval" | "unauthorized" | "throttled" | "update_required" | "server" | "not_logged_in" | "other_nip" | "profile_copied" | "server_address" | "insecure_http" | "tls_untrusted" | "tls_expired" | "tls_wrong_host" | "ca_file" | "not_your_comment" | "internal";
+
+export type AppError = { code: ErrorCode, message: string, 
+/**
+ * For `code: "invalid"`: the rule and the values its sentence names.
+ */
+invalid?: ValidationDetail, };
 
 export type Settings = { language: "id" | "en", };
 
@@ -280,3 +309,9 @@ pending_items: number, last_sync: string | null,
  * Why the last sync failed, in the window's one error shape (it translates `code`).
  */
 error: AppError | null, next_try_secs: number | null, progress: Progress | null, rejected: Array<Refusal>, };
+
+/** Every error code the window can receive (the UI's test checks each has a sentence). */
+export const ERROR_CODES: ErrorCode[] = ["invalid","no_profile","profile_exists","not_found","wrong_kind","nothing_to_change","file","bundle","store","network","no_answer","not_luring","cancelled","bad_answer","key","wrong_passphrase","passphrase_needed","approval","unauthorized","throttled","update_required","server","not_logged_in","other_nip","profile_copied","server_address","insecure_http","tls_untrusted","tls_expired","tls_wrong_host","ca_file","not_your_comment","internal"];
+
+/** Every rule a refused value can break (`AppError.invalid.reason`). */
+export const VALIDATION_REASONS: ValidationReason[] = ["empty_title","title_too_long","title_control","empty","too_long","bad_date","bad_status","bad_nip","bad_doc_kind","bad_classification","bad_role","bad_id","bad_unit_code","bad_attachment"];

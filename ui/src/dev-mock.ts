@@ -74,13 +74,17 @@ const row = (t: TaskView) => ({ id: t.id, title: t.title, status: t.status, due:
 const docRow = (d: DocView) => ({ id: d.id, kind: d.kind, title: d.title, classification: d.classification, letter_number: d.letter_number, content_hash: d.content_hash });
 const attachments: Record<string, { hash: string; name: string; bytes: number }[]> = {};
 let hematData = true;
+let loginCancelled = false;
 
 async function handle(cmd: string, a: any): Promise<unknown> {
   await sleep(60);
   switch (cmd) {
     case "app_state": return state;
+    case "cancel_login": loginCancelled = true; return null;
     case "login":
+      loginCancelled = false;
       await sleep(600);
+      if (loginCancelled) fail("cancelled", "the login was cancelled");
       if (flags.has("netdown")) fail("network", "cannot reach the server: connection refused");
       state.account = { name: "Siti Rahmawati", nip: a.nip, unit: "Seksi Pelayanan Umum", role: "staff", server: a.server, device_id: "dev-7f3a91c2", has_passphrase: false, agency_name: "Dinas Kominfo" };
       return state;
@@ -106,7 +110,8 @@ async function handle(cmd: string, a: any): Promise<unknown> {
     case "list_tasks": {
       const f = a.filter;
       return tasks.filter((x) => (!f.status || x.status === f.status) && (!f.mine || x.assignees.includes(state.account!.nip))
-        && (!f.query || x.title.toLowerCase().includes(f.query.toLowerCase()))).map(row);
+        && (!f.query || [x.title, x.description, ...x.checklist.map((c) => c.text), ...x.comments.map((c) => c.text)]
+          .some((s) => s.toLowerCase().includes(f.query.trim().toLowerCase())))).map(row);
     }
     case "show_task": return task(a.id);
     case "add_task": {

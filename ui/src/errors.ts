@@ -1,33 +1,58 @@
-// Turns an AppError (or anything thrown) into one Indonesian/English sentence per code.
-// Users never see a stack; the shell's English message is added only where it helps.
-import type { AppError } from "./api";
-import { t, type Key } from "./i18n";
+// Turns an AppError (or anything thrown) into one sentence per code, in the UI's language.
+// Users never see a stack. The shell's message is English (the CLI's sentence): it is
+// woven in or shown as a detail only in English, never in Indonesian, where each code and
+// each refused value's rule (`invalid.reason`) has its own sentence.
+import type { AppError, ErrorCode } from "./api";
+import { ERROR_CODES } from "./bindings";
+import { getLang, t, type Key } from "./i18n";
+import { formatDateInput } from "./dates";
 
-/** Codes whose sentence embeds the shell's message ({msg}). */
-const WITH_MESSAGE = new Set(["invalid", "approval", "server", "file", "bundle", "key", "ca_file", "bad_answer"]);
+/** Codes whose English sentence embeds the shell's message ({msg}). */
+const WITH_MESSAGE = new Set<string>(["invalid", "approval", "server", "file", "bundle", "key", "ca_file", "bad_answer"]);
+/** Codes whose sentence does not say enough; in English the shell's message follows it. */
+const DETAILED = new Set<string>(["internal", "store", "network"]);
+
+const KNOWN = new Set<string>(ERROR_CODES);
 
 export function asAppError(e: unknown): AppError {
   if (e && typeof e === "object" && "code" in e) {
-    const o = e as { code: unknown; message?: unknown };
-    return { code: String(o.code), message: o.message == null ? "" : String(o.message) };
+    const o = e as { code: unknown; message?: unknown; invalid?: AppError["invalid"] };
+    const code = String(o.code);
+    return {
+      code: (KNOWN.has(code) ? code : "internal") as ErrorCode,
+      message: o.message == null ? "" : String(o.message),
+      ...(o.invalid ? { invalid: o.invalid } : {}),
+    };
   }
   if (e instanceof Error) return { code: "internal", message: e.message };
   return { code: "internal", message: String(e) };
 }
 
+/** Seconds a login waits, when the message says ("within 20 seconds"). */
+function secondsIn(message: string): string {
+  return /(\d+) second/.exec(message)?.[1] ?? "30";
+}
+
 /** The sentence shown to the user for an error. */
 export function errorText(e: unknown): string {
   const err = asAppError(e);
+  const vars = {
+    msg: err.message || "-",
+    secs: secondsIn(err.message),
+    value: err.invalid?.value ?? "",
+    len: err.invalid?.len ?? "",
+    max: err.invalid?.max ?? "",
+    example: formatDateInput("2026-12-05"),
+  };
+  if (err.code === "invalid" && err.invalid) return t(`err.invalid.${err.invalid.reason}` as Key, vars);
   const key = `err.${err.code}` as Key;
-  const known = t(key) !== key;
-  if (!known) return t("err.internal");
-  return t(key, { msg: err.message || "-" });
+  if (t(key) === key) return t("err.internal");
+  return t(key, vars);
 }
 
-/** Extra detail line (the shell's message) for codes whose sentence does not already include it. */
+/** Extra detail line (the shell's English message), in English only, for codes whose sentence does not include it. */
 export function errorDetail(e: unknown): string | null {
   const err = asAppError(e);
-  if (WITH_MESSAGE.has(err.code) || !err.message) return null;
-  if (err.code === "internal" || err.code === "store" || err.code === "network") return t("err.detail", { msg: err.message });
-  return null;
+  if (getLang() !== "en" || WITH_MESSAGE.has(err.code) || !err.message) return null;
+  return DETAILED.has(err.code) ? t("err.detail", { msg: err.message }) : null;
 }

@@ -80,9 +80,12 @@ describe("StatusBar", () => {
     });
     const { container } = inApp(<StatusBar />);
     await waitFor(() => expect(container.querySelector('[data-testid="online"]')!.getAttribute("data-online")).toBe("true"));
-    expect(screen.queryByText(`(${t("sync.notLoggedIn")})`)).toBeNull();
+    expect(screen.queryByText(t("sync.notLoggedIn"))).toBeNull();
     push({ ...first, phase: "not_logged_in", online: null });
-    await waitFor(() => expect(screen.getByText(`(${t("sync.notLoggedIn")})`)).toBeTruthy());
+    await waitFor(() => expect(screen.getByText(t("sync.notLoggedIn"))).toBeTruthy());
+    // A profile with no server never says its changes were sent.
+    expect(container.textContent).not.toContain(t("sync.allSent"));
+    push({ ...first, phase: "idle", online: true });
     push({ ...first, phase: "syncing", progress: null });
     await waitFor(() => expect((container.querySelector("#sync-now") as HTMLButtonElement).disabled).toBe(true));
     // A first sync: items received of the server's estimate, in the reader's digits.

@@ -123,6 +123,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
                 ca_file,
                 allow_insecure_http,
                 passphrase,
+                ..LoginOptions::default()
             };
             let p = Profile::login(dir, &server, &nip, &password, &opts)?;
             let s = p.status()?;

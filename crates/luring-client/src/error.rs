@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use luring_model::ValidationError;
 use luring_store::StoreError;
 
+use crate::error_code::ErrorCode;
+
 /// Result of client operations.
 pub type Result<T, E = ClientError> = std::result::Result<T, E>;
 
@@ -43,6 +45,17 @@ pub enum ClientError {
     /// The server could not be reached, or the connection failed on the way.
     #[error("{0}")]
     Network(String),
+    /// The server was reached (or the connection is still open) but no answer came within
+    /// the wait: a server that hangs, or a link too poor to carry anything.
+    #[error("the server at {server} did not answer within {secs} seconds; try again later, or check the address with your administrator")]
+    NoAnswer { server: String, secs: u64 },
+    /// Something answered at the address, but not as a Luring server does (a web site, a
+    /// router's page, a proxy): the address is likely wrong.
+    #[error("{server} answered, but it is not a Luring server ({what}); check the address with your administrator")]
+    NotLuring { server: String, what: String },
+    /// The person stopped the login before it finished; nothing was kept.
+    #[error("the login was cancelled")]
+    Cancelled,
     /// The server was reached but its answer cannot be used (damaged, for another request,
     /// not the shape this version expects). Retried like a network failure: on a 3T link a
     /// proxy or a cut is the usual cause, but it is named apart so it is not shown as
@@ -89,36 +102,46 @@ pub enum ClientError {
 impl ClientError {
     /// A stable, machine-readable name of the error, for UIs that translate messages.
     pub fn code(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The error's [`ErrorCode`] (what [`ClientError::code`] spells).
+    pub fn kind(&self) -> ErrorCode {
+        use ErrorCode as C;
         match self {
-            Self::Invalid(_) => "invalid",
-            Self::NoProfile(_) => "no_profile",
-            Self::ProfileExists(_) => "profile_exists",
-            Self::NotFound { .. } => "not_found",
-            Self::WrongKind { .. } => "wrong_kind",
-            Self::NothingToChange => "nothing_to_change",
-            Self::File { .. } => "file",
-            Self::Bundle(_) => "bundle",
-            Self::Store(_) => "store",
-            Self::Network(_) => "network",
-            Self::BadAnswer(_) => "bad_answer",
-            Self::Key(_) => "key",
-            Self::WrongPassphrase => "wrong_passphrase",
-            Self::PassphraseNeeded => "passphrase_needed",
-            Self::Approval(_) => "approval",
+            Self::Invalid(_) => C::Invalid,
+            Self::NoProfile(_) => C::NoProfile,
+            Self::ProfileExists(_) => C::ProfileExists,
+            Self::NotFound { .. } => C::NotFound,
+            Self::WrongKind { .. } => C::WrongKind,
+            Self::NothingToChange => C::NothingToChange,
+            Self::File { .. } => C::File,
+            Self::Bundle(_) => C::Bundle,
+            Self::Store(_) => C::Store,
+            Self::Network(_) => C::Network,
+            Self::NoAnswer { .. } => C::NoAnswer,
+            Self::NotLuring { .. } => C::NotLuring,
+            Self::Cancelled => C::Cancelled,
+            Self::BadAnswer(_) => C::BadAnswer,
+            Self::Key(_) => C::Key,
+            Self::WrongPassphrase => C::WrongPassphrase,
+            Self::PassphraseNeeded => C::PassphraseNeeded,
+            Self::Approval(_) => C::Approval,
             // Log in again: wrong NIP or password, or this device's access was revoked.
-            Self::Server { status: 401, .. } => "unauthorized",
-            Self::Server { status: 429, .. } => "throttled",
-            Self::Server { .. } => "server",
-            Self::NotLoggedIn => "not_logged_in",
-            Self::OtherNip(_) => "other_nip",
-            Self::ProfileCopied => "profile_copied",
-            Self::ServerAddress(_) => "server_address",
-            Self::InsecureHttp { .. } => "insecure_http",
-            Self::UntrustedCertificate { .. } => "tls_untrusted",
-            Self::ExpiredCertificate { .. } => "tls_expired",
-            Self::WrongHostCertificate { .. } => "tls_wrong_host",
-            Self::CaFile { .. } => "ca_file",
-            Self::NotYourComment(_) => "not_your_comment",
+            Self::Server { status: 401, .. } => C::Unauthorized,
+            Self::Server { status: 429, .. } => C::Throttled,
+            Self::Server { status: 426, .. } => C::UpdateRequired,
+            Self::Server { .. } => C::Server,
+            Self::NotLoggedIn => C::NotLoggedIn,
+            Self::OtherNip(_) => C::OtherNip,
+            Self::ProfileCopied => C::ProfileCopied,
+            Self::ServerAddress(_) => C::ServerAddress,
+            Self::InsecureHttp { .. } => C::InsecureHttp,
+            Self::UntrustedCertificate { .. } => C::TlsUntrusted,
+            Self::ExpiredCertificate { .. } => C::TlsExpired,
+            Self::WrongHostCertificate { .. } => C::TlsWrongHost,
+            Self::CaFile { .. } => C::CaFile,
+            Self::NotYourComment(_) => C::NotYourComment,
         }
     }
 
@@ -146,7 +169,7 @@ impl ClientError {
     /// it.
     pub fn is_transient(&self) -> bool {
         match self {
-            Self::Network(_) | Self::BadAnswer(_) => true,
+            Self::Network(_) | Self::NoAnswer { .. } | Self::BadAnswer(_) => true,
             Self::Server { status, .. } => *status >= 500 || *status == 429,
             Self::Invalid(_)
             | Self::NoProfile(_)
@@ -170,7 +193,10 @@ impl ClientError {
             | Self::ExpiredCertificate { .. }
             | Self::WrongHostCertificate { .. }
             | Self::CaFile { .. }
-            | Self::NotYourComment(_) => false,
+            | Self::NotYourComment(_)
+            // A login stopped by the person, or an address that is not Luring's: a person's to mend.
+            | Self::Cancelled
+            | Self::NotLuring { .. } => false,
         }
     }
 }
@@ -212,6 +238,7 @@ mod tests {
         };
         assert_eq!(refused(401).code(), "unauthorized");
         assert_eq!(refused(429).code(), "throttled");
+        assert_eq!(refused(426).code(), "update_required");
         assert_eq!(refused(413).code(), "server");
         assert_eq!(ClientError::WrongPassphrase.code(), "wrong_passphrase");
     }

@@ -3,41 +3,154 @@
 //! [`luring_store::Session`]. Kept apart from `sync.rs`: a login speaks JSON over two
 //! requests and may create the profile; a sync speaks the binary protocol to an open one.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
 use luring_store::{MetaKey, Session};
-use luring_sync::login::{ChallengeResponse, LoginRequest, LoginResponse};
+use luring_sync::login::{ChallengeResponse, ErrorBody, LoginRequest, LoginResponse};
 
 use crate::error::{ClientError, Result};
 use crate::profile::Profile;
 use crate::transport::{self, LoginOptions, CA_FILE};
 
+/// How long each login request waits for the server's answer: a login is two small
+/// requests (a TLS handshake and a few hundred bytes take seconds even over EDGE or a
+/// satellite link), so a server silent for this long is not coming, and a person at the
+/// first run must not watch "Sedang masuk…" for two minutes. `LURING_LOGIN_WAIT_SECS` changes it
+/// (the desktop tests shorten it).
+pub const LOGIN_WAIT: Duration = Duration::from_secs(30);
+
+fn login_wait() -> Duration {
+    std::env::var("LURING_LOGIN_WAIT_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|&s: &u64| s > 0)
+        .map_or(LOGIN_WAIT, Duration::from_secs)
+}
+
+/// Stops a login under way ("Batal"): the login returns [`ClientError::Cancelled`] within
+/// a tenth of a second and keeps nothing, even if the server answers later.
+#[derive(Debug, Clone, Default)]
+pub struct LoginCancel(Arc<AtomicBool>);
+
+impl LoginCancel {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+    fn check(&self) -> Result<()> {
+        if self.is_cancelled() {
+            return Err(ClientError::Cancelled);
+        }
+        Ok(())
+    }
+}
+
+/// What each login request is given: the person's "Batal" and the wait for an answer.
+struct Step {
+    cancel: LoginCancel,
+    wait: Duration,
+}
+
 /// `POST {server}{path}` with an optional JSON body; the answer's body when it succeeded,
 /// else the server's refusal. The two login steps share it.
+///
+/// The request runs on a thread of its own so that a cancel is heard at once: a blocking
+/// HTTP call cannot be interrupted, so it is left to end by its own timeout, its answer
+/// unread.
 fn post_json(
     client: &reqwest::blocking::Client,
     server: &str,
     path: &str,
     json: Option<Vec<u8>>,
+    step: &Step,
 ) -> Result<Vec<u8>> {
-    let mut req = client.post(format!("{server}{path}"));
+    let (cancel, wait) = (&step.cancel, step.wait);
+    cancel.check()?;
+    let mut req = client.post(format!("{server}{path}")).timeout(wait);
     if let Some(body) = json {
         req = req.header("content-type", "application/json").body(body);
     }
-    let resp = req.send().map_err(|e| transport::network(server, e))?;
-    let status = resp.status();
-    let bytes = resp.bytes().map_err(|e| transport::network(server, e))?;
+    let (tx, rx) = mpsc::channel();
+    let server_owned = server.to_owned();
+    std::thread::Builder::new()
+        .name("luring-login".into())
+        .spawn(move || {
+            let r = req.send().and_then(|resp| {
+                let status = resp.status();
+                resp.bytes().map(|b| (status, b))
+            });
+            let _ = tx.send(r);
+        })
+        .map_err(|e| ClientError::Network(format!("cannot start the login: {e}")))?;
+    let answer = loop {
+        cancel.check()?;
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(r) => break r,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(ClientError::Network(
+                    "the login stopped unexpectedly".into(),
+                ))
+            }
+        }
+    };
+    let (status, bytes) = answer.map_err(|e| {
+        if e.is_timeout() {
+            ClientError::NoAnswer {
+                server: server_owned.clone(),
+                secs: wait.as_secs(),
+            }
+        } else {
+            transport::network(&server_owned, e)
+        }
+    })?;
+    cancel.check()?;
     if !status.is_success() {
-        return Err(transport::server_error(status, &bytes));
+        return Err(refusal(server, status, &bytes, wait));
     }
     Ok(bytes.to_vec())
 }
 
+/// A failed answer to a login step. A Luring server always refuses with its JSON error
+/// body; anything else (a web site's 404, a bare 501, a router's page) is not Luring,
+/// except a gateway's "the server behind me is down or slow" (502–504).
+fn refusal(server: &str, status: reqwest::StatusCode, body: &[u8], wait: Duration) -> ClientError {
+    if serde_json::from_slice::<ErrorBody>(body).is_ok() {
+        return transport::server_error(status, body);
+    }
+    match status.as_u16() {
+        502..=504 => ClientError::NoAnswer {
+            server: server.to_owned(),
+            secs: wait.as_secs(),
+        },
+        _ => ClientError::NotLuring {
+            server: server.to_owned(),
+            what: format!("it answered {status}"),
+        },
+    }
+}
+
 /// A one-time challenge from the server, to sign as proof of holding the device key.
-fn login_challenge(client: &reqwest::blocking::Client, server: &str) -> Result<String> {
-    let bytes = post_json(client, server, "/v1/login/challenge", None)?;
+/// The first thing a login asks, so an answer that is not Luring's shape means the
+/// address is not a Luring server.
+fn login_challenge(
+    client: &reqwest::blocking::Client,
+    server: &str,
+    step: &Step,
+) -> Result<String> {
+    let bytes = post_json(client, server, "/v1/login/challenge", None, step)?;
     serde_json::from_slice::<ChallengeResponse>(&bytes)
         .map(|c| c.challenge)
-        .map_err(|_| {
-            ClientError::BadAnswer("the server's login challenge is not understood".into())
+        .map_err(|_| ClientError::NotLuring {
+            server: server.to_owned(),
+            what: "its answer to a login is not Luring's".into(),
         })
 }
 
@@ -86,7 +199,11 @@ impl Profile {
         } else {
             crate::keys::bind_actor(&mut store, &key.verifying_key())?
         };
-        let challenge = login_challenge(&client, server)?;
+        let step = Step {
+            cancel: opts.cancel.clone().unwrap_or_default(),
+            wait: opts.wait.unwrap_or_else(login_wait),
+        };
+        let challenge = login_challenge(&client, server, &step)?;
         let proof = key.sign(&luring_model::login_proof_bytes(
             &challenge,
             nip.as_str(),
@@ -103,10 +220,12 @@ impl Profile {
             proof: hex::encode(proof.to_bytes()),
         };
         let body = serde_json::to_vec(&req).expect("the login request serialises");
-        let bytes = post_json(&client, server, "/v1/login", Some(body))?;
+        let bytes = post_json(&client, server, "/v1/login", Some(body), &step)?;
         let login: LoginResponse = serde_json::from_slice(&bytes).map_err(|_| {
             ClientError::BadAnswer("the server's answer to the login is not understood".into())
         })?;
+        // The last moment a "Batal" is heeded: after it, the login is kept whole.
+        step.cancel.check()?;
         if let Some(ca) = &opts.ca_file {
             transport::keep_ca(dir, ca)?;
         }

@@ -124,28 +124,29 @@ impl Profile {
         Ok(self.store().list_tasks(&TaskFilter {
             status: status.map(|s| s.to_string()),
             assignee: assignee.map(|n| n.to_string()),
+            text: None,
             limit,
             offset: 0,
         })?)
     }
 
-    /// As [`Profile::list_tasks`], keeping only tasks whose title contains `query`
-    /// (ignoring case); an empty or blank query keeps all.
+    /// As [`Profile::list_tasks`], keeping only tasks whose title, description, checklist
+    /// or comments contain `query` (ignoring case); an empty or blank query keeps all.
     pub fn find_tasks(
         &self,
         status: Option<&str>,
         assignee: Option<&str>,
         query: &str,
     ) -> Result<Vec<TaskRow>> {
-        let rows = self.list_tasks(status, assignee, None)?;
-        let q = query.trim().to_lowercase();
-        if q.is_empty() {
-            return Ok(rows);
-        }
-        Ok(rows
-            .into_iter()
-            .filter(|r| r.title.to_lowercase().contains(&q))
-            .collect())
+        let status = status.map(str::parse::<TaskStatus>).transpose()?;
+        let assignee = assignee.map(Nip::parse).transpose()?;
+        Ok(self.store().list_tasks(&TaskFilter {
+            status: status.map(|s| s.to_string()),
+            assignee: assignee.map(|n| n.to_string()),
+            text: Some(query.to_owned()),
+            limit: None,
+            offset: 0,
+        })?)
     }
 
     /// [`Profile::find_tasks`] for a [`TaskQuery`]: `mine` means assigned to this profile.
@@ -342,6 +343,44 @@ mod tests {
         assert_eq!(titles(r#"{"mine":true}"#), ["Rapat"]);
         assert_eq!(titles(r#"{"status":"baru","query":" rek"}"#), ["Rekap"]);
         assert!(titles(r#"{"status":"selesai"}"#).is_empty());
+    }
+
+    /// Search in Tugas finds a task by what its description, checklist or comments say,
+    /// not only by its title, ignoring case.
+    #[test]
+    fn a_search_looks_through_description_checklist_and_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Profile::init(dir.path(), "Ani Lestari", "198703122010011002").unwrap();
+        let mut add = |title: &str, description: &str| {
+            p.add_task(&NewTaskInput {
+                title: title.into(),
+                description: description.into(),
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        let a = add("Rapat", "Bahas anggaran Posyandu");
+        let b = add("Rekap", "");
+        let c = add("Laporan", "");
+        p.add_checklist_item(&b, "Data stunting Desa Oelnasi")
+            .unwrap();
+        p.comment_task(&c, "Tunggu tanda tangan Camat").unwrap();
+        let found = |q: &str| -> Vec<String> {
+            let mut ids: Vec<_> = p
+                .find_tasks(None, None, q)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(found("posyandu"), [a.as_str()]);
+        assert_eq!(found("OELNASI"), [b.as_str()]);
+        assert_eq!(found("camat"), [c.as_str()]);
+        assert_eq!(found("rapat"), [a.as_str()]);
+        assert!(found("kecamatan lain").is_empty());
+        assert_eq!(found("  ").len(), 3);
     }
 
     #[test]

@@ -42,6 +42,11 @@ pub struct LoginOptions {
     /// The signing passphrase, needed when the device key is already sealed (a profile that
     /// worked offline first, or a second login): the device proves it holds its key.
     pub passphrase: Option<String>,
+    /// Lets the person stop the login ("Batal") while it waits for the server.
+    pub cancel: Option<crate::login::LoginCancel>,
+    /// How long each login request waits for an answer (default [`crate::LOGIN_WAIT`], or
+    /// `LURING_LOGIN_WAIT_SECS`).
+    pub wait: Option<Duration>,
 }
 
 /// Checks a server address before anything is sent to it; returns it without a trailing `/`.

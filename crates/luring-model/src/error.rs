@@ -41,3 +41,161 @@ pub enum ValidationError {
     #[error("'{0}' is not an attachment hash: expected 64 hexadecimal characters")]
     BadAttachment(String),
 }
+
+/// Which rule a [`ValidationError`] broke, as a stable name a UI translates (the message
+/// itself is English, for the CLI). One per variant, so a UI can have a sentence for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ValidationReason {
+    EmptyTitle,
+    TitleTooLong,
+    TitleControl,
+    Empty,
+    TooLong,
+    BadDate,
+    BadStatus,
+    BadNip,
+    BadDocKind,
+    BadClassification,
+    BadRole,
+    BadId,
+    BadUnitCode,
+    BadAttachment,
+}
+
+impl ValidationReason {
+    /// Every reason, so a UI's test can check it has a sentence for each (the bindings
+    /// test checks this list against the type itself).
+    pub const ALL: &'static [ValidationReason] = &[
+        Self::EmptyTitle,
+        Self::TitleTooLong,
+        Self::TitleControl,
+        Self::Empty,
+        Self::TooLong,
+        Self::BadDate,
+        Self::BadStatus,
+        Self::BadNip,
+        Self::BadDocKind,
+        Self::BadClassification,
+        Self::BadRole,
+        Self::BadId,
+        Self::BadUnitCode,
+        Self::BadAttachment,
+    ];
+}
+
+/// What a UI needs to say a [`ValidationError`] in its own language: the rule, and the
+/// numbers or the value the sentence names.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ValidationDetail {
+    pub reason: ValidationReason,
+    /// The value refused (a date, a NIP, a status as typed), when the rule names one.
+    pub value: Option<String>,
+    /// Characters given and allowed, for the length rules.
+    pub len: Option<usize>,
+    pub max: Option<usize>,
+}
+
+impl ValidationError {
+    /// The rule broken and its values, for a UI that translates.
+    pub fn detail(&self) -> ValidationDetail {
+        use ValidationReason as R;
+        let d = |reason| ValidationDetail {
+            reason,
+            value: None,
+            len: None,
+            max: None,
+        };
+        let with_value = |reason, v: &String| ValidationDetail {
+            value: Some(v.clone()),
+            ..d(reason)
+        };
+        match self {
+            Self::EmptyTitle => d(R::EmptyTitle),
+            Self::TitleTooLong(len) => ValidationDetail {
+                len: Some(*len),
+                max: Some(crate::values::TITLE_MAX_CHARS),
+                ..d(R::TitleTooLong)
+            },
+            Self::TitleControl => d(R::TitleControl),
+            Self::Empty { .. } => d(R::Empty),
+            Self::TooLong { len, max, .. } => ValidationDetail {
+                len: Some(*len),
+                max: Some(*max),
+                ..d(R::TooLong)
+            },
+            Self::BadDate(v) => with_value(R::BadDate, v),
+            Self::BadStatus(v) => with_value(R::BadStatus, v),
+            Self::BadNip(v) => with_value(R::BadNip, v),
+            Self::BadDocKind(v) => with_value(R::BadDocKind, v),
+            Self::BadClassification(v) => with_value(R::BadClassification, v),
+            Self::BadRole(v) => with_value(R::BadRole, v),
+            Self::BadId(v) => with_value(R::BadId, v),
+            Self::BadUnitCode(v) => with_value(R::BadUnitCode, v),
+            Self::BadAttachment(v) => with_value(R::BadAttachment, v),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One sample of every variant: the match below fails to compile when a variant is
+    /// added, and the test then fails until its reason is in `ValidationReason::ALL`.
+    #[test]
+    fn every_error_has_its_own_reason_listed_in_all() {
+        let samples = [
+            ValidationError::EmptyTitle,
+            ValidationError::TitleTooLong(201),
+            ValidationError::TitleControl,
+            ValidationError::Empty { what: "the name" },
+            ValidationError::TooLong {
+                what: "the note",
+                len: 3,
+                max: 2,
+            },
+            ValidationError::BadDate("x".into()),
+            ValidationError::BadStatus("x".into()),
+            ValidationError::BadNip("x".into()),
+            ValidationError::BadDocKind("x".into()),
+            ValidationError::BadClassification("x".into()),
+            ValidationError::BadRole("x".into()),
+            ValidationError::BadId("x".into()),
+            ValidationError::BadUnitCode("x".into()),
+            ValidationError::BadAttachment("x".into()),
+        ];
+        for e in &samples {
+            match e {
+                ValidationError::EmptyTitle
+                | ValidationError::TitleTooLong(_)
+                | ValidationError::TitleControl
+                | ValidationError::Empty { .. }
+                | ValidationError::TooLong { .. }
+                | ValidationError::BadDate(_)
+                | ValidationError::BadStatus(_)
+                | ValidationError::BadNip(_)
+                | ValidationError::BadDocKind(_)
+                | ValidationError::BadClassification(_)
+                | ValidationError::BadRole(_)
+                | ValidationError::BadId(_)
+                | ValidationError::BadUnitCode(_)
+                | ValidationError::BadAttachment(_) => {}
+            }
+        }
+        let reasons: Vec<_> = samples.iter().map(|e| e.detail().reason).collect();
+        assert_eq!(reasons, ValidationReason::ALL);
+        let long = ValidationError::TitleTooLong(201).detail();
+        assert_eq!((long.len, long.max), (Some(201), Some(200)));
+        assert_eq!(
+            ValidationError::BadNip("12".into())
+                .detail()
+                .value
+                .as_deref(),
+            Some("12")
+        );
+    }
+}

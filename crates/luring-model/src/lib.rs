@@ -34,7 +34,7 @@ pub use approval::{
 };
 pub use cert::{device_actor, login_proof_bytes, CertError, DeviceCert, DeviceCertBody};
 pub use document::{Classification, DocKind, Document, BODY_MAX_CHARS};
-pub use error::{ValidationError, ValidationResult};
+pub use error::{ValidationDetail, ValidationError, ValidationReason, ValidationResult};
 pub use hash::ContentHash;
 pub use keys::KeyError;
 pub use kinds::{EntityKind, KindError, RecordKind};

@@ -66,6 +66,9 @@ struct Wire {
     /// Past answers, per device: a delayed answer can only arrive on its own connection.
     responses: BTreeMap<String, Vec<Vec<u8>>>,
     acked: HashSet<[u8; 32]>,
+    /// Acknowledged compact changes: their entity and checksum (the first 4 bytes of the
+    /// hash the server rebuilt).
+    acked_compact: HashSet<(String, [u8; 4])>,
 }
 
 struct Faulty<'a> {
@@ -92,6 +95,13 @@ impl Faulty<'_> {
                     .hash()
                     .0;
                 self.wire.acked.insert(hash);
+            }
+        }
+        for (i, c) in req.compact.iter().enumerate() {
+            if resp.is_acked(req.push.len() + i) {
+                self.wire
+                    .acked_compact
+                    .insert((c.entity.clone(), c.checksum));
             }
         }
         self.wire
@@ -346,6 +356,12 @@ fn run_case(n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
             let mut missing = 0;
             for h in &wire.acked {
                 if !tx.has_change(h)? {
+                    missing += 1;
+                }
+            }
+            for (entity, checksum) in &wire.acked_compact {
+                let log = tx.entity_log(entity)?;
+                if !log.iter().any(|r| r.hash[..4] == checksum[..]) {
                     missing += 1;
                 }
             }

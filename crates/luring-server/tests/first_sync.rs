@@ -291,6 +291,66 @@ fn a_first_sync_in_small_rounds_receives_each_change_once() {
     let last = seen.last().unwrap();
     assert!(last.round_trips > 3, "{last:?}: the budget makes rounds");
     assert_eq!(counts(&fresh), (TASKS as i64, DOCS as i64));
-    // One change each for the tasks and documents, two more for the edited task.
+    // One change each for the tasks and documents, two more for the edited task: its
+    // later changes came when the scan reached them, not again.
     assert_eq!(last.items_received, (TASKS + DOCS + 2) as u64, "{last:?}");
+    let t = fresh.json(&["task", "show", &first_task, "--json"]);
+    assert_eq!(
+        (t["status"].as_str(), t["title"].as_str()),
+        (Some("selesai"), Some("Verifikasi ulang"))
+    );
+}
+
+/// A document edited in many sittings (each synced, so each its own change) reaches a new
+/// device as one saved document: one item, fewer bytes than its changes, the same heads
+/// (the new device's next edit reaches the old one).
+#[test]
+fn a_document_edited_many_times_arrives_as_one_saved_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::seeded(&tmp.path().join("server"));
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let mut p = Profile::open(&ani.dir).unwrap();
+    let id = p
+        .new_document(&NewDocInput {
+            title: "Laporan harian".into(),
+            body: "Hari 0.".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut body = String::from("Hari 0.");
+    for day in 1..=30 {
+        body.push_str(&format!(" Hari {day}: kegiatan lapangan selesai."));
+        p.set_document_body(&id, &body).unwrap();
+        p.sync().unwrap();
+    }
+    let sent: usize = p
+        .store()
+        .entity_doc(&id)
+        .unwrap()
+        .get_changes(&[])
+        .iter()
+        .map(|c| c.raw_bytes().len())
+        .sum();
+    let fresh = new_device(tmp.path(), "fresh", &server, &server.url);
+    let mut seen = Vec::new();
+    let mut observe = |s: &SyncProgress| seen.push(s.clone());
+    let mut q = Profile::open(&fresh.dir).unwrap();
+    q.sync_opts(SyncOptions {
+        observer: Some(&mut observe),
+        ..SyncOptions::default()
+    })
+    .unwrap();
+    let last = seen.last().unwrap();
+    assert_eq!(last.items_received, 1, "{last:?}");
+    assert!(
+        (last.bytes_received as usize) < sent,
+        "{} bytes for {sent} bytes of changes",
+        last.bytes_received
+    );
+    assert_eq!(q.show_document(&id).unwrap().body, body);
+    q.set_document_body(&id, &format!("{body} Ditutup."))
+        .unwrap();
+    q.sync().unwrap();
+    p.sync().unwrap();
+    assert!(p.show_document(&id).unwrap().body.ends_with("Ditutup."));
 }

@@ -162,6 +162,7 @@ fn an_attackers_guesses_never_stop_the_owner() {
         assert_eq!(body["code"], "bad_credentials");
     }
     // The attacker must now wait…
+    let throttled_at = std::time::Instant::now();
     let (status, body) = login(
         &attacker,
         &server.url,
@@ -189,13 +190,16 @@ fn an_attackers_guesses_never_stop_the_owner() {
     assert_eq!(status, 200, "{body}");
 
     // Someone behind the attacker's address (one office, one address) is delayed, not
-    // locked out: after the announced wait the right password works.
+    // locked out: after the announced wait the right password works. (On a loaded machine
+    // Ani's logins above may have outlasted the wait already.)
     let (status, body) = login(
         &attacker,
         &server.url,
         login_body(&server.url, ANI.0, ANI.1, 4),
     );
-    assert_eq!(status, 429, "{body}");
+    if throttled_at.elapsed() < Duration::from_millis(1500) {
+        assert_eq!(status, 429, "{body}");
+    }
     std::thread::sleep(Duration::from_secs(2));
     let (status, body) = login(
         &attacker,

@@ -34,15 +34,19 @@ fn sync_raw(server: &Server, l: &Luring, push: Vec<Change>, want_numbers: bool) 
 /// server takes the change as that device's own). Read through `reader`, a device that
 /// sees the whole unit (the server does not send a device its own changes back).
 fn server_doc(server: &Server, reader: &Luring, l: &Luring, entity: &str) -> AutoCommit {
-    let changes: Vec<automerge::Change> = sync_raw(server, reader, vec![], false)
+    // The reader was never sent the entity: its history comes as changes or as one saved
+    // document.
+    let pulled: Vec<Vec<u8>> = sync_raw(server, reader, vec![], false)
         .pull
         .into_iter()
         .filter(|c| c.entity == entity)
-        .map(|c| automerge::Change::from_bytes(c.bytes).unwrap())
+        .map(|c| c.bytes)
         .collect();
-    assert!(!changes.is_empty(), "{entity} is not on the server");
+    assert!(!pulled.is_empty(), "{entity} is not on the server");
     let mut all = AutoCommit::new();
-    all.apply_changes(changes).unwrap();
+    for bytes in pulled {
+        all.load_incremental(&bytes).unwrap();
+    }
     AutoCommit::load(&all.save()).unwrap().with_actor(actor(l))
 }
 

@@ -16,11 +16,12 @@ use crate::error::Result;
 /// Writes the query rows of one task.
 pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO tasks(id, title, status, due, unit, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO tasks(id, title, status, due, unit, created_at, search) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, status = excluded.status,
-           due = excluded.due, unit = excluded.unit, created_at = excluded.created_at
-         WHERE (title, status, due, unit, created_at)
-           IS NOT (excluded.title, excluded.status, excluded.due, excluded.unit, excluded.created_at)",
+           due = excluded.due, unit = excluded.unit, created_at = excluded.created_at,
+           search = excluded.search
+         WHERE (title, status, due, unit, created_at, search)
+           IS NOT (excluded.title, excluded.status, excluded.due, excluded.unit, excluded.created_at, excluded.search)",
     )?
     .execute(params![
         t.id.as_str(),
@@ -28,7 +29,8 @@ pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
         t.status.as_str(),
         t.due.map(|d| d.to_string()),
         t.unit,
-        t.created_at
+        t.created_at,
+        task_search_text(t)
     ])?;
     // Rows and index pages are rewritten only where something changed: most edits (a
     // status, a comment) leave the assignees alone, and every page saved is WAL not
@@ -49,6 +51,15 @@ pub(crate) fn put_task(conn: &Connection, t: &Task) -> Result<()> {
         ins.execute([nip.as_str(), t.id.as_str()])?;
     }
     Ok(())
+}
+
+/// What a search in Tugas looks through: the title, the description, the checklist and
+/// the comments, lowercased (SQLite's `lower` knows ASCII only), one per line.
+pub(crate) fn task_search_text(t: &Task) -> String {
+    let mut parts = vec![t.title.as_str(), t.description.as_str()];
+    parts.extend(t.checklist.iter().map(|c| c.text.as_str()));
+    parts.extend(t.comments.iter().map(|c| c.text.as_str()));
+    parts.join("\n").to_lowercase()
 }
 
 /// Writes the query row of one document; the FTS index follows by trigger.

@@ -176,6 +176,16 @@ CREATE TABLE set_aside (
     },
     Migration {
         version: 8,
+        // Filled for every task by the rebuild that follows.
+        rebuild_derived: true,
+        sql: "
+-- What a search in Tugas looks through besides the title: description, checklist and
+-- comments, lowercased (derive.rs `task_search_text`).
+ALTER TABLE tasks ADD COLUMN search TEXT NOT NULL DEFAULT '';
+",
+    },
+    Migration {
+        version: 9,
         rebuild_derived: false,
         sql: "
 -- 1 once an unsent change may be known beyond this device (put in a sync request,

@@ -24,6 +24,8 @@ pub struct TaskRow {
 pub struct TaskFilter {
     pub status: Option<String>,
     pub assignee: Option<String>,
+    /// Words the title, description, checklist or comments contain (ignoring case).
+    pub text: Option<String>,
     pub limit: Option<u32>,
     pub offset: u32,
 }
@@ -73,6 +75,12 @@ pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRo
     if let Some(n) = &f.assignee {
         conds.push("t.id IN (SELECT task_id FROM task_assignees WHERE nip = ?)");
         args.push(n.clone());
+    }
+    if let Some(q) = f.text.as_deref().map(|q| q.trim().to_lowercase()) {
+        if !q.is_empty() {
+            conds.push("instr(t.search, ?) > 0");
+            args.push(q);
+        }
     }
     if !conds.is_empty() {
         sql.push_str(" WHERE ");

@@ -25,6 +25,32 @@ pub struct OutChange {
     pub bytes: Vec<u8>,
 }
 
+/// Applies pulled changes and saved documents (see [`Store::apply_remote`]) to `doc`, in
+/// order, runs of changes together.
+fn apply_pulled(doc: &mut AutoCommit, pulled: &[&InChange]) -> Result<()> {
+    const DOCUMENT_CHUNK: u8 = 0;
+    let damaged = |p: &InChange, e: String| StoreError::Damaged {
+        id: p.entity.clone(),
+        reason: format!("the server sent a damaged change: {e}"),
+    };
+    let mut run = Vec::new();
+    for p in pulled {
+        if p.bytes.get(8) == Some(&DOCUMENT_CHUNK) {
+            doc.apply_changes(std::mem::take(&mut run))
+                .map_err(|e| damaged(p, e.to_string()))?;
+            doc.load_incremental(&p.bytes)
+                .map_err(|e| damaged(p, e.to_string()))?;
+        } else {
+            run.push(Change::from_bytes(p.bytes.clone()).map_err(|e| damaged(p, e.to_string()))?);
+        }
+    }
+    if let Some(last) = pulled.last() {
+        doc.apply_changes(run)
+            .map_err(|e| damaged(last, e.to_string()))?;
+    }
+    Ok(())
+}
+
 /// A change pulled from the server.
 #[derive(Debug, Clone)]
 pub struct InChange {
@@ -120,6 +146,10 @@ impl Store {
     }
 
     /// Applies one server answer atomically, with `meta` updates (e.g. the new cursor).
+    ///
+    /// A pulled item is one automerge change, or, for an entity this device had never been
+    /// sent, a saved automerge document holding its history (smaller than the changes one
+    /// by one when the entity was edited many times).
     pub fn apply_remote(
         &mut self,
         pulled: &[InChange],
@@ -131,13 +161,9 @@ impl Store {
         let actor = self.actor().clone();
         self.write_tx(|c| {
             let mut sum = Applied::default();
-            let mut by_entity: BTreeMap<&str, (EntityKind, Vec<Change>)> = BTreeMap::new();
+            let mut by_entity: BTreeMap<&str, (EntityKind, Vec<&InChange>)> = BTreeMap::new();
             for p in pulled {
-                let change = Change::from_bytes(p.bytes.clone()).map_err(|e| StoreError::Damaged {
-                    id: p.entity.clone(),
-                    reason: format!("the server sent a damaged change: {e}"),
-                })?;
-                by_entity.entry(&p.entity).or_insert((p.kind, vec![])).1.push(change);
+                by_entity.entry(&p.entity).or_insert((p.kind, vec![])).1.push(p);
             }
             for (id, (kind, changes)) in by_entity {
                 let exists = entity::kind_of(c, id)?.is_some();
@@ -147,10 +173,7 @@ impl Store {
                     AutoCommit::new().with_actor(actor.clone())
                 };
                 let before = doc.get_heads();
-                doc.apply_changes(changes).map_err(|e| StoreError::Damaged {
-                    id: id.to_owned(),
-                    reason: e.to_string(),
-                })?;
+                apply_pulled(&mut doc, &changes)?;
                 if exists {
                     sum.new_changes += entity::append(c, id, &mut doc, &before)?.len();
                 } else {

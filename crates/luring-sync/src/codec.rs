@@ -21,8 +21,9 @@ use crate::PROTOCOL_VERSION;
 
 const TYPE_REQUEST: u8 = 1;
 const TYPE_RESPONSE: u8 = 2;
-/// Messages up to this size (before compression) get [`dictionary::SMALL_LEVEL`].
-const SMALL: usize = 256 << 10;
+/// Messages up to this size (before compression) get [`dictionary::SMALL_LEVEL`]: a day's
+/// sync is about 25 KB; at level 19 64 KB take a few tens of milliseconds.
+const SMALL: usize = 64 << 10;
 
 /// Size limits a decoder enforces.
 #[derive(Debug, Clone, Copy)]

@@ -13,7 +13,7 @@ use zstd::dict::{DecoderDictionary, EncoderDictionary};
 pub const ID: u8 = 1;
 /// The dictionary itself.
 pub const BYTES: &[u8] = include_bytes!("../dict/luring-1.zdict");
-/// zstd level of messages up to 256 KB, and of bigger ones.
+/// zstd level of messages up to 64 KB (before compression), and of bigger ones.
 pub const SMALL_LEVEL: i32 = 19;
 pub const BIG_LEVEL: i32 = 3;
 

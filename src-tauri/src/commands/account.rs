@@ -1,6 +1,6 @@
 //! First run (log in, or work offline), the signing passphrase and the language.
 
-use luring_client::{AccountView, LoginOptions, Profile};
+use luring_client::{AccountView, ErrorCode, LoginOptions, Profile};
 use serde::Serialize;
 use tauri::State;
 
@@ -53,11 +53,19 @@ pub async fn login(
             .filter(|f| !f.is_empty())
             .map(Into::into),
         passphrase: passphrase.filter(|p| !p.is_empty()),
+        cancel: Some(d.begin_login()),
         ..LoginOptions::default()
     };
     d.replace(move |dir| Profile::login(dir, server.trim(), nip.trim(), &password, &opts))
         .await?;
     app_state_of(&d).await
+}
+
+/// "Batal" on a login that waits for its server: the login returns `cancelled` at once and
+/// keeps nothing.
+#[tauri::command]
+pub fn cancel_login(d: State<'_, Desktop>) {
+    d.cancel_login();
 }
 
 #[tauri::command]
@@ -78,13 +86,13 @@ pub async fn set_passphrase(d: State<'_, Desktop>, passphrase: String) -> CmdRes
 pub async fn set_language(d: State<'_, Desktop>, language: String) -> CmdResult<AppState> {
     if language != "id" && language != "en" {
         return Err(CmdError::new(
-            "invalid",
+            ErrorCode::Invalid,
             "the language must be 'id' or 'en'",
         ));
     }
     let mut s = settings::load(&d.dir);
     s.language = language;
     settings::save(&d.dir, &s)
-        .map_err(|e| CmdError::new("file", format!("cannot save the settings: {e}")))?;
+        .map_err(|e| CmdError::new(ErrorCode::File, format!("cannot save the settings: {e}")))?;
     app_state_of(&d).await
 }

@@ -23,6 +23,12 @@ pub struct Driver {
 
 impl Driver {
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// As [`Driver::start`], with more environment for the app (it overrides the short
+    /// sync waits set here, e.g. a long backoff to see what ends it).
+    pub fn start_with(env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let native = free_port();
         let tauri_driver = std::env::var_os("TAURI_DRIVER")
@@ -41,6 +47,7 @@ impl Driver {
             // Short waits so a test sees the loop retry within seconds.
             .env("LURING_SYNC_INTERVAL_SECS", "2")
             .env("LURING_SYNC_MAX_BACKOFF_SECS", "2")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -723,3 +723,7 @@ async fn a_damaged_profile_is_reported_not_replaced() {
         "the damaged file was changed"
     );
 }
+
+// Issue 15 items 3, 4 and 7 (dates, task autosave, first-run errors, status bar).
+#[path = "desktop/forms.rs"]
+mod forms;

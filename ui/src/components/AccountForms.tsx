@@ -1,6 +1,6 @@
 // The account forms shared by the first run and Pengaturan: log in to the agency server,
 // and set the signing passphrase. Typed values survive a failed attempt.
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type AppState } from "../api";
 import { cleanNip } from "../format";
 import { t } from "../i18n";
@@ -23,6 +23,19 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
   const [passphrase, setPassphrase] = useState("");
   const [caFile, setCaFile] = useState("");
   const { busy, error, setError, run } = useAction();
+  const formRef = useRef<HTMLFormElement>(null);
+  const waited = useWaited(busy);
+
+  // After a failed login the focus goes to the field to mend: the address when it is
+  // wrong or not Luring's, the password when refused; after Batal or a server that did
+  // not answer, "Masuk" again (the Batal button that had it is gone).
+  useEffect(() => {
+    const code = error && typeof error === "object" ? (error as { code?: string }).code : null;
+    const field = code === "server_address" || code === "not_luring" || code === "insecure_http" ? "#login-server"
+      : code === "unauthorized" ? "#login-password"
+      : code === "cancelled" || code === "no_answer" || code === "network" ? "#login-submit" : null;
+    if (field) formRef.current?.querySelector<HTMLInputElement>(field)?.focus();
+  }, [error]);
 
   async function chooseCa() {
     try {
@@ -45,7 +58,7 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
   }
 
   return (
-    <form noValidate class="card form" hidden={hidden} onSubmit={submit} aria-labelledby="login-h">
+    <form noValidate ref={formRef} class="card form" hidden={hidden} onSubmit={submit} aria-labelledby="login-h">
       <h2 id="login-h">{title}</h2>
       <label for="login-server">{t("first.server")}</label>
       <input id="login-server" type="text" inputMode="url" spellcheck={false} autoComplete="url" placeholder={t("first.serverHint")}
@@ -79,9 +92,32 @@ export function LoginForm({ hidden, onLoggedIn, initialNip = "", initialServer =
         <button id="login-submit" type="submit" class="primary" disabled={busy} aria-busy={busy}>
           {busy ? t("first.loggingIn") : t("first.login")}
         </button>
+        {busy && (
+          <>
+            <button id="login-cancel" type="button" onClick={() => void api.cancelLogin().catch(setError)}>
+              {t("login.cancel")}
+            </button>
+            {waited >= 3 && <span class="muted" role="status">{t("login.waiting", { secs: LOGIN_WAIT_SECS })}</span>}
+          </>
+        )}
       </div>
     </form>
   );
+}
+
+/** The longest a login step waits for its server (luring_client::LOGIN_WAIT). */
+const LOGIN_WAIT_SECS = 30;
+
+/** Seconds since `busy` became true (0 when not busy), ticking each second. */
+function useWaited(busy: boolean): number {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    setN(0);
+    if (!busy) return;
+    const timer = setInterval(() => setN((x) => x + 1), 1000);
+    return () => clearInterval(timer);
+  }, [busy]);
+  return n;
 }
 
 export function PassphraseForm({

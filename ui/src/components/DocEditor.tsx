@@ -13,6 +13,7 @@ import { CLASSES, KINDS, newestByDocument } from "../domain";
 import { formatBytes, shortHash, splitNips } from "../format";
 import { t, tCode } from "../i18n";
 import { useAction, useApp, useEditForm, useEscape, useLoad } from "../state";
+import { FindBar, useFindShortcut } from "./FindBar";
 
 export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const doc = useLoad(() => api.showDocument(id), [id]);
@@ -59,6 +60,8 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   }, [doc.data]);
 
   useEscape(true, onBack, true);
+  const [finding, setFinding] = useState(false);
+  useFindShortcut(() => setFinding(true));
 
   function onInput(e: Event) {
     const area = e.currentTarget as HTMLTextAreaElement;
@@ -82,6 +85,7 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
         <div class="editor-grid">
           <div class="editor-main">
             <label for="doc-editor">{t("doc.body")}</label>
+            {finding && <FindBar area={areaRef} onClose={() => setFinding(false)} />}
             <textarea
               id="doc-editor"
               ref={areaRef}

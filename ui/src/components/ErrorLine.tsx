@@ -1,4 +1,6 @@
-// The one way an error is shown: a red sentence with class "error" and role="alert".
+// The one way an error is shown: a red sentence with class "error" and role="alert"; and
+// the one way a success is: a line that clears itself.
+import { useEffect, useState } from "preact/hooks";
 import { errorDetail, errorText } from "../errors";
 
 export function ErrorLine({ error, id }: { error: unknown; id?: string }) {
@@ -12,7 +14,17 @@ export function ErrorLine({ error, id }: { error: unknown; id?: string }) {
   );
 }
 
-/** A calm confirmation line (polite live region). */
+/** How long a confirmation stays: long enough to read, then it clears itself. */
+export const OK_MS = 5000;
+
+/** A calm confirmation line (polite live region) that clears itself after a few seconds. */
 export function OkLine({ text }: { text: string | null }) {
-  return <p class="ok" role="status" aria-live="polite">{text ?? ""}</p>;
+  const [shown, setShown] = useState(text);
+  useEffect(() => {
+    setShown(text);
+    if (!text) return;
+    const timer = setTimeout(() => setShown(null), OK_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return <p class="ok" role="status" aria-live="polite">{shown ?? ""}</p>;
 }

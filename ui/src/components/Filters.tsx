@@ -23,16 +23,18 @@ export function ChoiceFilter({ id, label, all, value, options, onChange }: {
 }
 
 /** A search box that reports every keystroke. */
-export function SearchFilter({ id, label, value, onInput }: {
+export function SearchFilter({ id, label, value, onInput, placeholder }: {
   id: string;
   label: string;
   value: string;
   onInput: (value: string) => void;
+  /** What the search looks through, when the label does not say it. */
+  placeholder?: string;
 }) {
   return (
     <div class="field grow">
       <label for={id}>{label}</label>
-      <input id={id} type="search" value={value} onInput={(e) => onInput(e.currentTarget.value)} />
+      <input id={id} type="search" placeholder={placeholder} value={value} onInput={(e) => onInput(e.currentTarget.value)} />
     </div>
   );
 }

@@ -1,11 +1,14 @@
 // The always-visible bottom bar: connected or not, changes waiting to be sent, last sync,
 // progress while syncing, refusals with their reasons, and "Sinkronkan sekarang".
-// Starts from api.syncState(), then follows "luring://sync" events.
-import { useEffect, useState } from "preact/hooks";
+// Starts from api.syncState(), then follows "luring://sync" events. Offline, it counts
+// down to the next try each second; when the computer's network comes back it asks for a
+// sync at once; "Sinkronkan sekarang" says how that sync ended. A profile with no server
+// says so, and never "Semua perubahan terkirim".
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api, events, type Progress, type SyncState } from "../api";
 import { formatBytes, formatCount, relativeTime } from "../format";
-import { t } from "../i18n";
-import { useEscape, useEvent } from "../state";
+import { getLang, t } from "../i18n";
+import { useApp, useEscape, useEvent } from "../state";
 import { ErrorLine } from "./ErrorLine";
 import { errorText } from "../errors";
 
@@ -24,49 +27,108 @@ export function progressText(p: Progress): string {
   return p.retried > 0 ? `${text} · ${t("sync.resumed", { n: p.retried })}` : text;
 }
 
+/** Seconds left until `at` (ms since the epoch), never below 0. */
+const secondsTo = (at: number, now: number) => Math.max(0, Math.ceil((at - now) / 1000));
+
 export function StatusBar() {
+  const { navigate } = useApp();
   const [s, setS] = useState<SyncState | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [, setNow] = useState(Date.now());
+  const [now, setNow] = useState(Date.now());
   const [showRefusals, setShowRefusals] = useState(false);
+  // When the next try is due (the shell says "in N seconds"; the bar counts down to it).
+  const [nextAt, setNextAt] = useState<number | null>(null);
+  // "Sinkronkan sekarang" was pressed: the outcome of that sync is said, then fades.
+  const manual = useRef<"asked" | "running" | null>(null);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
 
-  useEvent(events.onSync, setS);
+  const onState = useCallback((st: SyncState) => {
+    setS(st);
+    setNow(Date.now());
+    setNextAt(st.phase === "offline" && st.next_try_secs != null ? Date.now() + st.next_try_secs * 1000 : null);
+    // The outcome is that of the sync the press started: seen running, then ended (a state
+    // sent before it started, e.g. a recount of what waits, says nothing yet).
+    if (st.phase === "syncing") {
+      if (manual.current === "asked") manual.current = "running";
+    } else if (manual.current === "running") {
+      if (st.phase === "idle") {
+        manual.current = null;
+        setOutcome({ ok: true, text: t("sync.nowDone") });
+      } else if (st.phase === "offline" || st.phase === "error") {
+        manual.current = null;
+        setOutcome({ ok: false, text: t("sync.nowFailed", { why: st.error ? errorText(st.error) : t("sync.offline") }) });
+      }
+    }
+  }, []);
+  useEvent(events.onSync, onState);
   useEffect(() => {
     let alive = true;
-    api.syncState().then((st) => alive && setS((old) => old ?? st), (e) => alive && setError(e));
-    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    api.syncState().then(
+      (st) => {
+        if (!alive) return;
+        setS((old) => old ?? st);
+        if (st.phase === "offline" && st.next_try_secs != null) setNextAt((old) => old ?? Date.now() + st.next_try_secs! * 1000);
+      },
+      (e) => alive && setError(e),
+    );
     return () => {
       alive = false;
-      clearInterval(timer);
     };
   }, []);
+  // A live clock: each second while a countdown runs, else each half minute ("5 menit lalu").
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), nextAt != null ? 1000 : 30_000);
+    return () => clearInterval(timer);
+  }, [nextAt != null]);
+  // The computer says its network is back: try at once rather than at the end of a backoff.
+  useEffect(() => {
+    const back = () => void api.syncNow().catch(() => {});
+    window.addEventListener("online", back);
+    return () => window.removeEventListener("online", back);
+  }, []);
+  // A sync's outcome line clears itself.
+  useEffect(() => {
+    if (!outcome) return;
+    const timer = setTimeout(() => setOutcome(null), outcome.ok ? 4000 : 15_000);
+    return () => clearTimeout(timer);
+  }, [outcome]);
 
   useEscape(showRefusals, () => setShowRefusals(false));
 
   const syncing = s?.phase === "syncing";
+  const noServer = s?.phase === "not_logged_in";
   const online = s?.online === true;
   const pending = s?.pending_items ?? 0;
   const rejected = s?.rejected ?? [];
 
   async function syncNow() {
     setError(null);
+    setOutcome(null);
+    manual.current = "asked";
     try {
       await api.syncNow();
     } catch (e) {
+      manual.current = null;
       setError(e);
     }
   }
+
+  const left = nextAt != null ? secondsTo(nextAt, now) : null;
+  const pendingText = noServer
+    ? pending === 0 ? t("sync.keptAll") : t("sync.kept", { n: pending })
+    : pending === 0 ? t("sync.allSent") : pending === 1 ? t("sync.pendingOne") : t("sync.pending", { n: pending });
 
   return (
     <footer id="status-bar" class="status-bar" aria-label={t("sync.label")}>
       <span class={`dot ${online ? "on" : "off"}`} aria-hidden="true" />
       <span data-testid="online" data-online={s?.online == null ? "unknown" : String(s.online)} class="sb-item strong">
-        {online ? t("sync.online") : t("sync.offline")}
+        {noServer ? t("sync.notLoggedIn") : online ? t("sync.online") : t("sync.offline")}
       </span>
-      {s && s.online == null && s.phase !== "not_logged_in" && <span class="sb-item muted">({t("sync.notTried")})</span>}
-      {s?.phase === "not_logged_in" && <span class="sb-item muted">({t("sync.notLoggedIn")})</span>}
-      {s?.phase === "offline" && s.next_try_secs != null && (
-        <span class="sb-item muted">{t("sync.nextTry", { s: s.next_try_secs })}</span>
+      {s && s.online == null && !noServer && <span class="sb-item muted">({t("sync.notTried")})</span>}
+      {s?.phase === "offline" && left != null && (
+        <span class="sb-item muted" data-testid="next-try" data-seconds={String(left)}>
+          {left > 0 ? t("sync.nextTry", { s: left }) : t("sync.retrying")}
+        </span>
       )}
       <span class="sep" aria-hidden="true">·</span>
       <span
@@ -75,12 +137,16 @@ export function StatusBar() {
         class={`sb-item ${pending > 0 ? "warn" : ""}`}
         title={pending > 0 ? t("sync.pendingChanges", { n: s?.pending_changes ?? 0 }) : undefined}
       >
-        {pending === 0 ? t("sync.allSent") : pending === 1 ? t("sync.pendingOne") : t("sync.pending", { n: pending })}
+        {pendingText}
       </span>
-      <span class="sep" aria-hidden="true">·</span>
-      <span class="sb-item muted" data-testid="last-sync" title={s?.last_sync ?? ""}>
-        {s?.last_sync ? t("sync.last", { when: relativeTime(s.last_sync) }) : t("sync.never")}
-      </span>
+      {!noServer && (
+        <>
+          <span class="sep" aria-hidden="true">·</span>
+          <span class="sb-item muted" data-testid="last-sync" title={s?.last_sync ?? ""}>
+            {s?.last_sync ? t("sync.last", { when: relativeTime(s.last_sync, now) }) : t("sync.never")}
+          </span>
+        </>
+      )}
       {syncing && s?.progress && (
         <span class="sb-item progress" role="status" data-testid="sync-progress">
           {progressText(s.progress)}
@@ -91,9 +157,14 @@ export function StatusBar() {
           {t("sync.syncingStart")}
         </span>
       )}
-      {s?.phase === "error" && (
+      {s?.phase === "error" && !outcome && (
         <span class="sb-item bad" data-testid="sync-error" role="alert">
           {t("sync.error")}: {errorText(s.error)}
+        </span>
+      )}
+      {outcome && (
+        <span class={`sb-item ${outcome.ok ? "ok" : "bad"}`} data-testid="sync-outcome" data-ok={String(outcome.ok)} role={outcome.ok ? "status" : "alert"}>
+          {outcome.text}
         </span>
       )}
       {rejected.length > 0 && (
@@ -103,9 +174,15 @@ export function StatusBar() {
       )}
       <span class="grow" />
       <ErrorLine error={error} />
-      <button id="sync-now" type="button" class="primary" disabled={syncing} aria-busy={syncing} onClick={syncNow}>
-        {t("sync.now")}
-      </button>
+      {noServer ? (
+        <button id="sync-connect" type="button" onClick={() => navigate("pengaturan")}>
+          {t("set.connect")}
+        </button>
+      ) : (
+        <button id="sync-now" type="button" class="primary" disabled={syncing} aria-busy={syncing} onClick={syncNow}>
+          {t("sync.now")}
+        </button>
+      )}
       {showRefusals && rejected.length > 0 && (
         <div
           class="refusals"
@@ -121,7 +198,11 @@ export function StatusBar() {
           <ul>
             {rejected.map((r, i) => (
               <li key={i}>
-                <span class="mono">{r.entity}</span> — {r.reason} <span class="muted">{relativeTime(r.at)}</span>
+                {/* The server's reason is an English sentence with no code yet (luring-sync's
+                    refusal carries text only): said in Indonesian, the sentence is a tooltip. */}
+                <span class="mono">{r.entity}</span> —{" "}
+                <span title={r.reason}>{getLang() === "en" ? r.reason : t("sync.refusedReason")}</span>{" "}
+                <span class="muted">{relativeTime(r.at)}</span>
               </li>
             ))}
           </ul>

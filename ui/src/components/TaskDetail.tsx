@@ -1,12 +1,17 @@
-// One task: edit title/status/due/description, checklist, comments and dispositions.
-// Reloads when a sync brings changes, without wiping fields the user is editing.
-import { useState } from "preact/hooks";
-import { api, type TaskChanges, type TaskStatus, type TaskView } from "../api";
-import { ErrorLine, OkLine } from "./ErrorLine";
+// One task: its title/status/due/description (saved as they are edited), checklist,
+// comments and dispositions. Reloads when a sync brings changes, without wiping fields
+// whose edits are still being saved.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, type TaskStatus, type TaskView } from "../api";
+import { ErrorLine } from "./ErrorLine";
+import { DateField, dateProblem } from "./DateField";
 import { cleanNip, formatDateTime, relativeTime } from "../format";
+import { formatDateInput, parseDateInput } from "../dates";
 import { t, tCode } from "../i18n";
-import { useEditForm, useEscape, useLoad } from "../state";
+import { useEscape, useLoad } from "../state";
 import { STATUSES } from "../domain";
+import type { SaveState } from "../autosave";
+import { fieldsOf, setLeaveGuard, taskSaverFor, type TaskFields } from "../taskSave";
 
 export function TaskDetail({ id, onChanged, onClose }: { id: string; onChanged: () => void; onClose: () => void }) {
   const task = useLoad(() => api.showTask(id), [id]);
@@ -35,7 +40,7 @@ export function TaskDetail({ id, onChanged, onClose }: { id: string; onChanged: 
       <ErrorLine error={task.error} />
       {v && (
         <>
-          <EditTask v={v} run={run} />
+          <EditTask v={v} onSaved={(nv) => { task.set(nv); onChanged(); }} />
           <Checklist v={v} run={run} />
           <Dispositions v={v} run={run} />
           <Comments v={v} run={run} />
@@ -47,49 +52,89 @@ export function TaskDetail({ id, onChanged, onClose }: { id: string; onChanged: 
 
 type Run = (setErr: (e: unknown) => void, f: () => Promise<TaskView>) => Promise<boolean>;
 
-/** The date part of a task's due (what a date input holds), or "". */
-const dueOf = (v: TaskView) => v.due?.slice(0, 10) ?? "";
+/**
+ * The task's own fields, saved as they are edited (as the editor saves its body): a
+ * status chosen and another task clicked keeps the status. A title erased or a due date
+ * typed halfway is not sent; the line under the form says why, and the other fields
+ * still save.
+ */
+function EditTask({ v, onSaved }: { v: TaskView; onSaved: (v: TaskView) => void }) {
+  const saver = taskSaverFor(v, (changes) => api.updateTask(v.id, changes));
+  // Back on a task whose save is still under way, the typed fields win over the loaded ones.
+  const [fields, setFields] = useState<TaskFields>(() => saver.unsaved() ?? fieldsOf(v));
+  const [dueText, setDueText] = useState(() => formatDateInput(fields.due));
+  const [state, setState] = useState<SaveState | "idle">("idle");
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const onSavedRef = useRef(onSaved);
+  onSavedRef.current = onSaved;
 
-function EditTask({ v, run }: { v: TaskView; run: Run }) {
-  const { fields, edit, setDirty, error, setError, ok, setOk } = useEditForm(v, (v) => ({
-    title: v.title,
-    status: v.status,
-    due: dueOf(v),
-    description: v.description,
-  }));
-  const { title, status, due, description } = fields;
+  useEffect(() => {
+    let last: SaveState = saver.saver.state;
+    saver.saver.setListener((st, err) => {
+      setState((old) => (old === "idle" && st === "saved" ? "idle" : st));
+      setSaveError(err);
+      // Only a save that just finished hands its fresh view to the pane.
+      if (st === "saved" && last !== "saved" && saver.saver.result) onSavedRef.current(saver.saver.result as TaskView);
+      last = st;
+    });
+    return () => saver.saver.setListener(null);
+  }, [saver]);
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    const changes: TaskChanges = {};
-    if (title.trim() !== v.title) changes.title = title.trim();
-    if (status !== v.status) changes.status = status;
-    if (due && due !== dueOf(v)) changes.due = due;
-    if (description !== v.description) changes.description = description;
-    if (Object.keys(changes).length === 0) {
-      setDirty(false);
-      return;
-    }
-    if (await run(setError, () => api.updateTask(v.id, changes))) {
-      setDirty(false);
-      setOk(t("common.saved"));
-    }
+  // A reload (a sync, another pane) shows its fields unless the person's edits wait to be saved.
+  const dueProblem = dateProblem(parseDateInput(dueText));
+  useEffect(() => {
+    if (saver.saver.dirty || dueProblem) return;
+    const f = fieldsOf(v);
+    setFields(f);
+    const typed = parseDateInput(dueText);
+    if (!(typed.kind === "date" && typed.iso === f.due)) setDueText(formatDateInput(f.due));
+  }, [v]);
+
+  // A half-typed due date holds the first try to leave, with the message and the focus on it.
+  const [warned, setWarned] = useState(false);
+  const problemRef = useRef(dueProblem);
+  problemRef.current = dueProblem;
+  useEffect(() => {
+    let held = false;
+    setLeaveGuard(() => {
+      if (!problemRef.current || held) return false;
+      held = true;
+      setWarned(true);
+      document.querySelector<HTMLInputElement>("#task-edit-due")?.focus();
+      return true;
+    });
+    return () => setLeaveGuard(null);
+  }, []);
+
+  function edit(f: TaskFields) {
+    setFields(f);
+    saver.edit(f);
   }
 
+  function editDue(text: string) {
+    setDueText(text);
+    const d = parseDateInput(text);
+    if (d.kind === "date" && d.iso !== fields.due) edit({ ...fields, due: d.iso });
+  }
+
+  const titleMissing = !fields.title.trim();
+  const dueCleared = dueText.trim() === "" && fields.due !== "";
   return (
-    <form noValidate class="form" onSubmit={submit}>
+    <form noValidate class="form" onSubmit={(e) => { e.preventDefault(); void saver.saver.flush(); }}>
       <label for="task-edit-title">{t("task.newTitle")}</label>
-      <input id="task-edit-title" value={title} onInput={(e) => edit("title", e.currentTarget.value)} />
+      <input id="task-edit-title" value={fields.title} aria-invalid={titleMissing || undefined}
+        onInput={(e) => edit({ ...fields, title: e.currentTarget.value })} />
       <div class="form-row">
         <div class="field">
           <label for="task-edit-status">{t("task.status")}</label>
-          <select id="task-edit-status" value={status} onChange={(e) => edit("status", e.currentTarget.value as TaskStatus)}>
+          <select id="task-edit-status" value={fields.status}
+            onChange={(e) => edit({ ...fields, status: e.currentTarget.value as TaskStatus })}>
             {STATUSES.map((s) => <option key={s} value={s}>{tCode("status", s)}</option>)}
           </select>
         </div>
         <div class="field">
           <label for="task-edit-due">{t("task.due")}</label>
-          <input id="task-edit-due" type="date" value={due} onInput={(e) => edit("due", e.currentTarget.value)} />
+          <DateField id="task-edit-due" value={dueText} onInput={editDue} describedBy="task-edit-due-problem" />
         </div>
         <div class="field grow">
           <span class="label">{t("task.assigneesLabel")}</span>
@@ -97,13 +142,30 @@ function EditTask({ v, run }: { v: TaskView; run: Run }) {
         </div>
       </div>
       <label for="task-edit-description">{t("task.description")}</label>
-      <textarea id="task-edit-description" rows={3} value={description} onInput={(e) => edit("description", e.currentTarget.value)} />
-      <ErrorLine error={error} />
+      <textarea id="task-edit-description" rows={3} value={fields.description}
+        onInput={(e) => edit({ ...fields, description: e.currentTarget.value })} />
+      {titleMissing && <p class="error" role="alert">{t("task.titleRequired")}</p>}
+      {dueProblem && (
+        <p class="error" role="alert" id="task-edit-due-problem">
+          {dueProblem}{warned && <> {t("task.leaveHalfDate")}</>}
+        </p>
+      )}
+      {dueCleared && <p class="muted" id="task-edit-due-problem">{t("task.dueCannotClear")}</p>}
+      <ErrorLine error={saveError} />
       <div class="actions">
-        <button id="task-edit-save" type="submit" class="primary">{t("task.saveChanges")}</button>
-        <OkLine text={ok} />
+        <TaskSaveState state={state} />
       </div>
     </form>
+  );
+}
+
+/** "Tersimpan" / "Menyimpan…" / "Gagal menyimpan", as the editor says it; nothing before an edit. */
+function TaskSaveState({ state }: { state: SaveState | "idle" }) {
+  const text = state === "idle" ? t("task.autosave") : state === "saved" ? t("task.saved") : state === "saving" ? t("task.saving") : t("task.saveError");
+  return (
+    <span class={`save-state ${state}`} id="task-save-state" data-state={state} role="status" aria-live="polite">
+      {text}
+    </span>
   );
 }
 

@@ -9,6 +9,9 @@ import { t, tCode } from "../i18n";
 import { useAction, useApp, useLoad } from "../state";
 import { sortByDue, STATUSES } from "../domain";
 import { TaskDetail } from "../components/TaskDetail";
+import { DateField, dateProblem } from "../components/DateField";
+import { parseDateInput } from "../dates";
+import { holdLeave } from "../taskSave";
 
 export function Tasks() {
   const { route, navigate } = useApp();
@@ -42,7 +45,7 @@ export function Tasks() {
             <input id="task-filter-mine" type="checkbox" checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />
             <label for="task-filter-mine">{t("task.mine")}</label>
           </div>
-          <SearchFilter id="task-search" label={t("task.search")} value={query} onInput={setQuery} />
+          <SearchFilter id="task-search" label={t("task.search")} placeholder={t("task.searchWhere")} value={query} onInput={setQuery} />
         </Filters>
         <ErrorLine error={list.error} />
         {list.data && rows.length === 0 && <p class="muted">{t("task.empty")}</p>}
@@ -57,7 +60,7 @@ export function Tasks() {
                   class={`row ${route.id === x.id ? "selected" : ""} ${overdue ? "overdue" : ""}`}
                   data-task-id={x.id}
                   aria-current={route.id === x.id ? "true" : undefined}
-                  onClick={() => navigate("tugas", x.id)}
+                  onClick={() => holdLeave() || navigate("tugas", x.id)}
                 >
                   <span class="row-title">{x.title}</span>
                   <span class="row-meta">
@@ -72,7 +75,13 @@ export function Tasks() {
       </div>
       <div class="pane detail-pane">
         {route.id ? (
-          <TaskDetail key={route.id} id={route.id} onChanged={list.reload} onClose={() => navigate("tugas")} />
+          <TaskDetail key={route.id} id={route.id} onChanged={list.reload} onClose={() => {
+            if (holdLeave()) return;
+            const id = route.id;
+            navigate("tugas");
+            // The focus goes back to the task's row in the list, not to the page's top.
+            setTimeout(() => document.querySelector<HTMLElement>(`[data-task-id="${id}"]`)?.focus(), 0);
+          }} />
         ) : (
           <p class="muted placeholder">{t("task.select")}</p>
         )}
@@ -88,6 +97,7 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
   const [assignees, setAssignees] = useState("");
   const { busy, error, setError, ok, setOk, run } = useAction();
   const titleRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -98,23 +108,38 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
       titleRef.current?.focus();
       return;
     }
+    // A due date typed halfway is never dropped: the task waits until it is whole or erased.
+    const d = parseDateInput(due);
+    const problem = dateProblem(d);
+    if (problem) {
+      setError(problem);
+      formRef.current?.querySelector<HTMLInputElement>("#task-new-due")?.focus();
+      return;
+    }
     await run(async () => {
       // Left empty, the task is the writer's own (luring-client's rule), so it shows on
       // Beranda under "Tugas saya". No due date is null: the client refuses an empty one.
-      const v = await api.addTask({ title: title.trim(), description, due: due || null, assignees: splitNips(assignees) });
+      const v = await api.addTask({
+        title: title.trim(),
+        description,
+        due: d.kind === "date" ? d.iso : null,
+        assignees: splitNips(assignees),
+      });
       setTitle("");
       setDue("");
       setDescription("");
       setAssignees("");
       setOk(t("task.created"));
       onCreated(v.id);
+      // Ready for the next one: the title field again.
+      titleRef.current?.focus();
     });
   }
 
   return (
     <details class="card new-form" open>
       <summary>{t("task.new")}</summary>
-      <form noValidate onSubmit={submit} class="form compact">
+      <form noValidate ref={formRef} onSubmit={submit} class="form compact">
         <div class="form-row">
           <div class="field grow">
             <label for="task-new-title">{t("task.newTitle")}</label>
@@ -122,7 +147,7 @@ function NewTask({ onCreated }: { onCreated: (id: string) => void }) {
           </div>
           <div class="field">
             <label for="task-new-due">{t("task.due")}</label>
-            <input id="task-new-due" type="date" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
+            <DateField id="task-new-due" value={due} onInput={setDue} />
           </div>
         </div>
         <div class="form-row">

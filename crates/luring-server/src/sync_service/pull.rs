@@ -105,6 +105,7 @@ pub(super) fn pull(
             }
         }
     }
+    compact_whole(&mut resp.pull, &sent_whole);
     for entity in &sent_whole {
         let class = tx.entity(entity)?.map_or(Class::Document, |e| e.class);
         tx.set_known(&ctx.device.id, entity, next.get(class))?;
@@ -114,6 +115,49 @@ pub(super) fn pull(
         resp.remaining = backlog(tx, ctx, next, &mut visible)?;
     }
     Ok(())
+}
+
+/// The changes of each entity sent whole in this answer (its history so far and what
+/// followed it in the answer: a prefix of its log) as one saved automerge document, when
+/// that is smaller than the changes one by one (an entity edited many times). The document
+/// holds every change (automerge keeps history), so the device ends with the same heads
+/// either way; the columns the changes share cross once.
+fn compact_whole(pull: &mut Vec<Change>, whole: &HashSet<String>) {
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in pull.iter().enumerate() {
+        if whole.contains(&c.entity) {
+            groups.entry(c.entity.as_str()).or_default().push(i);
+        }
+    }
+    let mut replace: Vec<(usize, Vec<u8>, Vec<usize>)> = Vec::new();
+    for at in groups.into_values().filter(|at| at.len() > 1) {
+        let Ok(changes) = at
+            .iter()
+            .map(|&i| automerge::Change::from_bytes(pull[i].bytes.clone()))
+            .collect::<std::result::Result<Vec<_>, _>>()
+        else {
+            continue;
+        };
+        let mut doc = automerge::AutoCommit::new();
+        if doc.apply_changes(changes).is_err() {
+            continue;
+        }
+        let saved = doc.save_nocompress();
+        let sum: usize = at.iter().map(|&i| pull[i].bytes.len()).sum();
+        if saved.len() < sum {
+            replace.push((at[0], saved, at[1..].to_vec()));
+        }
+    }
+    let mut drop = HashSet::new();
+    for (first, saved, rest) in replace {
+        pull[first].bytes = saved;
+        drop.extend(rest);
+    }
+    let mut i = 0;
+    pull.retain(|_| {
+        i += 1;
+        !drop.contains(&(i - 1))
+    });
 }
 
 /// An estimate of what still waits after `cursor` for this device: the log rows (and
