@@ -48,7 +48,7 @@ mod views;
 pub use account::AccountView;
 pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachment, TRANSFERS_DIR};
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
-pub use documents::{DocumentChanges, NewDocInput};
+pub use documents::{BodySplice, DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};
 pub use error_code::ErrorCode;
 pub use evidence_file::EVIDENCE_DIR;

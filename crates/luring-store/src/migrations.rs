@@ -184,6 +184,18 @@ CREATE TABLE set_aside (
 ALTER TABLE tasks ADD COLUMN search TEXT NOT NULL DEFAULT '';
 ",
     },
+    Migration {
+        version: 9,
+        rebuild_derived: false,
+        sql: "
+-- 1 once an unsent change may be known beyond this device (put in a sync request,
+-- exported in a bundle, bound by an approval request): it is then never folded with
+-- others (fold.rs). Nobody can tell for the changes already waiting, so they count as
+-- known.
+ALTER TABLE outbox ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+UPDATE outbox SET shared = 1;
+",
+    },
 ];
 
 /// The schema version this code writes.
