@@ -51,7 +51,7 @@ pub use account::AccountView;
 pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachment, TRANSFERS_DIR};
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
 pub use doc_status::DocStatusView;
-pub use documents::{DocListRow, DocumentChanges, NewDocInput};
+pub use documents::{BodySplice, DocListRow, DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};
 pub use error_code::ErrorCode;
 pub use evidence_file::EVIDENCE_DIR;
