@@ -15,6 +15,8 @@ fn new_doc(s: &mut Store, id: &str, body: &str) {
         classification: Classification::Biasa,
         unit: None,
         created_at: "2026-11-23T08:00:00Z".into(),
+        revision_of: None,
+        created_by: None,
     }])
     .unwrap();
 }
@@ -29,6 +31,7 @@ fn new_task(s: &mut Store, id: &str) {
         assignees: vec![],
         unit: None,
         created_at: "2026-11-23T08:00:00Z".into(),
+        created_by: None,
     }])
     .unwrap();
 }
