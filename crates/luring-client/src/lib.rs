@@ -23,6 +23,7 @@ mod account;
 pub mod approvals;
 pub mod attachment_transfer;
 mod attachments;
+mod beranda;
 mod bundles;
 mod doc_status;
 mod documents;
@@ -49,6 +50,7 @@ mod views;
 
 pub use account::AccountView;
 pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachment, TRANSFERS_DIR};
+pub use beranda::{BerandaView, BucketView, DueBucket};
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
 pub use doc_status::DocStatusView;
 pub use documents::{DocListRow, DocumentChanges, NewDocInput};

@@ -831,4 +831,5 @@ async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_requ
 
 // Issue 15 items 3, 4 and 7 (dates, task autosave, first-run errors, status bar).
 #[path = "desktop/forms.rs"]
+mod beranda;
 mod forms;
