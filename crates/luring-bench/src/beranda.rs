@@ -40,7 +40,10 @@ pub fn run(plan: &Plan) -> BoxResult<()> {
     let today = NaiveDate::from_ymd_opt(2026, 12, 2).ok_or_else(|| anyhow::anyhow!("date"))?;
     let inputs: Vec<NewTaskInput> = (0..plan.tasks)
         .map(|i| NewTaskInput {
-            title: format!("Tugas {} – verifikasi data penerima bantuan sosial desa", i + 1),
+            title: format!(
+                "Tugas {} – verifikasi data penerima bantuan sosial desa",
+                i + 1
+            ),
             due: Some(((today - Days::new(30)) + Days::new(i % 60)).to_string()),
             ..Default::default()
         })

@@ -50,8 +50,8 @@ mod views;
 
 pub use account::AccountView;
 pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachment, TRANSFERS_DIR};
-pub use beranda::{BerandaView, BucketView, DueBucket};
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
+pub use beranda::{BerandaView, BucketView, DueBucket};
 pub use doc_status::DocStatusView;
 pub use documents::{DocListRow, DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};

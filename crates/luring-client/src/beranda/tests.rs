@@ -38,7 +38,13 @@ fn buckets_count_everything_and_list_only_the_first_few() {
     let dir = day();
     let mut p = Profile::init(dir.path(), "Ani Lestari", ANI).unwrap();
     for d in 20..=24 {
-        stored(&mut p, &format!("Lewat {d}"), Some(&format!("2026-11-{d}")), ANI, &[ANI]);
+        stored(
+            &mut p,
+            &format!("Lewat {d}"),
+            Some(&format!("2026-11-{d}")),
+            ANI,
+            &[ANI],
+        );
     }
     let done = stored(&mut p, "Lewat selesai", Some("2026-11-19"), ANI, &[ANI]);
     p.store_mut()
@@ -61,7 +67,10 @@ fn buckets_count_everything_and_list_only_the_first_few() {
     let v = p.beranda(Some(TODAY), 3).unwrap();
     assert_eq!(v.today, TODAY);
     assert_eq!(v.overdue.count, 5, "the finished one is not overdue");
-    assert_eq!(titles(&v.overdue.first), ["Lewat 20", "Lewat 21", "Lewat 22"]);
+    assert_eq!(
+        titles(&v.overdue.first),
+        ["Lewat 20", "Lewat 21", "Lewat 22"]
+    );
     assert_eq!(v.due_today.count, 1);
     assert_eq!(titles(&v.due_today.first), ["Hari ini"]);
     assert_eq!(v.this_week.count, 2);
@@ -82,7 +91,10 @@ fn buckets_count_everything_and_list_only_the_first_few() {
     let sunday = p.beranda(Some("2026-12-06"), 3).unwrap();
     assert_eq!(sunday.this_week.count, 0);
     assert_eq!(titles(&sunday.due_today.first), ["Minggu"]);
-    assert!(p.beranda(Some("06/12/2026"), 3).is_err(), "a day is YYYY-MM-DD");
+    assert!(
+        p.beranda(Some("06/12/2026"), 3).is_err(),
+        "a day is YYYY-MM-DD"
+    );
 }
 
 /// A task I made with nobody assigned is mine; one someone else made with nobody assigned,

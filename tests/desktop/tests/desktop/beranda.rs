@@ -99,7 +99,10 @@ async fn beranda_with_5000_tasks_fits_one_screen() {
         .iter()
         .map(|x| x.as_f64().unwrap() as u64)
         .collect();
-    assert!(n[5] >= 1300 && n[3] >= 600, "the window is not 1366×768: {n:?}");
+    assert!(
+        n[5] >= 1300 && n[3] >= 600,
+        "the window is not 1366×768: {n:?}"
+    );
     assert!(n[0] <= n[1], "Beranda scrolls: {} px in {} px", n[0], n[1]);
     assert!(n[2] <= n[3], "the page scrolls: {} px in {} px", n[2], n[3]);
     assert!(n[4] <= n[5], "the page scrolls sideways: {n:?}");
@@ -112,7 +115,8 @@ async fn beranda_with_5000_tasks_fits_one_screen() {
         app.el("#doc-new-title").await;
         let t = Instant::now();
         app.nav("beranda").await;
-        app.el("[data-bucket=\"overdue\"] [data-home-task-id]").await;
+        app.el("[data-bucket=\"overdue\"] [data-home-task-id]")
+            .await;
         times.push(t.elapsed());
     }
     times.sort();
