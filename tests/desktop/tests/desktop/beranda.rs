@@ -99,9 +99,10 @@ async fn beranda_with_5000_tasks_fits_one_screen() {
         .iter()
         .map(|x| x.as_f64().unwrap() as u64)
         .collect();
+    // The app's window on a 1366×768 screen (Xvfb) has a 1280×720 page.
     assert!(
-        n[5] >= 1300 && n[3] >= 600,
-        "the window is not 1366×768: {n:?}"
+        n[5] >= 1280 && n[3] >= 700,
+        "the window is smaller than on a 1366×768 screen: {n:?}"
     );
     assert!(n[0] <= n[1], "Beranda scrolls: {} px in {} px", n[0], n[1]);
     assert!(n[2] <= n[3], "the page scrolls: {} px in {} px", n[2], n[3]);
