@@ -109,20 +109,31 @@ async fn beranda_with_5000_tasks_fits_one_screen() {
     assert!(n[4] <= n[5], "the page scrolls sideways: {n:?}");
     app.screenshot("14-beranda-5000-tugas").await;
 
-    // How long Beranda takes to show with 5,000 tasks, from the click (measured, not asserted).
+    // How long Beranda takes to show with 5,000 tasks, timed inside the page from the click
+    // until its first overdue row is in the DOM (measured, not asserted).
     let mut times = Vec::new();
     for _ in 0..5 {
         app.nav("naskah").await;
         app.el("#doc-new-title").await;
-        let t = Instant::now();
-        app.nav("beranda").await;
-        app.el("[data-bucket=\"overdue\"] [data-home-task-id]")
-            .await;
-        times.push(t.elapsed());
+        let ms = app
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const t = performance.now();
+                 document.querySelector('button[data-nav=\"beranda\"]').click();
+                 (function poll() {
+                   if (document.querySelector('[data-bucket=\"overdue\"] [data-home-task-id]')) done(performance.now() - t);
+                   else requestAnimationFrame(poll);
+                 })();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        times.push(ms.as_f64().unwrap());
     }
-    times.sort();
+    times.sort_by(f64::total_cmp);
     println!(
-        "BENCH beranda-5000: median {:?}, min {:?}, max {:?} (click to first rows, through WebDriver)",
+        "BENCH beranda-5000: median {:.0} ms, min {:.0} ms, max {:.0} ms (click to first rows, in the page)",
         times[2], times[0], times[4]
     );
 
