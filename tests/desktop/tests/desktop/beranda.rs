@@ -88,7 +88,7 @@ async fn beranda_with_5000_tasks_fits_one_screen() {
         .execute(
             "const m = document.querySelector('#app-main'), d = document.documentElement;
              return [m.scrollHeight, m.clientHeight, d.scrollHeight, window.innerHeight,
-                     d.scrollWidth, window.innerWidth];",
+                     d.scrollWidth, window.innerWidth, m.scrollWidth, m.clientWidth];",
             vec![],
         )
         .await
@@ -107,6 +107,7 @@ async fn beranda_with_5000_tasks_fits_one_screen() {
     assert!(n[0] <= n[1], "Beranda scrolls: {} px in {} px", n[0], n[1]);
     assert!(n[2] <= n[3], "the page scrolls: {} px in {} px", n[2], n[3]);
     assert!(n[4] <= n[5], "the page scrolls sideways: {n:?}");
+    assert!(n[6] <= n[7], "Beranda scrolls sideways: {n:?}");
     app.screenshot("14-beranda-5000-tugas").await;
 
     // How long Beranda takes to show with 5,000 tasks, timed inside the page from the click
