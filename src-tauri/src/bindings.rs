@@ -79,6 +79,7 @@ fn generate() -> String {
         luring_client::TaskChanges,
         luring_client::NewDocInput,
         luring_client::DocumentChanges,
+        luring_client::BodySplice,
         luring_client::ErrorCode,
         // The shell's own.
         crate::error::CmdError,

@@ -78,6 +78,7 @@ fn main() {
             commands::documents::show_document,
             commands::documents::new_document,
             commands::documents::save_document_body,
+            commands::documents::splice_document_body,
             commands::documents::update_document,
             commands::documents::revise_document,
             commands::documents::list_attachments,

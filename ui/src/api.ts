@@ -16,6 +16,7 @@ import type {
   ApprovalView,
   AttachmentView,
   BerandaView,
+  BodySplice,
   DocListRow,
   DocumentChanges,
   DocView,
@@ -104,8 +105,11 @@ export const api = {
   reviseDocument: (id: string) => call<DocView>("revise_document", { id }),
   showDocument: (id: string) => call<DocView>("show_document", { id }),
   newDocument: (input: NewDocInput) => call<DocView>("new_document", { input }),
-  /** Saves the whole body; only the difference is stored. Call on every input (the editor coalesces). */
-  saveDocumentBody: (id: string, body: string) => call<DocView>("save_document_body", { id, body }),
+  /** Saves the body the person sees; `splices` (from the text area's input events) made it from
+   *  the last body saved and become the stored change when they fit, else only the difference
+   *  is stored. Call on every input (the editor coalesces). */
+  saveDocumentBody: (id: string, body: string, splices: BodySplice[] = []) =>
+    call<DocView>("splice_document_body", { id, splices, body }),
   updateDocument: (id: string, changes: DocumentChanges) => call<DocView>("update_document", { id, changes }),
   listAttachments: (id: string) => call<Attachment[]>("list_attachments", { id }),
   attachFile: (id: string, path: string) => call<Attachment[]>("attach_file", { id, path }),

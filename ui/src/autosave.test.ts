@@ -2,13 +2,14 @@
 // fake save that the test resolves or fails by hand.
 import { describe, expect, it, vi } from "vitest";
 import { AutoSaver } from "./autosave";
+import { applySplices, type Splice } from "./splice";
 
 /** A save whose calls wait until the test settles them. */
 function fakeSave() {
-  const calls: { body: string; ok: () => void; fail: () => void }[] = [];
-  const save = (body: string) =>
+  const calls: { body: string; splices: Splice[]; ok: () => void; fail: () => void }[] = [];
+  const save = (body: string, splices: Splice[]) =>
     new Promise<unknown>((resolve, reject) => {
-      calls.push({ body, ok: () => resolve({ body }), fail: () => reject({ code: "store", message: "disk busy" }) });
+      calls.push({ body, splices, ok: () => resolve({ body }), fail: () => reject({ code: "store", message: "disk busy" }) });
     });
   return { calls, save };
 }
@@ -31,6 +32,34 @@ describe("AutoSaver", () => {
     await tick();
     expect(s.state).toBe("saved");
     expect(s.dirty).toBe(false);
+  });
+
+  it("sends with each body the splices typed since the last one sent", async () => {
+    const f = fakeSave();
+    const s = new AutoSaver(f.save, 60_000);
+    s.input("R", { pos: 0, delete: 0, insert: "R" });
+    s.input("Ra", { pos: 1, delete: 0, insert: "a" });
+    s.input("Rap", { pos: 2, delete: 0, insert: "p" });
+    expect(f.calls[0].splices).toEqual([{ pos: 0, delete: 0, insert: "R" }]);
+    f.calls[0].ok();
+    await tick();
+    expect(f.calls[1].body).toBe("Rap");
+    expect(applySplices("R", f.calls[1].splices)).toBe("Rap");
+    // An input whose splice is unknown sends the whole body (no splices) until the next save.
+    s.input("Rapa", null);
+    s.input("Rapat", { pos: 4, delete: 0, insert: "t" });
+    f.calls[1].ok();
+    await tick();
+    expect(f.calls[2]).toMatchObject({ body: "Rapat", splices: [] });
+    // After a failure nobody knows what was stored: the retry and what follows go whole.
+    f.calls[2].fail();
+    await tick();
+    s.input("Rapat!", { pos: 5, delete: 0, insert: "!" });
+    expect(f.calls[3]).toMatchObject({ body: "Rapat!", splices: [] });
+    f.calls[3].ok();
+    await tick();
+    s.input("Rapat!!", { pos: 6, delete: 0, insert: "!" });
+    expect(f.calls[4].splices).toEqual([{ pos: 6, delete: 0, insert: "!" }]);
   });
 
   it("keeps a failed text, says so, and retries it", async () => {

@@ -1,15 +1,23 @@
 // Save-as-you-type for the document editor, without losing the last keystroke:
 // at most one save in flight; input that arrives meanwhile is coalesced and the LATEST
-// body is sent as soon as the call returns. A failed save is retried on the next input
-// and automatically after 2 s. No debounce timer: every input kicks a save at once.
-// One saver per document lives for the whole session (saverFor), so leaving the editor
-// never drops text: the save finishes in the background and a reopened editor shows it.
+// body is sent as soon as the call returns, with the splices typed since the last save
+// (splice.ts) so that the stored change is what the person did. A failed save is retried
+// on the next input and automatically after 2 s, without splices (whether the failed one
+// was stored is unknown, so the store diffs instead). No debounce timer: every input
+// kicks a save at once. One saver per document lives for the whole session (saverFor), so
+// leaving the editor never drops text: the save finishes in the background and a
+// reopened editor shows it.
+import type { Splice } from "./splice";
 
 export type SaveState = "saved" | "saving" | "error";
 type Listener = (state: SaveState, error: unknown) => void;
+/** Saves `body`; `splices` (maybe none) made it from the body of the previous save. */
+export type Save = (body: string, splices: Splice[]) => Promise<unknown>;
 
 export class AutoSaver {
   private pending: string | null = null; // latest body not yet sent
+  /** How `pending` was made from the last body sent; null once that is not known. */
+  private splices: Splice[] | null = [];
   private inFlight = false;
   private error: unknown = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -21,7 +29,7 @@ export class AutoSaver {
   result: unknown = null;
 
   constructor(
-    private save: (body: string) => Promise<unknown>,
+    private save: Save,
     private retryMs = 2000,
   ) {}
 
@@ -30,10 +38,13 @@ export class AutoSaver {
     this.emit();
   }
 
-  /** The user typed: remember the newest body and send it (now, or right after the call in flight). */
-  input(body: string) {
+  /** The user typed: remember the newest body and send it (now, or right after the call in
+   *  flight). `splice` is how this input changed the previous body, if known. */
+  input(body: string, splice?: Splice | null) {
     this.latest = body;
     this.pending = body;
+    if (this.splices && splice) this.splices.push(splice);
+    else this.splices = null;
     this.clearRetry();
     this.kick();
     this.emit();
@@ -67,10 +78,12 @@ export class AutoSaver {
   private kick() {
     if (this.inFlight || this.pending === null) return;
     const body = this.pending;
+    const splices = this.splices ?? [];
     this.pending = null;
+    this.splices = [];
     this.inFlight = true;
     this.emit();
-    this.save(body)
+    this.save(body, splices)
       .then(
         (r) => {
           this.error = null;
@@ -78,8 +91,10 @@ export class AutoSaver {
         },
         (e) => {
           this.error = e ?? "error";
-          // Keep the failed body unless newer text already replaced it.
+          // Keep the failed body unless newer text already replaced it; send the next
+          // one whole (the store diffs it), as nobody knows what the failed call stored.
           if (this.pending === null) this.pending = body;
+          this.splices = null;
         },
       )
       .finally(() => {
@@ -116,7 +131,7 @@ export class AutoSaver {
 const savers = new Map<string, AutoSaver>();
 
 /** The one saver of a document, created on first use. */
-export function saverFor(id: string, save: (body: string) => Promise<unknown>): AutoSaver {
+export function saverFor(id: string, save: Save): AutoSaver {
   let s = savers.get(id);
   if (!s) {
     s = new AutoSaver(save);

@@ -355,6 +355,13 @@ classification: Classification | null, };
 export type DocumentChanges = { title?: string, kind?: DocKind, classification?: Classification, };
 
 /**
+ * One edit of a body as the editor saw it: at `pos`, `delete` units removed, then
+ * `insert` typed. Positions count UTF-16 code units, as the window's text area does, in
+ * the text as the previous splice of the same call left it.
+ */
+export type BodySplice = { pos: number, delete: number, insert: string, };
+
+/**
  * One code per kind of failure a person may be shown.
  */
 export type ErrorCode = "invalid" | "no_profile" | "profile_exists" | "not_found" | "wrong_kind" | "nothing_to_change" | "file" | "bundle" | "store" | "network" | "no_answer" | "not_luring" | "cancelled" | "bad_answer" | "key" | "wrong_passphrase" | "passphrase_needed" | "approval" | "unauthorized" | "throttled" | "update_required" | "server" | "not_logged_in" | "other_nip" | "profile_copied" | "server_address" | "insecure_http" | "tls_untrusted" | "tls_expired" | "tls_wrong_host" | "ca_file" | "not_your_comment" | "frozen_submitted" | "frozen_approved" | "internal";

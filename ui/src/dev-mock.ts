@@ -195,7 +195,8 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       const v: DocView = { id: nextId("d"), title: a.input.title, kind: a.input.kind, body: a.input.body, content_hash: "blake3:" + seq.toString(16).padStart(8, "0"), classification: a.input.classification, attachments: [], letter_number: null, unit: null, created_at: now(), created_by: state.account!.nip, status: null };
       docs.unshift(v); bump(); return withStatus(v);
     }
-    case "save_document_body": {
+    case "save_document_body":
+    case "splice_document_body": {
       await sleep(flags.has("slow") ? 800 : 40);
       if (a.body.includes("GAGAL")) fail("invalid", "the body contains a forbidden word (dev mock)");
       const d = doc(a.id); editable(d); d.body = a.body; d.content_hash = "blake3:" + Math.abs(hashCode(a.body)).toString(16); bump(); return withStatus(d);

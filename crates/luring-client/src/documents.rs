@@ -52,6 +52,27 @@ pub struct DocListRow {
     pub request_id: Option<String>,
 }
 
+/// One edit of a body as the editor saw it: at `pos`, `delete` units removed, then
+/// `insert` typed. Positions count UTF-16 code units, as the window's text area does, in
+/// the text as the previous splice of the same call left it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BodySplice {
+    pub pos: u32,
+    pub delete: u32,
+    pub insert: String,
+}
+
+impl From<&BodySplice> for luring_crdt::Splice {
+    fn from(s: &BodySplice) -> Self {
+        Self {
+            pos: s.pos as usize,
+            delete: s.delete as usize,
+            insert: s.insert.clone(),
+        }
+    }
+}
+
 impl NewDocInput {
     /// The document this input makes, with the given id, checked by the model's rules.
     pub fn to_new_document(&self, id: EntityId) -> Result<NewDocument> {
@@ -89,13 +110,28 @@ impl Profile {
         Ok(id)
     }
 
-    /// Replaces a document's body; only the difference is recorded, so concurrent edits of
-    /// other parts merge.
+    /// Replaces a document's body; only the difference is recorded (by characters, see
+    /// `luring_crdt::update_text`), so concurrent edits of other parts merge.
     pub fn set_document_body(&mut self, id: &str, body: &str) -> Result<DocView> {
+        self.splice_document_body(id, &[], body)
+    }
+
+    /// The editor's save: `body` is the text the person now sees, and `splices` how they
+    /// made it from the text the editor last saved. The splices become the change as they
+    /// are when they lead from the stored body to `body`; otherwise (the editor's idea of
+    /// the text is not the stored one, or no splices are given) the difference between
+    /// the stored body and `body` is written. Either way the body ends as `body`.
+    pub fn splice_document_body(
+        &mut self,
+        id: &str,
+        splices: &[BodySplice],
+        body: &str,
+    ) -> Result<DocView> {
         let id = EntityId::parse(id)?;
         self.ensure_editable(id.as_str())?;
         let edit = DocumentEdit {
             body: Some(Document::body(body)?),
+            splices: splices.iter().map(Into::into).collect(),
             ..Default::default()
         };
         let d = self
@@ -154,7 +190,7 @@ impl Profile {
             title: c.title.as_deref().map(Title::parse).transpose()?,
             kind: c.kind.as_deref().map(str::parse).transpose()?,
             classification: c.classification.as_deref().map(str::parse).transpose()?,
-            body: None,
+            ..Default::default()
         };
         if edit.title.is_none() && edit.kind.is_none() && edit.classification.is_none() {
             return Err(crate::ClientError::NothingToChange);

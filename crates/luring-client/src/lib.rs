@@ -53,7 +53,7 @@ pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachmen
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
 pub use beranda::{BerandaView, BucketView, DueBucket};
 pub use doc_status::DocStatusView;
-pub use documents::{DocListRow, DocumentChanges, NewDocInput};
+pub use documents::{BodySplice, DocListRow, DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};
 pub use error_code::ErrorCode;
 pub use evidence_file::EVIDENCE_DIR;

@@ -80,6 +80,12 @@ pub trait Transport {
     /// At most how many bytes (before compression) the next answer carries, so that a
     /// transport can give a slow link the time it needs. Ignored by those that need none.
     fn expect_down(&mut self, _bytes: u64) {}
+    /// Whether the last failed round trip failed before any byte of its request left
+    /// (the server could not even be connected to), so nobody can hold what it carried.
+    /// Transports that cannot tell answer false, which is always safe.
+    fn sent_nothing(&self) -> bool {
+        false
+    }
 }
 
 /// What a sync did, as `luring sync --json` prints it.
@@ -378,6 +384,9 @@ impl Profile {
             }
         };
         self.store_mut().heal_stuck()?;
+        // Each keystroke was its own durable change; what never left the device goes as
+        // one change per entity (luring-store `fold.rs`).
+        self.store_mut().fold_outbox()?;
         // After a new identity (a copied or restored profile), the server's version is
         // pulled before anything is sent, then the work set aside is re-made on top.
         let mut catching_up = self.store().has_set_aside()?;
@@ -421,12 +430,20 @@ impl Profile {
             let body = planned.take_body();
             report.bytes_up += body.len();
             progress.bytes_up += body.len();
+            // Marked before sending: once the server may hold them, they are never folded.
+            let sending: Vec<[u8; 32]> = changes.iter().map(|c| c.hash).collect();
+            let marked = self.store_mut().mark_shared(&sending)?;
             // Raised and stored before sending: a retry never repeats a number, so only a
             // copy of this profile (or an older backup of it) can.
             let n = self.store_mut().next_number(MetaKey::SyncNumber)?;
             t.set_sync_number(n);
             t.expect_down(u64::from(pull_budget));
-            let answer = match t.round_trip(body) {
+            let sent = t.round_trip(body);
+            if sent.is_err() && t.sent_nothing() {
+                // Offline: nothing left, so what was marked for this try may still fold.
+                self.store_mut().unmark_shared(&marked)?;
+            }
+            let answer = match sent {
                 Err(ClientError::ProfileCopied) => {
                     self.store().put(MetaKey::NewIdentity, "1")?;
                     return Err(ClientError::ProfileCopied);

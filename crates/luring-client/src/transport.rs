@@ -251,6 +251,8 @@ pub struct HttpTransport {
     sync_number: Option<u64>,
     /// Bytes the next answer may carry (see [`Transport::expect_down`]).
     expect_down: u64,
+    /// The last request failed to connect (see [`Transport::sent_nothing`]).
+    connect_failed: bool,
 }
 
 impl HttpTransport {
@@ -269,11 +271,16 @@ impl HttpTransport {
             token: token.to_owned(),
             sync_number: None,
             expect_down: u64::from(crate::sync::PULL_BUDGET),
+            connect_failed: false,
         })
     }
 }
 
 impl Transport for HttpTransport {
+    fn sent_nothing(&self) -> bool {
+        self.connect_failed
+    }
+
     fn set_sync_number(&mut self, n: u64) {
         self.sync_number = Some(n);
     }
@@ -291,7 +298,12 @@ impl Transport for HttpTransport {
         if let Some(n) = self.sync_number {
             req = req.header(SYNC_NUMBER_HEADER, n.to_string());
         }
-        let resp = req.body(body).send().map_err(|e| network(&self.url, e))?;
+        self.connect_failed = false;
+        let resp = req.body(body).send().map_err(|e| {
+            // Connecting (TCP, TLS) comes before any byte of the request.
+            self.connect_failed = e.is_connect();
+            network(&self.url, e)
+        })?;
         let status = resp.status();
         let bytes = resp.bytes().map_err(|e| network(&self.url, e))?;
         if !status.is_success() {
@@ -312,6 +324,32 @@ pub(crate) fn keep_ca(dir: &Path, ca: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_that_cannot_be_connected_to_was_sent_nothing() {
+        // A port nobody listens on: the connection is refused before any byte leaves.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut t =
+            HttpTransport::new(&format!("http://127.0.0.1:{port}"), "t", None, false).unwrap();
+        assert!(t.round_trip(vec![1, 2, 3]).is_err());
+        assert!(t.sent_nothing());
+        // A server that accepts and then hangs up may have read the request.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let taker = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let mut buf = [0u8; 64];
+            let _ = std::io::Read::read(&mut s, &mut buf);
+        });
+        let mut t = HttpTransport::new(&format!("http://{addr}"), "t", None, false).unwrap();
+        assert!(t.round_trip(vec![1, 2, 3]).is_err());
+        assert!(!t.sent_nothing());
+        taker.join().unwrap();
+    }
 
     #[test]
     fn plain_http_is_spoken_only_to_this_computer() {

@@ -30,6 +30,9 @@ pub struct DocumentEdit {
     pub kind: Option<DocKind>,
     /// The whole new body; only its difference from the current body is written.
     pub body: Option<Text>,
+    /// How the editor made `body` from the body it last saw; written as they are when
+    /// they lead from the stored body to `body` (see [`crate::splice_text_checked`]).
+    pub splices: Vec<crate::Splice>,
     pub classification: Option<Classification>,
 }
 
@@ -76,7 +79,11 @@ pub fn update_document(doc: &mut AutoCommit, e: &DocumentEdit) -> Result<()> {
             Some(b) => b,
             None => doc.put_object(ROOT, "body", ObjType::Text)?,
         };
-        crate::text_splice::update_text(doc, &b, text.as_str())?;
+        if e.splices.is_empty() {
+            crate::text_splice::update_text(doc, &b, text.as_str())?;
+        } else {
+            crate::text_splice::splice_text_checked(doc, &b, &e.splices, text.as_str())?;
+        }
     }
     Ok(())
 }

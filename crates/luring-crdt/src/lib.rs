@@ -10,8 +10,10 @@
 //! - titles, status, due dates are scalar registers: concurrent sets pick one winner,
 //!   deterministically on every replica;
 //! - descriptions and document bodies are automerge Text, edited with
-//!   [`update_text`] so that only the difference is written (word-aligned, see
-//!   [`text_splice`]) and concurrent edits to different parts both survive;
+//!   [`update_text`] (a character difference aligned to words) or, from the desktop
+//!   editor, as the splices typed ([`splice_text_checked`]), so that only what the person
+//!   did is written and concurrent edits to different parts both survive (see
+//!   [`text_splice`]);
 //! - assignees are a map keyed by NIP (a set: concurrent adds both stay);
 //! - comments, checklists and dispositions are lists of maps (concurrent appends both stay);
 //!   a comment's text is never overwritten: its author's edits are appended to its `edits`
@@ -38,7 +40,7 @@ pub use luring_model::EntityKind;
 pub use read::entity_kind;
 pub use task_doc::{add_comment, edit_comment, new_task, patch_task, read_task, NewTask};
 pub use task_parts::{add_checklist_item, add_disposition, set_checklist_item};
-pub use text_splice::update_text;
+pub use text_splice::{splice_text_checked, update_text, Splice};
 
 /// Version of the layout written into every document under `"schema"`.
 pub const SCHEMA_VERSION: i64 = 1;

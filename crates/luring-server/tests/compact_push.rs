@@ -158,3 +158,41 @@ fn an_older_luring_is_told_to_update() {
         );
     }
 }
+
+/// A modified client's change whose sequence number skips ahead (automerge 0.12 panics on
+/// it when applying) is refused with a reason; the server goes on serving.
+#[test]
+fn a_change_whose_sequence_number_skips_ahead_is_refused_not_a_crash() {
+    let (tmp, server) = demo_agency();
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let id = ani.id(&["task", "add", "Laporan bulanan", "--json"]);
+    ani.sync();
+    ani.ok(&["task", "set", &id, "--status", "dikerjakan"]);
+    let out = outbox(&ani);
+    let mut p = luring_sync::compact::parts(&out[0].bytes).unwrap();
+    p.seq += 5;
+    let (forged, _) = luring_sync::compact::chunk(&p);
+    let req = SyncRequest {
+        push: vec![luring_sync::Change {
+            entity: id.clone(),
+            class: Class::Task,
+            bytes: forged,
+        }],
+        byte_budget: 1 << 20,
+        ..SyncRequest::default()
+    };
+    let resp = http()
+        .post(format!("{}/v1/sync", server.url))
+        .bearer_auth(ani.meta("token"))
+        .body(luring_sync::encode_request(&req))
+        .send()
+        .unwrap();
+    let status = resp.status().as_u16();
+    let body = resp.bytes().unwrap();
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let r = luring_sync::decode_response(&body, luring_sync::Limits::default()).unwrap();
+    assert!(!r.is_acked(0));
+    assert_eq!(r.rejected.len(), 1, "{r:?}");
+    // The honest change still goes through.
+    assert_eq!(ani.sync()["pushed"], 1);
+}

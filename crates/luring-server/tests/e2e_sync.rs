@@ -121,16 +121,7 @@ fn security_answers_and_forged_actor() {
     assert_eq!(post(&server.url, None, valid.clone()).0, 401);
     assert_eq!(post(&server.url, Some("not-a-token"), valid.clone()).0, 401);
     assert_eq!(post(&server.url, Some(&token), valid.clone()).0, 200);
-    // A Luring that speaks an older protocol (version 1, before `remaining`) is told to
-    // update, with a status and code it can tell apart from a damaged message.
-    let mut old = valid.clone();
-    old[0] = 1;
-    let (status, body) = post(&server.url, Some(&token), old);
-    assert_eq!(status, 426, "{body}");
-    assert!(
-        body.contains("update_luring") && body.contains("update Luring"),
-        "{body}"
-    );
+    // An older protocol is told to update: `compact_push.rs::an_older_luring_is_told_to_update`.
     assert_eq!(post(&server.url, Some(&token), b"garbage".to_vec()).0, 400);
     assert_eq!(
         post(&server.url, Some(&token), valid[..valid.len() / 2].to_vec()).0,

@@ -539,6 +539,7 @@ fn remake(
                 classification: (want.classification != have.classification
                     && free("classification"))
                 .then_some(want.classification),
+                splices: vec![],
             };
             luring_crdt::update_document(base, &e)?;
             if free("attachments") {

@@ -7,7 +7,9 @@
 //! - query tables derived from those documents in the same transaction (`tasks`,
 //!   `task_assignees`, `documents`, and the FTS5 index `docs_fts`), so listing and search
 //!   never load automerge, and can always be rebuilt from the documents;
-//! - the outbox: hashes of changes made here that nobody has acknowledged yet;
+//! - the outbox: hashes of changes made here that nobody has acknowledged yet; a run of
+//!   them that never left the device is folded into one change before a sync
+//!   ([`Store::fold_outbox`], see `fold.rs` for when that is safe);
 //! - profile metadata (`meta`);
 //! - the local names of attached files (`attachment_names`, see [`AttachmentName`]).
 //!
@@ -22,6 +24,7 @@ pub mod bundle;
 mod derive;
 mod entity;
 mod error;
+mod fold;
 mod heal;
 pub mod keys;
 mod meta;
@@ -34,6 +37,7 @@ mod store;
 pub use attachments::AttachmentName;
 pub use bundle::{BundleError, ImportSummary};
 pub use error::{Result, StoreError};
+pub use fold::Folded;
 pub use meta::{Link, MetaKey, Session};
 pub use queries::{DocRow, Stats, TaskFilter, TaskRow};
 pub use remote::{Applied, InChange, InRecord, OutChange, Refusal};

@@ -188,23 +188,35 @@ ALTER TABLE tasks ADD COLUMN search TEXT NOT NULL DEFAULT '';
         version: 9,
         rebuild_derived: false,
         sql: "
+-- 1 once an unsent change may be known beyond this device (put in a sync request,
+-- exported in a bundle, bound by an approval request): it is then never folded with
+-- others (fold.rs). Nobody can tell for the changes already waiting, so they count as
+-- known.
+ALTER TABLE outbox ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+UPDATE outbox SET shared = 1;
+",
+    },
+    Migration {
+        version: 10,
+        rebuild_derived: false,
+        sql: "
 -- A requester's withdrawal of a pending request is an approval record too; the CHECK
 -- constraint is widened by rebuilding the table (as in version 6).
-CREATE TABLE records_v9 (
+CREATE TABLE records_v10 (
     hash BLOB PRIMARY KEY,
     request_id TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('request', 'decision', 'receipt', 'withdrawal')),
     bytes BLOB NOT NULL,
     received_at TEXT NOT NULL
 ) WITHOUT ROWID;
-INSERT INTO records_v9 SELECT hash, request_id, kind, bytes, received_at FROM records;
+INSERT INTO records_v10 SELECT hash, request_id, kind, bytes, received_at FROM records;
 DROP TABLE records;
-ALTER TABLE records_v9 RENAME TO records;
+ALTER TABLE records_v10 RENAME TO records;
 CREATE INDEX records_by_request ON records(request_id, kind);
 ",
     },
     Migration {
-        version: 10,
+        version: 11,
         rebuild_derived: true,
         sql: "
 -- Who made a task (pemberi tugas) or a document, for \"tasks I gave\" and \"my drafts\".

@@ -243,8 +243,11 @@ impl Store {
         queries::stats(&self.conn)
     }
 
-    /// Serialises every entity into a bundle file's bytes.
+    /// Serialises every entity into a bundle file's bytes. The changes waiting in the
+    /// outbox are in it, so from now on they are never folded (marked first: a failed
+    /// export only costs a fold).
     pub fn export_bundle(&self, source: &str) -> Result<Vec<u8>> {
+        crate::fold::mark_all_shared(&self.conn)?;
         let mut entities = Vec::new();
         let mut stmt = self
             .conn

@@ -165,3 +165,95 @@ fn version_4_database_gains_attachment_names_and_keeps_its_documents() {
     );
     assert!(s.check_derived().unwrap().is_empty());
 }
+
+#[test]
+fn an_outbox_from_before_folding_counts_as_sent_and_is_never_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("luring.db");
+    make_v1(&path);
+    let mut conn = Connection::open(&path).unwrap();
+    migrations::migrate_to(&mut conn, 8).unwrap();
+    // Two unsent edits of the old document, made under version 8 (before folding): perhaps sent in a
+    // request whose answer was lost, perhaps exported; nobody can tell now.
+    let snapshot: Vec<u8> = conn
+        .query_row(
+            "SELECT snapshot FROM entities WHERE id = 'd-lama'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let actor: String = conn
+        .query_row("SELECT value FROM meta WHERE key = 'actor'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let mut doc = automerge::AutoCommit::load(&snapshot)
+        .unwrap()
+        .with_actor(ActorId::try_from(actor.as_str()).unwrap());
+    let mut old = Vec::new();
+    for body in [
+        "Realisasi anggaran triwulan ketiga 2026.",
+        "Realisasi anggaran triwulan ketiga 2026 (final).",
+    ] {
+        let before = doc.get_heads();
+        luring_crdt::update_document(
+            &mut doc,
+            &luring_crdt::DocumentEdit {
+                body: Some(Document::body(body).unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        doc.commit();
+        for ch in doc.get_changes(&before) {
+            conn.execute(
+                "INSERT INTO changes(entity_id, hash, bytes) VALUES ('d-lama', ?1, ?2)",
+                params![ch.hash().0.as_slice(), ch.raw_bytes()],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO outbox(entity_id, hash, created_at) VALUES ('d-lama', ?1, 'x')",
+                [ch.hash().0.as_slice()],
+            )
+            .unwrap();
+            old.push(ch.hash().0);
+        }
+    }
+    drop(conn);
+
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(
+        migrations::version(s.connection()).unwrap(),
+        migrations::latest()
+    );
+    assert_eq!(s.fold_outbox().unwrap(), luring_store::Folded::default());
+    let waiting = |s: &Store| -> Vec<[u8; 32]> {
+        s.outbox(usize::MAX)
+            .unwrap()
+            .iter()
+            .map(|c| c.hash)
+            .collect()
+    };
+    assert_eq!(waiting(&s), old);
+    // What is typed after the upgrade folds, on top of them.
+    for body in ["Realisasi 1.", "Realisasi 1. Realisasi 2."] {
+        s.update_document("d-lama", |d| {
+            luring_crdt::update_document(
+                d,
+                &luring_crdt::DocumentEdit {
+                    body: Some(Document::body(body).unwrap()),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    }
+    assert_eq!(s.fold_outbox().unwrap().changes_before, 2);
+    let now = waiting(&s);
+    assert_eq!(now.len(), 3);
+    assert_eq!(now[..2], old[..]);
+    assert_eq!(
+        s.document("d-lama").unwrap().body.as_str(),
+        "Realisasi 1. Realisasi 2."
+    );
+}

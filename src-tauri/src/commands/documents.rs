@@ -1,6 +1,6 @@
 //! Naskah: list, search, the editor that saves every keystroke, attachments.
 
-use luring_client::{DocListRow, DocView, DocumentChanges, NewDocInput};
+use luring_client::{BodySplice, DocListRow, DocView, DocumentChanges, NewDocInput};
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -43,6 +43,20 @@ pub async fn save_document_body(
     body: String,
 ) -> CmdResult<DocView> {
     d.change(move |p| p.set_document_body(&id, &body)).await
+}
+
+/// The editor's save: the body the person sees and the splices (from the text area's
+/// input events) that made it from the last body saved; the splices become the change
+/// when they fit the stored body, else only the difference is stored.
+#[tauri::command]
+pub async fn splice_document_body(
+    d: State<'_, Desktop>,
+    id: String,
+    splices: Vec<BodySplice>,
+    body: String,
+) -> CmdResult<DocView> {
+    d.change(move |p| p.splice_document_body(&id, &splices, &body))
+        .await
 }
 
 #[tauri::command]

@@ -218,6 +218,100 @@ async fn editor_keeps_every_character_when_the_app_is_killed() {
     );
 }
 
+/// The stored operations since `heads` of entity `id` in the app's profile: the
+/// characters inserted, each with the character it follows (None: the text's start), and
+/// how many were deleted. The app may be running: SQLite (WAL) lets this read beside it.
+fn typed_since(
+    profile: &std::path::Path,
+    id: &str,
+    heads: &[automerge::ChangeHash],
+) -> (Vec<(String, Option<String>)>, usize) {
+    use automerge::legacy::{ElementId, Key, OpType};
+    let store = luring_store::Store::open(&profile.join("luring.db")).unwrap();
+    let mut doc = store.entity_doc(id).unwrap();
+    let (mut inserted, mut deleted) = (vec![], 0);
+    for ch in doc.get_changes(heads) {
+        for op in ch.decode().operations {
+            match (op.action, op.key) {
+                (OpType::Put(automerge::ScalarValue::Str(s)), Key::Seq(after)) if op.insert => {
+                    let after = match after {
+                        ElementId::Head => None,
+                        ElementId::Id(o) => Some(format!("{}@{}", o.counter(), o.actor())),
+                    };
+                    inserted.push((s.to_string(), after));
+                }
+                (OpType::Delete, _) => deleted += 1,
+                (other, _) => panic!("the editor stored more than typing: {other:?}"),
+            }
+        }
+    }
+    (inserted, deleted)
+}
+
+/// The heads of entity `id` and the element id of each character of its body.
+fn body_elements(profile: &std::path::Path, id: &str) -> (Vec<automerge::ChangeHash>, Vec<String>) {
+    use automerge::ReadDoc;
+    let store = luring_store::Store::open(&profile.join("luring.db")).unwrap();
+    let mut doc = store.entity_doc(id).unwrap();
+    let body = doc.get(automerge::ROOT, "body").unwrap().unwrap().1;
+    let ids = (0..doc.length(&body))
+        .map(|i| doc.get(&body, i).unwrap().unwrap().1.to_string())
+        .collect();
+    (doc.get_heads(), ids)
+}
+
+/// Typing in the middle of a word stores only the typed characters, where they were typed:
+/// the editor sends the splice read from the input (caret included), not a whole-body diff.
+#[tokio::test(flavor = "multi_thread")]
+async fn typing_in_the_middle_of_a_word_stores_only_the_typed_characters() {
+    let root = tempdir();
+    let profile = root.path().join("ani");
+    let driver = Driver::start();
+    let app = driver.launch(&profile).await;
+    app.click("#choose-offline").await;
+    app.type_into("#offline-name", "Ani Lestari").await;
+    app.type_into("#offline-nip", ANI.0).await;
+    app.click("#offline-submit").await;
+    app.el("#app-main").await;
+    app.nav("naskah").await;
+    app.type_into("#doc-new-title", "Nota kunjungan").await;
+    app.click("#doc-new-submit").await;
+    let editor = app.el("#doc-editor").await;
+    let doc_id = editor.attr("data-doc-id").await.unwrap().unwrap();
+    editor.send_keys("Rencana kunjungan aa").await.unwrap();
+    app.wait_attr("[data-testid=\"save-state\"]", "data-state", "saved", WAIT)
+        .await;
+    let caret = |at: usize| {
+        format!("const a = document.querySelector('#doc-editor'); a.focus(); a.setSelectionRange({at}, {at});")
+    };
+
+    // Into "kunjungan", after "kunju": a space and a letter.
+    let (heads, _) = body_elements(&profile, &doc_id);
+    app.c.execute(&caret(13), vec![]).await.unwrap();
+    app.press(" x").await;
+    app.wait_attr("[data-testid=\"save-state\"]", "data-state", "saved", WAIT)
+        .await;
+    let (inserted, deleted) = typed_since(&profile, &doc_id, &heads);
+    let text: String = inserted.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!((text.as_str(), deleted), (" x", 0), "kunjungan was retyped");
+
+    // Between the two a's of "aa": after the first one, as typed (a diff would guess).
+    let (heads, elements) = body_elements(&profile, &doc_id);
+    let first_a = elements[elements.len() - 2].clone();
+    app.c.execute(&caret(21), vec![]).await.unwrap();
+    app.press("a").await;
+    app.wait_attr("[data-testid=\"save-state\"]", "data-state", "saved", WAIT)
+        .await;
+    let (inserted, deleted) = typed_since(&profile, &doc_id, &heads);
+    assert_eq!(inserted, [("a".to_owned(), Some(first_a))]);
+    assert_eq!(deleted, 0);
+    assert_eq!(
+        editor.prop("value").await.unwrap().unwrap_or_default(),
+        "Rencana kunju xngan aaa"
+    );
+    app.close().await;
+}
+
 /// With the agency server unreachable from the first second, the app opens at once, says it
 /// is offline, and work goes on; when the server appears, the waiting change goes out.
 #[tokio::test(flavor = "multi_thread")]
@@ -569,6 +663,9 @@ async fn an_attachment_added_on_one_profile_is_opened_on_another() {
     // "Hemat data" unticked in Pengaturan: the next attachment (attached by the staff
     // member's CLI this time) comes in by itself after a sync, with no Unduh pressed.
     app.nav("pengaturan").await;
+    // The box is disabled until the stored setting has loaded: click it only then.
+    app.wait_attr("[data-testid=\"hemat-data\"]", "data-on", "true", WAIT)
+        .await;
     app.click("[data-testid=\"hemat-data\"]").await;
     app.wait_attr("[data-testid=\"hemat-data\"]", "data-on", "false", WAIT)
         .await;

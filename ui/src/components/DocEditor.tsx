@@ -1,11 +1,13 @@
 // The document editor: body saved as you type (AutoSaver: one call in flight, latest text
-// always sent), title/kind/classification, attachments by file path, and the approval
-// card (DocApproval). A background reload never overwrites text being typed. A submitted
-// or approved letter is frozen (its status says so): text, header and attachments are
+// always sent, with the splices read from each input so only what was typed is stored),
+// title/kind/classification, attachments by file path, and the approval card
+// (DocApproval). A background reload never overwrites text being typed. A submitted or
+// approved letter is frozen (its status says so): text, header and attachments are
 // read-only here, as the client and the server enforce.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, type Attachment, type DocumentChanges, type DocView } from "../api";
 import { saverFor, type SaveState } from "../autosave";
+import { spliceOf } from "../splice";
 import { DocApproval } from "./DocApproval";
 import { DocStatusBadge } from "./DocStatusBadge";
 import { ErrorLine, OkLine } from "./ErrorLine";
@@ -17,12 +19,15 @@ import { FindBar, useFindShortcut } from "./FindBar";
 
 export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const doc = useLoad(() => api.showDocument(id), [id]);
-  const saver = saverFor(id, (b) => api.saveDocumentBody(id, b));
+  const saver = saverFor(id, (b, splices) => api.saveDocumentBody(id, b, splices));
   const [body, setBody] = useState<string | null>(null);
   const [saveState, setSaveState] = useState<SaveState>(saver.state);
   const [saveError, setSaveError] = useState<unknown>(saver.lastError);
   const [hash, setHash] = useState<string | null>(null);
   const areaRef = useRef<HTMLTextAreaElement>(null);
+  // The text area's value before the next input, to read that input's splice.
+  const shown = useRef<string | null>(null);
+  shown.current = body;
 
   // Follow the saver; on leaving, send whatever is unsent (the saver outlives this view).
   useEffect(() => {
@@ -61,9 +66,12 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   useFindShortcut(() => setFinding(true));
 
   function onInput(e: Event) {
-    const value = (e.currentTarget as HTMLTextAreaElement).value;
+    const area = e.currentTarget as HTMLTextAreaElement;
+    const value = area.value;
+    const before = shown.current;
+    shown.current = value;
     setBody(value);
-    saver.input(value);
+    saver.input(value, before === null ? null : spliceOf(before, value, area.selectionEnd));
   }
 
   const v = doc.data;

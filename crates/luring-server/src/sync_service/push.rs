@@ -126,6 +126,32 @@ fn too_big(class: &Class, len: usize) -> Option<String> {
     })
 }
 
+/// The entity as stored, with the changes of this push stored so far: an existing one
+/// reloads from its snapshot and log (the log rows written in this transaction included),
+/// a new one is rebuilt from `accepted`.
+fn restore(
+    tx: &mut dyn SyncTx,
+    row: &EntityRow,
+    is_new: bool,
+    accepted: &[Vec<u8>],
+) -> Result<AutoCommit> {
+    if !is_new {
+        return Ok(load_doc(tx, row)?.0);
+    }
+    let changes = accepted
+        .iter()
+        .map(|b| AmChange::from_bytes(b.clone()))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| crate::ServerError::DamagedChange {
+            entity: row.id.clone(),
+            reason: e.to_string(),
+        })?;
+    let mut doc = AutoCommit::new();
+    doc.apply_changes(changes)
+        .map_err(crate::ServerError::Automerge)?;
+    Ok(doc)
+}
+
 /// The hash of the change of `doc` starting with `prefix`, if exactly one does (its
 /// heads first: a device's new change usually builds on them).
 fn by_prefix(doc: &mut AutoCommit, prefix: &[u8; PREFIX]) -> Option<[u8; 32]> {
@@ -310,6 +336,8 @@ pub(super) fn push_entity(
     let mut accepted = 0;
     let mut state = GroupState::Open;
     let mut awaiting = false;
+    // Changes of this group stored so far, to rebuild the entity after a failed apply.
+    let mut accepted_bytes: Vec<Vec<u8>> = Vec::new();
     // Compact changes of this group rebuilt so far: their index → hash.
     let mut rebuilt: HashMap<usize, [u8; 32]> = HashMap::new();
     for p in group {
@@ -378,7 +406,17 @@ pub(super) fn push_entity(
             continue;
         }
         let heads = doc.get_heads();
-        if let Err(e) = doc.apply_changes([parsed]) {
+        // automerge 0.12 panics on some forged changes (a sequence number that skips
+        // ahead) instead of returning an error: either way the change is refused and the
+        // entity rebuilt from what is stored, never a failed request.
+        let applied =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| doc.apply_changes([parsed])));
+        let failed = match applied {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("it does not follow the entity's history (sequence numbers)".into()),
+        };
+        if let Some(e) = failed {
             reject(
                 resp,
                 hash,
@@ -386,7 +424,7 @@ pub(super) fn push_entity(
                 format!("the change cannot be applied: {e}"),
             );
             state = GroupState::Broken;
-            doc = doc.fork_at(&heads).map_err(crate::ServerError::Automerge)?;
+            doc = restore(tx, &row, is_new, &accepted_bytes)?;
             continue;
         }
         let applied = doc
@@ -401,6 +439,7 @@ pub(super) fn push_entity(
         match verdict {
             Verdict::Accept(assignees) => {
                 last_seq = tx.append(entity, row.class, &hash, &c.bytes, &ctx.device.id)?;
+                accepted_bytes.push(c.bytes.clone());
                 tail += 1;
                 size += c.bytes.len() as u64;
                 row.assignees = assignees;
