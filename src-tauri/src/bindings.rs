@@ -56,6 +56,8 @@ fn generate() -> String {
         luring_model::ValidationDetail,
         // What the client hands out.
         luring_client::TaskRow,
+        luring_client::BucketView,
+        luring_client::BerandaView,
         luring_client::DocRow,
         luring_client::DocListRow,
         luring_client::DocStatusView,
@@ -71,6 +73,7 @@ fn generate() -> String {
         luring_client::SyncReport,
         luring_client::SyncPhase,
         // What the window sends.
+        luring_client::DueBucket,
         luring_client::TaskQuery,
         luring_client::NewTaskInput,
         luring_client::TaskChanges,

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { events, type AppState } from "./api";
 import { StatusBar } from "./components/StatusBar";
 import { t, type Key } from "./i18n";
-import { AppCtx, SCREENS, useEvent, type Route, type Screen } from "./state";
+import { AppCtx, SCREENS, useEvent, type Route, type RouteFilter, type Screen } from "./state";
 import { Approvals } from "./screens/Approvals";
 import { Documents } from "./screens/Documents";
 import { Home } from "./screens/Home";
@@ -19,7 +19,7 @@ export function Shell({ app, setApp }: { app: AppState; setApp: (s: AppState) =>
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
 
-  const navigate = useCallback((screen: Screen, id?: string) => setRoute({ screen, id }), []);
+  const navigate = useCallback((screen: Screen, id?: string, filter?: RouteFilter) => setRoute({ screen, id, filter }), []);
 
   // A background sync brought data in: every mounted screen reloads (no page reload).
   useEvent(events.onChanged, () => setChanged((n) => n + 1));

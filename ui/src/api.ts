@@ -15,6 +15,7 @@ import type {
   ApprovalLists,
   ApprovalView,
   AttachmentView,
+  BerandaView,
   BodySplice,
   DocListRow,
   DocumentChanges,
@@ -85,6 +86,8 @@ export const api = {
 
   // tasks
   listTasks: (filter: TaskQuery) => call<TaskRow[]>("list_tasks", { filter }),
+  /** Beranda's day (luring-client counts): each bucket's count and its first `first` tasks, from the window's `today`. */
+  beranda: (today: string, first: number) => call<BerandaView>("beranda", { today, first }),
   showTask: (id: string) => call<TaskView>("show_task", { id }),
   /** No assignee: the task is the writer's own (luring-client's rule). No due date: `due: null`. */
   addTask: (input: NewTaskInput) => call<TaskView>("add_task", { input }),

@@ -96,6 +96,24 @@ export type TaskRow = { id: string, title: string, status: TaskStatus, due: stri
 created_by: string | null, };
 
 /**
+ * A bucket as Beranda shows it: how many, and the first few by due date.
+ */
+export type BucketView = { count: number, first: Array<TaskRow>, };
+
+/**
+ * `luring-client`'s view of one day: never more rows than asked for per bucket.
+ */
+export type BerandaView = { 
+/**
+ * The day the buckets are counted from (`YYYY-MM-DD`).
+ */
+today: string, overdue: BucketView, due_today: BucketView, this_week: BucketView, 
+/**
+ * My other unfinished tasks: due after this week, or with no due date.
+ */
+later: number, };
+
+/**
  * A document as listed or found.
  */
 export type DocRow = { id: string, kind: DocKind, title: string, classification: Classification, letter_number: string | null, content_hash: string, 
@@ -284,6 +302,11 @@ rejected: Array<Refusal>, };
 export type SyncPhase = "idle" | "syncing" | "offline" | "error" | "not_logged_in";
 
 /**
+ * One of Beranda's task buckets, counted from a given day.
+ */
+export type DueBucket = "overdue" | "today" | "this_week";
+
+/**
  * What a task list is filtered by, as the Tugas screen sends it: a status (absent or empty:
  * all), only this profile's own tasks, and words the title contains (absent or blank: all).
  */
@@ -291,7 +314,16 @@ export type TaskQuery = { status?: string | null, mine?: boolean,
 /**
  * Only tasks this profile gave (made) to someone else ("Tugas yang saya berikan").
  */
-given_by_me?: boolean, query?: string | null, };
+given_by_me?: boolean, query?: string | null, 
+/**
+ * Only my unfinished tasks in one of Beranda's buckets (its "lihat semua").
+ */
+due?: DueBucket | null, 
+/**
+ * The window's local date the bucket is counted from (`YYYY-MM-DD`; absent: this
+ * machine's).
+ */
+today?: string | null, };
 
 /**
  * A new task as typed by a person. An empty `due` is refused like any other non-date (a

@@ -2,7 +2,7 @@
 // without the Tauri shell, and the screen tests (screens.test.tsx) run without it (loaded
 // from main.tsx only under import.meta.env.DEV; never in dist/).
 // URL flags: ?first (first run), ?netdown (login and sync fail), ?slow (slow saves), ?en.
-import { setBackend, type AppState, type ApprovalView, type Backend, type DocStatus, type DocStatusView, type DocView, type SyncState, type TaskView } from "./api";
+import { setBackend, type AppState, type ApprovalView, type Backend, type DocStatus, type DocStatusView, type DocView, type DueBucket, type SyncState, type TaskView } from "./api";
 
 const flags = new URLSearchParams(location.search);
 const now = () => new Date().toISOString();
@@ -70,6 +70,27 @@ function task(id: string) {
 function doc(id: string) {
   return docs.find((x) => x.id === id) ?? fail("not_found", `no document has the id '${id}'`);
 }
+/** luring-client's rule: mine is assigned to me, or made by me with no assignee. */
+const mineOf = (x: TaskView, me: string) => x.assignees.includes(me) || (x.created_by === me && x.assignees.length === 0);
+/** Beranda's buckets of my unfinished tasks (luring-client's beranda.rs), from `today`. */
+function inBucket(x: TaskView, me: string, b: DueBucket, today: string): boolean {
+  if (!mineOf(x, me) || x.status === "selesai" || !x.due) return false;
+  const d = x.due.slice(0, 10);
+  const t0 = new Date(`${today}T00:00:00Z`);
+  const sunday = new Date(t0.getTime() + ((7 - t0.getUTCDay()) % 7) * 86400000).toISOString().slice(0, 10);
+  if (b === "overdue") return d < today;
+  if (b === "today") return d === today;
+  return d > today && d <= sunday;
+}
+/** Adds `n` tasks of mine spread over the days around `today` (a busy person's Beranda). */
+export function seedManyTasks(n: number, today: string) {
+  const t0 = new Date(`${today}T00:00:00Z`).getTime();
+  for (let i = 0; i < n; i++) {
+    const due = new Date(t0 + ((i % 60) - 30) * 86400000).toISOString().slice(0, 10);
+    tasks.push({ id: `t-m${String(i).padStart(5, "0")}`, title: `Tugas rutin nomor ${i + 1} tentang pelayanan desa`, description: "", status: i % 4 === 3 ? "selesai" : "baru",
+      due, assignees: [ME], checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(i), created_by: BOSS });
+  }
+}
 const row = (t: TaskView) => ({ id: t.id, title: t.title, status: t.status, due: t.due, assignees: t.assignees, unit: t.unit, created_by: t.created_by });
 /** The document status rule of luring-model (document_status), mirrored for the mock. */
 function mockStatus(d: DocView): DocStatusView {
@@ -127,10 +148,23 @@ async function handle(cmd: string, a: any): Promise<unknown> {
     case "list_tasks": {
       const f = a.filter;
       const me = state.account!.nip;
-      return tasks.filter((x) => (!f.status || x.status === f.status) && (!f.mine || x.assignees.includes(me))
+      return tasks.filter((x) => (!f.status || x.status === f.status) && (!f.mine || mineOf(x, me))
+        && (!f.due || inBucket(x, me, f.due, f.today))
         && (!f.given_by_me || (x.created_by === me && x.assignees.some((n) => n !== me)))
         && (!f.query || [x.title, x.description, ...x.checklist.map((c) => c.text), ...x.comments.map((c) => c.text)]
           .some((s) => s.toLowerCase().includes(f.query.trim().toLowerCase())))).map(row);
+    }
+    case "beranda": {
+      const me = state.account!.nip;
+      const byDue = (x: TaskView, y: TaskView) => ((x.due ?? "9") < (y.due ?? "9") ? -1 : (x.due ?? "9") > (y.due ?? "9") ? 1 : x.id < y.id ? -1 : 1);
+      const bucket = (b: DueBucket) => {
+        const all = tasks.filter((x) => inBucket(x, me, b, a.today)).sort(byDue);
+        return { count: all.length, first: all.slice(0, a.first).map(row) };
+      };
+      const v = { today: a.today, overdue: bucket("overdue"), due_today: bucket("today"), this_week: bucket("this_week"), later: 0 };
+      const open = tasks.filter((x) => mineOf(x, me) && x.status !== "selesai").length;
+      v.later = open - v.overdue.count - v.due_today.count - v.this_week.count;
+      return v;
     }
     case "show_task": return task(a.id);
     case "add_task": {

@@ -2,7 +2,7 @@
 // navigation, and a counter bumped on every "luring://changed" event so screens reload.
 import { createContext } from "preact";
 import { useCallback, useContext, useEffect, useRef, useState } from "preact/hooks";
-import type { AppState } from "./api";
+import type { AppState, DueBucket } from "./api";
 
 export type Screen = "beranda" | "tugas" | "naskah" | "persetujuan" | "pengaturan";
 export const SCREENS: Screen[] = ["beranda", "tugas", "naskah", "persetujuan", "pengaturan"];
@@ -10,13 +10,20 @@ export const SCREENS: Screen[] = ["beranda", "tugas", "naskah", "persetujuan", "
 export interface Route {
   screen: Screen;
   id?: string; // the open item (task, document, approval), if any
+  /** Tugas opened from Beranda's "lihat semua": one bucket of my unfinished tasks, or the tasks I gave. */
+  filter?: RouteFilter;
+}
+
+export interface RouteFilter {
+  due?: DueBucket;
+  given?: boolean;
 }
 
 export interface Ctx {
   app: AppState;
   setApp: (s: AppState) => void;
   route: Route;
-  navigate: (screen: Screen, id?: string) => void;
+  navigate: (screen: Screen, id?: string, filter?: RouteFilter) => void;
   /** Bumped whenever a background sync brought data in. */
   changed: number;
 }

@@ -15,6 +15,7 @@
 //! times a day's sync and a new device's first sync through an emulated 3T link, beside
 //! the link's physical limit ([`link`]).
 
+mod beranda;
 mod corpus;
 mod edit_log;
 mod fill;
@@ -65,6 +66,18 @@ enum Command {
     Link(LinkArgs),
     /// Train the sync protocol's zstd dictionary on generated days of work.
     TrainDict(TrainArgs),
+    /// Time Beranda's view (counts and the first few per bucket) with N tasks of mine.
+    Beranda(BerandaArgs),
+}
+
+#[derive(Debug, Args)]
+struct BerandaArgs {
+    /// Unfinished tasks of mine, due over the 60 days around the day measured.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    tasks: u64,
+    /// Timed runs of each query.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    samples: u64,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +191,10 @@ fn main() -> ExitCode {
         Command::Local(args) => local(&args),
         Command::Sync(args) => sync(&args),
         Command::Link(args) => link(&args),
+        Command::Beranda(args) => beranda::run(&beranda::Plan {
+            tasks: args.tasks,
+            samples: args.samples,
+        }),
         Command::TrainDict(args) => train_dict::run(&train_dict::Plan {
             days: args.days,
             size: args.size,

@@ -59,6 +59,11 @@ pub struct TaskQuery {
     #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub given_by_me: bool,
     pub query: Option<String>,
+    /// Only my unfinished tasks in one of Beranda's buckets (its "lihat semua").
+    pub due: Option<crate::beranda::DueBucket>,
+    /// The window's local date the bucket is counted from (`YYYY-MM-DD`; absent: this
+    /// machine's).
+    pub today: Option<String>,
 }
 
 /// A disposition's instruction: the same rule (and limit) as a comment, which is how every
@@ -117,6 +122,17 @@ impl Profile {
         Ok(id)
     }
 
+    /// Adds many tasks in one transaction (an import, a test's busy profile); returns their
+    /// ids in order. Each input follows [`Profile::add_task`]'s rules; one bad input adds none.
+    pub fn add_tasks(&mut self, inputs: &[NewTaskInput]) -> Result<Vec<String>> {
+        let ids: Vec<String> = inputs.iter().map(|_| new_id("t")).collect();
+        let tasks = (inputs.iter().zip(&ids))
+            .map(|(input, id)| input.to_new_task(EntityId::parse(id)?, self.own_nip()))
+            .collect::<Result<Vec<_>>>()?;
+        self.store_mut().create_tasks(&tasks)?;
+        Ok(ids)
+    }
+
     /// Lists tasks, soonest due first.
     pub fn list_tasks(
         &self,
@@ -133,6 +149,7 @@ impl Profile {
             text: None,
             limit,
             offset: 0,
+            ..Default::default()
         })?)
     }
 
@@ -153,14 +170,30 @@ impl Profile {
             text: Some(query.to_owned()),
             limit: None,
             offset: 0,
+            ..Default::default()
         })?)
     }
 
-    /// [`Profile::find_tasks`] for a [`TaskQuery`]: `mine` means assigned to this profile.
+    /// The tasks a [`TaskQuery`] asks for, soonest due first: `mine` means this profile's
+    /// own (assigned to it, or made by it with no assignee; Beranda's rule), `due` one of
+    /// Beranda's buckets of my unfinished tasks.
     pub fn query_tasks(&self, q: &TaskQuery) -> Result<Vec<TaskRow>> {
         let status = q.status.as_deref().filter(|s| !s.is_empty());
-        let me = q.mine.then(|| self.nip().to_owned());
-        let rows = self.find_tasks(status, me.as_deref(), q.query.as_deref().unwrap_or(""))?;
+        let status = status.map(str::parse::<TaskStatus>).transpose()?;
+        let mut f = match q.due {
+            Some(b) => crate::beranda::bucket_filter(
+                self.nip(),
+                b,
+                crate::beranda::today_or_local(q.today.as_deref())?,
+            ),
+            None => TaskFilter::default(),
+        };
+        f.status = status.map(|s| s.to_string());
+        if q.mine {
+            f.owner = Some(self.nip().to_owned());
+        }
+        f.text = q.query.clone();
+        let rows = self.store().list_tasks(&f)?;
         if !q.given_by_me {
             return Ok(rows);
         }

@@ -30,6 +30,15 @@ pub struct TaskFilter {
     pub created_by: Option<String>,
     /// Words the title, description, checklist or comments contain (ignoring case).
     pub text: Option<String>,
+    /// Only tasks this NIP owns: assigned to them, or made by them with no assignee (a note
+    /// to oneself is one's own task).
+    pub owner: Option<String>,
+    /// Only unfinished tasks (any status but `selesai`).
+    pub open_only: bool,
+    /// Only tasks due on or after this day (`YYYY-MM-DD`); tasks without a due date drop out.
+    pub due_from: Option<String>,
+    /// Only tasks due on or before this day (`YYYY-MM-DD`); tasks without a due date drop out.
+    pub due_to: Option<String>,
     pub limit: Option<u32>,
     pub offset: u32,
 }
@@ -66,13 +75,8 @@ pub struct Stats {
     pub refused: i64,
 }
 
-pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRow>> {
-    let mut sql = String::from(
-        "SELECT t.id, t.title, t.status, t.due, t.unit,
-                (SELECT group_concat(nip, ',') FROM task_assignees a WHERE a.task_id = t.id),
-                t.created_by
-         FROM tasks t",
-    );
+/// The WHERE clause (with its leading " WHERE ", or empty) and its arguments for `f`.
+fn task_conditions(f: &TaskFilter) -> (String, Vec<String>) {
     let mut args: Vec<String> = Vec::new();
     let mut conds: Vec<&str> = Vec::new();
     if let Some(s) = &f.status {
@@ -87,16 +91,47 @@ pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRo
         conds.push("t.created_by = ?");
         args.push(n.clone());
     }
+    if let Some(n) = &f.owner {
+        conds.push(
+            "(t.id IN (SELECT task_id FROM task_assignees WHERE nip = ?)
+              OR (t.created_by = ? AND NOT EXISTS
+                  (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id)))",
+        );
+        args.push(n.clone());
+        args.push(n.clone());
+    }
+    if f.open_only {
+        conds.push("t.status <> 'selesai'");
+    }
+    if let Some(d) = &f.due_from {
+        conds.push("t.due >= ?");
+        args.push(d.clone());
+    }
+    if let Some(d) = &f.due_to {
+        conds.push("t.due <= ?");
+        args.push(d.clone());
+    }
     if let Some(q) = f.text.as_deref().map(|q| q.trim().to_lowercase()) {
         if !q.is_empty() {
             conds.push("instr(t.search, ?) > 0");
             args.push(q);
         }
     }
-    if !conds.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&conds.join(" AND "));
+    if conds.is_empty() {
+        return (String::new(), args);
     }
+    (format!(" WHERE {}", conds.join(" AND ")), args)
+}
+
+pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRow>> {
+    let mut sql = String::from(
+        "SELECT t.id, t.title, t.status, t.due, t.unit,
+                (SELECT group_concat(nip, ',') FROM task_assignees a WHERE a.task_id = t.id),
+                t.created_by
+         FROM tasks t",
+    );
+    let (conds, args) = task_conditions(f);
+    sql.push_str(&conds);
     sql.push_str(" ORDER BY t.due IS NULL, t.due, t.id");
     if let Some(limit) = f.limit {
         sql.push_str(&format!(" LIMIT {limit} OFFSET {}", f.offset));
@@ -121,6 +156,14 @@ pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRo
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many tasks `f` matches, ignoring its limit and offset (a count, not the rows).
+pub(crate) fn count_tasks(conn: &Connection, f: &TaskFilter) -> Result<u64> {
+    let (conds, args) = task_conditions(f);
+    let mut stmt = conn.prepare_cached(&format!("SELECT count(*) FROM tasks t{conds}"))?;
+    let n: i64 = stmt.query_row(params_from_iter(args), |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 fn doc_row(r: &Row<'_>) -> rusqlite::Result<DocRow> {

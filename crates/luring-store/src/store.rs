@@ -226,6 +226,11 @@ impl Store {
         queries::list_tasks(&self.conn, f)
     }
 
+    /// How many tasks `f` matches (its limit and offset ignored).
+    pub fn count_tasks(&self, f: &TaskFilter) -> Result<u64> {
+        queries::count_tasks(&self.conn, f)
+    }
+
     pub fn list_documents(&self, kind: Option<&str>) -> Result<Vec<DocRow>> {
         queries::list_documents(&self.conn, kind)
     }

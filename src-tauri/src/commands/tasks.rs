@@ -1,6 +1,6 @@
 //! Tugas: list, detail, checklist, comments, disposition.
 
-use luring_client::{NewTaskInput, TaskChanges, TaskQuery, TaskRow, TaskView};
+use luring_client::{BerandaView, NewTaskInput, TaskChanges, TaskQuery, TaskRow, TaskView};
 use tauri::State;
 
 use crate::error::CmdResult;
@@ -9,6 +9,16 @@ use crate::state::Desktop;
 #[tauri::command]
 pub async fn list_tasks(d: State<'_, Desktop>, filter: TaskQuery) -> CmdResult<Vec<TaskRow>> {
     d.with(move |p| p.query_tasks(&filter)).await
+}
+
+/// Beranda's day: each bucket's count and its first `first` tasks, from the window's `today`.
+#[tauri::command]
+pub async fn beranda(
+    d: State<'_, Desktop>,
+    today: Option<String>,
+    first: u32,
+) -> CmdResult<BerandaView> {
+    d.with(move |p| p.beranda(today.as_deref(), first)).await
 }
 
 #[tauri::command]

@@ -929,3 +929,7 @@ async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_requ
 // Issue 15 items 3, 4 and 7 (dates, task autosave, first-run errors, status bar).
 #[path = "desktop/forms.rs"]
 mod forms;
+
+// Issue 15 item 5 (Beranda for one day, 5,000 tasks at 1366×768).
+#[path = "desktop/beranda.rs"]
+mod beranda;

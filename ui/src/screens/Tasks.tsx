@@ -1,7 +1,7 @@
 // Tugas: filters (status, only mine, tasks I gave, search), a form to add a task, the list, and the
 // open task's detail (TaskDetail) beside it. The open task id lives in the route.
 import { useRef, useState } from "preact/hooks";
-import { api } from "../api";
+import { api, type DueBucket } from "../api";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { ChoiceFilter, Filters, SearchFilter } from "../components/Filters";
 import { dueDay, formatDate, splitNips, todayIso } from "../format";
@@ -17,13 +17,15 @@ export function Tasks() {
   const { route, navigate } = useApp();
   const [status, setStatus] = useState("");
   const [mine, setMine] = useState(false);
-  const [given, setGiven] = useState(false);
+  const [given, setGiven] = useState(route.filter?.given ?? false);
   const [query, setQuery] = useState("");
-  const list = useLoad(
-    () => api.listTasks({ status: status || null, mine, query: query.trim() || null, ...(given ? { given_by_me: true } : {}) }),
-    [status, mine, given, query],
-  );
+  // Opened from Beranda's "lihat semua": one bucket of my unfinished tasks, counted by luring-client.
+  const [due, setDue] = useState<DueBucket | null>(route.filter?.due ?? null);
   const today = todayIso();
+  const list = useLoad(
+    () => api.listTasks({ status: status || null, mine, query: query.trim() || null, ...(given ? { given_by_me: true } : {}), ...(due ? { due, today } : {}) }),
+    [status, mine, given, query, due],
+  );
   const rows = [...(list.data ?? [])].sort(sortByDue);
 
   return (
@@ -33,6 +35,12 @@ export function Tasks() {
           <h1 id="tasks-h" tabIndex={-1}>{t("task.title")}</h1>
         </header>
         <NewTask onCreated={(id) => { list.reload(); navigate("tugas", id); }} />
+        {due && (
+          <p class="due-filter" data-testid="due-filter" data-due={due}>
+            <strong>{t("task.dueFilter", { bucket: t(`home.bucket.${due}`) })}</strong>
+            <button type="button" id="task-due-clear" onClick={() => setDue(null)}>{t("task.dueFilterClear")}</button>
+          </p>
+        )}
         <Filters>
           <ChoiceFilter
             id="task-filter-status"

@@ -1,0 +1,70 @@
+//! `luring-bench beranda`: how long luring-client's Beranda view takes with a busy
+//! profile (N unfinished tasks of mine spread over the 60 days around today), beside the
+//! old way of listing all my tasks for the window to sort, and how many bytes of JSON
+//! each hands the window.
+
+use std::time::Instant;
+
+use chrono::{Days, NaiveDate};
+use luring_client::{NewTaskInput, Profile, TaskQuery};
+
+use crate::BoxResult;
+
+pub struct Plan {
+    pub tasks: u64,
+    pub samples: u64,
+}
+
+/// p50 and p99 (nearest rank) of `v`, in ms.
+fn pct(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let at = |p: f64| v[((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
+    (at(0.50), at(0.99))
+}
+
+fn time<T>(samples: u64, mut f: impl FnMut() -> BoxResult<T>) -> BoxResult<(f64, f64, T)> {
+    let mut last = f()?;
+    let mut times = Vec::new();
+    for _ in 0..samples {
+        let t = Instant::now();
+        last = f()?;
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let (p50, p99) = pct(times);
+    Ok((p50, p99, last))
+}
+
+pub fn run(plan: &Plan) -> BoxResult<()> {
+    let dir = tempfile::tempdir()?;
+    let mut p = Profile::init(dir.path(), "Ani Lestari", "198703122010011002")?;
+    let today = NaiveDate::from_ymd_opt(2026, 12, 2).ok_or_else(|| anyhow::anyhow!("date"))?;
+    let inputs: Vec<NewTaskInput> = (0..plan.tasks)
+        .map(|i| NewTaskInput {
+            title: format!(
+                "Tugas {} – verifikasi data penerima bantuan sosial desa",
+                i + 1
+            ),
+            due: Some(((today - Days::new(30)) + Days::new(i % 60)).to_string()),
+            ..Default::default()
+        })
+        .collect();
+    p.add_tasks(&inputs)?;
+    let day = today.to_string();
+    let (v50, v99, view) = time(plan.samples, || Ok(p.beranda(Some(&day), 3)?))?;
+    let view_bytes = serde_json::to_vec(&view)?.len();
+    let all = TaskQuery {
+        mine: true,
+        ..Default::default()
+    };
+    let (a50, a99, rows) = time(plan.samples, || Ok(p.query_tasks(&all)?))?;
+    let all_bytes = serde_json::to_vec(&rows)?.len();
+    println!("tasks of mine (unfinished): {}", plan.tasks);
+    println!(
+        "beranda view (3 counts + first 3 of each): p50 {v50:.2} ms, p99 {v99:.2} ms, {view_bytes} bytes of JSON"
+    );
+    println!(
+        "all my tasks (the old Beranda's list):     p50 {a50:.2} ms, p99 {a99:.2} ms, {all_bytes} bytes of JSON, {} rows",
+        rows.len()
+    );
+    Ok(())
+}
