@@ -140,17 +140,7 @@ impl Profile {
         assignee: Option<&str>,
         limit: Option<u32>,
     ) -> Result<Vec<TaskRow>> {
-        let status = status.map(str::parse::<TaskStatus>).transpose()?;
-        let assignee = assignee.map(Nip::parse).transpose()?;
-        Ok(self.store().list_tasks(&TaskFilter {
-            status: status.map(|s| s.to_string()),
-            assignee: assignee.map(|n| n.to_string()),
-            created_by: None,
-            text: None,
-            limit,
-            offset: 0,
-            ..Default::default()
-        })?)
+        self.filtered(status, assignee, None, limit)
     }
 
     /// As [`Profile::list_tasks`], keeping only tasks whose title, description, checklist
@@ -161,15 +151,24 @@ impl Profile {
         assignee: Option<&str>,
         query: &str,
     ) -> Result<Vec<TaskRow>> {
+        self.filtered(status, assignee, Some(query), None)
+    }
+
+    /// Tasks by status and assignee (both checked), and text when given.
+    fn filtered(
+        &self,
+        status: Option<&str>,
+        assignee: Option<&str>,
+        text: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Vec<TaskRow>> {
         let status = status.map(str::parse::<TaskStatus>).transpose()?;
         let assignee = assignee.map(Nip::parse).transpose()?;
         Ok(self.store().list_tasks(&TaskFilter {
             status: status.map(|s| s.to_string()),
             assignee: assignee.map(|n| n.to_string()),
-            created_by: None,
-            text: Some(query.to_owned()),
-            limit: None,
-            offset: 0,
+            text: text.map(str::to_owned),
+            limit,
             ..Default::default()
         })?)
     }

@@ -153,11 +153,12 @@ fn compact_whole(pull: &mut Vec<Change>, whole: &HashSet<String>) {
         pull[first].bytes = saved;
         drop.extend(rest);
     }
-    let mut i = 0;
-    pull.retain(|_| {
-        i += 1;
-        !drop.contains(&(i - 1))
-    });
+    *pull = std::mem::take(pull)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, c)| c)
+        .collect();
 }
 
 /// An estimate of what still waits after `cursor` for this device: the log rows (and

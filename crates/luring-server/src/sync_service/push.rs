@@ -155,25 +155,24 @@ fn restore(
 /// The hash of the change of `doc` starting with `prefix`, if exactly one does (its
 /// heads first: a device's new change usually builds on them).
 fn by_prefix(doc: &mut AutoCommit, prefix: &[u8; PREFIX]) -> Option<[u8; 32]> {
-    let unique = |mut it: Box<dyn Iterator<Item = [u8; 32]> + '_>| match (it.next(), it.next()) {
-        (Some(h), None) => Some(h),
-        _ => None,
-    };
+    let matches = |h: &[u8; 32]| h[..PREFIX] == prefix[..];
     let heads = doc.get_heads();
-    if let Some(h) = unique(Box::new(
-        heads
-            .iter()
-            .map(|h| h.0)
-            .filter(|h| h[..PREFIX] == prefix[..]),
-    )) {
-        return Some(h);
+    only(heads.iter().map(|h| h.0).filter(matches)).or_else(|| {
+        only(
+            doc.get_changes_meta(&[])
+                .into_iter()
+                .map(|m| m.hash.0)
+                .filter(matches),
+        )
+    })
+}
+
+/// The one item of `it`, if it has exactly one.
+fn only<T>(mut it: impl Iterator<Item = T>) -> Option<T> {
+    match (it.next(), it.next()) {
+        (Some(x), None) => Some(x),
+        _ => None,
     }
-    unique(Box::new(
-        doc.get_changes_meta(&[])
-            .into_iter()
-            .map(|m| m.hash.0)
-            .filter(|h| h[..PREFIX] == prefix[..]),
-    ))
 }
 
 /// Rebuilds the compact change `p` against its entity's `doc` and the group's changes
