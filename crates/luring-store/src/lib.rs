@@ -27,6 +27,7 @@ mod error;
 mod fold;
 mod heal;
 pub mod keys;
+mod last_loaded;
 mod meta;
 pub mod migrations;
 mod queries;

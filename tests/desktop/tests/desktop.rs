@@ -933,3 +933,7 @@ mod forms;
 // Issue 15 item 5 (Beranda for one day, 5,000 tasks at 1366×768).
 #[path = "desktop/beranda.rs"]
 mod beranda;
+
+// Issue 15 item 8 (typing in a 30-page letter at 10 characters a second).
+#[path = "desktop/typing.rs"]
+mod typing;
