@@ -34,6 +34,7 @@ pub use codec::{
     decode_request, decode_response, encode_request, encode_response, CodecError, Limits,
 };
 pub use compact::CompactChange;
+pub use luring_model::RefusalCode;
 pub use messages::{
     request_digest, Backlog, Change, ChangeHash, Class, Cursor, Lease, Rejection, SyncRequest,
     SyncResponse,
@@ -43,6 +44,7 @@ pub use messages::{
 ///
 /// 2: [`SyncResponse::remaining`] (what still waits, for a first sync's progress).
 /// 3: compact changes ([`SyncRequest::compact`], [`SyncResponse::resend_full`]) and zstd
-/// with a dictionary trained on Luring's messages. A message of another version is
-/// refused by the decoder with "update Luring".
-pub const PROTOCOL_VERSION: u8 = 3;
+/// with a dictionary trained on Luring's messages.
+/// 4: a refusal carries its code ([`Rejection::code`]).
+/// A message of another version is refused by the decoder with "update Luring".
+pub const PROTOCOL_VERSION: u8 = 4;
