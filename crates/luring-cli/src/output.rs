@@ -93,7 +93,10 @@ pub fn sync_report(r: &SyncReport) {
         r.pushed, r.pulled, r.bytes_up, r.bytes_down, r.round_trips
     );
     for x in &r.rejected {
-        println!("refused by the server ({}): {}", x.entity, x.reason);
+        println!(
+            "refused by the server ({}, {}): {}",
+            x.entity, x.code, x.reason
+        );
     }
 }
 
