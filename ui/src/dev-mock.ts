@@ -48,7 +48,7 @@ const approvals: ApprovalView[] = [
 ];
 
 let sync: SyncState = { phase: "idle", online: true, pending_changes: 3, pending_items: 1, last_sync: ago(5), error: null, next_try_secs: null, progress: null,
-  rejected: [{ entity: "task t-9", hash: "x", reason: "you may not change a task of another unit", at: ago(20) }] };
+  rejected: [{ entity: "task t-9", hash: "x", code: "other_unit", reason: "you may not change this entity: it belongs to another unit", at: ago(20) }] };
 
 /** The shell's events, delivered in memory. */
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
