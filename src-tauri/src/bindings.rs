@@ -69,6 +69,7 @@ fn generate() -> String {
         luring_client::DocView,
         luring_client::AttachmentView,
         luring_client::approvals::DecisionView,
+        luring_client::approvals::RefusedDecision,
         luring_client::approvals::ApprovalView,
         luring_client::approvals::ApprovalLists,
         luring_client::SyncReport,

@@ -271,6 +271,12 @@ export type DecisionView = { level: number, approver: string, name: string, verd
 received_at: string | null, };
 
 /**
+ * A decision received that does not count, and why: `code` for the UI to say in its
+ * language, `reason` the English sentence (the CLI's).
+ */
+export type RefusedDecision = { level: number, approver: string, code: RefusalCode, reason: string, };
+
+/**
  * A request and where it stands, as `approval show --json` prints it.
  */
 export type ApprovalView = { id: string, document_id: string, status: ApprovalStatus, content_hash: string, chain: Array<string>, requester: string, created_at: string, 
@@ -281,7 +287,7 @@ next_approver: string | null, decisions: Array<DecisionView>,
 /**
  * Decisions received that do not count, with the reason.
  */
-refused: Array<string>, };
+refused: Array<RefusedDecision>, };
 
 /**
  * `approval list`.

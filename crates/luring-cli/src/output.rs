@@ -122,7 +122,10 @@ pub fn approval(a: &ApprovalView) {
         }
     }
     for r in &a.refused {
-        println!("  not counted: {r}");
+        println!(
+            "  not counted: level {} by {} ({}): {}",
+            r.level, r.approver, r.code, r.reason
+        );
     }
 }
 
