@@ -7,11 +7,11 @@
 //!
 //! The common case is one round trip: the device sends a [`SyncRequest`] with its outbox
 //! (automerge changes nobody has acknowledged) and its [`Cursor`]; the server answers with
-//! a [`SyncResponse`] that acknowledges what it stored, refuses with a reason what it will
-//! not store, and carries everything after the cursor that this user may read, up to the
-//! byte budget the device asked for (`more` says whether to ask again). Changes are
-//! identified by their automerge hash, so retrying a request after a cut never duplicates
-//! anything.
+//! a [`SyncResponse`] that acknowledges what it stored, refuses with a code and a reason
+//! what it will not store ([`Rejection`]), and carries everything after the cursor that
+//! this user may read, up to the byte budget the device asked for (`more` says whether to
+//! ask again). Changes are identified by their automerge hash, so retrying a request after
+//! a cut never duplicates anything.
 //!
 //! On the wire a message is one version byte, one message-type byte, one dictionary byte,
 //! and the postcard encoding of the message compressed by zstd with that dictionary
