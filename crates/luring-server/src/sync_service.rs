@@ -194,10 +194,13 @@ fn reject(
     code: RefusalCode,
     reason: impl Into<String>,
 ) {
+    let reason = reason.into();
+    // Debug, not info: a hostile device can make thousands of refusals a minute.
+    tracing::debug!(entity, %code, %reason, "refused a pushed change");
     resp.rejected.push(Rejection {
         hash,
         entity: entity.to_owned(),
         code,
-        reason: reason.into(),
+        reason,
     });
 }
