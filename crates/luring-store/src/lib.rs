@@ -41,5 +41,5 @@ pub use error::{Result, StoreError};
 pub use fold::Folded;
 pub use meta::{Link, MetaKey, Session};
 pub use queries::{DocRow, Stats, TaskFilter, TaskRow};
-pub use remote::{Applied, InChange, InRecord, OutChange, Refusal};
+pub use remote::{Applied, InChange, InRecord, InRefusal, OutChange, Refusal};
 pub use store::Store;
