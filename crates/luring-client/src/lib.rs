@@ -22,6 +22,7 @@
 mod account;
 pub mod approvals;
 pub mod attachment_transfer;
+mod attachment_open;
 mod attachments;
 mod beranda;
 mod bundles;
@@ -56,7 +57,8 @@ pub use doc_status::DocStatusView;
 pub use documents::{BodySplice, DocListRow, DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};
 pub use error_code::ErrorCode;
-pub use evidence_file::EVIDENCE_DIR;
+pub use attachment_open::{safe_file_name, VIEW_DIR};
+pub use evidence_file::file_name_part;
 pub use link_budget::{LinkMeter, TARGET_ROUND};
 pub use login::{LoginCancel, LOGIN_WAIT};
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};
