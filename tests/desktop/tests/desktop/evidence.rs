@@ -33,11 +33,13 @@ fn verify(evidence: &Path, agency_key: &str) -> (bool, String) {
     )
 }
 
-/// Files directly in `dir`, by name.
+/// Files directly in `dir`, by name, but hidden ones (GTK and WebKit keep their settings
+/// and caches in the home folder's `.config`, `.cache`, `.local`).
 fn names_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
         .collect();
     v.sort();
     v
@@ -67,7 +69,7 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
             "approval",
             "sign",
             &request,
-            "approve",
+            "--approve",
             "--note",
             "Setuju.",
             "--passphrase-stdin",
@@ -144,7 +146,11 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
         .await;
     app.screenshot("15-bukti-disimpan").await;
     let later = chrono::Local::now().date_naive();
-    let safe_number = number.replace('/', "-");
+    // "011/BAPPEDA.PEM/2026" as a file name: every separator a dash.
+    let safe_number: String = number
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     let expected: Vec<PathBuf> = [today, later]
         .iter()
         .map(|d| home.join(format!("bukti-persetujuan-{safe_number}-{}.json", d.format("%Y-%m-%d"))))
