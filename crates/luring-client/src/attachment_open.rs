@@ -30,8 +30,7 @@ pub fn safe_file_name(name: &str) -> String {
     let replaced: String = name
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
-            {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
             } else {
                 c
@@ -68,13 +67,14 @@ impl Profile {
         let listed = self.list_attachments(doc_id)?;
         // Only a hash of this document: `list_attachments` holds 64-hex hashes only, so
         // the hash is safe in a path too.
-        let a = listed
-            .into_iter()
-            .find(|a| a.hash == hash)
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "attachment",
-                id: hash.to_owned(),
-            })?;
+        let a =
+            listed
+                .into_iter()
+                .find(|a| a.hash == hash)
+                .ok_or_else(|| ClientError::NotFound {
+                    kind: "attachment",
+                    id: hash.to_owned(),
+                })?;
         if a.bytes == 0 && a.name == NOT_DOWNLOADED {
             return Err(ClientError::NotDownloaded(a.hash));
         }
@@ -102,11 +102,17 @@ mod tests {
     #[test]
     fn a_name_stays_in_its_folder_and_keeps_its_extension() {
         assert_eq!(safe_file_name("undangan-musdes.pdf"), "undangan-musdes.pdf");
-        assert_eq!(safe_file_name("Surat Dinas (final).docx"), "Surat Dinas (final).docx");
+        assert_eq!(
+            safe_file_name("Surat Dinas (final).docx"),
+            "Surat Dinas (final).docx"
+        );
         assert_eq!(safe_file_name("../../.bashrc"), "_.._.bashrc");
         assert_eq!(safe_file_name(".."), "lampiran");
         assert_eq!(safe_file_name(""), "lampiran");
-        assert_eq!(safe_file_name("a:b*c?d\"e<f>g|h\\i\nj.pdf"), "a_b_c_d_e_f_g_h_i_j.pdf");
+        assert_eq!(
+            safe_file_name("a:b*c?d\"e<f>g|h\\i\nj.pdf"),
+            "a_b_c_d_e_f_g_h_i_j.pdf"
+        );
         assert_eq!(safe_file_name(".hidden. "), "hidden");
         let long = format!("{}.pdf", "é".repeat(100));
         let short = safe_file_name(&long);

@@ -98,7 +98,10 @@ mod tests {
             "nota-dinas-rapat-koordinasi"
         );
         assert_eq!(file_name_part("../../etc/passwd", 48), "etc-passwd");
-        assert_eq!(file_name_part("a\\b|c*d<e>f\u{0}g\ntab", 48), "a-b-c-d-e-f-g-tab");
+        assert_eq!(
+            file_name_part("a\\b|c*d<e>f\u{0}g\ntab", 48),
+            "a-b-c-d-e-f-g-tab"
+        );
         assert_eq!(file_name_part("Surat Ñandú", 48), "Surat-Ñandú");
         assert_eq!(file_name_part("/// . ///", 48), "");
         // Cut at a character, never leaving a dash at the end.
@@ -111,14 +114,18 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let p = Profile::init(&dir.path().join("p"), "Ani Lestari", "198703122010011002")
             .expect("init");
-        let e = p.export_evidence_to("a-x", dir.path()).expect_err("a folder");
+        let e = p
+            .export_evidence_to("a-x", dir.path())
+            .expect_err("a folder");
         assert_eq!(e.code(), "save_to_folder");
         let e = p
             .export_evidence_to("a-x", Path::new(""))
             .expect_err("no path");
         assert_eq!(e.code(), "save_to_folder");
         let missing = dir.path().join("tidak-ada").join("bukti.json");
-        let e = p.export_evidence_to("a-x", &missing).expect_err("no folder");
+        let e = p
+            .export_evidence_to("a-x", &missing)
+            .expect_err("no folder");
         assert_eq!(e.code(), "file");
         // An unknown request writes nothing either.
         let out = dir.path().join("bukti.json");

@@ -76,6 +76,10 @@ pub async fn evidence_save_path(
 /// save dialog (atomically; a folder is refused), and returns the path written.
 #[tauri::command]
 pub async fn export_evidence(d: State<'_, Desktop>, id: String, path: String) -> CmdResult<String> {
-    d.with(move |p| Ok(p.export_evidence_to(&id, Path::new(&path))?.display().to_string()))
-        .await
+    d.with(move |p| {
+        Ok(p.export_evidence_to(&id, Path::new(&path))?
+            .display()
+            .to_string())
+    })
+    .await
 }

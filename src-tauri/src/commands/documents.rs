@@ -1,7 +1,7 @@
 //! Naskah: list, search, the editor that saves every keystroke, attachments.
 
-use luring_client::{BodySplice, DocListRow, DocView, DocumentChanges, NewDocInput};
 use luring_client::ErrorCode;
+use luring_client::{BodySplice, DocListRow, DocView, DocumentChanges, NewDocInput};
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
@@ -113,7 +113,9 @@ pub async fn open_attachment(
     id: String,
     hash: String,
 ) -> CmdResult<String> {
-    let path = d.with(move |p| p.attachment_for_viewing(&id, &hash)).await?;
+    let path = d
+        .with(move |p| p.attachment_for_viewing(&id, &hash))
+        .await?;
     let shown = path.display().to_string();
     app.opener()
         .open_path(shown.clone(), None::<&str>)

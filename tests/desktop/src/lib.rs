@@ -180,7 +180,11 @@ fn is_viewable(id: &str) -> bool {
     Command::new("xdotool")
         .args(["search", "--onlyvisible", "--name", "."])
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().any(|w| w == id))
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .any(|w| w == id)
+        })
         .unwrap_or(false)
 }
 

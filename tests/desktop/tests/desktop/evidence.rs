@@ -94,7 +94,8 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
     let app = driver.launch(&ani.dir).await;
     app.el("#app-main").await;
     app.nav("persetujuan").await;
-    app.click(&format!("[data-approval-id=\"{request}\"]")).await;
+    app.click(&format!("[data-approval-id=\"{request}\"]"))
+        .await;
     app.wait_text("[data-testid=\"approval-status\"]", "Disetujui", WAIT)
         .await;
     app.wait_text("[data-testid=\"approval-letter-number\"]", &number, WAIT)
@@ -108,7 +109,14 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
     app.el("#evidence-export:not([disabled])").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(names_in(&home), before, "a cancelled export wrote a file");
-    assert_eq!(app.el("[data-testid=\"evidence-path\"]").await.text().await.unwrap(), "");
+    assert_eq!(
+        app.el("[data-testid=\"evidence-path\"]")
+            .await
+            .text()
+            .await
+            .unwrap(),
+        ""
+    );
     assert!(
         app.c
             .find(fantoccini::Locator::Css("#approval-detail .error"))
@@ -135,14 +143,22 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
     let (ok, report) = verify(&chosen, &agency_key);
     assert!(ok, "the saved evidence does not verify:\n{report}");
     assert!(!report.contains("GAGAL"), "{report}");
-    assert_eq!(names_in(&out_dir), ["bukti rapat evaluasi.json"], "a temporary file was left");
+    assert_eq!(
+        names_in(&out_dir),
+        ["bukti rapat evaluasi.json"],
+        "a temporary file was left"
+    );
 
     // Return on what the dialog offers: the default name, in the home folder.
     let today = chrono::Local::now().date_naive();
     app.click("#evidence-export").await;
     SystemDialog::wait(SAVE_TITLE).accept();
     let shown = app
-        .wait_text("[data-testid=\"evidence-path\"]", "bukti-persetujuan-", WAIT)
+        .wait_text(
+            "[data-testid=\"evidence-path\"]",
+            "bukti-persetujuan-",
+            WAIT,
+        )
         .await;
     app.screenshot("15-bukti-disimpan").await;
     let later = chrono::Local::now().date_naive();
@@ -153,7 +169,12 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
         .collect();
     let expected: Vec<PathBuf> = [today, later]
         .iter()
-        .map(|d| home.join(format!("bukti-persetujuan-{safe_number}-{}.json", d.format("%Y-%m-%d"))))
+        .map(|d| {
+            home.join(format!(
+                "bukti-persetujuan-{safe_number}-{}.json",
+                d.format("%Y-%m-%d")
+            ))
+        })
         .collect();
     let saved = expected
         .iter()
@@ -161,7 +182,10 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
         .unwrap_or_else(|| panic!("no {expected:?}; the home folder has {:?}", names_in(&home)));
     assert!(shown.contains(&saved.display().to_string()), "{shown}");
     let (ok, report) = verify(saved, &agency_key);
-    assert!(ok, "the evidence saved under the default name does not verify:\n{report}");
+    assert!(
+        ok,
+        "the evidence saved under the default name does not verify:\n{report}"
+    );
 
     // The editor's header and approval card show the number on its own too.
     app.nav("naskah").await;
@@ -245,6 +269,10 @@ async fn an_attachment_opens_in_the_systems_viewer_under_its_own_name() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(names_in(&opened), ["undangan rapat RT.pdf"]);
-    assert_eq!(std::fs::read(&copy).unwrap(), original, "the viewer got other bytes");
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        original,
+        "the viewer got other bytes"
+    );
     app.close().await;
 }
