@@ -225,6 +225,16 @@ ALTER TABLE documents ADD COLUMN created_by TEXT;
 CREATE INDEX tasks_by_creator ON tasks(created_by);
 ",
     },
+    Migration {
+        version: 12,
+        rebuild_derived: false,
+        sql: "
+-- Why the server refused a change, as a code the UI says in the person's language
+-- (luring_model::RefusalCode). Refusals filed before codes existed say 'unknown' and are
+-- shown with the generic sentence.
+ALTER TABLE refusals ADD COLUMN code TEXT NOT NULL DEFAULT 'unknown';
+",
+    },
 ];
 
 /// The schema version this code writes.

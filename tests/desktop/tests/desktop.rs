@@ -951,3 +951,7 @@ mod beranda;
 // Issue 15 item 6 (evidence saved where the person chooses, attachments opened, the number).
 #[path = "desktop/evidence.rs"]
 mod evidence;
+
+// Issue 15 item 8 (typing in a 30-page letter at 10 characters a second).
+#[path = "desktop/typing.rs"]
+mod typing;
