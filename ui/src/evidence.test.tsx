@@ -63,7 +63,7 @@ describe("Ekspor bukti", () => {
     await waitFor(() => expect(exportButton().disabled).toBe(false));
     expect(savedEvidence).toEqual([]);
     expect(savedLine().textContent).toBe("");
-    expect(document.querySelector("#approval-detail .error")).toBeNull();
+    expect(document.querySelector("#evidence-error")).toBeNull();
   });
 
   it("writes to the chosen path and shows it in a line that clears itself", async () => {
@@ -85,7 +85,7 @@ describe("Ekspor bukti", () => {
     await waitFor(() => expect(exportButton()).toBeTruthy());
     dialog.answer = "/home/siti/Dokumen/";
     fireEvent.click(exportButton());
-    await waitFor(() => expect(document.querySelector("#approval-detail .error")?.textContent).toBe(t("err.save_to_folder")));
+    await waitFor(() => expect(document.querySelector("#evidence-error")?.textContent).toBe(t("err.save_to_folder")));
     expect(t("err.save_to_folder")).toContain("Yang dipilih adalah folder");
     expect(savedEvidence).toEqual([]);
     cleanup();
@@ -93,7 +93,7 @@ describe("Ekspor bukti", () => {
     inApp(<Approvals />, { screen: "persetujuan", id: "a-1" });
     await waitFor(() => expect(exportButton()).toBeTruthy());
     fireEvent.click(exportButton());
-    await waitFor(() => expect(document.querySelector("#approval-detail .error")?.textContent).toContain("A folder was chosen, not a file"));
+    await waitFor(() => expect(document.querySelector("#evidence-error")?.textContent).toContain("A folder was chosen, not a file"));
   });
 
   it("shows the letter number of the approved letter on its own", async () => {

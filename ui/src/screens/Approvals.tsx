@@ -219,7 +219,7 @@ function ApprovalDetail({ id, onChanged, onClose }: { id: string; onChanged: () 
             <button id="evidence-export" type="button" disabled={exp.busy} onClick={() => void exportEvidence()}>{t("apv.export")}</button>
           </div>
           <OkLine text={exp.ok} testid="evidence-path" />
-          <ErrorLine error={exp.error} />
+          <ErrorLine error={exp.error} id="evidence-error" />
         </>
       )}
     </article>

@@ -119,7 +119,7 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
     );
     assert!(
         app.c
-            .find(fantoccini::Locator::Css("#approval-detail .error"))
+            .find(fantoccini::Locator::Css("#evidence-error"))
             .await
             .is_err(),
         "cancelling the dialog showed an error"
