@@ -163,6 +163,6 @@ async fn typing_ten_characters_a_second_into_thirty_pages_keeps_every_key() {
         saves,
         behind.as_millis()
     );
-    app.screenshot("31-naskah-30-halaman").await;
+    app.screenshot("33-naskah-30-halaman").await;
     app.close().await;
 }
