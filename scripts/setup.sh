@@ -4,10 +4,11 @@
 set -euo pipefail
 
 # The desktop app (Tauri 2) needs WebKitGTK and friends; its tests need Xvfb and
-# WebKitWebDriver. (../shared/notes/desktop-ci.md has the measured list.)
+# WebKitWebDriver, and xdotool to drive the system's save dialog (GTK's, outside the web
+# view WebDriver sees). (../shared/notes/desktop-ci.md has the measured list.)
 need_pkgs=(build-essential pkg-config ca-certificates libssl-dev file
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver)
+  xvfb xauth webkit2gtk-driver xdotool)
 
 missing=()
 for p in "${need_pkgs[@]}"; do

@@ -46,6 +46,9 @@ fn main() {
         // The system's file chooser, for attachments (the UI passes the chosen path back to
         // `attach_file`, so the bytes never travel through the web view).
         .plugin(tauri_plugin_dialog::init())
+        // The system's viewer for an attachment ("Buka"), called from Rust only: the window
+        // gets no opener permission of its own.
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let dir = state::profile_dir(app.handle())?;
             // Before the sync loop starts, so that its first sync is heard.
@@ -84,6 +87,7 @@ fn main() {
             commands::documents::list_attachments,
             commands::documents::attach_file,
             commands::documents::fetch_attachment,
+            commands::documents::open_attachment,
             commands::documents::hemat_data,
             commands::documents::set_hemat_data,
             commands::approvals::list_approvals,
@@ -91,6 +95,7 @@ fn main() {
             commands::approvals::request_approval,
             commands::approvals::decide_approval,
             commands::approvals::withdraw_approval,
+            commands::approvals::evidence_save_path,
             commands::approvals::export_evidence,
         ])
         .run(tauri::generate_context!())

@@ -7,7 +7,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
   AccountView,
   AppError,
@@ -40,6 +40,8 @@ export interface Backend {
   listen<T>(event: string, f: (payload: T) => void): Promise<() => void>;
   /** The chosen file's path, or null if cancelled. */
   pickFile(title: string): Promise<string | null>;
+  /** The system's save dialog, starting at `defaultPath` (folder and file name); the chosen path, or null if cancelled. */
+  pickSavePath(title: string, defaultPath: string): Promise<string | null>;
 }
 
 export const tauriBackend: Backend = {
@@ -47,6 +49,10 @@ export const tauriBackend: Backend = {
   listen: (event, f) => listen(event, (e) => f(e.payload as never)),
   pickFile: async (title) => {
     const p = await open({ title, multiple: false, directory: false });
+    return typeof p === "string" ? p : null;
+  },
+  pickSavePath: async (title, defaultPath) => {
+    const p = await save({ title, defaultPath, filters: [{ name: "JSON", extensions: ["json"] }] });
     return typeof p === "string" ? p : null;
   },
 };
@@ -114,6 +120,8 @@ export const api = {
   listAttachments: (id: string) => call<Attachment[]>("list_attachments", { id }),
   attachFile: (id: string, path: string) => call<Attachment[]>("attach_file", { id, path }),
   fetchAttachment: (id: string, hash: string) => call<Attachment[]>("fetch_attachment", { id, hash }),
+  /** "Buka": opens a downloaded attachment with the system's viewer (a copy under its own name); resolves to that copy's path. */
+  openAttachment: (id: string, hash: string) => call<string>("open_attachment", { id, hash }),
   /** "Hemat data" (on by default): a colleague's attachment downloads only when opened; off, after every sync. */
   hematData: () => call<boolean>("hemat_data"),
   setHematData: (on: boolean) => call<boolean>("set_hemat_data", { on }),
@@ -121,6 +129,14 @@ export const api = {
   pickFile: async (title: string): Promise<string | null> => {
     try {
       return await backend.pickFile(title);
+    } catch (e) {
+      throw { code: "internal", message: String(e) } as AppError;
+    }
+  },
+  /** The system's save dialog; resolves to the chosen path, or null if cancelled. */
+  pickSavePath: async (title: string, defaultPath: string): Promise<string | null> => {
+    try {
+      return await backend.pickSavePath(title, defaultPath);
     } catch (e) {
       throw { code: "internal", message: String(e) } as AppError;
     }
@@ -133,8 +149,10 @@ export const api = {
   decideApproval: (id: string, approve: boolean, note: string, passphrase: string) => call<ApprovalView>("decide_approval", { id, approve, note, passphrase }),
   /** "Tarik pengajuan": withdraws my waiting request; the document becomes editable again. */
   withdrawApproval: (id: string) => call<ApprovalView>("withdraw_approval", { id }),
-  /** Writes the evidence file and returns its path. */
-  exportEvidence: (id: string) => call<string>("export_evidence", { id }),
+  /** Where the save dialog starts for request `id`'s evidence: a folder and luring-client's file name for it. */
+  evidenceSavePath: (id: string) => call<string>("evidence_save_path", { id }),
+  /** Writes the evidence file to `path` (chosen in the save dialog) and returns the path written. */
+  exportEvidence: (id: string, path: string) => call<string>("export_evidence", { id, path }),
 };
 
 /** The shell's event names (src-tauri/src/sync_loop.rs). */

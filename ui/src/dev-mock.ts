@@ -112,6 +112,9 @@ function editable(d: DocView) {
   if (st.frozen) fail(st.status === "disetujui" ? "frozen_approved" : "frozen_submitted", `this document is ${st.status}`);
 }
 const attachments: Record<string, { hash: string; name: string; bytes: number }[]> = {};
+/** What the mock "wrote" for export_evidence and "opened" for open_attachment (the screen tests read them). */
+export const savedEvidence: { id: string; path: string }[] = [];
+export const openedAttachments: string[] = [];
 let hematData = true;
 let loginCancelled = false;
 
@@ -237,7 +240,25 @@ async function handle(cmd: string, a: any): Promise<unknown> {
       if (v.status !== "menunggu") fail("approval", `this request is already ${v.status}`);
       v.status = "ditarik"; v.next_approver = null; bump(); return v;
     }
-    case "export_evidence": return `${state.profile_dir}/bukti/${a.id}.luring-evidence`;
+    case "evidence_save_path": {
+      const v = approvals.find((x) => x.id === a.id) ?? fail("not_found", "no approval");
+      const d = doc(v.document_id);
+      const part = (d.letter_number ?? d.title.toLowerCase()).replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "");
+      return `/home/siti/Dokumen/bukti-persetujuan-${part}-${now().slice(0, 10)}.json`;
+    }
+    case "export_evidence": {
+      approvals.find((x) => x.id === a.id) ?? fail("not_found", "no approval");
+      if (!a.path || a.path.endsWith("/")) fail("save_to_folder", `${a.path} is a folder: give the file a name, e.g. bukti-persetujuan.json`);
+      savedEvidence.push({ id: a.id, path: a.path });
+      return a.path;
+    }
+    case "open_attachment": {
+      const at = (attachments[a.id] ?? []).find((x) => x.hash === a.hash) ?? fail("not_found", "no attachment");
+      if (at.bytes === 0) fail("not_downloaded", `attachment ${a.hash} is not downloaded to this device yet`);
+      const path = `${state.profile_dir}/cache/lampiran/${a.hash}/${at.name}`;
+      openedAttachments.push(path);
+      return path;
+    }
   }
   fail("internal", `unknown command ${cmd}`);
 }
@@ -258,6 +279,7 @@ export const memoryBackend: Backend = {
     return () => void set.delete(g);
   },
   pickFile: async () => "/home/siti/Dokumen/scan.pdf",
+  pickSavePath: async (_title, defaultPath) => defaultPath,
 };
 
 export function installMock() {

@@ -77,6 +77,7 @@ describe("StatusBar", () => {
         return () => {};
       },
       pickFile: async () => null,
+      pickSavePath: async () => null,
     });
     const { container } = inApp(<StatusBar />);
     await waitFor(() => expect(container.querySelector('[data-testid="online"]')!.getAttribute("data-online")).toBe("true"));

@@ -31,6 +31,7 @@ function bar(first: SyncState) {
       return () => {};
     },
     pickFile: async () => null,
+    pickSavePath: async () => null,
   });
   const ctx: Ctx = {
     app: { account: null, settings: { language: "id" }, profile_dir: "/tmp/p" } as unknown as AppState,

@@ -101,6 +101,12 @@ pub enum ClientError {
     /// text and official fields are read-only (the server refuses a change too).
     #[error("this document is {status}: its text can no longer be changed or sent for approval again; withdraw the open request, or make a revision of the approved letter")]
     Frozen { status: &'static str },
+    /// The place chosen to save a file (the evidence) is a folder, or no file name was given.
+    #[error("{path} is a folder: give the file a name, e.g. bukti-persetujuan.json", path = .0.display())]
+    SaveToFolder(PathBuf),
+    /// An attachment to open whose bytes are not on this device yet (hemat data).
+    #[error("attachment {0} is not downloaded to this device yet: download it first (`luring doc fetch`)")]
+    NotDownloaded(String),
 }
 
 impl ClientError {
@@ -150,6 +156,8 @@ impl ClientError {
                 status: "disetujui",
             } => C::FrozenApproved,
             Self::Frozen { .. } => C::FrozenSubmitted,
+            Self::SaveToFolder(_) => C::SaveToFolder,
+            Self::NotDownloaded(_) => C::NotDownloaded,
         }
     }
 
@@ -205,7 +213,9 @@ impl ClientError {
             // A login stopped by the person, or an address that is not Luring's: a person's to mend.
             | Self::Cancelled
             | Self::NotLuring { .. }
-            | Self::Frozen { .. } => false,
+            | Self::Frozen { .. }
+            | Self::SaveToFolder(_)
+            | Self::NotDownloaded(_) => false,
         }
     }
 }

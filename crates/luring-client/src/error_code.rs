@@ -53,6 +53,12 @@ pub enum ErrorCode {
     FrozenSubmitted,
     /// The document is approved and final: a change is a revision.
     FrozenApproved,
+    /// A file was to be saved (the evidence) under a folder's name, or with no name.
+    SaveToFolder,
+    /// An attachment to open is not downloaded to this device yet.
+    NotDownloaded,
+    /// The system has no application to open a file of this kind (the desktop's viewer).
+    NoViewer,
     /// A failure of the shell itself (a thread that died, a setting that cannot be saved).
     Internal,
 }
@@ -94,6 +100,9 @@ impl ErrorCode {
         Self::NotYourComment,
         Self::FrozenSubmitted,
         Self::FrozenApproved,
+        Self::SaveToFolder,
+        Self::NotDownloaded,
+        Self::NoViewer,
         Self::Internal,
     ];
 
@@ -134,6 +143,9 @@ impl ErrorCode {
             Self::NotYourComment => "not_your_comment",
             Self::FrozenSubmitted => "frozen_submitted",
             Self::FrozenApproved => "frozen_approved",
+            Self::SaveToFolder => "save_to_folder",
+            Self::NotDownloaded => "not_downloaded",
+            Self::NoViewer => "no_viewer",
             Self::Internal => "internal",
         }
     }

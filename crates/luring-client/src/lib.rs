@@ -21,6 +21,7 @@
 
 mod account;
 pub mod approvals;
+mod attachment_open;
 pub mod attachment_transfer;
 mod attachments;
 mod beranda;
@@ -49,6 +50,7 @@ mod transport;
 mod views;
 
 pub use account::AccountView;
+pub use attachment_open::{safe_file_name, VIEW_DIR};
 pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachment, TRANSFERS_DIR};
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
 pub use beranda::{BerandaView, BucketView, DueBucket};
@@ -56,7 +58,7 @@ pub use doc_status::DocStatusView;
 pub use documents::{BodySplice, DocListRow, DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};
 pub use error_code::ErrorCode;
-pub use evidence_file::EVIDENCE_DIR;
+pub use evidence_file::file_name_part;
 pub use link_budget::{LinkMeter, TARGET_ROUND};
 pub use login::{LoginCancel, LOGIN_WAIT};
 pub use luring_store::{DocRow, ImportSummary, Refusal, TaskRow};

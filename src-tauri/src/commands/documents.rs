@@ -1,9 +1,11 @@
 //! Naskah: list, search, the editor that saves every keystroke, attachments.
 
+use luring_client::ErrorCode;
 use luring_client::{BodySplice, DocListRow, DocView, DocumentChanges, NewDocInput};
 use tauri::State;
+use tauri_plugin_opener::OpenerExt;
 
-use crate::error::CmdResult;
+use crate::error::{CmdError, CmdResult};
 use crate::state::Desktop;
 
 #[tauri::command]
@@ -100,6 +102,25 @@ pub async fn fetch_attachment(
         p.list_attachments(&id)
     })
     .await
+}
+
+/// "Buka": opens a downloaded attachment with the system's viewer (a copy under its
+/// original name, made by the client); returns the path opened.
+#[tauri::command]
+pub async fn open_attachment(
+    app: tauri::AppHandle,
+    d: State<'_, Desktop>,
+    id: String,
+    hash: String,
+) -> CmdResult<String> {
+    let path = d
+        .with(move |p| p.attachment_for_viewing(&id, &hash))
+        .await?;
+    let shown = path.display().to_string();
+    app.opener()
+        .open_path(shown.clone(), None::<&str>)
+        .map_err(|e| CmdError::new(ErrorCode::NoViewer, format!("cannot open {shown}: {e}")))?;
+    Ok(shown)
 }
 
 #[tauri::command]

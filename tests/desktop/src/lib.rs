@@ -103,6 +103,91 @@ impl Drop for Driver {
     }
 }
 
+/// The system's file dialog (GTK's, not our software): found by its title with `xdotool`
+/// and driven with the keyboard as a person would, since WebDriver sees only the web view.
+/// `xdotool` comes from `scripts/setup.sh`; it needs the test's X display (Xvfb).
+pub struct SystemDialog {
+    window: String,
+}
+
+impl SystemDialog {
+    /// Waits (up to [`WAIT`]) for a window titled exactly `title` and gives it the keyboard.
+    pub fn wait(title: &str) -> Self {
+        let end = Instant::now() + WAIT;
+        loop {
+            let out = Command::new("xdotool")
+                .args(["search", "--onlyvisible", "--name", &format!("^{title}$")])
+                .output()
+                .expect("xdotool runs (scripts/setup.sh installs it)");
+            let found = String::from_utf8_lossy(&out.stdout);
+            if let Some(window) = found.split_whitespace().last() {
+                let dialog = Self {
+                    window: window.to_owned(),
+                };
+                // No window manager under Xvfb: focus it directly (no "activate").
+                dialog.xdotool(&["windowfocus", "--sync", window]);
+                // GTK puts the focus in the name field once the dialog is mapped.
+                std::thread::sleep(Duration::from_millis(500));
+                return dialog;
+            }
+            assert!(Instant::now() < end, "no window titled {title:?} appeared");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn xdotool(&self, args: &[&str]) {
+        let st = Command::new("xdotool").args(args).status().unwrap();
+        assert!(st.success(), "xdotool {args:?} failed");
+    }
+
+    /// Replaces the name field's text with `text` (a file name or a whole path).
+    pub fn type_name(&self, text: &str) {
+        self.xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+        self.xdotool(&["type", "--delay", "20", text]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    /// Return: the dialog's default button (Simpan / Buka).
+    pub fn accept(self) {
+        self.xdotool(&["key", "Return"]);
+        self.gone();
+    }
+
+    /// Escape: the dialog closes and nothing is chosen.
+    pub fn cancel(self) {
+        self.xdotool(&["key", "Escape"]);
+        self.gone();
+    }
+
+    fn gone(&self) {
+        let end = Instant::now() + WAIT;
+        while Command::new("xdotool")
+            .args(["getwindowname", &self.window])
+            .stderr(Stdio::null())
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+            && is_viewable(&self.window)
+        {
+            assert!(Instant::now() < end, "the dialog did not close");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+/// Whether X window `id` is still mapped (GTK may keep a closed dialog's window unmapped).
+fn is_viewable(id: &str) -> bool {
+    Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "."])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .any(|w| w == id)
+        })
+        .unwrap_or(false)
+}
+
 /// The app's window, through WebDriver.
 pub struct App {
     pub c: Client,

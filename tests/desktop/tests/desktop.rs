@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use luring_desktop_e2e::{Driver, WAIT};
+use luring_desktop_e2e::{Driver, SystemDialog, WAIT};
 use luring_testkit::tls::Ca;
 use luring_testkit::{demo_agency, seed, Luring, Server, ANI, MARIA, SITI};
 
@@ -419,8 +419,12 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
         WAIT,
     )
     .await;
+    // Saved where she chooses, in the system's save dialog (desktop/evidence.rs has more).
     app.click("#evidence-export").await;
-    let evidence = siti.join("bukti").join(format!("{request}.json"));
+    let evidence = root.path().join("bukti-kunjungan.json");
+    let dialog = SystemDialog::wait("Simpan bukti persetujuan");
+    dialog.type_name(evidence.to_str().unwrap());
+    dialog.accept();
     app.wait_text(
         "[data-testid=\"evidence-path\"]",
         &evidence.display().to_string(),
@@ -807,6 +811,16 @@ async fn an_approved_letter_is_final_everywhere_and_a_revision_gets_its_own_requ
         .await;
     app.wait_text("[data-testid=\"editor-doc-status\"]", &final_status, WAIT)
         .await;
+    // The number itself stands on its own in the header and on the approval card.
+    let number = final_status
+        .split("No. ")
+        .nth(1)
+        .expect("a number after 'No. '")
+        .trim();
+    app.wait_text("[data-testid=\"editor-letter-number\"]", number, WAIT)
+        .await;
+    app.wait_text("[data-testid=\"doc-letter-number\"]", number, WAIT)
+        .await;
     let editor = app.el("#doc-editor").await;
     assert!(
         editor.attr("readonly").await.unwrap().is_some(),
@@ -933,6 +947,10 @@ mod forms;
 // Issue 15 item 5 (Beranda for one day, 5,000 tasks at 1366×768).
 #[path = "desktop/beranda.rs"]
 mod beranda;
+
+// Issue 15 item 6 (evidence saved where the person chooses, attachments opened, the number).
+#[path = "desktop/evidence.rs"]
+mod evidence;
 
 // Issue 15 item 8 (typing in a 30-page letter at 10 characters a second).
 #[path = "desktop/typing.rs"]

@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { api, type DocView } from "../api";
 import { ChainProgress } from "./ChainProgress";
 import { DocStatusBadge } from "./DocStatusBadge";
+import { LetterNumber } from "./LetterNumber";
 import { ErrorLine, OkLine } from "./ErrorLine";
 import { splitNips } from "../format";
 import { t } from "../i18n";
@@ -79,6 +80,7 @@ export function DocApproval({ v, flush, onChanged }: { v: DocView; flush: () => 
       )}
       {status === "disetujui" && (
         <>
+          <LetterNumber number={v.letter_number} testid="doc-letter-number" />
           <p class="frozen-note final" data-testid="doc-frozen">{t("frz.approved")}</p>
           <div class="actions">
             <button id="doc-revise" type="button" class="primary" disabled={busy} onClick={() => void revise()}>{t("frz.revise")}</button>

@@ -16,6 +16,7 @@ import { formatBytes, shortHash } from "../format";
 import { t, tCode } from "../i18n";
 import { useAction, useEditForm, useEscape, useLoad } from "../state";
 import { FindBar, useFindShortcut } from "./FindBar";
+import { LetterNumber } from "./LetterNumber";
 
 export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
   const doc = useLoad(() => api.showDocument(id), [id]);
@@ -82,6 +83,7 @@ export function DocEditor({ id, onBack }: { id: string; onBack: () => void }) {
         <button type="button" onClick={onBack} aria-keyshortcuts="Escape">← {t("doc.back")}</button>
         <h1 id="editor-h" tabIndex={-1}>{v?.title ?? t("app.loading")}</h1>
         {v?.status && <DocStatusBadge status={v.status.status} number={v.letter_number} testid="editor-doc-status" />}
+        {v?.status?.status === "disetujui" && <LetterNumber number={v.letter_number} testid="editor-letter-number" />}
         <SaveIndicator state={saveState} />
       </header>
       <ErrorLine error={doc.error} />
@@ -188,7 +190,7 @@ function MetaForm({ v, frozen, onSaved }: { v: DocView; frozen: boolean; onSaved
 function Attachments({ id, frozen }: { id: string; frozen: boolean }) {
   const list = useLoad(() => api.listAttachments(id), [id]);
   const [path, setPath] = useState("");
-  const { busy, error, setError, run } = useAction();
+  const { busy, error, setError, ok, setOk, run } = useAction();
 
   async function attach(p: string) {
     await run(async () => {
@@ -213,6 +215,13 @@ function Attachments({ id, frozen }: { id: string; frozen: boolean }) {
     }
   }
 
+  /** "Buka": the system's viewer, on a copy under the attachment's own name (luring-client). */
+  const openIt = (a: Attachment) =>
+    run(async () => {
+      await api.openAttachment(id, a.hash);
+      setOk(t("doc.opened", { name: a.name }));
+    });
+
   const items: Attachment[] = list.data ?? [];
   return (
     <section class="card" aria-labelledby="doc-att-h">
@@ -223,6 +232,11 @@ function Attachments({ id, frozen }: { id: string; frozen: boolean }) {
         {items.map((a) => (
           <li key={a.hash} data-testid="attachment" data-hash={a.hash}>
             <span>{a.name}</span> <span class="muted">{formatBytes(a.bytes)}</span>
+            {a.bytes > 0 && (
+              <button type="button" class="compact" data-testid="attachment-open" disabled={busy} aria-label={t("doc.openAttachmentLabel", { name: a.name })} onClick={() => void openIt(a)}>
+                {t("doc.openAttachment")}
+              </button>
+            )}
             {a.bytes === 0 && (
               <button type="button" class="compact" data-testid="attachment-fetch" disabled={busy} onClick={() => void run(async () => list.set(await api.fetchAttachment(id, a.hash)))}>
                 {t("doc.fetchAttachment")}
@@ -231,6 +245,8 @@ function Attachments({ id, frozen }: { id: string; frozen: boolean }) {
           </li>
         ))}
       </ul>
+      {frozen && <ErrorLine error={error} />}
+      <OkLine text={ok} testid="attachment-opened" />
       {!frozen && (
       <>
       <div class="actions">

@@ -18,7 +18,7 @@ export function ErrorLine({ error, id }: { error: unknown; id?: string }) {
 export const OK_MS = 5000;
 
 /** A calm confirmation line (polite live region) that clears itself after a few seconds. */
-export function OkLine({ text }: { text: string | null }) {
+export function OkLine({ text, testid }: { text: string | null; testid?: string }) {
   const [shown, setShown] = useState(text);
   useEffect(() => {
     setShown(text);
@@ -26,5 +26,5 @@ export function OkLine({ text }: { text: string | null }) {
     const timer = setTimeout(() => setShown(null), OK_MS);
     return () => clearTimeout(timer);
   }, [text]);
-  return <p class="ok" role="status" aria-live="polite">{shown ?? ""}</p>;
+  return <p class="ok" role="status" aria-live="polite" data-testid={testid}>{shown ?? ""}</p>;
 }

@@ -8,6 +8,7 @@ import { api, type ApprovalLists, type ApprovalView } from "../api";
 import { ApprovalBadge } from "../components/ApprovalBadge";
 import { ChainProgress } from "../components/ChainProgress";
 import { DocStatusBadge } from "../components/DocStatusBadge";
+import { LetterNumber } from "../components/LetterNumber";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { approvedCount } from "../domain";
 import { formatDateTime, relativeTime, shortHash } from "../format";
@@ -128,19 +129,19 @@ function ApprovalDetail({ id, onChanged, onClose }: { id: string; onChanged: () 
   const apv = useLoad(() => api.showApproval(id), [id]);
   const docId = apv.data?.document_id;
   const doc = useLoad(() => (docId ? api.showDocument(docId) : Promise.resolve(undefined)), [docId]);
-  const [exported, setExported] = useState<string | null>(null);
-  const [exportError, setExportError] = useState<unknown>(null);
+  const exp = useAction();
   useEscape(true, onClose, true);
 
-  async function exportEvidence() {
-    setExportError(null);
-    setExported(null);
-    try {
-      setExported(await api.exportEvidence(id));
-    } catch (e) {
-      setExportError(e);
-    }
-  }
+  // The system's save dialog, starting in the person's Documents folder with luring-client's
+  // name for the file; cancelling it writes nothing and says nothing.
+  const exportEvidence = () =>
+    exp.run(async () => {
+      const suggested = await api.evidenceSavePath(id);
+      const path = await api.pickSavePath(t("apv.exportTitle"), suggested);
+      if (!path) return;
+      const saved = await api.exportEvidence(id, path);
+      exp.setOk(t("apv.exported", { path: saved }));
+    });
 
   const a = apv.data;
   const d = doc.data;
@@ -181,6 +182,7 @@ function ApprovalDetail({ id, onChanged, onClose }: { id: string; onChanged: () 
               <DocStatusBadge status={d.status.status} number={d.letter_number} testid="approval-doc-status" />
             </p>
           )}
+          {d?.status?.status === "disetujui" && <LetterNumber number={d.letter_number} testid="approval-letter-number" />}
           <p class="muted small mono" title={a.content_hash}>{t("apv.hash", { h: shortHash(a.content_hash) })}</p>
           {mayWithdraw && (
             <div class="actions">
@@ -214,10 +216,10 @@ function ApprovalDetail({ id, onChanged, onClose }: { id: string; onChanged: () 
           )}
 
           <div class="actions">
-            <button id="evidence-export" type="button" onClick={exportEvidence}>{t("apv.export")}</button>
+            <button id="evidence-export" type="button" disabled={exp.busy} onClick={() => void exportEvidence()}>{t("apv.export")}</button>
           </div>
-          {exported && <p class="ok" role="status" data-testid="evidence-path">{t("apv.exported", { path: exported })}</p>}
-          <ErrorLine error={exportError} />
+          <OkLine text={exp.ok} testid="evidence-path" />
+          <ErrorLine error={exp.error} id="evidence-error" />
         </>
       )}
     </article>
