@@ -6,6 +6,8 @@
 //! Mine means what [`luring_store::TaskFilter::owner`] says: assigned to me, or made by me
 //! with no assignee (a note to oneself is one's own task, also when it came from an older
 //! client that left the assignee list empty).
+//!
+//! Beside the buckets, what is new since I last looked ([`news`]).
 
 use chrono::{Datelike, Days};
 use luring_model::Date;
@@ -14,6 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::profile::Profile;
+
+pub mod news;
+pub use news::{NewsItem, NewsKind, NewsView};
 
 /// One of Beranda's task buckets, counted from a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +52,8 @@ pub struct BerandaView {
     pub this_week: BucketView,
     /// My other unfinished tasks: due after this week, or with no due date.
     pub later: u64,
+    /// What arrived for me since I last marked it seen ("Baru sejak terakhir Anda lihat").
+    pub news: NewsView,
 }
 
 /// The day the window means by "today": its own local date when it sends one (the
@@ -117,6 +124,7 @@ impl Profile {
             due_today,
             this_week,
             later,
+            news: self.news(first)?,
         })
     }
 }
