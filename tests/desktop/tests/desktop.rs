@@ -933,3 +933,7 @@ mod forms;
 // Issue 15 item 5 (Beranda for one day, 5,000 tasks at 1366×768).
 #[path = "desktop/beranda.rs"]
 mod beranda;
+
+// Issue 15 item 5's "Baru sejak terakhir Anda lihat", between two people.
+#[path = "desktop/news.rs"]
+mod news;
