@@ -263,7 +263,7 @@ export const en: Record<keyof typeof id, string> = {
   "home.newsKind.assigned": "New task",
   "home.newsKind.comment": "New comment",
   "home.newsKind.decision": "Decision",
-  "home.newsKind.waiting": "Awaiting your decision",
+  "home.newsKind.waiting": "Waiting for you",
   "home.newsBy": "from {nip}",
   "task.dueFilter": "My tasks · {bucket}",
   "task.dueFilterClear": "Clear filter",

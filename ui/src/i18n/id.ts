@@ -261,7 +261,7 @@ export const id = {
   "home.newsKind.assigned": "Tugas baru",
   "home.newsKind.comment": "Komentar baru",
   "home.newsKind.decision": "Keputusan",
-  "home.newsKind.waiting": "Menunggu keputusan Anda",
+  "home.newsKind.waiting": "Menunggu Anda",
   "home.newsBy": "dari {nip}",
   "task.dueFilter": "Tugas saya · {bucket}",
   "task.dueFilterClear": "Hapus saringan",

@@ -56,7 +56,7 @@ export function Home() {
       </header>
       <div class="home-grid">
         <section class="card home-day" aria-labelledby="home-tasks">
-          <h2 id="home-tasks">{t("home.myTasks")} <span class="count">{formatCount(open)}</span></h2>
+          <h2 id="home-tasks"><span class="h-title">{t("home.myTasks")}</span> <span class="count">{formatCount(open)}</span></h2>
           <ErrorLine error={day.error} />
           {day.data && open === 0 && <p class="muted">{t("home.noTasks")}</p>}
           {day.data && open > 0 && BUCKETS.map(([bucket, field]) => (
@@ -141,7 +141,7 @@ function News({ news, onSeen }: { news: NewsView; onSeen: () => Promise<void> })
   };
   return (
     <section class="card home-news" aria-labelledby="home-news" data-testid="home-news" data-count={total}>
-      <h2 id="home-news" ref={head} tabIndex={-1}>{t("home.news")} <span class="count" data-testid="news-count">{formatCount(total)}</span></h2>
+      <h2 id="home-news" ref={head} tabIndex={-1}><span class="h-title" title={t("home.news")}>{t("home.news")}</span> <span class="count" data-testid="news-count">{formatCount(total)}</span></h2>
       {total === 0 && <p class="muted">{t("home.newsNone")}</p>}
       <ul class="rows">
         {news.first.map((i) => (
@@ -176,7 +176,7 @@ function Card(p: {
   const { navigate } = useApp();
   return (
     <section class="card" aria-labelledby={p.id}>
-      <h2 id={p.id}>{p.title} <span class="count">{formatCount(p.count)}</span></h2>
+      <h2 id={p.id}><span class="h-title" title={p.title}>{p.title}</span> <span class="count">{formatCount(p.count)}</span></h2>
       <ErrorLine error={p.error} />
       {p.empty && <p class="muted">{p.empty}</p>}
       <ul class="rows">{p.children}</ul>

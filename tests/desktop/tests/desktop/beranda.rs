@@ -199,17 +199,33 @@ async fn a_supervisors_beranda_with_full_cards_fits_one_screen() {
     let requests: Vec<String> = (1..=6)
         .map(|i| {
             let doc = ani.new_doc(
-                &format!("Nota dinas {i} tentang rapat koordinasi penanganan stunting tingkat kabupaten"),
+                &format!(
+                    "Nota dinas {i} tentang rapat koordinasi penanganan stunting tingkat kabupaten"
+                ),
                 "Isi.\n",
             );
             ani.id(&["approval", "request", &doc, "--chain", SITI.0, "--json"])
         })
         .collect();
-    ani.ok(&["task", "add", "Mohon arahan rencana kerja triwulan IV", "--assignee", SITI.0]);
+    ani.ok(&[
+        "task",
+        "add",
+        "Mohon arahan rencana kerja triwulan IV",
+        "--assignee",
+        SITI.0,
+    ]);
     ani.ok(&["sync"]);
     siti.ok(&["sync"]);
     for r in &requests[..4] {
-        let args = ["approval", "sign", r, "--approve", "--note", "Setuju.", "--passphrase-stdin"];
+        let args = [
+            "approval",
+            "sign",
+            r,
+            "--approve",
+            "--note",
+            "Setuju.",
+            "--passphrase-stdin",
+        ];
         siti.ok_with(&args, &format!("{pass}\n"));
     }
     for i in 1..=5 {
@@ -224,7 +240,9 @@ async fn a_supervisors_beranda_with_full_cards_fits_one_screen() {
         busy_profile(&mut p);
         let given: Vec<NewTaskInput> = (0..200)
             .map(|i| NewTaskInput {
-                title: format!("Tugas untuk Ani {i} – susun laporan capaian kinerja bulanan bidang"),
+                title: format!(
+                    "Tugas untuk Ani {i} – susun laporan capaian kinerja bulanan bidang"
+                ),
                 assignees: vec![ANI.0.into()],
                 ..Default::default()
             })
@@ -232,7 +250,11 @@ async fn a_supervisors_beranda_with_full_cards_fits_one_screen() {
         p.add_tasks(&given).unwrap();
         p.beranda(None, 3).unwrap()
     };
-    assert!(expected.news.waiting == 2 && expected.news.total() >= 2, "{:?}", expected.news);
+    assert!(
+        expected.news.waiting == 2 && expected.news.total() >= 2,
+        "{:?}",
+        expected.news
+    );
 
     let driver = Driver::start();
     let app = driver.launch(&siti.dir).await;
@@ -267,7 +289,16 @@ async fn a_supervisors_beranda_with_full_cards_fits_one_screen() {
     ] {
         assert_eq!(count(&app, css).await, n, "{css}");
     }
-    assert_one_screen(&app).await;
+    let heights = app
+        .c
+        .execute(
+            "return [...document.querySelectorAll('.home-grid > *')].map((e) => e.getBoundingClientRect().height)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!("beranda columns (px): {heights}");
     app.screenshot("32-beranda-atasan-penuh").await;
+    assert_one_screen(&app).await;
     app.close().await;
 }

@@ -34,7 +34,8 @@ async fn a_task_the_supervisor_gives_is_new_on_beranda_until_marked_seen() {
         .await;
     let row = format!("[data-home-news-id=\"{task}\"]");
     app.wait_text(&row, title, WAIT).await;
-    app.wait_attr(&row, "data-news-kind", "assigned", WAIT).await;
+    app.wait_attr(&row, "data-news-kind", "assigned", WAIT)
+        .await;
     app.wait_text(&row, "Tugas baru", WAIT).await;
     app.wait_text(NEWS, "Tugas baru: 1", WAIT).await;
     app.screenshot("31-beranda-baru").await;
