@@ -251,7 +251,7 @@ fn a_request_waiting_for_me_and_a_decision_on_my_request_are_new() {
     let decision = siti_decision(&w, &req, Verdict::Reject);
     w.ani
         .store_mut()
-        .apply_remote(&[], &[decision.clone()], &[], &[], &[])
+        .apply_remote(&[], std::slice::from_ref(&decision), &[], &[], &[])
         .unwrap();
     let v = w.ani.news(3).unwrap();
     assert_eq!((v.decisions, v.total()), (1, 1), "{v:?}");
