@@ -188,8 +188,8 @@ impl Store {
     pub fn assigned_arrivals(&self, me: &str, first: u32) -> Result<TaskArrivals> {
         self.task_arrivals(
             "assigned",
-            "a.nip = ?1 AND t.id IN (SELECT task_id FROM task_assignees WHERE nip = ?1)
-             AND t.created_by IS NOT ?1",
+            "a.nip = ?1 AND t.created_by IS NOT ?1
+             AND EXISTS (SELECT 1 FROM task_assignees x WHERE x.nip = ?1 AND x.task_id = t.id)",
             me,
             first,
         )
@@ -201,14 +201,16 @@ impl Store {
         self.task_arrivals(
             "comment",
             "a.nip IS NOT ?1 AND (t.created_by = ?1
-               OR t.id IN (SELECT task_id FROM task_assignees WHERE nip = ?1))",
+               OR EXISTS (SELECT 1 FROM task_assignees x WHERE x.nip = ?1 AND x.task_id = t.id))",
             me,
             first,
         )
     }
 
     /// One query over the unseen arrivals of `kind` (a range of a small table), joined to
-    /// the task rows; `count(*) OVER ()` counts every match while only `first` are returned.
+    /// the task rows by key; "still mine" is a primary-key probe per arrival (`EXISTS`), not
+    /// the list of all my assignments. `count(*) OVER ()` counts every match while only
+    /// `first` are returned.
     fn task_arrivals(&self, kind: &str, cond: &str, me: &str, first: u32) -> Result<TaskArrivals> {
         let sql = format!(
             "SELECT t.id, t.title, t.status, t.due, t.unit,
