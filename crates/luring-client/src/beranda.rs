@@ -96,7 +96,8 @@ pub(crate) fn bucket_filter(nip: &str, bucket: DueBucket, today: Date) -> TaskFi
 
 impl Profile {
     /// Beranda's tasks for `today` (the window's local date; `None`: this machine's):
-    /// each bucket's count and its first `first` tasks, soonest due first.
+    /// each bucket's count and its first `first` tasks, soonest due first; and what is new
+    /// since I last looked, with its newest `first` items ([`Profile::news`]).
     pub fn beranda(&self, today: Option<&str>, first: u32) -> Result<BerandaView> {
         let today = today_or_local(today)?;
         let bucket = |b: DueBucket| -> Result<BucketView> {
