@@ -54,6 +54,7 @@ fn generate() -> String {
         luring_model::Disposition,
         luring_model::ValidationReason,
         luring_model::ValidationDetail,
+        luring_model::RefusalCode,
         // What the client hands out.
         luring_client::TaskRow,
         luring_client::BucketView,
@@ -71,6 +72,7 @@ fn generate() -> String {
         luring_client::DocView,
         luring_client::AttachmentView,
         luring_client::approvals::DecisionView,
+        luring_client::approvals::RefusedDecision,
         luring_client::approvals::ApprovalView,
         luring_client::approvals::ApprovalLists,
         luring_client::SyncReport,
@@ -95,9 +97,12 @@ fn generate() -> String {
         "/** Every error code the window can receive (the UI's test checks each has a sentence). */\n\
          export const ERROR_CODES: ErrorCode[] = {};\n\n\
          /** Every rule a refused value can break (`AppError.invalid.reason`). */\n\
-         export const VALIDATION_REASONS: ValidationReason[] = {};\n",
+         export const VALIDATION_REASONS: ValidationReason[] = {};\n\n\
+         /** Every reason the server can give for refusing a change (`Refusal.code`). */\n\
+         export const REFUSAL_CODES: RefusalCode[] = {};\n",
         json_list(luring_client::ErrorCode::ALL),
         json_list(luring_model::ValidationReason::ALL),
+        json_list(luring_model::RefusalCode::ALL),
     );
     format!(
         "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\
@@ -142,6 +147,14 @@ fn the_error_lists_hold_every_code_and_reason() {
     assert_eq!(
         listed(json_list(luring_model::ValidationReason::ALL)),
         union_members(&<luring_model::ValidationReason as TS>::decl(&cfg))
+    );
+    assert_eq!(
+        listed(json_list(luring_model::RefusalCode::ALL)),
+        union_members(&<luring_model::RefusalCode as TS>::decl(&cfg))
+    );
+    assert_eq!(
+        luring_model::RefusalCode::ALL.len(),
+        union_members(&<luring_model::RefusalCode as TS>::decl(&cfg)).len()
     );
     assert_eq!(
         luring_client::ErrorCode::ALL.len(),

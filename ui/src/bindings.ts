@@ -87,6 +87,11 @@ value: string | null,
 len: number | null, max: number | null, };
 
 /**
+ * One code per cause of refusal a person may be told about.
+ */
+export type RefusalCode = "other_unit" | "unit_fixed" | "id_taken" | "not_your_name" | "other_device" | "not_your_comment" | "disposition_fixed" | "field_fixed" | "text_too_long" | "too_big" | "not_valid" | "depends_on_refused" | "frozen_submitted" | "frozen_approved" | "document_changed" | "damaged_on_server" | "may_not_request" | "may_not_decide" | "not_your_turn" | "already_decided" | "stale_approval" | "withdrawn" | "not_requester" | "not_waiting" | "bad_signature" | "device_revoked" | "wrong_clock" | "number_fixed" | "number_not_approved" | "number_not_leased" | "number_taken" | "unknown";
+
+/**
  * A task as listed.
  */
 export type TaskRow = { id: string, title: string, status: TaskStatus, due: string | null, assignees: Array<string>, unit: string | null, 
@@ -215,7 +220,16 @@ revision_of: string | null, };
 /**
  * A local change the server refused, with its reason.
  */
-export type Refusal = { entity: string, hash: string, reason: string, at: string, };
+export type Refusal = { entity: string, hash: string, 
+/**
+ * What a UI says, in its own language ([`RefusalCode::Unknown`] for a refusal an
+ * older Luring filed, or a code a newer server sent).
+ */
+code: RefusalCode, 
+/**
+ * The server's English sentence (logs, the CLI, a tooltip).
+ */
+reason: string, at: string, };
 
 /**
  * The account of an open profile.
@@ -305,6 +319,12 @@ export type DecisionView = { level: number, approver: string, name: string, verd
 received_at: string | null, };
 
 /**
+ * A decision received that does not count, and why: `code` for the UI to say in its
+ * language, `reason` the English sentence (the CLI's).
+ */
+export type RefusedDecision = { level: number, approver: string, code: RefusalCode, reason: string, };
+
+/**
  * A request and where it stands, as `approval show --json` prints it.
  */
 export type ApprovalView = { id: string, document_id: string, status: ApprovalStatus, content_hash: string, chain: Array<string>, requester: string, created_at: string, 
@@ -315,7 +335,7 @@ next_approver: string | null, decisions: Array<DecisionView>,
 /**
  * Decisions received that do not count, with the reason.
  */
-refused: Array<string>, };
+refused: Array<RefusedDecision>, };
 
 /**
  * `approval list`.
@@ -468,3 +488,6 @@ export const ERROR_CODES: ErrorCode[] = ["invalid","no_profile","profile_exists"
 
 /** Every rule a refused value can break (`AppError.invalid.reason`). */
 export const VALIDATION_REASONS: ValidationReason[] = ["empty_title","title_too_long","title_control","empty","too_long","bad_date","bad_status","bad_nip","bad_doc_kind","bad_classification","bad_role","bad_id","bad_unit_code","bad_attachment"];
+
+/** Every reason the server can give for refusing a change (`Refusal.code`). */
+export const REFUSAL_CODES: RefusalCode[] = ["other_unit","unit_fixed","id_taken","not_your_name","other_device","not_your_comment","disposition_fixed","field_fixed","text_too_long","too_big","not_valid","depends_on_refused","frozen_submitted","frozen_approved","document_changed","damaged_on_server","may_not_request","may_not_decide","not_your_turn","already_decided","stale_approval","withdrawn","not_requester","not_waiting","bad_signature","device_revoked","wrong_clock","number_fixed","number_not_approved","number_not_leased","number_taken","unknown"];

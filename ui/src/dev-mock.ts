@@ -43,12 +43,13 @@ const docs: DocView[] = [
 
 const approvals: ApprovalView[] = [
   { id: "a-1", document_id: "d-2", status: "disetujui", content_hash: "blake3:ee55ff66", chain: [BOSS], requester: ME, created_at: ago(8000), next_approver: null,
-    decisions: [{ level: 0, approver: BOSS, name: "Budi Santoso", verdict: "approve", note: "Lanjutkan.", decided_at: ago(7000), device_id: "dev-b", received_at: ago(6900) }], refused: [] },
+    decisions: [{ level: 0, approver: BOSS, name: "Budi Santoso", verdict: "approve", note: "Lanjutkan.", decided_at: ago(7000), device_id: "dev-b", received_at: ago(6900) }],
+    refused: [{ level: 0, approver: BOSS, code: "already_decided", reason: "level 0 has already decided" }] },
   { id: "a-2", document_id: "d-3", status: "menunggu", content_hash: "blake3:old0000", chain: [ME, BOSS], requester: BOSS, created_at: ago(30), next_approver: ME, decisions: [], refused: [] },
 ];
 
 let sync: SyncState = { phase: "idle", online: true, pending_changes: 3, pending_items: 1, last_sync: ago(5), error: null, next_try_secs: null, progress: null,
-  rejected: [{ entity: "task t-9", hash: "x", reason: "you may not change a task of another unit", at: ago(20) }] };
+  rejected: [{ entity: "task t-9", hash: "x", code: "other_unit", reason: "you may not change this entity: it belongs to another unit", at: ago(20) }] };
 
 /** The shell's events, delivered in memory. */
 const listeners = new Map<string, Set<(payload: unknown) => void>>();

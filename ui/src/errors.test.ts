@@ -6,8 +6,8 @@
 // shell's message, not an English word.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AppError, ErrorCode } from "./api";
-import { ERROR_CODES, VALIDATION_REASONS } from "./bindings";
-import { errorDetail, errorText } from "./errors";
+import { ERROR_CODES, REFUSAL_CODES, VALIDATION_REASONS } from "./bindings";
+import { errorDetail, errorText, refusalText } from "./errors";
 import { setLang, t, type Key } from "./i18n";
 
 // Whole words a sentence in Indonesian never needs; each is common in the shell's messages.
@@ -72,5 +72,49 @@ describe("error sentences", () => {
   it("says an unknown code as the generic sentence, not as the raw code", () => {
     setLang("id");
     expect(errorText({ code: "something_new" as ErrorCode, message: "x" })).toBe(t("err.internal"));
+  });
+});
+
+// Why the server refused a change (`Refusal.code`, from luring_model::RefusalCode): the
+// server's reason is English, so each code has its own sentence in both languages.
+describe("refusal sentences", () => {
+  it("lists codes from Rust", () => {
+    expect(REFUSAL_CODES.length).toBeGreaterThan(20);
+    expect(REFUSAL_CODES).toContain("frozen_approved");
+    expect(REFUSAL_CODES).toContain("unknown");
+  });
+
+  it("has its own Indonesian sentence for every code, with no English in it", () => {
+    setLang("id");
+    const generic = t("refusal.unknown");
+    const seen = new Set<string>();
+    for (const code of REFUSAL_CODES) {
+      expect(t(`refusal.${code}` as Key), code).not.toBe(`refusal.${code}`);
+      const text = refusalText(code);
+      if (code !== "unknown") expect(text, code).not.toBe(generic);
+      expect(text, code).not.toContain("{");
+      expect(ENGLISH.test(text), `${code}: ${text}`).toBe(false);
+      seen.add(text);
+    }
+    expect(seen.size, "two codes share a sentence").toBe(REFUSAL_CODES.length);
+    expect(refusalText("frozen_approved")).toContain("Buat revisi");
+    expect(refusalText("frozen_submitted")).toContain("Tarik pengajuan");
+  });
+
+  it("has an English sentence for every code too", () => {
+    setLang("en");
+    for (const code of REFUSAL_CODES) {
+      expect(t(`refusal.${code}` as Key), code).not.toBe(`refusal.${code}`);
+      if (code !== "unknown") expect(refusalText(code), code).not.toBe(t("refusal.unknown"));
+    }
+    expect(refusalText("frozen_approved")).toContain("revision");
+  });
+
+  it("says a code this app does not know (a newer server's) with the generic sentence", () => {
+    setLang("id");
+    expect(refusalText("approved_by_bsre")).toBe(t("refusal.unknown"));
+    expect(refusalText(null)).toBe(t("refusal.unknown"));
+    setLang("en");
+    expect(refusalText("approved_by_bsre")).toBe(t("refusal.unknown"));
   });
 });

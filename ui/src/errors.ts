@@ -3,7 +3,7 @@
 // woven in or shown as a detail only in English, never in Indonesian, where each code and
 // each refused value's rule (`invalid.reason`) has its own sentence.
 import type { AppError, ErrorCode } from "./api";
-import { ERROR_CODES } from "./bindings";
+import { ERROR_CODES, REFUSAL_CODES } from "./bindings";
 import { getLang, t, type Key } from "./i18n";
 import { formatDateInput } from "./dates";
 
@@ -55,4 +55,14 @@ export function errorDetail(e: unknown): string | null {
   const err = asAppError(e);
   if (getLang() !== "en" || WITH_MESSAGE.has(err.code) || !err.message) return null;
   return DETAILED.has(err.code) ? t("err.detail", { msg: err.message }) : null;
+}
+
+const REFUSALS = new Set<string>(REFUSAL_CODES);
+
+/** What the person is told about a change the server refused (`Refusal.code`): a sentence
+ * per code saying what happened and what to do; a code this app does not know (a newer
+ * server's) gets the generic one. The server's English reason is never part of it. */
+export function refusalText(code: string | null | undefined): string {
+  const known = code != null && REFUSALS.has(code) ? code : "unknown";
+  return t(`refusal.${known}` as Key);
 }

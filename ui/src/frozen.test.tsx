@@ -83,6 +83,19 @@ describe("Naskah yang diajukan dan disetujui", () => {
   });
 });
 
+describe("Keputusan yang tidak dihitung", () => {
+  it("says why from its code, in Indonesian, without the English reason", async () => {
+    inApp(<Approvals />, { screen: "persetujuan", id: "a-1" });
+    const line = await waitFor(() => {
+      const el = document.querySelector('[data-code="already_decided"]');
+      expect(el).toBeTruthy();
+      return el!;
+    });
+    expect(line.textContent).toBe(t("apv.refused", { level: 1, who: BOSS, r: t("refusal.already_decided") }));
+    expect(line.outerHTML).not.toContain("has already decided");
+  });
+});
+
 describe("Tampilan atasan", () => {
   it("keeps the signer's decisions in 'Sudah saya putuskan' after the chain moves on", async () => {
     // a-2 waits for me at level 1 of 2; once I approve it waits for the next approver.

@@ -93,4 +93,28 @@ describe("StatusBar tells the truth", () => {
     fireEvent.click(container.querySelector("#sync-connect")!);
     expect(navigated).toEqual(["pengaturan"]);
   });
+
+  it("says each refusal from its code, in Indonesian, with no English reason", async () => {
+    const reason = "the document is approved (final): its text and official fields are frozen";
+    const refused: SyncState = {
+      ...base,
+      rejected: [
+        { entity: "d-1", hash: "aa", code: "frozen_approved", reason, at: "2026-11-23T08:00:00Z" },
+        { entity: "t-2", hash: "bb", code: "approved_by_bsre" as never, reason: "newer", at: "2026-11-23T08:00:00Z" },
+      ],
+    };
+    const { container } = bar(refused);
+    const found = (sel: string) => () => {
+      const el = container.querySelector(sel);
+      expect(el).not.toBeNull();
+      return el as HTMLElement;
+    };
+    const button = await waitFor(found('[data-testid="refusals"]'));
+    fireEvent.click(button);
+    const list = await waitFor(found(".refusals"));
+    expect(list.textContent).toContain(t("refusal.frozen_approved"));
+    expect(list.textContent).toContain(t("refusal.unknown"));
+    expect(list.innerHTML).not.toContain("frozen:");
+    expect(list.innerHTML).not.toContain("newer");
+  });
 });

@@ -92,7 +92,10 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
                     );
                 }
                 for r in &s.rejected {
-                    println!("refused by the server ({}): {}", r.entity, r.reason);
+                    println!(
+                        "refused by the server ({}, {}): {}",
+                        r.entity, r.code, r.reason
+                    );
                 }
             }
         }

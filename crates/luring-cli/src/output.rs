@@ -93,7 +93,10 @@ pub fn sync_report(r: &SyncReport) {
         r.pushed, r.pulled, r.bytes_up, r.bytes_down, r.round_trips
     );
     for x in &r.rejected {
-        println!("refused by the server ({}): {}", x.entity, x.reason);
+        println!(
+            "refused by the server ({}, {}): {}",
+            x.entity, x.code, x.reason
+        );
     }
 }
 
@@ -119,7 +122,10 @@ pub fn approval(a: &ApprovalView) {
         }
     }
     for r in &a.refused {
-        println!("  not counted: {r}");
+        println!(
+            "  not counted: level {} by {} ({}): {}",
+            r.level, r.approver, r.code, r.reason
+        );
     }
 }
 

@@ -32,6 +32,17 @@ pub struct DecisionView {
     pub received_at: Option<String>,
 }
 
+/// A decision received that does not count, and why: `code` for the UI to say in its
+/// language, `reason` the English sentence (the CLI's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RefusedDecision {
+    pub level: u32,
+    pub approver: String,
+    pub code: luring_model::RefusalCode,
+    pub reason: String,
+}
+
 /// A request and where it stands, as `approval show --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -48,7 +59,7 @@ pub struct ApprovalView {
     pub next_approver: Option<String>,
     pub decisions: Vec<DecisionView>,
     /// Decisions received that do not count, with the reason.
-    pub refused: Vec<String>,
+    pub refused: Vec<RefusedDecision>,
 }
 
 /// `approval list`.
@@ -175,7 +186,12 @@ impl Profile {
             refused: ev
                 .refused
                 .iter()
-                .map(|(d, e)| format!("level {} by {}: {e}", d.body.level, d.body.approver))
+                .map(|(d, e)| RefusedDecision {
+                    level: d.body.level,
+                    approver: d.body.approver.to_string(),
+                    code: e.refusal_code(),
+                    reason: e.to_string(),
+                })
                 .collect(),
         })
     }

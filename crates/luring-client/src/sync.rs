@@ -11,7 +11,7 @@
 
 use luring_model::Timestamp;
 use luring_store::records::StoredRecord;
-use luring_store::{InChange, InRecord, MetaKey, OutChange, Refusal};
+use luring_store::{InChange, InRecord, InRefusal, MetaKey, OutChange, Refusal};
 use std::collections::HashSet;
 
 use luring_sync::compact::Compactor;
@@ -130,8 +130,8 @@ pub(crate) struct Incoming {
     acked: Vec<ChangeHash>,
     /// Changes the server could not rebuild from their compact form: sent again in full.
     ask_full: Vec<ChangeHash>,
-    /// (hash, entity, reason) of each refused change, as the store files it.
-    refused: Vec<(ChangeHash, String, String)>,
+    /// Each refused change, as the store files it.
+    refused: Vec<InRefusal>,
     /// The same refusals as a report shows them.
     rejected: Vec<Refusal>,
     cursor: Cursor,
@@ -285,7 +285,12 @@ pub(crate) fn interpret(planned: &Planned, resp: SyncResponse) -> Result<Incomin
         refused: resp
             .rejected
             .iter()
-            .map(|r| (r.hash, r.entity.clone(), r.reason.clone()))
+            .map(|r| InRefusal {
+                hash: r.hash,
+                entity: r.entity.clone(),
+                code: r.code,
+                reason: r.reason.clone(),
+            })
             .collect(),
         rejected: resp
             .rejected
@@ -293,6 +298,7 @@ pub(crate) fn interpret(planned: &Planned, resp: SyncResponse) -> Result<Incomin
             .map(|r| Refusal {
                 entity: r.entity.clone(),
                 hash: hex::encode(r.hash),
+                code: r.code,
                 reason: r.reason.clone(),
                 at: String::new(),
             })
@@ -707,6 +713,7 @@ mod tests {
             rejected: vec![Rejection {
                 hash: [2; 32],
                 entity: "e-2".into(),
+                code: luring_sync::RefusalCode::FrozenApproved,
                 reason: "no".into(),
             }],
             pull: vec![Change {
@@ -721,8 +728,20 @@ mod tests {
         resp.ack(0);
         let inc = interpret(&p, resp.clone()).unwrap();
         assert_eq!(inc.acked, vec![[1; 32]]);
-        assert_eq!(inc.refused, vec![([2; 32], "e-2".into(), "no".into())]);
+        assert_eq!(
+            inc.refused,
+            vec![InRefusal {
+                hash: [2; 32],
+                entity: "e-2".into(),
+                code: luring_sync::RefusalCode::FrozenApproved,
+                reason: "no".into(),
+            }]
+        );
         assert_eq!(inc.rejected[0].hash, hex::encode([2; 32]));
+        assert_eq!(
+            inc.rejected[0].code,
+            luring_sync::RefusalCode::FrozenApproved
+        );
         assert_eq!(inc.changes.len(), 1);
         assert_eq!(inc.changes[0].kind, EntityKind::Document);
         assert!(inc.records.is_empty());

@@ -206,6 +206,27 @@ pub enum ApprovalError {
     Time(#[from] TimeError),
 }
 
+impl ApprovalError {
+    /// The code a server's refusal of a record failing with this error carries.
+    pub fn refusal_code(&self) -> crate::RefusalCode {
+        use crate::RefusalCode as C;
+        match self {
+            Self::Certificate(_) | Self::CertificateOfAnother { .. } | Self::BadSignature => {
+                C::BadSignature
+            }
+            Self::OtherRequest | Self::Malformed(_) | Self::DuplicateApprover(_) => C::NotValid,
+            Self::OtherVersion | Self::Stale => C::StaleApproval,
+            Self::Revoked => C::DeviceRevoked,
+            Self::Ended | Self::AlreadyDecided(_) | Self::Duplicate => C::AlreadyDecided,
+            Self::SkippedLevel { .. } => C::NotYourTurn,
+            Self::NoSuchLevel(_) | Self::WrongApprover { .. } | Self::SelfApproval(_) => {
+                C::MayNotDecide
+            }
+            Self::Time(_) => C::WrongClock,
+        }
+    }
+}
+
 fn strings(h: &mut blake3::Hasher, tag: u8, items: &[String]) {
     h.update(&(items.len() as u64).to_le_bytes());
     for i in items {

@@ -24,6 +24,7 @@ pub mod keys;
 mod kinds;
 mod org;
 pub mod receipt;
+mod refusal;
 mod task;
 mod timestamp;
 mod values;
@@ -41,6 +42,7 @@ pub use keys::KeyError;
 pub use kinds::{EntityKind, KindError, RecordKind};
 pub use org::{Role, Unit};
 pub use receipt::{Receipt, ReceiptBody, ReceiptOf};
+pub use refusal::RefusalCode;
 pub use task::{
     ChecklistItem, Comment, CommentEdit, Disposition, Task, TaskPatch, TaskStatus,
     DESCRIPTION_MAX_CHARS,

@@ -53,6 +53,7 @@ pub use db::{sqlite::SqliteDb, Database};
 pub use error::{Result, ServerError};
 #[cfg(feature = "test-util")]
 pub use in_process::InProcessServer;
+pub use rules::Refused;
 pub use serve::{shutdown_signal, Limits};
 pub use settings::Settings;
 pub use state::AppState;

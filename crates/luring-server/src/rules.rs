@@ -14,10 +14,32 @@
 //!   be set at all is the numbering rule's question ([`crate::sync_service::numbering`]), so a newly set
 //!   number is handed back to the caller.
 //!
-//! The functions are pure (model values in, a sentence out) so that every rule is tested
+//! The functions are pure (model values in, a [`Refused`] out) so that every rule is tested
 //! without a database; the server applies them to each change in push order.
 
-use luring_model::{Comment, CommentEdit, Disposition, Document, Nip, Task};
+use luring_model::{Comment, CommentEdit, Disposition, Document, Nip, RefusalCode as C, Task};
+
+/// Why a change is refused: the code a device's UI says in its own language, and the
+/// server's English sentence (kept for logs and the CLI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub code: C,
+    pub reason: String,
+}
+
+impl Refused {
+    pub fn new(code: C, reason: impl Into<String>) -> Self {
+        Self {
+            code,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A refusal with `code` and the sentence `reason`, as an `Err`.
+fn no<T>(code: C, reason: impl Into<String>) -> Result<T, Refused> {
+    Err(Refused::new(code, reason))
+}
 
 /// What a change that passed the rules asks of the numbering rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +52,7 @@ pub enum Outcome {
 
 /// Checks a change to a task made by the user with NIP `nip`; `before` is `None` for a
 /// new task.
-pub fn check_task(before: Option<&Task>, after: &Task, nip: &str) -> Result<(), String> {
+pub fn check_task(before: Option<&Task>, after: &Task, nip: &str) -> Result<(), Refused> {
     let empty = Task {
         comments: vec![],
         dispositions: vec![],
@@ -39,7 +61,10 @@ pub fn check_task(before: Option<&Task>, after: &Task, nip: &str) -> Result<(), 
     let before = match before {
         Some(b) => {
             if b.created_at != after.created_at {
-                return Err("a task's creation time is set once and cannot be changed".into());
+                return no(
+                    C::FieldFixed,
+                    "a task's creation time is set once and cannot be changed",
+                );
             }
             b
         }
@@ -50,16 +75,19 @@ pub fn check_task(before: Option<&Task>, after: &Task, nip: &str) -> Result<(), 
 }
 
 /// Checks a change to a document; `before` is `None` for a new document.
-pub fn check_document(before: Option<&Document>, after: &Document) -> Result<Outcome, String> {
+pub fn check_document(before: Option<&Document>, after: &Document) -> Result<Outcome, Refused> {
     let old_number = match before {
         Some(b) => {
             if b.created_at != after.created_at {
-                return Err("a document's creation time is set once and cannot be changed".into());
+                return no(
+                    C::FieldFixed,
+                    "a document's creation time is set once and cannot be changed",
+                );
             }
             if b.revision_of != after.revision_of {
-                return Err(
-                    "the letter a revision revises is set once, at creation, and cannot be changed"
-                        .into(),
+                return no(
+                    C::FieldFixed,
+                    "the letter a revision revises is set once, at creation, and cannot be changed",
                 );
             }
             b.letter_number.as_deref()
@@ -70,10 +98,13 @@ pub fn check_document(before: Option<&Document>, after: &Document) -> Result<Out
         (None, None) => Ok(Outcome::Plain),
         (None, Some(n)) => Ok(Outcome::SetsLetterNumber(n.to_owned())),
         (Some(a), Some(b)) if a == b => Ok(Outcome::Plain),
-        (Some(a), _) => Err(format!(
-            "the document already has letter number {a}: an official number is given once and \
-             cannot be changed or removed"
-        )),
+        (Some(a), _) => no(
+            C::NumberFixed,
+            format!(
+                "the document already has letter number {a}: an official number is given once \
+                 and cannot be changed or removed"
+            ),
+        ),
     }
 }
 
@@ -83,14 +114,16 @@ pub fn check_created_by(
     before: Option<Option<&Nip>>,
     after: Option<&Nip>,
     nip: &str,
-) -> Result<(), String> {
+) -> Result<(), Refused> {
     match (before, after) {
-        (None, Some(by)) if by.as_str() != nip => Err(format!(
-            "a new entity can only be made in your own name, not in {by}'s"
-        )),
-        (Some(was), now) if was != now => {
-            Err("who made an entity is set once, at creation, and cannot be changed".into())
-        }
+        (None, Some(by)) if by.as_str() != nip => no(
+            C::NotYourName,
+            format!("a new entity can only be made in your own name, not in {by}'s"),
+        ),
+        (Some(was), now) if was != now => no(
+            C::FieldFixed,
+            "who made an entity is set once, at creation, and cannot be changed",
+        ),
         _ => Ok(()),
     }
 }
@@ -132,55 +165,73 @@ fn remove_all<T: PartialEq>(all: &mut Vec<&T>, kept: &[T]) -> bool {
     true
 }
 
-fn check_comments(before: &[Comment], after: &[Comment], nip: &str) -> Result<(), String> {
+fn check_comments(before: &[Comment], after: &[Comment], nip: &str) -> Result<(), Refused> {
     let mut unmatched: Vec<&Comment> = after.iter().collect();
     for b in before {
         let Some(i) = unmatched.iter().position(|a| same_original(a, b)) else {
             let still_there = after.iter().any(|a| a.id == b.id);
             if still_there {
-                return Err(format!(
+                return no(
+                    C::NotYourComment,
+                    format!(
                     "the comment by {} cannot be rewritten: what a comment first said is kept, \
                      and only its author can add an edited version",
                     shown_author(b)
-                ));
+                ),
+                );
             }
             if is_author(b, nip) {
                 continue; // an author may withdraw their own comment
             }
-            return Err(format!(
-                "the comment by {} cannot be deleted: only its author may remove it",
-                shown_author(b)
-            ));
+            return no(
+                C::NotYourComment,
+                format!(
+                    "the comment by {} cannot be deleted: only its author may remove it",
+                    shown_author(b)
+                ),
+            );
         };
         let a = unmatched.remove(i);
         let mut new_edits: Vec<&CommentEdit> = a.edits.iter().collect();
         if !remove_all(&mut new_edits, &b.edits) {
-            return Err(format!(
-                "the edit history of the comment by {} cannot be rewritten",
-                shown_author(b)
-            ));
+            return no(
+                C::NotYourComment,
+                format!(
+                    "the edit history of the comment by {} cannot be rewritten",
+                    shown_author(b)
+                ),
+            );
         }
         if !new_edits.is_empty() && !is_author(b, nip) {
-            return Err(format!(
-                "only its author can edit the comment by {}",
-                shown_author(b)
-            ));
+            return no(
+                C::NotYourComment,
+                format!(
+                    "only its author can edit the comment by {}",
+                    shown_author(b)
+                ),
+            );
         }
     }
     for a in unmatched {
         // Edits find a comment by its id, so a copy of a colleague's id would take her
         // edits (and be refused with them).
         if before.iter().any(|b| b.id == a.id) {
-            return Err(format!(
-                "a new comment cannot take the id '{}' of an existing comment",
-                a.id
-            ));
+            return no(
+                C::IdTaken,
+                format!(
+                    "a new comment cannot take the id '{}' of an existing comment",
+                    a.id
+                ),
+            );
         }
         if !is_author(a, nip) {
-            return Err(format!(
-                "a comment can only be written in your own name (it names {} as author)",
-                shown_author(a)
-            ));
+            return no(
+                C::NotYourName,
+                format!(
+                    "a comment can only be written in your own name (it names {} as author)",
+                    shown_author(a)
+                ),
+            );
         }
     }
     Ok(())
@@ -190,20 +241,23 @@ fn check_dispositions(
     before: &[Disposition],
     after: &[Disposition],
     nip: &str,
-) -> Result<(), String> {
+) -> Result<(), Refused> {
     let mut added: Vec<&Disposition> = after.iter().collect();
     if !remove_all(&mut added, before) {
-        return Err(
-            "dispositions cannot be changed or removed: each step of the chain is kept as given"
-                .into(),
+        return no(
+            C::DispositionFixed,
+            "dispositions cannot be changed or removed: each step of the chain is kept as given",
         );
     }
     for d in added {
         if d.from.as_str() != nip {
-            return Err(format!(
-                "a disposition can only be given in your own name (it names {} as sender)",
-                d.from
-            ));
+            return no(
+                C::NotYourName,
+                format!(
+                    "a disposition can only be given in your own name (it names {} as sender)",
+                    d.from
+                ),
+            );
         }
     }
     Ok(())
@@ -291,7 +345,7 @@ mod tests {
         let before = task();
         let mine = with_comments(vec![comment("c-1", ANI, "oke")]);
         assert_eq!(check_task(Some(&before), &mine, ANI), Ok(()));
-        let err = check_task(Some(&before), &mine, BUDI).unwrap_err();
+        let err = check_task(Some(&before), &mine, BUDI).unwrap_err().reason;
         assert!(err.contains("your own name"), "{err}");
         // A new task carrying a forged comment is refused like a change.
         assert!(check_task(None, &mine, BUDI).is_err());
@@ -305,19 +359,21 @@ mod tests {
         let before = with_comments(vec![comment("c-1", SITI, "Segera kirim")]);
         let mut rewritten = before.clone();
         rewritten.comments[0].text = Task::comment_text("Tidak perlu").unwrap();
-        let err = check_task(Some(&before), &rewritten, ANI).unwrap_err();
+        let err = check_task(Some(&before), &rewritten, ANI)
+            .unwrap_err()
+            .reason;
         assert!(err.contains("cannot be rewritten"), "{err}");
         // Not even the author rewrites in place: the original stays.
         assert!(check_task(Some(&before), &rewritten, SITI).is_err());
 
         let mut edited = before.clone();
         edited.comments[0].edits.push(edit("Tidak perlu"));
-        let err = check_task(Some(&before), &edited, ANI).unwrap_err();
+        let err = check_task(Some(&before), &edited, ANI).unwrap_err().reason;
         assert!(err.contains("only its author can edit"), "{err}");
         assert_eq!(check_task(Some(&before), &edited, SITI), Ok(()));
 
         let deleted = task();
-        let err = check_task(Some(&before), &deleted, ANI).unwrap_err();
+        let err = check_task(Some(&before), &deleted, ANI).unwrap_err().reason;
         assert!(err.contains("cannot be deleted"), "{err}");
         assert_eq!(check_task(Some(&before), &deleted, SITI), Ok(()));
     }
@@ -331,7 +387,7 @@ mod tests {
         before.comments[0].edits.push(edit("satu lagi"));
         let mut dropped = before.clone();
         dropped.comments[0].edits.clear();
-        let err = check_task(Some(&before), &dropped, ANI).unwrap_err();
+        let err = check_task(Some(&before), &dropped, ANI).unwrap_err().reason;
         assert!(err.contains("edit history"), "{err}");
         // A colleague's comment merged in front of an existing one is fine.
         let mut reordered = before.clone();
@@ -341,7 +397,7 @@ mod tests {
         // A new comment may not borrow an existing comment's id.
         let mut copied = before.clone();
         copied.comments.push(comment("c-2", BUDI, "salinan"));
-        let err = check_task(Some(&before), &copied, BUDI).unwrap_err();
+        let err = check_task(Some(&before), &copied, BUDI).unwrap_err().reason;
         assert!(err.contains("cannot take the id"), "{err}");
     }
 
@@ -354,12 +410,14 @@ mod tests {
         let mut added = before.clone();
         added.dispositions.push(disposition(ANI, BUDI));
         assert_eq!(check_task(Some(&before), &added, ANI), Ok(()));
-        let err = check_task(Some(&before), &added, BUDI).unwrap_err();
+        let err = check_task(Some(&before), &added, BUDI).unwrap_err().reason;
         assert!(err.contains("sender"), "{err}");
 
         let mut rewritten = before.clone();
         rewritten.dispositions[0].to = Nip::parse(BUDI).unwrap();
-        let err = check_task(Some(&before), &rewritten, SITI).unwrap_err();
+        let err = check_task(Some(&before), &rewritten, SITI)
+            .unwrap_err()
+            .reason;
         assert!(err.contains("cannot be changed or removed"), "{err}");
         let removed = task();
         assert!(check_task(Some(&before), &removed, SITI).is_err());
@@ -371,7 +429,7 @@ mod tests {
         let siti = Nip::parse(SITI).unwrap();
         assert_eq!(check_created_by(None, Some(&ani), ANI), Ok(()));
         assert_eq!(check_created_by(None, None, ANI), Ok(()));
-        let err = check_created_by(None, Some(&siti), ANI).unwrap_err();
+        let err = check_created_by(None, Some(&siti), ANI).unwrap_err().reason;
         assert!(err.contains("your own name"), "{err}");
         assert_eq!(check_created_by(Some(Some(&ani)), Some(&ani), SITI), Ok(()));
         assert!(check_created_by(Some(Some(&ani)), Some(&siti), SITI).is_err());
@@ -413,8 +471,54 @@ mod tests {
             check_document(Some(&numbered), &numbered),
             Ok(Outcome::Plain)
         );
-        let err = check_document(Some(&numbered), &doc(Some("002/BAPPEDA.PEM/2026"))).unwrap_err();
+        let err = check_document(Some(&numbered), &doc(Some("002/BAPPEDA.PEM/2026")))
+            .unwrap_err()
+            .reason;
         assert!(err.contains("already has letter number"), "{err}");
         assert!(check_document(Some(&numbered), &doc(None)).is_err());
+    }
+
+    /// Each rule says which one it is, so a device can tell the person in her language.
+    #[test]
+    fn each_rule_gives_its_code() {
+        let code = |r: Result<(), Refused>| r.unwrap_err().code;
+        let before = with_comments(vec![comment("c-1", SITI, "Segera kirim")]);
+        let mut rewritten = before.clone();
+        rewritten.comments[0].text = Task::comment_text("Tidak perlu").unwrap();
+        assert_eq!(
+            code(check_task(Some(&before), &rewritten, ANI)),
+            C::NotYourComment
+        );
+        let forged = with_comments(vec![comment("c-1", ANI, "oke")]);
+        assert_eq!(
+            code(check_task(Some(&task()), &forged, BUDI)),
+            C::NotYourName
+        );
+        let copied = with_comments(vec![
+            comment("c-1", SITI, "Segera kirim"),
+            comment("c-1", BUDI, "salinan"),
+        ]);
+        assert_eq!(code(check_task(Some(&before), &copied, BUDI)), C::IdTaken);
+        let given = Task {
+            dispositions: vec![disposition(SITI, ANI)],
+            ..task()
+        };
+        assert_eq!(
+            code(check_task(Some(&given), &task(), SITI)),
+            C::DispositionFixed
+        );
+        let later = Task {
+            created_at: "2026-11-24T08:00:00Z".into(),
+            ..task()
+        };
+        assert_eq!(code(check_task(Some(&task()), &later, ANI)), C::FieldFixed);
+        let numbered = doc(Some("001/BAPPEDA.PEM/2026"));
+        let renumbered = check_document(Some(&numbered), &doc(Some("002/BAPPEDA.PEM/2026")));
+        assert_eq!(renumbered.unwrap_err().code, C::NumberFixed);
+        let siti = Nip::parse(SITI).unwrap();
+        assert_eq!(
+            code(check_created_by(None, Some(&siti), ANI)),
+            C::NotYourName
+        );
     }
 }

@@ -9,7 +9,7 @@
 //! hash: a stored one is acknowledged again).
 
 use automerge::{AutoCommit, Change as AmChange};
-use luring_sync::{Rejection, SyncRequest, SyncResponse};
+use luring_sync::{RefusalCode, Rejection, SyncRequest, SyncResponse};
 
 use crate::access::{Subject, UnitTree};
 use crate::db::{AgencyRow, Database, DeviceRow, EntityRow, SyncTx};
@@ -185,10 +185,22 @@ pub fn handle<D: Database>(
     Ok(resp)
 }
 
-fn reject(resp: &mut SyncResponse, hash: [u8; 32], entity: &str, reason: impl Into<String>) {
+/// Refuses pushed change `hash` of `entity` with `code` (what the device's UI says) and
+/// the English `reason` (for logs and the CLI).
+fn reject(
+    resp: &mut SyncResponse,
+    hash: [u8; 32],
+    entity: &str,
+    code: RefusalCode,
+    reason: impl Into<String>,
+) {
+    let reason = reason.into();
+    // Debug, not info: a hostile device can make thousands of refusals a minute.
+    tracing::debug!(entity, %code, %reason, "refused a pushed change");
     resp.rejected.push(Rejection {
         hash,
         entity: entity.to_owned(),
-        reason: reason.into(),
+        code,
+        reason,
     });
 }

@@ -140,8 +140,9 @@ fn an_older_luring_is_told_to_update() {
         byte_budget: 1 << 16,
         ..SyncRequest::default()
     });
-    assert_eq!(current[0], 3);
-    for version in [1u8, 2] {
+    assert_eq!(current[0], 4);
+    // 3: before refusals carried a code.
+    for version in [1u8, 2, 3] {
         let mut old = current.clone();
         old[0] = version;
         let resp = http()

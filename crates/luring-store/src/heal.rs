@@ -27,15 +27,16 @@ use std::collections::HashSet;
 
 use automerge::{ActorId, AutoCommit, ChangeHash};
 use luring_crdt::{DocumentEdit, EntityKind};
-use luring_model::Timestamp;
 use luring_model::{Document, Task, TaskPatch};
+use luring_model::{RefusalCode, Timestamp};
 use rusqlite::{params, Connection};
 
 use crate::derive;
 use crate::entity;
 use crate::error::{Result, StoreError};
 
-/// The server's reason for a change refused only because its parent was.
+/// The server's reason for a change refused only because its parent was (what an older
+/// server said, before refusals had codes; now it says [`RefusalCode::DependsOnRefused`]).
 pub const DEPENDS_ON_REFUSED: &str = "depends on a change the server refused";
 
 /// Field names a change touched; `ALL` when the change made the entity.
@@ -46,17 +47,23 @@ const ALL: &str = "*";
 /// and re-makes the person's still-valid edits as a new outbox change by `actor`.
 /// Returns whether anything was dropped.
 pub(crate) fn heal(c: &Connection, id: &str, actor: &ActorId) -> Result<bool> {
-    let rows: Vec<(Vec<u8>, String)> = c
-        .prepare_cached("SELECT hash, reason FROM refusals WHERE entity_id = ?1")?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let rows: Vec<(Vec<u8>, String, String)> = c
+        .prepare_cached("SELECT hash, code, reason FROM refusals WHERE entity_id = ?1")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<std::result::Result<_, _>>()?;
-    let refused: Vec<(ChangeHash, String)> = rows
+    // Only for its parent: the code says so (the sentence, for a refusal filed before codes).
+    let innocent = |code: &str, reason: &str| {
+        RefusalCode::parse(code) == RefusalCode::DependsOnRefused || reason == DEPENDS_ON_REFUSED
+    };
+    let refused: Vec<(ChangeHash, bool)> = rows
         .into_iter()
-        .filter_map(|(h, reason)| Some((ChangeHash(h.try_into().ok()?), reason)))
+        .filter_map(|(h, code, reason)| {
+            Some((ChangeHash(h.try_into().ok()?), innocent(&code, &reason)))
+        })
         .collect();
     let seeds: HashSet<ChangeHash> = refused.iter().map(|(h, _)| *h).collect();
     let offenders: HashSet<ChangeHash> = (refused.iter())
-        .filter(|(_, reason)| reason != DEPENDS_ON_REFUSED)
+        .filter(|(_, innocent)| !innocent)
         .map(|(h, _)| *h)
         .collect();
     rebuild(c, id, actor, &seeds, &offenders, false)
@@ -611,6 +618,15 @@ mod tests {
         s
     }
 
+    fn refusal(hash: [u8; 32], code: RefusalCode, reason: &str) -> crate::InRefusal {
+        crate::InRefusal {
+            hash,
+            entity: "t-1".into(),
+            code,
+            reason: reason.into(),
+        }
+    }
+
     fn outbox(s: &Store) -> Vec<[u8; 32]> {
         s.outbox(1 << 20).unwrap().iter().map(|c| c.hash).collect()
     }
@@ -646,12 +662,19 @@ mod tests {
         let sent = outbox(&s);
         assert_eq!(sent.len(), 2);
         let refused = vec![
-            (sent[0], "t-1".to_owned(), "you may not do that".to_owned()),
-            (sent[1], "t-1".to_owned(), DEPENDS_ON_REFUSED.to_owned()),
+            refusal(sent[0], RefusalCode::OtherUnit, "you may not do that"),
+            refusal(
+                sent[1],
+                RefusalCode::DependsOnRefused,
+                "its parent was refused",
+            ),
         ];
         s.apply_remote(&[], &[], &[], &refused, &[]).unwrap();
-        // The refusal stays listed; the title is re-made as one new change, the status not.
-        assert_eq!(s.refusals().unwrap().len(), 2);
+        // The refusal stays listed, with its code; the title is re-made as one new change,
+        // the status not.
+        let listed = s.refusals().unwrap();
+        assert_eq!(listed.len(), 2);
+        assert!(listed.iter().any(|r| r.code == RefusalCode::OtherUnit));
         let t = s.task("t-1").unwrap();
         assert_eq!(t.title.as_str(), "Rapat besar");
         assert_eq!(t.status, TaskStatus::Baru);
@@ -683,6 +706,8 @@ mod tests {
         .unwrap();
         c.execute("DELETE FROM outbox WHERE hash = ?1", [sent[0].as_slice()])
             .unwrap();
+        // Filed before refusals had codes: listed with the generic one.
+        assert_eq!(s.refusals().unwrap()[0].code, RefusalCode::Unknown);
         assert_eq!(s.heal_stuck().unwrap(), 1);
         let out = outbox(&s);
         assert_eq!(out.len(), 1);
@@ -707,7 +732,7 @@ mod tests {
             }
             let refused: Vec<_> = sent
                 .iter()
-                .map(|h| (*h, "t-1".to_owned(), no.clone()))
+                .map(|h| refusal(*h, RefusalCode::OtherUnit, &no))
                 .collect();
             s.apply_remote(&[], &[], &[], &refused, &[]).unwrap();
             assert!(round < 2, "healing does not end");

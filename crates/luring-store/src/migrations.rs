@@ -229,6 +229,16 @@ CREATE INDEX tasks_by_creator ON tasks(created_by);
         version: 12,
         rebuild_derived: false,
         sql: "
+-- Why the server refused a change, as a code the UI says in the person's language
+-- (luring_model::RefusalCode). Refusals filed before codes existed say 'unknown' and are
+-- shown with the generic sentence.
+ALTER TABLE refusals ADD COLUMN code TEXT NOT NULL DEFAULT 'unknown';
+",
+    },
+    Migration {
+        version: 13,
+        rebuild_derived: false,
+        sql: "
 -- What arrived from the server for Beranda's \"Baru sejak terakhir Anda lihat\", in local
 -- arrival order (seq never goes back, also after rows are deleted): I was assigned to a
 -- task, someone else commented on a task of mine, an approval request or decision came

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use luring_crdt::EntityKind;
-use luring_model::{RecordKind, Timestamp};
+use luring_model::{RecordKind, RefusalCode, Timestamp};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -73,8 +73,21 @@ pub struct InRecord {
 pub struct Refusal {
     pub entity: String,
     pub hash: String,
+    /// What a UI says, in its own language ([`RefusalCode::Unknown`] for a refusal an
+    /// older Luring filed, or a code a newer server sent).
+    pub code: RefusalCode,
+    /// The server's English sentence (logs, the CLI, a tooltip).
     pub reason: String,
     pub at: String,
+}
+
+/// A refusal in a server's answer, as [`Store::apply_remote`] files it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InRefusal {
+    pub hash: [u8; 32],
+    pub entity: String,
+    pub code: RefusalCode,
+    pub reason: String,
 }
 
 /// What applying a server answer did.
@@ -155,7 +168,7 @@ impl Store {
         pulled: &[InChange],
         records: &[InRecord],
         acked: &[[u8; 32]],
-        refused: &[([u8; 32], String, String)],
+        refused: &[InRefusal],
         meta: &[(crate::MetaKey, String)],
     ) -> Result<Applied> {
         let actor = self.actor().clone();
@@ -164,7 +177,11 @@ impl Store {
             let news = crate::arrivals::Logger::for_answer(c)?;
             let mut by_entity: BTreeMap<&str, (EntityKind, Vec<&InChange>)> = BTreeMap::new();
             for p in pulled {
-                by_entity.entry(&p.entity).or_insert((p.kind, vec![])).1.push(p);
+                by_entity
+                    .entry(&p.entity)
+                    .or_insert((p.kind, vec![]))
+                    .1
+                    .push(p);
             }
             for (id, (kind, changes)) in by_entity {
                 let exists = entity::kind_of(c, id)?.is_some();
@@ -210,20 +227,22 @@ impl Store {
                 sum.acked += del_rec.execute([h.as_slice()])?;
             }
             let mut rej = c.prepare_cached(
-                "INSERT OR REPLACE INTO refusals(hash, entity_id, reason, at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT OR REPLACE INTO refusals(hash, entity_id, code, reason, at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             let at = Timestamp::now().into_string();
-            for (h, entity, reason) in refused {
+            for r in refused {
+                let h = r.hash.as_slice();
                 // A refused change will not be accepted by sending it again.
-                del.execute([h.as_slice()])?;
-                del_rec.execute([h.as_slice()])?;
-                rej.execute(params![h.as_slice(), entity, reason, at])?;
+                del.execute([h])?;
+                del_rec.execute([h])?;
+                rej.execute(params![h, r.entity, r.code.as_str(), r.reason, at])?;
                 sum.refused += 1;
             }
             // Each entity with a refused change is rebuilt without it, so that the device
             // converges with the server and the rest of its work can still be sent.
             let healing: std::collections::BTreeSet<&str> =
-                refused.iter().map(|(_, e, _)| e.as_str()).collect();
+                refused.iter().map(|r| r.entity.as_str()).collect();
             for entity in healing {
                 crate::heal::heal(c, entity, &actor)?;
             }
@@ -237,15 +256,17 @@ impl Store {
     /// Local changes the server refused, newest first.
     pub fn refusals(&self) -> Result<Vec<Refusal>> {
         let mut stmt = self.connection().prepare(
-            "SELECT entity_id, hash, reason, at FROM refusals ORDER BY at DESC, entity_id",
+            "SELECT entity_id, hash, code, reason, at FROM refusals ORDER BY at DESC, entity_id",
         )?;
         let rows = stmt.query_map([], |r| {
             let h: Vec<u8> = r.get(1)?;
+            let code: String = r.get(2)?;
             Ok(Refusal {
                 entity: r.get(0)?,
                 hash: h.iter().map(|b| format!("{b:02x}")).collect(),
-                reason: r.get(2)?,
-                at: r.get(3)?,
+                code: RefusalCode::parse(&code),
+                reason: r.get(3)?,
+                at: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

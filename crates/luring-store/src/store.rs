@@ -10,6 +10,7 @@ use rusqlite::{params, Connection, TransactionBehavior};
 use crate::bundle::{self, BundleBody, BundleEntity, BundleError, ImportSummary};
 use crate::derive::Entity;
 use crate::error::{Result, StoreError};
+use crate::last_loaded::{self, LastLoaded, Stamp};
 use crate::meta::{self, MetaKey};
 use crate::queries::{self, DocRow, Stats, TaskFilter, TaskRow};
 use crate::{derive, entity, migrations};
@@ -18,6 +19,8 @@ use crate::{derive, entity, migrations};
 pub struct Store {
     conn: Connection,
     actor: ActorId,
+    /// The entity document read or written last (the letter being typed).
+    last: LastLoaded,
 }
 
 /// Time stamped on automerge changes (seconds since the Unix epoch).
@@ -62,7 +65,11 @@ impl Store {
                 a
             }
         };
-        Ok(Self { conn, actor })
+        Ok(Self {
+            conn,
+            actor,
+            last: LastLoaded::default(),
+        })
     }
 
     /// The automerge actor id of every change made through this store.
@@ -181,8 +188,13 @@ impl Store {
         edit: impl FnOnce(&mut AutoCommit) -> luring_crdt::Result<()>,
         also: impl FnOnce(&Connection) -> Result<()>,
     ) -> Result<E> {
-        self.write(|c, actor| {
-            let mut doc = entity::load(c, id, E::KIND, actor)?;
+        // Out of `self` for the transaction's closure; back in below only once committed.
+        let last = std::mem::take(&mut self.last);
+        let (e, doc, version) = self.write(|c, actor| {
+            let mut doc = match last.take(c, id, E::KIND, actor)? {
+                Some(doc) => doc,
+                None => entity::load(c, id, E::KIND, actor)?,
+            };
             let before = doc.get_heads();
             edit(&mut doc)?;
             commit(&mut doc);
@@ -191,20 +203,42 @@ impl Store {
             outbox(c, id, &hashes)?;
             e.put_derived(c)?;
             also(c)?;
-            Ok(e)
-        })
+            Ok((e, doc, last_loaded::data_version(c)?))
+        })?;
+        let stamp = Stamp::after_commit(version, &self.conn);
+        self.last.put(id, E::KIND, stamp, doc);
+        Ok(e)
+    }
+
+    /// Runs `f` on entity `id`'s document, from memory when nothing changed since it was
+    /// last loaded or written here (see `last_loaded`), else loaded and then kept.
+    fn with_doc<T>(
+        &self,
+        id: &str,
+        kind: EntityKind,
+        f: impl FnOnce(&AutoCommit) -> Result<T>,
+    ) -> Result<T> {
+        // Stamped before loading: a commit by someone else meanwhile makes the next use miss.
+        let stamp = Stamp::of(&self.conn)?;
+        let doc = match self.last.take(&self.conn, id, kind, &self.actor)? {
+            Some(doc) => doc,
+            None => entity::load(&self.conn, id, kind, &self.actor)?,
+        };
+        let out = f(&doc);
+        self.last.put(id, kind, stamp, doc);
+        out
     }
 
     /// Reads a whole task from its automerge document.
     pub fn task(&self, id: &str) -> Result<Task> {
-        let doc = entity::load(&self.conn, id, EntityKind::Task, &self.actor)?;
-        Ok(luring_crdt::read_task(&doc)?)
+        self.with_doc(id, EntityKind::Task, |doc| Ok(luring_crdt::read_task(doc)?))
     }
 
     /// Reads a whole document from its automerge document.
     pub fn document(&self, id: &str) -> Result<Document> {
-        let doc = entity::load(&self.conn, id, EntityKind::Document, &self.actor)?;
-        Ok(luring_crdt::read_document(&doc)?)
+        self.with_doc(id, EntityKind::Document, |doc| {
+            Ok(luring_crdt::read_document(doc)?)
+        })
     }
 
     /// The whole automerge document of an entity (any kind), with this store's actor for
@@ -214,12 +248,12 @@ impl Store {
             kind: "entity",
             id: id.to_owned(),
         })?;
-        entity::load(&self.conn, id, kind, &self.actor)
+        self.with_doc(id, kind, |doc| Ok(doc.clone()))
     }
 
     /// The automerge heads of an entity (what an approval binds to).
     pub fn heads(&self, id: &str, kind: EntityKind) -> Result<Vec<ChangeHash>> {
-        Ok(entity::load(&self.conn, id, kind, &self.actor)?.get_heads())
+        self.with_doc(id, kind, |doc| Ok(doc.clone().get_heads()))
     }
 
     pub fn list_tasks(&self, f: &TaskFilter) -> Result<Vec<TaskRow>> {

@@ -257,3 +257,35 @@ fn an_outbox_from_before_folding_counts_as_sent_and_is_never_folded() {
         "Realisasi 1. Realisasi 2."
     );
 }
+
+/// A refusal filed before refusals had codes (schema 11) is listed after the upgrade, with
+/// the code `unknown` (the UI's generic sentence) and its English reason kept.
+#[test]
+fn a_refusal_from_before_codes_is_kept_as_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("luring.db");
+    make_v1(&path);
+    let mut conn = Connection::open(&path).unwrap();
+    migrations::migrate_to(&mut conn, 11).unwrap();
+    conn.execute(
+        "INSERT INTO refusals(hash, entity_id, reason, at) VALUES (?1, 'd-lama', ?2, ?3)",
+        params![
+            [7u8; 32].as_slice(),
+            "you may not change this entity: it belongs to another unit",
+            "2026-11-20T08:00:00Z"
+        ],
+    )
+    .unwrap();
+    drop(conn);
+
+    let s = Store::open(&path).unwrap();
+    assert_eq!(
+        migrations::version(s.connection()).unwrap(),
+        migrations::latest()
+    );
+    let listed = s.refusals().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].code, RefusalCode::Unknown);
+    assert!(listed[0].reason.contains("another unit"));
+    assert_eq!(listed[0].entity, "d-lama");
+}

@@ -7,11 +7,11 @@
 //!
 //! The common case is one round trip: the device sends a [`SyncRequest`] with its outbox
 //! (automerge changes nobody has acknowledged) and its [`Cursor`]; the server answers with
-//! a [`SyncResponse`] that acknowledges what it stored, refuses with a reason what it will
-//! not store, and carries everything after the cursor that this user may read, up to the
-//! byte budget the device asked for (`more` says whether to ask again). Changes are
-//! identified by their automerge hash, so retrying a request after a cut never duplicates
-//! anything.
+//! a [`SyncResponse`] that acknowledges what it stored, refuses with a code and a reason
+//! what it will not store ([`Rejection`]), and carries everything after the cursor that
+//! this user may read, up to the byte budget the device asked for (`more` says whether to
+//! ask again). Changes are identified by their automerge hash, so retrying a request after
+//! a cut never duplicates anything.
 //!
 //! On the wire a message is one version byte, one message-type byte, one dictionary byte,
 //! and the postcard encoding of the message compressed by zstd with that dictionary
@@ -34,6 +34,7 @@ pub use codec::{
     decode_request, decode_response, encode_request, encode_response, CodecError, Limits,
 };
 pub use compact::CompactChange;
+pub use luring_model::RefusalCode;
 pub use messages::{
     request_digest, Backlog, Change, ChangeHash, Class, Cursor, Lease, Rejection, SyncRequest,
     SyncResponse,
@@ -43,6 +44,7 @@ pub use messages::{
 ///
 /// 2: [`SyncResponse::remaining`] (what still waits, for a first sync's progress).
 /// 3: compact changes ([`SyncRequest::compact`], [`SyncResponse::resend_full`]) and zstd
-/// with a dictionary trained on Luring's messages. A message of another version is
-/// refused by the decoder with "update Luring".
-pub const PROTOCOL_VERSION: u8 = 3;
+/// with a dictionary trained on Luring's messages.
+/// 4: a refusal carries its code ([`Rejection::code`]).
+/// A message of another version is refused by the decoder with "update Luring".
+pub const PROTOCOL_VERSION: u8 = 4;

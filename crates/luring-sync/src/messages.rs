@@ -1,5 +1,6 @@
 //! The messages of one sync round trip.
 
+use luring_model::RefusalCode;
 use serde::{Deserialize, Serialize};
 
 use crate::compact::CompactChange;
@@ -82,11 +83,16 @@ pub struct Lease {
     pub end: u32,
 }
 
-/// Why the server refused a pushed change; `reason` is a sentence for the user.
+/// Why the server refused a pushed change: `code` for a UI to say in its own language,
+/// `reason` the server's English sentence (for logs and the CLI).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
     pub hash: ChangeHash,
     pub entity: String,
+    /// Added in protocol version 4. Encoded as its name, not an index, so a code added
+    /// later reads as [`RefusalCode::Unknown`] on an older device instead of failing the
+    /// whole answer (see [`luring_model::RefusalCode`]).
+    pub code: RefusalCode,
     pub reason: String,
 }
 

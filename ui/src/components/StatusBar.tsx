@@ -10,7 +10,7 @@ import { formatBytes, formatCount, relativeTime } from "../format";
 import { getLang, t } from "../i18n";
 import { useApp, useEscape, useEvent } from "../state";
 import { ErrorLine } from "./ErrorLine";
-import { errorText } from "../errors";
+import { errorText, refusalText } from "../errors";
 
 /** The progress line: "Mengunduh 1.234 dari 10.000 perubahan…" while the server says more
  * waits (a first sync), otherwise round trips and bytes; a cut link that was resumed is said. */
@@ -198,10 +198,10 @@ export function StatusBar() {
           <ul>
             {rejected.map((r, i) => (
               <li key={i}>
-                {/* The server's reason is an English sentence with no code yet (luring-sync's
-                    refusal carries text only): said in Indonesian, the sentence is a tooltip. */}
+                {/* Said from the refusal's code in the UI's language; the server's English
+                    sentence is a tooltip in English only. */}
                 <span class="mono">{r.entity}</span> —{" "}
-                <span title={r.reason}>{getLang() === "en" ? r.reason : t("sync.refusedReason")}</span>{" "}
+                <span data-code={r.code} title={getLang() === "en" ? r.reason : undefined}>{refusalText(r.code)}</span>{" "}
                 <span class="muted">{relativeTime(r.at)}</span>
               </li>
             ))}

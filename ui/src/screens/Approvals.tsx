@@ -11,7 +11,8 @@ import { DocStatusBadge } from "../components/DocStatusBadge";
 import { ErrorLine, OkLine } from "../components/ErrorLine";
 import { approvedCount } from "../domain";
 import { formatDateTime, relativeTime, shortHash } from "../format";
-import { t, tCode } from "../i18n";
+import { getLang, t, tCode } from "../i18n";
+import { refusalText } from "../errors";
 import { useAction, useApp, useEscape, useLoad } from "../state";
 
 type Tab = "waiting" | "mine" | "decided";
@@ -193,7 +194,9 @@ function ApprovalDetail({ id, onChanged, onClose }: { id: string; onChanged: () 
             </div>
           )}
           {a.refused.map((r, i) => (
-            <p key={i} class="error" role="alert">{t("apv.refused", { r })}</p>
+            <p key={i} class="error" role="alert" data-code={r.code} title={getLang() === "en" ? r.reason : undefined}>
+              {t("apv.refused", { level: r.level + 1, who: r.approver, r: refusalText(r.code) })}
+            </p>
           ))}
 
           <h3>{t("apv.chain")}</h3>

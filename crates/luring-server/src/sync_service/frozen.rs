@@ -10,7 +10,7 @@
 
 use luring_model::{
     document_status, evaluate, request_status, ApprovalRequest, ApprovalStatus, DocStatus, Record,
-    RequestState,
+    RefusalCode as C, RequestState,
 };
 use luring_sync::Class;
 
@@ -18,13 +18,18 @@ use super::records::stored_decisions;
 use super::{load_doc, SyncContext};
 use crate::db::{EntityRow, SyncTx};
 use crate::error::Result;
+use crate::rules::Refused;
 
 /// What the server makes of a request or a withdrawal.
 pub(super) enum Binding {
     Accept,
     /// Not yet: what it refers to is still on its way (neither stored nor refused).
     Wait,
-    Refuse(String),
+    Refuse(Refused),
+}
+
+fn refuse(code: C, reason: impl Into<String>) -> Binding {
+    Binding::Refuse(Refused::new(code, reason))
 }
 
 /// A document's content hash as the server holds it (`None`: damaged).
@@ -47,8 +52,9 @@ pub(super) fn request_binding(
     doc: &EntityRow,
 ) -> Result<Binding> {
     let Some(current) = current_hash(tx, doc) else {
-        return Ok(Binding::Refuse(
-            "the document of this request is damaged".into(),
+        return Ok(refuse(
+            C::DamagedOnServer,
+            "the document of this request is damaged",
         ));
     };
     if current != req.body.content_hash {
@@ -61,15 +67,15 @@ pub(super) fn request_binding(
                 return Ok(Binding::Wait);
             }
         }
-        return Ok(Binding::Refuse(
+        return Ok(refuse(
+            C::DocumentChanged,
             "the document changed after the request was made (another edit reached the \
-             server first): look at it again and send a new request"
-                .into(),
+             server first): look at it again and send a new request",
         ));
     }
     let status = document(tx, ctx, req.body.document_id.as_str(), &doc.unit, &current)?;
     Ok(if status.is_frozen() {
-        Binding::Refuse(reason(status))
+        Binding::Refuse(refusal(status))
     } else {
         Binding::Accept
     })
@@ -87,7 +93,10 @@ pub(super) fn withdrawal(
         return Ok(Binding::Wait);
     };
     let not_yours = || {
-        Binding::Refuse("only the person who asked for approval can withdraw the request".into())
+        refuse(
+            C::NotRequester,
+            "only the person who asked for approval can withdraw the request",
+        )
     };
     let Ok(Record::Request(req)) = serde_json::from_slice::<Record>(&row.snapshot) else {
         return Ok(not_yours());
@@ -103,7 +112,7 @@ pub(super) fn withdrawal(
         &w.body.withdrawn_at,
         ctx.now,
     ) {
-        return Ok(Binding::Refuse(e.to_string()));
+        return Ok(refuse(C::WrongClock, e.to_string()));
     }
     let current = match tx.entity(req.body.document_id.as_str())? {
         Some(doc) => current_hash(tx, &doc),
@@ -113,9 +122,12 @@ pub(super) fn withdrawal(
     Ok(if status == ApprovalStatus::Menunggu {
         Binding::Accept
     } else {
-        Binding::Refuse(format!(
-            "this request is already {status}: only a request still waiting can be withdrawn"
-        ))
+        refuse(
+            C::NotWaiting,
+            format!(
+                "this request is already {status}: only a request still waiting can be withdrawn"
+            ),
+        )
     })
 }
 
@@ -169,14 +181,17 @@ pub(super) fn document(
     Ok(document_status(&states).0)
 }
 
-/// The sentence a refused change or request carries.
-pub(super) fn reason(status: DocStatus) -> String {
-    let what = match status {
-        DocStatus::Disetujui => "approved (final)",
-        _ => "submitted for approval",
+/// The refusal a change or request for a frozen document carries.
+pub(super) fn refusal(status: DocStatus) -> Refused {
+    let (code, what) = match status {
+        DocStatus::Disetujui => (C::FrozenApproved, "approved (final)"),
+        _ => (C::FrozenSubmitted, "submitted for approval"),
     };
-    format!(
-        "the document is {what}: its text and official fields are frozen; withdraw the open \
-         request, or make a revision of the approved letter"
+    Refused::new(
+        code,
+        format!(
+            "the document is {what}: its text and official fields are frozen; withdraw the open \
+             request, or make a revision of the approved letter"
+        ),
     )
 }

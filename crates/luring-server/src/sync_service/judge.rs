@@ -4,12 +4,14 @@
 
 use automerge::AutoCommit;
 use luring_crdt::EntityKind;
+use luring_model::RefusalCode as C;
 use luring_sync::Class;
 
 use super::SyncContext;
 use crate::access::may_access;
 use crate::db::{EntityRow, SyncTx};
 use crate::error::Result;
+use crate::rules::Refused;
 
 /// An entity as the model reads it, for comparing before and after a change.
 pub(super) enum Model {
@@ -39,18 +41,19 @@ pub(super) fn validate(
     doc: &AutoCommit,
     id: &str,
     class: Class,
-) -> std::result::Result<(Option<String>, Vec<String>, Model), String> {
-    let kind = luring_crdt::entity_kind(doc).map_err(|e| e.to_string())?;
+) -> std::result::Result<(Option<String>, Vec<String>, Model), Refused> {
+    let invalid = |e: String| Refused::new(C::NotValid, e);
+    let kind = luring_crdt::entity_kind(doc).map_err(|e| invalid(e.to_string()))?;
     if Some(kind) != class.entity_kind() {
-        return Err(format!(
+        return Err(invalid(format!(
             "the change turns a {:?} into a {}",
             class,
             kind.as_str()
-        ));
+        )));
     }
     let (inner_id, unit, assignees, model) = match kind {
         EntityKind::Task => {
-            let t = luring_crdt::read_task(doc).map_err(|e| e.to_string())?;
+            let t = luring_crdt::read_task(doc).map_err(|e| invalid(e.to_string()))?;
             (
                 t.id.to_string(),
                 t.unit.clone(),
@@ -59,12 +62,14 @@ pub(super) fn validate(
             )
         }
         EntityKind::Document => {
-            let d = luring_crdt::read_document(doc).map_err(|e| e.to_string())?;
+            let d = luring_crdt::read_document(doc).map_err(|e| invalid(e.to_string()))?;
             (d.id.to_string(), d.unit.clone(), vec![], Model::Document(d))
         }
     };
     if inner_id != id {
-        return Err(format!("the change holds the data of '{inner_id}'"));
+        return Err(invalid(format!(
+            "the change holds the data of '{inner_id}'"
+        )));
     }
     Ok((unit, assignees, model))
 }
@@ -72,7 +77,7 @@ pub(super) fn validate(
 /// Checks the long text fields against what a person may type ([`crate::limits::text_ok`]):
 /// the model's reader lets merges pass the limit, so without this one change could carry
 /// megabytes of description to everyone in the unit.
-fn text_limits(before: Option<&Model>, after: &Model) -> std::result::Result<(), String> {
+fn text_limits(before: Option<&Model>, after: &Model) -> std::result::Result<(), Refused> {
     let chars = |t: &luring_model::Text| t.as_str().chars().count();
     let (what, limit, now, was) = match after {
         Model::Task(a) => (
@@ -95,9 +100,12 @@ fn text_limits(before: Option<&Model>, after: &Model) -> std::result::Result<(),
     if crate::limits::text_ok(now, was, limit) {
         Ok(())
     } else {
-        Err(format!(
-            "{what} would have {now} characters; at most {limit} may be typed \
-             (attach long text as a file)"
+        Err(Refused::new(
+            C::TextTooLong,
+            format!(
+                "{what} would have {now} characters; at most {limit} may be typed \
+                 (attach long text as a file)"
+            ),
         ))
     }
 }
@@ -105,7 +113,7 @@ fn text_limits(before: Option<&Model>, after: &Model) -> std::result::Result<(),
 /// What the rules say about one applied change.
 pub(super) enum Verdict {
     Accept(Vec<String>),
-    Refuse(String),
+    Refuse(Refused),
     /// A letter number on a document not approved yet, on the first pass: its final
     /// decision may be later in the same push, so the change waits for the second pass.
     AwaitApproval,
@@ -130,7 +138,10 @@ pub(super) fn judge(
     match &unit {
         // An entity stays in the unit the server first filed it under.
         Some(u) if filed && &row.unit != u => {
-            let r = format!("an entity cannot be moved to unit '{u}'");
+            let r = Refused::new(
+                C::UnitFixed,
+                format!("an entity cannot be moved to unit '{u}'"),
+            );
             return Ok((Verdict::Refuse(r), None));
         }
         // A new entity is created only in a unit its author may write.
@@ -139,9 +150,13 @@ pub(super) fn judge(
                 ctx.subject.role,
                 luring_model::Role::Supervisor | luring_model::Role::Admin
             );
-            let r = format!(
-                "you may not create an entity in unit '{u}': you can write only in your own unit{}",
-                if below { " and the units below it" } else { "" }
+            let r = Refused::new(
+                C::OtherUnit,
+                format!(
+                    "you may not create an entity in unit '{u}': you can write only in your own \
+                     unit{}",
+                    if below { " and the units below it" } else { "" }
+                ),
             );
             return Ok((Verdict::Refuse(r), None));
         }
@@ -157,7 +172,7 @@ pub(super) fn judge(
         if a.content_hash().to_string() != was {
             let status = super::frozen::document(tx, ctx, &row.id, &row.unit, &was)?;
             if status.is_frozen() {
-                return Ok((Verdict::Refuse(super::frozen::reason(status)), None));
+                return Ok((Verdict::Refuse(super::frozen::refusal(status)), None));
             }
         }
     }
@@ -199,7 +214,7 @@ pub(super) fn judge(
                 Err(super::numbering::Refusal::NotApproved) if !final_pass => {
                     Verdict::AwaitApproval
                 }
-                Err(r) => Verdict::Refuse(r.reason()),
+                Err(r) => Verdict::Refuse(r.refused()),
             }
         }
     };

@@ -17,13 +17,14 @@
 //! the next day instead of waiting for numbers it never received.
 
 use chrono::Datelike;
-use luring_model::{evaluate, ApprovalStatus, Record};
+use luring_model::{evaluate, ApprovalStatus, Record, RefusalCode};
 use luring_sync::{Class, Lease};
 
 use super::records::stored_decisions;
 use super::SyncContext;
 use crate::db::{LeaseRow, SyncTx};
 use crate::error::Result;
+use crate::rules::Refused;
 
 /// Letter numbers leased per block.
 pub const LEASE_BLOCK: u32 = 10;
@@ -64,17 +65,19 @@ impl LetterNumber {
 pub enum Refusal {
     /// No approved request (yet): the final decision may come later in the same push.
     NotApproved,
-    /// Any other reason, as a sentence for the user.
-    Other(String),
+    /// Any other reason.
+    Other(Refused),
 }
 
 impl Refusal {
-    pub fn reason(&self) -> String {
+    pub fn refused(self) -> Refused {
         match self {
-            Self::NotApproved => "a letter number can only be given to a document whose approval \
-                                  request is approved"
-                .into(),
-            Self::Other(s) => s.clone(),
+            Self::NotApproved => Refused::new(
+                RefusalCode::NumberNotApproved,
+                "a letter number can only be given to a document whose approval request is \
+                 approved",
+            ),
+            Self::Other(r) => r,
         }
     }
 }
@@ -127,7 +130,12 @@ pub fn accept(
 ) -> Result<std::result::Result<(), Refusal>> {
     let n = match LetterNumber::parse(number) {
         Ok(n) => n,
-        Err(e) => return Ok(Err(Refusal::Other(e))),
+        Err(e) => {
+            return Ok(Err(Refusal::Other(Refused::new(
+                RefusalCode::NumberNotLeased,
+                e,
+            ))))
+        }
     };
     if !approved(tx, ctx, doc_id, doc_unit, content_hash)? {
         return Ok(Err(Refusal::NotApproved));
@@ -137,14 +145,18 @@ pub fn accept(
         .iter()
         .any(|l| l.unit == n.unit && l.year == n.year && l.start <= n.number && n.number < l.end);
     if !held {
-        return Ok(Err(Refusal::Other(format!(
-            "letter number {number} was not leased to this device: numbers come only from the \
-             device's own leased blocks"
+        return Ok(Err(Refusal::Other(Refused::new(
+            RefusalCode::NumberNotLeased,
+            format!(
+                "letter number {number} was not leased to this device: numbers come only from \
+                 the device's own leased blocks"
+            ),
         ))));
     }
     if let Some(other) = tx.letter_number_holder(&n.unit, n.year, n.number)? {
-        return Ok(Err(Refusal::Other(format!(
-            "letter number {number} is already used by document {other}"
+        return Ok(Err(Refusal::Other(Refused::new(
+            RefusalCode::NumberTaken,
+            format!("letter number {number} is already used by document {other}"),
         ))));
     }
     tx.use_letter_number(&n.unit, n.year, n.number, doc_id)?;

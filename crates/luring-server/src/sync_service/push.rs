@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use automerge::{AutoCommit, Change as AmChange};
 use luring_sync::compact::{Unpacked, PREFIX};
-use luring_sync::{Change, Class, CompactChange, SyncResponse};
+use luring_sync::{Change, Class, CompactChange, RefusalCode as C, SyncResponse};
 
 use super::judge::{judge, validate, Model, Verdict};
 use super::records::REQUEST_PREFIX;
@@ -15,6 +15,7 @@ use super::{load_doc, reject, SyncContext};
 use crate::access::may_access;
 use crate::db::{Database, EntityRow, SyncTx};
 use crate::error::Result;
+use crate::rules::Refused;
 
 /// Parses a pushed automerge change, refusing compressed chunks: devices send changes
 /// uncompressed (`Change::raw_bytes`), and automerge inflates compressed chunks with no
@@ -43,7 +44,7 @@ pub(super) struct Pushed {
     parsed: std::result::Result<AmChange, String>,
     /// A refusal decided without stored state (too big, another device's change); it
     /// applies unless the server already holds the change.
-    refusal: Option<String>,
+    refusal: Option<Refused>,
     /// A compact change, rebuilt against its entity once that is loaded; its index among
     /// the request's compact changes.
     compact: Option<(usize, Unpacked)>,
@@ -79,9 +80,10 @@ pub(super) fn prepare(
         }
         let parsed = parse_change(&change.bytes);
         let refusal = match &parsed {
-            Ok(p) if p.actor_id().to_hex_string() != ctx.device.actor => {
-                Some("the change was not made by this device (forged author)".into())
-            }
+            Ok(p) if p.actor_id().to_hex_string() != ctx.device.actor => Some(Refused::new(
+                C::OtherDevice,
+                "the change was not made by this device (forged author)",
+            )),
             _ => too_big(&change.class, change.bytes.len()),
         };
         add(Pushed {
@@ -95,7 +97,10 @@ pub(super) fn prepare(
     for (i, u) in Unpacked::all(&compact).into_iter().enumerate() {
         // Approval records are never compact: one that claims to be is not a change.
         let refusal = match u.class {
-            Class::Approval => Some("an approval record cannot be sent as a change".into()),
+            Class::Approval => Some(Refused::new(
+                C::NotValid,
+                "an approval record cannot be sent as a change",
+            )),
             class => too_big(&class, u.ops.len()),
         };
         add(Pushed {
@@ -114,14 +119,17 @@ pub(super) fn prepare(
 }
 
 /// Why a change of `len` bytes is refused for its size alone.
-fn too_big(class: &Class, len: usize) -> Option<String> {
+fn too_big(class: &Class, len: usize) -> Option<Refused> {
     let cap = crate::limits::entity_cap(*class);
     (len as u64 > cap).then(|| {
-        format!(
-            "the change is {} and a {} may hold at most {}; attach long text as a file",
-            crate::limits::size(len as u64),
-            crate::limits::class_name(*class),
-            crate::limits::size(cap),
+        Refused::new(
+            C::TooBig,
+            format!(
+                "the change is {} and a {} may hold at most {}; attach long text as a file",
+                crate::limits::size(len as u64),
+                crate::limits::class_name(*class),
+                crate::limits::size(cap),
+            ),
         )
     })
 }
@@ -259,7 +267,7 @@ pub(super) fn push_entity(
 ) -> Result<bool> {
     let existing = tx.entity(entity)?;
     let class = group[0].change.class;
-    let refuse_all = |resp: &mut SyncResponse, reason: &str| {
+    let refuse_all = |resp: &mut SyncResponse, code: C, reason: &str| {
         for p in group {
             if p.compact.is_some() {
                 // Its hash is unknown until it is rebuilt, and a refusal the device cannot
@@ -269,7 +277,7 @@ pub(super) fn push_entity(
                 continue;
             }
             let hash = p.parsed.as_ref().map(|c| c.hash().0).unwrap_or_default();
-            reject(resp, hash, entity, reason);
+            reject(resp, hash, entity, code, reason);
         }
     };
     let mut row = match existing {
@@ -277,6 +285,7 @@ pub(super) fn push_entity(
             if !may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees) {
                 refuse_all(
                     resp,
+                    C::OtherUnit,
                     "you may not change this entity: it belongs to another unit",
                 );
                 return Ok(false);
@@ -286,6 +295,7 @@ pub(super) fn push_entity(
                 // kind of entity as another.
                 refuse_all(
                     resp,
+                    C::IdTaken,
                     &format!(
                         "the id '{entity}' is already used by {}; this {} needs a new id",
                         match row.class {
@@ -303,6 +313,7 @@ pub(super) fn push_entity(
         None if entity.starts_with(REQUEST_PREFIX) => {
             refuse_all(
                 resp,
+                C::IdTaken,
                 &format!(
                     "ids starting with '{REQUEST_PREFIX}' belong to approval requests; \
                      this {} needs a new id",
@@ -354,7 +365,8 @@ pub(super) fn push_entity(
         let parsed = match &p.parsed {
             Ok(p) => p.clone(),
             Err(e) => {
-                reject(resp, [0; 32], entity, format!("not a valid change: {e}"));
+                let reason = format!("not a valid change: {e}");
+                reject(resp, [0; 32], entity, C::NotValid, reason);
                 continue;
             }
         };
@@ -370,7 +382,8 @@ pub(super) fn push_entity(
             GroupState::Open => {}
             GroupState::Deferred => continue,
             GroupState::Broken => {
-                reject(resp, hash, entity, "depends on a change the server refused");
+                let reason = "depends on a change the server refused";
+                reject(resp, hash, entity, C::DependsOnRefused, reason);
                 continue;
             }
         }
@@ -379,13 +392,14 @@ pub(super) fn push_entity(
                 resp,
                 hash,
                 entity,
+                C::NotValid,
                 "the change names the wrong kind of entity",
             );
             state = GroupState::Broken;
             continue;
         }
-        if let Some(reason) = &p.refusal {
-            reject(resp, hash, entity, reason.clone());
+        if let Some(r) = &p.refusal {
+            reject(resp, hash, entity, r.code, r.reason.clone());
             state = GroupState::Broken;
             continue;
         }
@@ -395,6 +409,7 @@ pub(super) fn push_entity(
                 resp,
                 hash,
                 entity,
+                C::TooBig,
                 format!(
                     "the {what} would grow past {}, the most a {what} may hold with its \
                      history; start a new {what} or attach long text as a file",
@@ -420,6 +435,7 @@ pub(super) fn push_entity(
                 resp,
                 hash,
                 entity,
+                C::NotValid,
                 format!("the change cannot be applied: {e}"),
             );
             state = GroupState::Broken;
@@ -459,8 +475,8 @@ pub(super) fn push_entity(
                 state = GroupState::Deferred;
                 doc = doc.fork_at(&heads).map_err(crate::ServerError::Automerge)?;
             }
-            Verdict::Refuse(reason) => {
-                reject(resp, hash, entity, reason);
+            Verdict::Refuse(r) => {
+                reject(resp, hash, entity, r.code, r.reason);
                 state = GroupState::Broken;
                 doc = doc.fork_at(&heads).map_err(crate::ServerError::Automerge)?;
             }

@@ -10,7 +10,7 @@
 //! record.
 
 use luring_model::clock;
-use luring_model::{evaluate, Decision, Receipt, ReceiptBody, Record};
+use luring_model::{evaluate, Decision, Receipt, ReceiptBody, Record, RefusalCode as C};
 use luring_sync::{Change, Class, SyncResponse};
 
 use super::{load_doc, reject, SyncContext};
@@ -41,13 +41,14 @@ pub(super) fn push_record(
             "an approval record may be at most {}",
             crate::limits::size(crate::limits::RECORD_MAX_BYTES)
         );
-        reject(resp, hash, &c.entity, reason);
+        reject(resp, hash, &c.entity, C::TooBig, reason);
         return Ok(());
     }
     let record: Record = match serde_json::from_slice(&c.bytes) {
         Ok(r) => r,
         Err(_) => {
-            reject(resp, hash, &c.entity, "not a valid approval record");
+            let reason = "not a valid approval record";
+            reject(resp, hash, &c.entity, C::NotValid, reason);
             return Ok(());
         }
     };
@@ -56,6 +57,7 @@ pub(super) fn push_record(
             resp,
             hash,
             &c.entity,
+            C::NotValid,
             "the record belongs to another request",
         );
         return Ok(());
@@ -66,6 +68,7 @@ pub(super) fn push_record(
                 resp,
                 hash,
                 &c.entity,
+                C::NotValid,
                 "only the agency's server issues receipts",
             );
             return Ok(());
@@ -76,7 +79,7 @@ pub(super) fn push_record(
                     "an approval request's id must start with '{REQUEST_PREFIX}', so that it \
                      can never take the id of a task or document"
                 );
-                reject(resp, hash, &c.entity, reason);
+                reject(resp, hash, &c.entity, C::IdTaken, reason);
                 return Ok(());
             }
             if req.body.requester.as_str() != ctx.subject.nip {
@@ -84,18 +87,19 @@ pub(super) fn push_record(
                     resp,
                     hash,
                     &c.entity,
+                    C::NotYourName,
                     "a request can only be made in your own name",
                 );
                 return Ok(());
             }
             if let Err(e) = req.verify() {
-                reject(resp, hash, &c.entity, e.to_string());
+                reject(resp, hash, &c.entity, e.refusal_code(), e.to_string());
                 return Ok(());
             }
             if let Err(e) =
                 clock::check_against_receipt("the request's time", &req.body.created_at, ctx.now)
             {
-                reject(resp, hash, &c.entity, e.to_string());
+                reject(resp, hash, &c.entity, C::WrongClock, e.to_string());
                 return Ok(());
             }
             if tx.entity(&c.entity)?.is_some() {
@@ -103,6 +107,7 @@ pub(super) fn push_record(
                     resp,
                     hash,
                     &c.entity,
+                    C::IdTaken,
                     "a request with this id already exists",
                 );
                 return Ok(());
@@ -118,6 +123,7 @@ pub(super) fn push_record(
                     resp,
                     hash,
                     &c.entity,
+                    C::MayNotRequest,
                     "you may not ask for approval of this document",
                 );
                 return Ok(());
@@ -125,8 +131,8 @@ pub(super) fn push_record(
             match super::frozen::request_binding(tx, ctx, &req, &doc)? {
                 super::frozen::Binding::Accept => {}
                 super::frozen::Binding::Wait => return Ok(()), // its version is on its way
-                super::frozen::Binding::Refuse(reason) => {
-                    reject(resp, hash, &c.entity, reason);
+                super::frozen::Binding::Refuse(r) => {
+                    reject(resp, hash, &c.entity, r.code, r.reason);
                     return Ok(());
                 }
             }
@@ -148,11 +154,13 @@ pub(super) fn push_record(
             if row.class != Class::Approval
                 || !may_access(ctx.tree, &ctx.subject, &row.unit, &row.assignees)
             {
-                reject(resp, hash, &c.entity, "you may not decide on this request");
+                let reason = "you may not decide on this request";
+                reject(resp, hash, &c.entity, C::MayNotDecide, reason);
                 return Ok(());
             }
             let Ok(Record::Request(req)) = serde_json::from_slice::<Record>(&row.snapshot) else {
-                reject(resp, hash, &c.entity, "the stored request is damaged");
+                let reason = "the stored request is damaged";
+                reject(resp, hash, &c.entity, C::DamagedOnServer, reason);
                 return Ok(());
             };
             if super::frozen::withdrawn(tx, &req)? {
@@ -160,6 +168,7 @@ pub(super) fn push_record(
                     resp,
                     hash,
                     &c.entity,
+                    C::Withdrawn,
                     "the requester withdrew this request before your decision reached the server",
                 );
                 return Ok(());
@@ -167,7 +176,7 @@ pub(super) fn push_record(
             if let Err(e) =
                 clock::check_against_receipt("the decision's time", &d.body.decided_at, ctx.now)
             {
-                reject(resp, hash, &c.entity, e.to_string());
+                reject(resp, hash, &c.entity, C::WrongClock, e.to_string());
                 return Ok(());
             }
             // The decisions already stored were accepted when they arrived; they stay
@@ -196,11 +205,14 @@ pub(super) fn push_record(
                 .all(|b| after.accepted.iter().any(|a| a == b))
                 && after.accepted.len() == before.accepted.len() + 1;
             if !(counted && extends) {
-                let reason = after.refused.iter().find(|(r, _)| r == &*d).map_or_else(
-                    || "the decision would replace one already counted".to_owned(),
-                    |(_, e)| e.to_string(),
+                let (code, reason) = after.refused.iter().find(|(r, _)| r == &*d).map_or_else(
+                    || {
+                        let r = "the decision would replace one already counted";
+                        (C::AlreadyDecided, r.to_owned())
+                    },
+                    |(_, e)| (e.refusal_code(), e.to_string()),
                 );
-                reject(resp, hash, &c.entity, reason);
+                reject(resp, hash, &c.entity, code, reason);
                 return Ok(());
             }
             ReceiptBody::of_decision(&d, clock::format(ctx.now), tx.revoked_devices()?)
@@ -209,8 +221,8 @@ pub(super) fn push_record(
             match super::frozen::withdrawal(tx, ctx, &c.entity, &w)? {
                 super::frozen::Binding::Accept => {}
                 super::frozen::Binding::Wait => return Ok(()), // the request is on its way
-                super::frozen::Binding::Refuse(reason) => {
-                    reject(resp, hash, &c.entity, reason);
+                super::frozen::Binding::Refuse(r) => {
+                    reject(resp, hash, &c.entity, r.code, r.reason);
                     return Ok(());
                 }
             }

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use luring_model::{Decision, DecisionBody, DeviceCert, Record};
-use luring_sync::{Change, Class, Cursor, SyncRequest};
+use luring_sync::{Change, Class, Cursor, RefusalCode, SyncRequest};
 use serde_json::Value;
 
 #[path = "../common/mod.rs"]
@@ -136,6 +136,17 @@ fn stored_record(l: &Luring, request_id: &str, kind: &str) -> Record {
 
 /// Pushes one record through `l`'s account and returns the server's refusal, if any.
 fn push_record(w: &World, l: &Luring, request_id: &str, record: &Record) -> Option<String> {
+    refusal_of(w, l, request_id, record).map(|(_, reason)| reason)
+}
+
+/// Pushes one record through `l`'s account and returns the server's refusal, if any, with
+/// its code (`Unknown` and "deferred" when it was neither stored nor refused).
+fn refusal_of(
+    w: &World,
+    l: &Luring,
+    request_id: &str,
+    record: &Record,
+) -> Option<(RefusalCode, String)> {
     let bytes = serde_json::to_vec(record).unwrap();
     let body = luring_sync::encode_request(&SyncRequest {
         cursor: Cursor::default(),
@@ -163,7 +174,9 @@ fn push_record(w: &World, l: &Luring, request_id: &str, record: &Record) -> Opti
         Some(
             r.rejected
                 .first()
-                .map_or("deferred".to_owned(), |x| x.reason.clone()),
+                .map_or((RefusalCode::Unknown, "deferred".to_owned()), |x| {
+                    (x.code, x.reason.clone())
+                }),
         )
     }
 }

@@ -1,6 +1,6 @@
 //! Decisions the approval rules do not count (wrong approver, skipped level, altered, foreign,
 //! on a withdrawn request, from a revoked device, backdated) are refused by the server,
-//! whoever relays them.
+//! whoever relays them, each with its refusal code (what a device's UI says).
 
 use luring_model::{DecisionBody, Nip, Record, Text, Verdict};
 
@@ -32,20 +32,23 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
 
     // The wrong approver, and a skipped level.
     let wrong = craft(&w.hendra, PASS_HENDRA, body(0, HENDRA.0, Verdict::Approve));
-    let reason = push_record(&w, &w.hendra, &req, &Record::Decision(Box::new(wrong)))
+    let (code, reason) = refusal_of(&w, &w.hendra, &req, &Record::Decision(Box::new(wrong)))
         .expect("wrong approver accepted");
     assert!(reason.contains("not the approver"), "{reason}");
+    assert_eq!(code, RefusalCode::MayNotDecide, "{reason}");
     let skipped = craft(&w.hendra, PASS_HENDRA, body(1, HENDRA.0, Verdict::Approve));
-    let reason = push_record(&w, &w.hendra, &req, &Record::Decision(Box::new(skipped)))
+    let (code, reason) = refusal_of(&w, &w.hendra, &req, &Record::Decision(Box::new(skipped)))
         .expect("skipped level accepted");
     assert!(reason.contains("level"), "{reason}");
+    assert_eq!(code, RefusalCode::NotYourTurn, "{reason}");
 
     // A changed decision (verdict flipped after signing).
     let mut flipped = craft(&w.siti, PASS_SITI, body(0, SITI.0, Verdict::Approve));
     flipped.body.verdict = Verdict::Reject;
-    let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(flipped)))
+    let (code, reason) = refusal_of(&w, &w.siti, &req, &Record::Decision(Box::new(flipped)))
         .expect("changed decision accepted");
     assert!(reason.contains("signature"), "{reason}");
+    assert_eq!(code, RefusalCode::BadSignature, "{reason}");
 
     // A changed note, a swapped certificate, and a certificate from another agency.
     let mut noted = craft(&w.siti, PASS_SITI, body(0, SITI.0, Verdict::Approve));
@@ -55,9 +58,10 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
     assert!(reason.contains("signature"), "{reason}");
     let mut swapped = craft(&w.siti, PASS_SITI, body(0, SITI.0, Verdict::Approve));
     swapped.cert = serde_json::from_str(&w.hendra.meta("certificate")).unwrap();
-    let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(swapped)))
+    let (code, reason) = refusal_of(&w, &w.siti, &req, &Record::Decision(Box::new(swapped)))
         .expect("swapped certificate accepted");
     assert!(reason.contains("certificate belongs to"), "{reason}");
+    assert_eq!(code, RefusalCode::BadSignature, "{reason}");
     let mut foreign = craft(&w.siti, PASS_SITI, body(0, SITI.0, Verdict::Approve));
     let fake_agency = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
     let mut cert_body = foreign.cert.body.clone();
@@ -105,6 +109,7 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
         rejected[0]["reason"].as_str().unwrap().contains("withdrew"),
         "{r}"
     );
+    assert_eq!(rejected[0]["code"], "withdrawn", "{r}");
 
     // A device revoked before the server received its decision: Siti signs a fresh request
     // offline, her device is revoked, and Ani relays the signed record.
@@ -117,9 +122,10 @@ fn the_server_refuses_decisions_the_rules_do_not_count() {
         &w.server.data,
         &["revoke-device", &w.siti.meta("device_id")],
     );
-    let reason = push_record(&w, &w.ani, &req3, &decision)
-        .expect("a revoked device's decision was accepted");
+    let (code, reason) =
+        refusal_of(&w, &w.ani, &req3, &decision).expect("a revoked device's decision was accepted");
     assert!(reason.contains("revoked"), "{reason}");
+    assert_eq!(code, RefusalCode::DeviceRevoked, "{reason}");
 }
 
 #[test]
@@ -150,12 +156,13 @@ fn a_backdated_decision_cannot_overturn_a_finished_approval() {
             - chrono::Duration::seconds(1),
     );
     let backdated = craft(&w.siti, PASS_SITI, b);
-    let reason = push_record(&w, &w.siti, &req, &Record::Decision(Box::new(backdated)))
+    let (code, reason) = refusal_of(&w, &w.siti, &req, &Record::Decision(Box::new(backdated)))
         .expect("a backdated decision was accepted");
     assert!(
         reason.contains("replace") || reason.contains("level"),
         "{reason}"
     );
+    assert_eq!(code, RefusalCode::AlreadyDecided, "{reason}");
     w.ani.sync();
     assert_eq!(
         w.ani.json(&["approval", "show", &req, "--json"])["status"],

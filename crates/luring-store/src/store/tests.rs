@@ -343,3 +343,77 @@ fn the_outbox_yields_every_change_before_and_after_compaction() {
     // A byte budget stops early but always yields at least one change.
     assert_eq!(s.outbox(1).unwrap().len(), 1);
 }
+
+/// The document kept in memory (`last_loaded`) never hides a write: not another process's
+/// (the CLI beside the desktop app), not a row written through this connection by another
+/// path, and an edit that fails leaves the stored document as it was.
+#[test]
+fn the_document_kept_in_memory_never_hides_a_write() {
+    use automerge::transaction::Transactable;
+    use automerge::ReadDoc;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("luring.db");
+    let mut app = Store::open(&path).unwrap();
+    app.create_documents(&[doc("d-a", "Laporan", "satu")])
+        .unwrap();
+    set_body(&mut app, "d-a", "satu dua");
+    assert_eq!(app.document("d-a").unwrap().body.as_str(), "satu dua");
+
+    // Another process edits; the app reads its text and its next edit builds on it (a
+    // stale copy would make the two edits concurrent and interleave the words).
+    let mut cli = Store::open(&path).unwrap();
+    set_body(&mut cli, "d-a", "satu dua tiga");
+    assert_eq!(app.document("d-a").unwrap().body.as_str(), "satu dua tiga");
+    set_body(&mut app, "d-a", "satu dua tiga empat");
+    let heads = app.entity_doc("d-a").unwrap().get_heads();
+    assert_eq!(
+        heads.len(),
+        1,
+        "the app's edit did not build on the other one"
+    );
+    assert_eq!(
+        cli.document("d-a").unwrap().body.as_str(),
+        "satu dua tiga empat"
+    );
+
+    // A change stored through this very connection by another path (as a pulled change is).
+    let mut fork = app.entity_doc("d-a").unwrap();
+    fork.set_actor(automerge::ActorId::random());
+    let body = fork.get(automerge::ROOT, "body").unwrap().unwrap().1;
+    fork.splice_text(&body, 0, 4, "SATU").unwrap();
+    fork.commit();
+    let change = fork.get_last_local_change().unwrap().clone();
+    app.connection()
+        .execute(
+            "INSERT INTO changes(entity_id, hash, bytes) VALUES ('d-a', ?1, ?2)",
+            rusqlite::params![change.hash().0.as_slice(), change.raw_bytes()],
+        )
+        .unwrap();
+    assert_eq!(
+        app.document("d-a").unwrap().body.as_str(),
+        "SATU dua tiga empat"
+    );
+
+    // An edit that breaks a rule halfway leaves no trace in memory either.
+    let r = app.update_document("d-a", |d| {
+        let body = d.get(automerge::ROOT, "body").unwrap().unwrap().1;
+        d.splice_text(&body, 0, 0, "x")?;
+        d.put(automerge::ROOT, "kind", "bukan-jenis")?;
+        Ok(())
+    });
+    assert!(matches!(r, Err(StoreError::Entity(_))), "{r:?}");
+    assert_eq!(
+        app.document("d-a").unwrap().body.as_str(),
+        "SATU dua tiga empat"
+    );
+    set_body(&mut app, "d-a", "SATU dua tiga empat lima");
+    assert_eq!(
+        Store::open(&path)
+            .unwrap()
+            .document("d-a")
+            .unwrap()
+            .body
+            .as_str(),
+        "SATU dua tiga empat lima"
+    );
+}

@@ -3,6 +3,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::compact::{CompactChange, DepRef};
 use crate::messages::*;
+use crate::RefusalCode;
 
 fn class() -> impl Strategy<Value = Class> {
     prop_oneof![
@@ -88,7 +89,15 @@ fn request() -> impl Strategy<Value = SyncRequest> {
 fn response() -> impl Strategy<Value = SyncResponse> {
     (
         prop::collection::vec(any::<u8>(), 0..5),
-        prop::collection::vec((any::<[u8; 32]>(), "[a-z-]{1,10}", ".{0,40}"), 0..3),
+        prop::collection::vec(
+            (
+                any::<[u8; 32]>(),
+                "[a-z-]{1,10}",
+                0..RefusalCode::ALL.len(),
+                ".{0,40}",
+            ),
+            0..3,
+        ),
         prop::collection::vec(change(), 0..8),
         any::<[u64; 3]>(),
         any::<bool>(),
@@ -102,9 +111,10 @@ fn response() -> impl Strategy<Value = SyncResponse> {
                 acked,
                 rejected: rej
                     .into_iter()
-                    .map(|(hash, entity, reason)| Rejection {
+                    .map(|(hash, entity, code, reason)| Rejection {
                         hash,
                         entity,
+                        code: RefusalCode::ALL[code],
                         reason,
                     })
                     .collect(),
@@ -237,23 +247,55 @@ fn limits_and_headers_are_enforced() {
     );
 }
 
-/// A request from a Luring that speaks protocol version 2 (before compact changes) is
-/// refused with the sentence that tells its user what to do, not decoded as garbage.
+/// A request from a Luring that speaks an older protocol version (2: before compact
+/// changes; 3: before refusal codes) is refused with the sentence that tells its user what
+/// to do, not decoded as garbage.
 #[test]
 fn an_older_version_is_told_to_update_luring() {
-    assert_eq!(PROTOCOL_VERSION, 3);
-    let mut old = encode_request(&SyncRequest {
-        byte_budget: 1 << 16,
-        ..SyncRequest::default()
-    });
-    old[0] = 2;
-    let e = decode_request(&old, Limits::default()).unwrap_err();
-    assert_eq!(e, CodecError::Version(2));
-    let said = e.to_string();
-    assert!(
-        said.contains("version 2") && said.contains("update Luring"),
-        "{said}"
-    );
+    assert_eq!(PROTOCOL_VERSION, 4);
+    for version in [2u8, 3] {
+        let mut old = encode_request(&SyncRequest {
+            byte_budget: 1 << 16,
+            ..SyncRequest::default()
+        });
+        old[0] = version;
+        let e = decode_request(&old, Limits::default()).unwrap_err();
+        assert_eq!(e, CodecError::Version(version));
+        let said = e.to_string();
+        assert!(
+            said.contains(&format!("version {version}")) && said.contains("update Luring"),
+            "{said}"
+        );
+    }
+}
+
+/// A refusal code is sent as its name: one a newer server adds reads as `Unknown` here,
+/// and the rest of the answer still decodes (an enum index would fail it all).
+#[test]
+fn a_refusal_code_from_a_newer_server_reads_as_unknown() {
+    let resp = SyncResponse {
+        rejected: vec![Rejection {
+            hash: [7; 32],
+            entity: "t-1".into(),
+            code: RefusalCode::FrozenApproved,
+            reason: "frozen".into(),
+        }],
+        more: true,
+        ..SyncResponse::default()
+    };
+    let ours = encode_response(&resp);
+    let mut body = postcard::to_stdvec(&resp).unwrap();
+    let at = body
+        .windows(b"frozen_approved".len())
+        .position(|w| w == b"frozen_approved")
+        .expect("the code travels as its name");
+    // Same length, so postcard's length prefix still fits.
+    body.splice(at..at + 15, b"approved_by_bsr".iter().copied());
+    let read: SyncResponse = postcard::from_bytes(&body).unwrap();
+    assert_eq!(read.rejected[0].code, RefusalCode::Unknown);
+    assert_eq!(read.rejected[0].reason, "frozen");
+    assert!(read.more);
+    assert_eq!(decode_response(&ours, Limits::default()).unwrap(), resp);
 }
 
 /// The shipped dictionary cannot change under the same id: a message written with it would
