@@ -58,6 +58,9 @@ fn generate() -> String {
         // What the client hands out.
         luring_client::TaskRow,
         luring_client::BucketView,
+        luring_client::NewsKind,
+        luring_client::NewsItem,
+        luring_client::NewsView,
         luring_client::BerandaView,
         luring_client::DocRow,
         luring_client::DocListRow,

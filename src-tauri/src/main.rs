@@ -69,6 +69,7 @@ fn main() {
             commands::sync::sync_now,
             commands::tasks::list_tasks,
             commands::tasks::beranda,
+            commands::tasks::mark_news_seen,
             commands::tasks::show_task,
             commands::tasks::add_task,
             commands::tasks::update_task,

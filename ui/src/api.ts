@@ -94,6 +94,8 @@ export const api = {
   listTasks: (filter: TaskQuery) => call<TaskRow[]>("list_tasks", { filter }),
   /** Beranda's day (luring-client counts): each bucket's count and its first `first` tasks, from the window's `today`. */
   beranda: (today: string, first: number) => call<BerandaView>("beranda", { today, first }),
+  /** "Tandai sudah dilihat": everything up to a Beranda's `news.upto` is seen; what arrived since stays new. */
+  markNewsSeen: (upto: number) => call<void>("mark_news_seen", { upto }),
   showTask: (id: string) => call<TaskView>("show_task", { id }),
   /** No assignee: the task is the writer's own (luring-client's rule). No due date: `due: null`. */
   addTask: (input: NewTaskInput) => call<TaskView>("add_task", { input }),

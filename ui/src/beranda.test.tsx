@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 // Issue 15, item 5, over the in-memory Backend (dev-mock.ts): Beranda for one day shows each
 // bucket's count and only its first few tasks (however many there are), "lihat semua" opens
-// Tugas on that bucket, and my requests show what became of them. The layout at 1366×768 is
+// Tugas on that bucket, my requests show what became of them, and what is new since I last
+// looked shows until I mark it seen. The layout at 1366×768 is
 // checked in the real window (tests/desktop, beranda.rs): happy-dom has no layout.
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { api, setBackend, type AppState, type Backend } from "./api";
-import { memoryBackend, seedManyTasks } from "./dev-mock";
+import { arrive, memoryBackend, seedManyTasks } from "./dev-mock";
 import { formatCount, todayIso } from "./format";
 import { t } from "./i18n";
 import { Home, HOME_FIRST } from "./screens/Home";
@@ -93,5 +94,47 @@ describe("Beranda untuk satu hari", () => {
     expect(outcome(req.id)).toBe("Ditolak – perlu perbaikan");
     // Its letter number comes with the documents' list.
     await waitFor(() => expect(outcome("a-1")).toBe("Disetujui · No. 800/012/DKI/2025"));
+  });
+
+  it("shows what is new since I last looked, each opening its item, until I mark it seen", async () => {
+    arrive({ kind: "assigned", id: "t-new", title: "Rekap data penerima bantuan", by: BOSS, status: "baru" });
+    arrive({ kind: "comment", id: "t-2", title: "Laporan kegiatan", by: BOSS, status: "dikerjakan" });
+    arrive({ kind: "decision", id: "a-9", title: "Nota dinas rapat", by: BOSS, status: "ditolak" });
+    arrive({ kind: "waiting", id: "a-8", title: "Surat undangan", by: BOSS, status: "menunggu" });
+    const { went } = inApp(<Home />, { screen: "beranda" });
+    const card = () => screen.getByTestId("home-news");
+    await waitFor(() => expect(card().getAttribute("data-count")).toBe("4"));
+    expect(card().querySelector("h2")!.textContent).toContain(t("home.news"));
+    expect(card().querySelector("[data-testid=news-count]")!.textContent).toBe(formatCount(4));
+    // Counts of every kind, and only the newest few rows, newest first.
+    for (const k of ["assigned", "comment", "decision", "waiting"] as const) {
+      expect(card().querySelector(`[data-news-count=${k}]`)!.textContent).toContain("1");
+    }
+    const rows = [...card().querySelectorAll<HTMLElement>("[data-home-news-id]")];
+    expect(rows.map((r) => r.getAttribute("data-news-kind"))).toEqual(["waiting", "decision", "comment"]);
+    expect(rows.length).toBe(HOME_FIRST);
+    expect(rows[1].textContent).toContain("Ditolak – perlu perbaikan");
+    expect(rows[2].textContent).toContain(t("home.newsKind.comment"));
+    // Each opens its item: a request in Persetujuan, a task in Tugas.
+    fireEvent.click(rows[0]);
+    expect(went[went.length - 1]).toEqual(["persetujuan", "a-8", undefined]);
+    fireEvent.click(rows[2]);
+    expect(went[went.length - 1]).toEqual(["tugas", "t-2", undefined]);
+
+    // Marked seen: gone, with the marker at what was shown.
+    const upto = (await api.beranda(todayIso(), HOME_FIRST)).news.upto;
+    fireEvent.click(screen.getByText(t("home.newsSeen")));
+    await waitFor(() => expect(card().getAttribute("data-count")).toBe("0"));
+    expect(calls.find((c) => c.cmd === "mark_news_seen")!.args).toEqual({ upto });
+    expect(card().textContent).toContain(t("home.newsNone"));
+    expect(card().querySelectorAll("[data-home-news-id]").length).toBe(0);
+    expect(document.activeElement).toBe(card().querySelector("h2"));
+
+    // What arrives after is new again.
+    arrive({ kind: "assigned", id: "t-newer", title: "Verifikasi SPJ", by: BOSS, status: "baru" });
+    cleanup();
+    inApp(<Home />, { screen: "beranda" });
+    await waitFor(() => expect(screen.getByTestId("home-news").getAttribute("data-count")).toBe("1"));
+    expect(screen.getByTestId("home-news").querySelector("[data-home-news-id]")!.getAttribute("data-home-news-id")).toBe("t-newer");
   });
 });

@@ -106,6 +106,50 @@ created_by: string | null, };
 export type BucketView = { count: number, first: Array<TaskRow>, };
 
 /**
+ * Why an item is new to me.
+ */
+export type NewsKind = "assigned" | "comment" | "decision" | "waiting";
+
+/**
+ * One new thing, as Beranda lists it.
+ */
+export type NewsItem = { kind: NewsKind, 
+/**
+ * What a click opens: the task's id, or the approval request's.
+ */
+id: string, 
+/**
+ * The task's title, or the requested document's.
+ */
+title: string, 
+/**
+ * Who (NIP): the comment's author, the approver who decided, or the requester.
+ */
+by: string | null, 
+/**
+ * The task's status, or the request's (`disetujui`, `ditolak`, `menunggu`).
+ */
+status: string, 
+/**
+ * Its place in this device's arrival order (newest first in the list).
+ */
+seq: number, };
+
+/**
+ * What is new since I last looked: how many of each kind, and the newest few of all.
+ */
+export type NewsView = { 
+/**
+ * The last arrival this view covers: "Tandai sudah dilihat" sends it back
+ * ([`Profile::mark_news_seen`]), so what arrives after it stays new.
+ */
+upto: number, assigned: number, comments: number, decisions: number, waiting: number, 
+/**
+ * The newest `first` items of every kind together, newest first.
+ */
+first: Array<NewsItem>, };
+
+/**
  * `luring-client`'s view of one day: never more rows than asked for per bucket.
  */
 export type BerandaView = { 
@@ -116,7 +160,11 @@ today: string, overdue: BucketView, due_today: BucketView, this_week: BucketView
 /**
  * My other unfinished tasks: due after this week, or with no due date.
  */
-later: number, };
+later: number, 
+/**
+ * What arrived for me since I last marked it seen ("Baru sejak terakhir Anda lihat").
+ */
+news: NewsView, };
 
 /**
  * A document as listed or found.

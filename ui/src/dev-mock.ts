@@ -2,7 +2,7 @@
 // without the Tauri shell, and the screen tests (screens.test.tsx) run without it (loaded
 // from main.tsx only under import.meta.env.DEV; never in dist/).
 // URL flags: ?first (first run), ?netdown (login and sync fail), ?slow (slow saves), ?en.
-import { setBackend, type AppState, type ApprovalView, type Backend, type DocStatus, type DocStatusView, type DocView, type DueBucket, type SyncState, type TaskView } from "./api";
+import { setBackend, type AppState, type ApprovalView, type Backend, type DocStatus, type DocStatusView, type DocView, type DueBucket, type NewsItem, type SyncState, type TaskView } from "./api";
 
 const flags = new URLSearchParams(location.search);
 const now = () => new Date().toISOString();
@@ -92,6 +92,19 @@ export function seedManyTasks(n: number, today: string) {
       due, assignees: [ME], checklist: [], comments: [], dispositions: [], unit: null, created_at: ago(i), created_by: BOSS });
   }
 }
+/** What arrived "from the server" (luring-store's arrivals), newest last; `newsSeen` is the marker. */
+const arrivals: NewsItem[] = [];
+let newsSeen = 0;
+/** Something arrives for me (a test's stand-in for a sync): it is new until marked seen. */
+export function arrive(item: Omit<NewsItem, "seq">) {
+  arrivals.push({ ...item, seq: ++seq });
+}
+function newsView(first: number) {
+  const unseen = arrivals.filter((n) => n.seq > newsSeen);
+  const count = (k: NewsItem["kind"]) => unseen.filter((n) => n.kind === k).length;
+  return { upto: Math.max(newsSeen, ...arrivals.map((n) => n.seq)), assigned: count("assigned"), comments: count("comment"),
+    decisions: count("decision"), waiting: count("waiting"), first: [...unseen].reverse().slice(0, first) };
+}
 const row = (t: TaskView) => ({ id: t.id, title: t.title, status: t.status, due: t.due, assignees: t.assignees, unit: t.unit, created_by: t.created_by });
 /** The document status rule of luring-model (document_status), mirrored for the mock. */
 function mockStatus(d: DocView): DocStatusView {
@@ -165,11 +178,12 @@ async function handle(cmd: string, a: any): Promise<unknown> {
         const all = tasks.filter((x) => inBucket(x, me, b, a.today)).sort(byDue);
         return { count: all.length, first: all.slice(0, a.first).map(row) };
       };
-      const v = { today: a.today, overdue: bucket("overdue"), due_today: bucket("today"), this_week: bucket("this_week"), later: 0 };
+      const v = { today: a.today, overdue: bucket("overdue"), due_today: bucket("today"), this_week: bucket("this_week"), later: 0, news: newsView(a.first) };
       const open = tasks.filter((x) => mineOf(x, me) && x.status !== "selesai").length;
       v.later = open - v.overdue.count - v.due_today.count - v.this_week.count;
       return v;
     }
+    case "mark_news_seen": newsSeen = Math.max(newsSeen, a.upto); return null;
     case "show_task": return task(a.id);
     case "add_task": {
       if (!a.input.title) fail("invalid", "the title is empty");

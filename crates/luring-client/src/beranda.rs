@@ -6,6 +6,8 @@
 //! Mine means what [`luring_store::TaskFilter::owner`] says: assigned to me, or made by me
 //! with no assignee (a note to oneself is one's own task, also when it came from an older
 //! client that left the assignee list empty).
+//!
+//! Beside the buckets, what is new since I last looked ([`news`]).
 
 use chrono::{Datelike, Days};
 use luring_model::Date;
@@ -14,6 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::profile::Profile;
+
+pub mod news;
+pub use news::{NewsItem, NewsKind, NewsView};
 
 /// One of Beranda's task buckets, counted from a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +52,8 @@ pub struct BerandaView {
     pub this_week: BucketView,
     /// My other unfinished tasks: due after this week, or with no due date.
     pub later: u64,
+    /// What arrived for me since I last marked it seen ("Baru sejak terakhir Anda lihat").
+    pub news: NewsView,
 }
 
 /// The day the window means by "today": its own local date when it sends one (the
@@ -89,7 +96,8 @@ pub(crate) fn bucket_filter(nip: &str, bucket: DueBucket, today: Date) -> TaskFi
 
 impl Profile {
     /// Beranda's tasks for `today` (the window's local date; `None`: this machine's):
-    /// each bucket's count and its first `first` tasks, soonest due first.
+    /// each bucket's count and its first `first` tasks, soonest due first; and what is new
+    /// since I last looked, with its newest `first` items ([`Profile::news`]).
     pub fn beranda(&self, today: Option<&str>, first: u32) -> Result<BerandaView> {
         let today = today_or_local(today)?;
         let bucket = |b: DueBucket| -> Result<BucketView> {
@@ -117,6 +125,7 @@ impl Profile {
             due_today,
             this_week,
             later,
+            news: self.news(first)?,
         })
     }
 }

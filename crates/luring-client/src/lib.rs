@@ -53,7 +53,7 @@ pub use account::AccountView;
 pub use attachment_open::{safe_file_name, VIEW_DIR};
 pub use attachment_transfer::{TransferProgress, TransferReport, WaitingAttachment, TRANSFERS_DIR};
 pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT_DOWNLOADED};
-pub use beranda::{BerandaView, BucketView, DueBucket};
+pub use beranda::{BerandaView, BucketView, DueBucket, NewsItem, NewsKind, NewsView};
 pub use doc_status::DocStatusView;
 pub use documents::{BodySplice, DocListRow, DocumentChanges, NewDocInput};
 pub use error::{ClientError, Result};

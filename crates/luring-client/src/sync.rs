@@ -513,6 +513,11 @@ impl Profile {
         if let Some(lease) = &incoming.lease {
             meta.push((MetaKey::NumberBlocks, self.blocks_with(lease)?));
         }
+        // Beranda's "new since you last looked" starts once the profile has caught up with
+        // the server once: what a new device receives first was already the person's.
+        if !incoming.more && self.store().news_seen()?.is_none() {
+            meta.push((MetaKey::NewsSeen, "0".into()));
+        }
         let applied = self.store_mut().apply_remote(
             &incoming.changes,
             &incoming.records,

@@ -11,6 +11,8 @@
 //!   them that never left the device is folded into one change before a sync
 //!   ([`Store::fold_outbox`], see `fold.rs` for when that is safe);
 //! - profile metadata (`meta`);
+//! - what arrived from the server since the person last looked (`arrivals`, see
+//!   [`Store::mark_news_seen`]);
 //! - the local names of attached files (`attachment_names`, see [`AttachmentName`]).
 //!
 //! Every write is one immediate transaction: the automerge change, the derived rows and the
@@ -19,6 +21,7 @@
 #![forbid(unsafe_code)]
 #![warn(clippy::unwrap_used)]
 
+mod arrivals;
 mod attachments;
 pub mod bundle;
 mod derive;
@@ -35,6 +38,7 @@ pub mod records;
 mod remote;
 mod store;
 
+pub use arrivals::{RequestArrival, TaskArrival, TaskArrivals};
 pub use attachments::AttachmentName;
 pub use bundle::{BundleError, ImportSummary};
 pub use error::{Result, StoreError};

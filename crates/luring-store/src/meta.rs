@@ -49,6 +49,9 @@ pub enum MetaKey {
     /// "Hemat data": `"1"` (or unset, the default) downloads a colleague's attachment
     /// only when it is opened; `"0"` downloads them after every sync.
     HematData,
+    /// Beranda's "seen" marker: the last arrival (arrivals.rs) the person marked as seen.
+    /// Unset until the profile's first complete sync, before which nothing is logged.
+    NewsSeen,
 }
 
 impl MetaKey {
@@ -77,6 +80,7 @@ impl MetaKey {
             Self::NumberBlocks => "number_blocks",
             Self::NumberPending => "number_pending",
             Self::HematData => "hemat_data",
+            Self::NewsSeen => "news_seen",
         }
     }
 }

@@ -235,6 +235,25 @@ CREATE INDEX tasks_by_creator ON tasks(created_by);
 ALTER TABLE refusals ADD COLUMN code TEXT NOT NULL DEFAULT 'unknown';
 ",
     },
+    Migration {
+        version: 13,
+        rebuild_derived: false,
+        sql: "
+-- What arrived from the server for Beranda's \"Baru sejak terakhir Anda lihat\", in local
+-- arrival order (seq never goes back, also after rows are deleted): I was assigned to a
+-- task, someone else commented on a task of mine, an approval request or decision came
+-- in (arrivals.rs). Only pulled changes write here, never this device's own edits; rows
+-- up to the person's \"seen\" marker (meta news_seen) are deleted when she marks them.
+CREATE TABLE arrivals (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('assigned', 'comment', 'request', 'decision')),
+    item_id TEXT NOT NULL,
+    nip TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX arrivals_by_kind ON arrivals(kind, seq);
+",
+    },
 ];
 
 /// The schema version this code writes.

@@ -174,6 +174,7 @@ impl Store {
         let actor = self.actor().clone();
         self.write_tx(|c| {
             let mut sum = Applied::default();
+            let news = crate::arrivals::Logger::for_answer(c)?;
             let mut by_entity: BTreeMap<&str, (EntityKind, Vec<&InChange>)> = BTreeMap::new();
             for p in pulled {
                 by_entity
@@ -190,6 +191,11 @@ impl Store {
                     AutoCommit::new().with_actor(actor.clone())
                 };
                 let before = doc.get_heads();
+                // What the task was here, to tell what the pulled changes made new.
+                let task_before = match (&news, kind, exists) {
+                    (Some(_), EntityKind::Task, true) => luring_crdt::read_task(&doc).ok(),
+                    _ => None,
+                };
                 apply_pulled(&mut doc, &changes)?;
                 if exists {
                     sum.new_changes += entity::append(c, id, &mut doc, &before)?.len();
@@ -197,11 +203,21 @@ impl Store {
                     sum.new_changes += doc.get_changes(&[]).len();
                     entity::insert(c, id, kind, &mut doc)?;
                 }
-                derive::put_any(c, kind, &doc)?;
+                match (&news, kind) {
+                    (Some(news), EntityKind::Task) => {
+                        let task = luring_crdt::read_task(&doc)?;
+                        derive::put_task(c, &task)?;
+                        news.task(c, task_before.as_ref(), &task)?;
+                    }
+                    _ => derive::put_any(c, kind, &doc)?,
+                }
             }
             for r in records {
                 if crate::records::insert(c, &r.request_id, r.kind, &r.bytes)? {
                     sum.new_changes += 1;
+                    if let Some(news) = &news {
+                        news.record(c, &r.request_id, r.kind, &r.bytes)?;
+                    }
                 }
             }
             let mut del = c.prepare_cached("DELETE FROM outbox WHERE hash = ?1")?;

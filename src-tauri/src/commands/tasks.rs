@@ -21,6 +21,13 @@ pub async fn beranda(
     d.with(move |p| p.beranda(today.as_deref(), first)).await
 }
 
+/// "Tandai sudah dilihat": everything the Beranda's `news.upto` covered is seen (local only:
+/// nothing for the server).
+#[tauri::command]
+pub async fn mark_news_seen(d: State<'_, Desktop>, upto: i64) -> CmdResult<()> {
+    d.with(move |p| p.mark_news_seen(upto)).await
+}
+
 #[tauri::command]
 pub async fn show_task(d: State<'_, Desktop>, id: String) -> CmdResult<TaskView> {
     d.with(move |p| p.show_task(&id)).await

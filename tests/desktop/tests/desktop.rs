@@ -955,3 +955,7 @@ mod evidence;
 // Issue 15 item 8 (typing in a 30-page letter at 10 characters a second).
 #[path = "desktop/typing.rs"]
 mod typing;
+
+// Issue 15 item 5's "Baru sejak terakhir Anda lihat", between two people.
+#[path = "desktop/news.rs"]
+mod news;

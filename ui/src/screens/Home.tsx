@@ -3,7 +3,11 @@
 // luring-client counts them (`beranda`), so 5,000 tasks cost three counts and nine rows —
 // then approvals waiting for me, the outcomes of my requests, my drafts, the tasks I gave
 // and the decisions I made, each a few rows and a "lihat semua". Every row opens its item.
-import { api, type ApprovalView, type BucketView, type DueBucket, type TaskRow } from "../api";
+// On top of the second column, what is new since I last looked (luring-client's news.rs):
+// counts and the newest few, kept until I press "Tandai sudah dilihat" (why explicit: see
+// the doc comment of news.rs).
+import { useRef } from "preact/hooks";
+import { api, type ApprovalView, type BucketView, type DueBucket, type NewsKind, type NewsView, type TaskRow } from "../api";
 import { DocStatusBadge, docStatusText } from "../components/DocStatusBadge";
 import { ErrorLine } from "../components/ErrorLine";
 import { sortByDue } from "../domain";
@@ -52,7 +56,7 @@ export function Home() {
       </header>
       <div class="home-grid">
         <section class="card home-day" aria-labelledby="home-tasks">
-          <h2 id="home-tasks">{t("home.myTasks")} <span class="count">{formatCount(open)}</span></h2>
+          <h2 id="home-tasks"><span class="h-title">{t("home.myTasks")}</span> <span class="count">{formatCount(open)}</span></h2>
           <ErrorLine error={day.error} />
           {day.data && open === 0 && <p class="muted">{t("home.noTasks")}</p>}
           {day.data && open > 0 && BUCKETS.map(([bucket, field]) => (
@@ -63,6 +67,10 @@ export function Home() {
         </section>
 
         <div class="home-col">
+          {day.data && <News news={day.data.news} onSeen={async () => {
+            await api.markNewsSeen(day.data!.news.upto);
+            day.reload();
+          }} />}
           <Card id="home-waiting" title={t("home.waiting")} count={waiting.length} error={approvals.error}
             empty={approvals.data && waiting.length === 0 ? t("home.noWaiting") : null} all={["persetujuan"]}>
             {waiting.slice(0, HOME_FIRST).map((a) => (
@@ -117,6 +125,49 @@ export function Home() {
   );
 }
 
+const NEWS_KINDS: NewsKind[] = ["assigned", "comment", "decision", "waiting"];
+const newsCount = (n: NewsView, k: NewsKind) =>
+  k === "assigned" ? n.assigned : k === "comment" ? n.comments : k === "decision" ? n.decisions : n.waiting;
+
+/** "Baru sejak terakhir Anda lihat": how many of each kind, the newest few (each opens its
+ *  task or request), and "Tandai sudah dilihat", which covers exactly what is shown. */
+function News({ news, onSeen }: { news: NewsView; onSeen: () => Promise<void> }) {
+  const { navigate } = useApp();
+  const head = useRef<HTMLHeadingElement>(null);
+  const total = NEWS_KINDS.reduce((n, k) => n + newsCount(news, k), 0);
+  const seen = async () => {
+    await onSeen();
+    head.current?.focus();
+  };
+  return (
+    <section class="card home-news" aria-labelledby="home-news" data-testid="home-news" data-count={total}>
+      <h2 id="home-news" ref={head} tabIndex={-1}><span class="h-title" title={t("home.news")}>{t("home.news")}</span> <span class="count" data-testid="news-count">{formatCount(total)}</span></h2>
+      {total === 0 && <p class="muted">{t("home.newsNone")}</p>}
+      <ul class="rows">
+        {news.first.map((i) => (
+          <Row key={`${i.kind}-${i.id}`} attr={{ "data-home-news-id": i.id, "data-news-kind": i.kind }}
+            title={i.by ? `${i.title} (${t("home.newsBy", { nip: i.by })})` : i.title}
+            onClick={() => navigate(i.kind === "assigned" || i.kind === "comment" ? "tugas" : "persetujuan", i.id)}>
+            <span class={`badge news-${i.kind} ${i.kind === "decision" ? `outcome-${i.status}` : ""}`}>
+              {i.kind === "decision" ? tCode("home.outcome", i.status) : t(`home.newsKind.${i.kind}` as Key)}
+            </span>
+          </Row>
+        ))}
+      </ul>
+      {total > 0 && (
+        <div class="news-foot">
+          <span class="muted news-counts">
+            {NEWS_KINDS.filter((k) => newsCount(news, k) > 0).map((k) => (
+              <span key={k} data-news-count={k}>{t(`home.newsCount.${k}` as Key, { n: formatCount(newsCount(news, k)) })}</span>
+            ))}
+          </span>
+          <button type="button" class="link" id="news-seen" onClick={seen}>{t("home.newsSeen")}</button>
+        </div>
+      )}
+    </section>
+  );
+}
+
 /** A small card: its title and count, a few rows, and "lihat semua" when there are more. */
 function Card(p: {
   id: string; title: string; count: number; error: unknown; empty: string | null;
@@ -125,7 +176,7 @@ function Card(p: {
   const { navigate } = useApp();
   return (
     <section class="card" aria-labelledby={p.id}>
-      <h2 id={p.id}>{p.title} <span class="count">{formatCount(p.count)}</span></h2>
+      <h2 id={p.id}><span class="h-title" title={p.title}>{p.title}</span> <span class="count">{formatCount(p.count)}</span></h2>
       <ErrorLine error={p.error} />
       {p.empty && <p class="muted">{p.empty}</p>}
       <ul class="rows">{p.children}</ul>
