@@ -27,7 +27,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
 use crate::meta::{self, MetaKey};
-use crate::queries::TaskRow;
+use crate::queries::{task_row, TaskRow, TASK_ROW_COLUMNS};
 use crate::store::Store;
 
 /// A task that is new to the person: the task as listed and its last arrival.
@@ -126,24 +126,11 @@ impl Logger {
 }
 
 fn task_arrival(r: &rusqlite::Row<'_>) -> rusqlite::Result<(u64, TaskArrival)> {
-    let assignees: Option<String> = r.get(5)?;
-    let mut assignees: Vec<String> = assignees
-        .map(|s| s.split(',').map(str::to_owned).collect())
-        .unwrap_or_default();
-    assignees.sort();
     let count: i64 = r.get(9)?;
     Ok((
         u64::try_from(count).unwrap_or(0),
         TaskArrival {
-            task: TaskRow {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                status: r.get(2)?,
-                due: r.get(3)?,
-                unit: r.get(4)?,
-                assignees,
-                created_by: r.get(6)?,
-            },
+            task: task_row(r)?,
             seq: r.get(7)?,
             by: r.get(8)?,
         },
@@ -213,9 +200,7 @@ impl Store {
     /// `first` are returned.
     fn task_arrivals(&self, kind: &str, cond: &str, me: &str, first: u32) -> Result<TaskArrivals> {
         let sql = format!(
-            "SELECT t.id, t.title, t.status, t.due, t.unit,
-                    (SELECT group_concat(nip, ',') FROM task_assignees x WHERE x.task_id = t.id),
-                    t.created_by, a.seq, a.nip, count(*) OVER ()
+            "SELECT {TASK_ROW_COLUMNS}, a.seq, a.nip, count(*) OVER ()
              FROM (SELECT item_id, max(seq) AS seq, nip FROM arrivals
                    WHERE kind = ?2 AND seq > ?3 GROUP BY item_id) a
              JOIN tasks t ON t.id = a.item_id

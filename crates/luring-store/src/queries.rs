@@ -123,13 +123,31 @@ fn task_conditions(f: &TaskFilter) -> (String, Vec<String>) {
     (format!(" WHERE {}", conds.join(" AND ")), args)
 }
 
+/// The columns [`task_row`] reads, first in a query over `tasks t`.
+pub(crate) const TASK_ROW_COLUMNS: &str = "t.id, t.title, t.status, t.due, t.unit,
+    (SELECT group_concat(nip, ',') FROM task_assignees ta WHERE ta.task_id = t.id),
+    t.created_by";
+
+/// A task row from the first columns of a query that starts with [`TASK_ROW_COLUMNS`].
+pub(crate) fn task_row(r: &Row<'_>) -> rusqlite::Result<TaskRow> {
+    let assignees: Option<String> = r.get(5)?;
+    let mut assignees: Vec<String> = assignees
+        .map(|s| s.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    assignees.sort();
+    Ok(TaskRow {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        status: r.get(2)?,
+        due: r.get(3)?,
+        unit: r.get(4)?,
+        assignees,
+        created_by: r.get(6)?,
+    })
+}
+
 pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRow>> {
-    let mut sql = String::from(
-        "SELECT t.id, t.title, t.status, t.due, t.unit,
-                (SELECT group_concat(nip, ',') FROM task_assignees a WHERE a.task_id = t.id),
-                t.created_by
-         FROM tasks t",
-    );
+    let mut sql = format!("SELECT {TASK_ROW_COLUMNS} FROM tasks t");
     let (conds, args) = task_conditions(f);
     sql.push_str(&conds);
     sql.push_str(" ORDER BY t.due IS NULL, t.due, t.id");
@@ -139,22 +157,7 @@ pub(crate) fn list_tasks(conn: &Connection, f: &TaskFilter) -> Result<Vec<TaskRo
         sql.push_str(&format!(" LIMIT -1 OFFSET {}", f.offset));
     }
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args), |r| {
-        let assignees: Option<String> = r.get(5)?;
-        let mut assignees: Vec<String> = assignees
-            .map(|s| s.split(',').map(str::to_owned).collect())
-            .unwrap_or_default();
-        assignees.sort();
-        Ok(TaskRow {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            status: r.get(2)?,
-            due: r.get(3)?,
-            unit: r.get(4)?,
-            assignees,
-            created_by: r.get(6)?,
-        })
-    })?;
+    let rows = stmt.query_map(params_from_iter(args), task_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -211,20 +211,22 @@ impl Store {
     }
 
     /// Runs `f` on entity `id`'s document, from memory when nothing changed since it was
-    /// last loaded or written here (see `last_loaded`), else loaded and then kept.
+    /// last loaded or written here (see `last_loaded`), else loaded and then kept. `f` only
+    /// reads: it gets `&mut` because automerge's `get_heads` wants it (to close a
+    /// transaction, which a kept document never has open).
     fn with_doc<T>(
         &self,
         id: &str,
         kind: EntityKind,
-        f: impl FnOnce(&AutoCommit) -> Result<T>,
+        f: impl FnOnce(&mut AutoCommit) -> Result<T>,
     ) -> Result<T> {
         // Stamped before loading: a commit by someone else meanwhile makes the next use miss.
         let stamp = Stamp::of(&self.conn)?;
-        let doc = match self.last.take(&self.conn, id, kind, &self.actor)? {
+        let mut doc = match self.last.take(&self.conn, id, kind, &self.actor)? {
             Some(doc) => doc,
             None => entity::load(&self.conn, id, kind, &self.actor)?,
         };
-        let out = f(&doc);
+        let out = f(&mut doc);
         self.last.put(id, kind, stamp, doc);
         out
     }
@@ -253,7 +255,7 @@ impl Store {
 
     /// The automerge heads of an entity (what an approval binds to).
     pub fn heads(&self, id: &str, kind: EntityKind) -> Result<Vec<ChangeHash>> {
-        self.with_doc(id, kind, |doc| Ok(doc.clone().get_heads()))
+        self.with_doc(id, kind, |doc| Ok(doc.get_heads()))
     }
 
     pub fn list_tasks(&self, f: &TaskFilter) -> Result<Vec<TaskRow>> {
