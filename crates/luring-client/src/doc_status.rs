@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use luring_model::{document_status, request_status, DocStatus, RequestState};
+use luring_model::{document_status, request_status, DocStatus, Document, RequestState};
 use serde::Serialize;
 
 use crate::error::{ClientError, Result};
@@ -39,15 +39,14 @@ struct Gathered {
 impl Profile {
     /// Every request's status, by document id. The documents' current content hashes come
     /// from the query table (one read for a whole list, no automerge load per request).
-    fn requests_by_document(&self, only: Option<&str>) -> Result<HashMap<String, Vec<Gathered>>> {
+    /// `only`: one document (as already read), else all.
+    fn requests_by_document(
+        &self,
+        only: Option<&Document>,
+    ) -> Result<HashMap<String, Vec<Gathered>>> {
         let mut by_doc: HashMap<String, Vec<Gathered>> = HashMap::new();
         let hashes: HashMap<String, String> = match only {
-            Some(id) => self
-                .store()
-                .document(id)
-                .map(|d| (id.to_owned(), d.content_hash().to_string()))
-                .into_iter()
-                .collect(),
+            Some(d) => HashMap::from([(d.id.to_string(), d.content_hash().to_string())]),
             None => (self.store().list_documents(None)?)
                 .into_iter()
                 .map(|d| (d.id, d.content_hash))
@@ -56,7 +55,7 @@ impl Profile {
         for id in self.store().request_ids()? {
             let f = self.facts(&id)?;
             let doc = f.request.body.document_id.as_str();
-            if only.is_some_and(|o| o != doc) {
+            if only.is_some_and(|o| o.id.as_str() != doc) {
                 continue;
             }
             let ev = self.evaluation_against(&f, hashes.get(doc).map(String::as_str))?;
@@ -87,15 +86,19 @@ impl Profile {
 
     /// The status of one document.
     pub fn document_status(&self, doc_id: &str) -> Result<DocStatusView> {
-        let doc = self.store().document(doc_id)?;
-        let requests = self.requests_by_document(Some(doc_id))?;
-        let (status, request_id) = Self::status_of(requests.get(doc_id));
+        self.status_of_document(&self.store().document(doc_id)?)
+    }
+
+    /// The status of a document already read (a save's result: no second read).
+    pub(crate) fn status_of_document(&self, doc: &Document) -> Result<DocStatusView> {
+        let requests = self.requests_by_document(Some(doc))?;
+        let (status, request_id) = Self::status_of(requests.get(doc.id.as_str()));
         Ok(DocStatusView {
             status: status.as_str().to_owned(),
             frozen: status.is_frozen(),
             request_id,
-            letter_number: doc.letter_number,
-            revision_of: doc.revision_of,
+            letter_number: doc.letter_number.clone(),
+            revision_of: doc.revision_of.clone(),
         })
     }
 
@@ -111,7 +114,8 @@ impl Profile {
 
     /// Refuses a change to the text or official fields of a frozen document.
     pub(crate) fn ensure_editable(&self, doc_id: &str) -> Result<()> {
-        let requests = self.requests_by_document(Some(doc_id))?;
+        let doc = self.store().document(doc_id)?;
+        let requests = self.requests_by_document(Some(&doc))?;
         let (status, _) = Self::status_of(requests.get(doc_id));
         if status.is_frozen() {
             return Err(ClientError::Frozen {

@@ -142,7 +142,7 @@ impl Profile {
 
     /// A document with its status, as the editor shows it.
     fn doc_view(&self, d: Document) -> Result<DocView> {
-        let status = self.document_status(d.id.as_str())?;
+        let status = self.status_of_document(&d)?;
         let mut v = DocView::from(d);
         v.status = Some(status);
         Ok(v)
