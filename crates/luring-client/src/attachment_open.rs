@@ -64,17 +64,9 @@ impl Profile {
     /// attachment whose bytes are not on this device yet is
     /// [`ClientError::NotDownloaded`]: download it first.
     pub fn attachment_for_viewing(&self, doc_id: &str, hash: &str) -> Result<PathBuf> {
-        let listed = self.list_attachments(doc_id)?;
         // Only a hash of this document: `list_attachments` holds 64-hex hashes only, so
         // the hash is safe in a path too.
-        let a =
-            listed
-                .into_iter()
-                .find(|a| a.hash == hash)
-                .ok_or_else(|| ClientError::NotFound {
-                    kind: "attachment",
-                    id: hash.to_owned(),
-                })?;
+        let a = self.listed_attachment(doc_id, hash)?;
         if a.bytes == 0 && a.name == NOT_DOWNLOADED {
             return Err(ClientError::NotDownloaded(a.hash));
         }

@@ -548,15 +548,7 @@ impl Profile {
             crate::fs::write_atomic(out, &std::fs::read(&file).map_err(io("read", &file))?)
                 .map_err(io("write", out))?;
         }
-        let view = self
-            .list_attachments(id.as_str())?
-            .into_iter()
-            .find(|v| v.hash == hash)
-            .ok_or_else(|| ClientError::NotFound {
-                kind: "attachment of this document",
-                id: hash.to_owned(),
-            })?;
-        Ok((view, report))
+        Ok((self.listed_attachment(id.as_str(), hash)?, report))
     }
 
     /// Downloads one attachment into the attachment folder, resuming a partial download.

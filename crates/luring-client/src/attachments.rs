@@ -133,6 +133,17 @@ impl Profile {
         self.list_attachments(id.as_str())
     }
 
+    /// Attachment `hash` of document `doc_id` as listed, or not found.
+    pub(crate) fn listed_attachment(&self, doc_id: &str, hash: &str) -> Result<AttachmentView> {
+        self.list_attachments(doc_id)?
+            .into_iter()
+            .find(|a| a.hash == hash)
+            .ok_or_else(|| ClientError::NotFound {
+                kind: "attachment of this document",
+                id: hash.to_owned(),
+            })
+    }
+
     /// A document's attachments in the document's order, each once.
     pub fn list_attachments(&self, doc_id: &str) -> Result<Vec<AttachmentView>> {
         let id = EntityId::parse(doc_id)?;
