@@ -9,6 +9,7 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
@@ -17,18 +18,18 @@ use luring_testkit::{bin, free_port, wait_port};
 
 /// tauri-driver on its own ports, killed on drop (which also ends its WebKitWebDriver).
 pub struct Driver {
+    env: Vec<(String, String)>,
+    running: Mutex<Option<Running>>,
+}
+
+/// One tauri-driver process group (tauri-driver, its WebKitWebDriver and the app).
+struct Running {
     child: Child,
     port: u16,
 }
 
-impl Driver {
-    pub fn start() -> Self {
-        Self::start_with(&[])
-    }
-
-    /// As [`Driver::start`], with more environment for the app (it overrides the short
-    /// sync waits set here, e.g. a long backoff to see what ends it).
-    pub fn start_with(env: &[(&str, &str)]) -> Self {
+impl Running {
+    fn start(env: &[(String, String)]) -> Self {
         let port = free_port();
         let native = free_port();
         let tauri_driver = std::env::var_os("TAURI_DRIVER")
@@ -47,7 +48,7 @@ impl Driver {
             // Short waits so a test sees the loop retry within seconds.
             .env("LURING_SYNC_INTERVAL_SECS", "2")
             .env("LURING_SYNC_MAX_BACKOFF_SECS", "2")
-            .envs(env.iter().copied())
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -57,8 +58,51 @@ impl Driver {
         wait_port(native, "WebKitWebDriver");
         Self { child, port }
     }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // The whole group: tauri-driver, WebKitWebDriver and the app they started.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// How many times [`Driver::launch`] starts tauri-driver afresh before giving up.
+const DRIVER_STARTS: usize = 3;
+
+impl Driver {
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// As [`Driver::start`], with more environment for the app (it overrides the short
+    /// sync waits set here, e.g. a long backoff to see what ends it).
+    pub fn start_with(env: &[(&str, &str)]) -> Self {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let running = Mutex::new(Some(Running::start(&env)));
+        Self { env, running }
+    }
+
+    /// The process group of today's tauri-driver (its WebKitWebDriver and app are in it).
+    pub fn process_group(&self) -> u32 {
+        let running = self.running.lock().unwrap();
+        running.as_ref().map_or(0, |r| r.child.id())
+    }
 
     /// Starts the app on `profile` and opens a WebDriver session to its window.
+    ///
+    /// WebKitWebDriver sometimes dies while it starts the app on a loaded machine (CI saw
+    /// tauri-driver answer a new session with a closed connection, five times in a row: the
+    /// native driver behind it was gone). Retrying the request cannot help then, so a failed
+    /// session start ends the whole process group and starts tauri-driver afresh, saying so
+    /// on stderr; a test fails only when every start fails.
     pub async fn launch(&self, profile: &Path) -> App {
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -69,11 +113,13 @@ impl Driver {
             }),
         );
         caps.insert("browserName".into(), "wry".into());
-        let mut last = None;
-        for _ in 0..5 {
+        let mut failures = Vec::new();
+        for attempt in 1..=DRIVER_STARTS {
+            let port = self.running.lock().unwrap().as_ref().map_or(0, |r| r.port);
+            let began = Instant::now();
             match ClientBuilder::new(HttpConnector::new())
                 .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .connect(&format!("http://127.0.0.1:{port}"))
                 .await
             {
                 Ok(c) => {
@@ -83,23 +129,20 @@ impl Driver {
                     }
                 }
                 Err(e) => {
-                    last = Some(e);
-                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    eprintln!(
+                        "WebDriver session {attempt}/{DRIVER_STARTS} failed after {:.1} s: {e:?}; \
+                         starting tauri-driver again",
+                        began.elapsed().as_secs_f64()
+                    );
+                    failures.push(format!("{e:?}"));
+                    let mut running = self.running.lock().unwrap();
+                    // The old group goes first: its app may still hold the profile.
+                    drop(running.take());
+                    *running = Some(Running::start(&self.env));
                 }
             }
         }
-        panic!("no WebDriver session: {last:?}");
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // The whole group: tauri-driver, WebKitWebDriver and the app they started.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        panic!("no WebDriver session in {DRIVER_STARTS} starts of tauri-driver: {failures:?}");
     }
 }
 

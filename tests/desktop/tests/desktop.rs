@@ -959,3 +959,7 @@ mod typing;
 // Issue 15 item 5's "Baru sejak terakhir Anda lihat", between two people.
 #[path = "desktop/news.rs"]
 mod news;
+
+// The harness itself: a dead WebKitWebDriver is started again, not a failed test.
+#[path = "desktop/harness.rs"]
+mod harness;
