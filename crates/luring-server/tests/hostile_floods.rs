@@ -371,9 +371,18 @@ fn a_flood_of_tasks_does_not_hold_up_other_syncs() {
         sorted[sorted.len() * 9 / 10],
     );
     assert!(sorted.len() >= 9, "too few syncs measured during the flood");
+    // A push held as one transaction would make a sync arriving during it wait about half
+    // of one push (each takes ~3 s here), so most syncs, not one, would pass a second. The
+    // bound is on the 90th percentile: one slow sync on a busy CI machine (the max was
+    // 0.56 s idle, above 1 s with other tests beside it) is not a held-up server.
+    let p90 = sorted[sorted.len() * 9 / 10];
     assert!(
-        max < Duration::from_secs(1),
-        "a sync took {max:?} during the flood"
+        p90 < Duration::from_secs(1),
+        "syncs were held up during the flood: p90 {p90:?}, max {max:?}"
+    );
+    assert!(
+        max < Duration::from_secs(3),
+        "a sync waited {max:?}, as long as a whole flooded push"
     );
 }
 
