@@ -432,7 +432,7 @@ export type BodySplice = { pos: number, delete: number, insert: string, };
 /**
  * One code per kind of failure a person may be shown.
  */
-export type ErrorCode = "invalid" | "no_profile" | "profile_exists" | "not_found" | "wrong_kind" | "nothing_to_change" | "file" | "bundle" | "store" | "network" | "no_answer" | "not_luring" | "cancelled" | "bad_answer" | "key" | "wrong_passphrase" | "passphrase_needed" | "approval" | "unauthorized" | "throttled" | "update_required" | "server" | "not_logged_in" | "other_nip" | "profile_copied" | "server_address" | "insecure_http" | "tls_untrusted" | "tls_expired" | "tls_wrong_host" | "ca_file" | "not_your_comment" | "frozen_submitted" | "frozen_approved" | "save_to_folder" | "not_downloaded" | "no_viewer" | "internal";
+export type ErrorCode = "invalid" | "no_profile" | "profile_exists" | "not_found" | "wrong_kind" | "nothing_to_change" | "file" | "bundle" | "store" | "network" | "no_answer" | "not_luring" | "cancelled" | "bad_answer" | "key" | "wrong_passphrase" | "passphrase_needed" | "approval" | "unauthorized" | "throttled" | "update_required" | "server" | "attachment_forbidden" | "attachment_not_uploaded" | "attachment_too_big" | "attachment_damaged" | "not_logged_in" | "other_nip" | "profile_copied" | "server_address" | "insecure_http" | "tls_untrusted" | "tls_expired" | "tls_wrong_host" | "ca_file" | "not_your_comment" | "frozen_submitted" | "frozen_approved" | "save_to_folder" | "not_downloaded" | "no_viewer" | "internal";
 
 export type AppError = { code: ErrorCode, message: string, 
 /**
@@ -484,7 +484,7 @@ pending_items: number, last_sync: string | null,
 error: AppError | null, next_try_secs: number | null, progress: Progress | null, rejected: Array<Refusal>, };
 
 /** Every error code the window can receive (the UI's test checks each has a sentence). */
-export const ERROR_CODES: ErrorCode[] = ["invalid","no_profile","profile_exists","not_found","wrong_kind","nothing_to_change","file","bundle","store","network","no_answer","not_luring","cancelled","bad_answer","key","wrong_passphrase","passphrase_needed","approval","unauthorized","throttled","update_required","server","not_logged_in","other_nip","profile_copied","server_address","insecure_http","tls_untrusted","tls_expired","tls_wrong_host","ca_file","not_your_comment","frozen_submitted","frozen_approved","save_to_folder","not_downloaded","no_viewer","internal"];
+export const ERROR_CODES: ErrorCode[] = ["invalid","no_profile","profile_exists","not_found","wrong_kind","nothing_to_change","file","bundle","store","network","no_answer","not_luring","cancelled","bad_answer","key","wrong_passphrase","passphrase_needed","approval","unauthorized","throttled","update_required","server","attachment_forbidden","attachment_not_uploaded","attachment_too_big","attachment_damaged","not_logged_in","other_nip","profile_copied","server_address","insecure_http","tls_untrusted","tls_expired","tls_wrong_host","ca_file","not_your_comment","frozen_submitted","frozen_approved","save_to_folder","not_downloaded","no_viewer","internal"];
 
 /** Every rule a refused value can break (`AppError.invalid.reason`). */
 export const VALIDATION_REASONS: ValidationReason[] = ["empty_title","title_too_long","title_control","empty","too_long","bad_date","bad_status","bad_nip","bad_doc_kind","bad_classification","bad_role","bad_id","bad_unit_code","bad_attachment"];

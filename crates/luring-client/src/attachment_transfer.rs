@@ -33,7 +33,7 @@ use luring_sync::attachments::{self as wire, AttachmentStatus, CHUNK_SIZE, ENTRY
 use serde::Serialize;
 
 use crate::attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES};
-use crate::error::{ClientError, Result};
+use crate::error::{AttachmentRefusal, ClientError, Result};
 use crate::profile::Profile;
 use crate::transport::{check_server_url, http_client, network, server_error, CA_FILE};
 
@@ -414,10 +414,13 @@ impl Profile {
                     started = Some((doc.as_str(), AttachmentLink::status_of(&body)?));
                     break;
                 }
-                Err(ClientError::Server {
-                    status: 403 | 409 | 413 | 429,
-                    message,
-                }) => {
+                Err(
+                    ClientError::Server {
+                        status: 409 | 429,
+                        message,
+                    }
+                    | ClientError::AttachmentRefused { message, .. },
+                ) => {
                     refusal = message;
                 }
                 Err(e) => return Err(e),
@@ -508,12 +511,13 @@ impl Profile {
         for (hash, doc) in wanted {
             match self.download_one(&link, &doc, &hash, &mut report, progress) {
                 Ok(()) => report.downloaded.push(hash),
-                Err(ClientError::Server { message, .. }) => {
-                    report.waiting.push(WaitingAttachment {
-                        hash,
-                        reason: message,
-                    })
-                }
+                Err(
+                    ClientError::Server { message, .. }
+                    | ClientError::AttachmentRefused { message, .. },
+                ) => report.waiting.push(WaitingAttachment {
+                    hash,
+                    reason: message,
+                }),
                 Err(e) => return Err(e),
             }
         }
@@ -568,8 +572,8 @@ impl Profile {
             report,
         )?)?;
         if !status.complete {
-            return Err(ClientError::Server {
-                status: 404,
+            return Err(ClientError::AttachmentRefused {
+                why: AttachmentRefusal::NotUploaded,
                 message: "the server does not have all of this attachment yet: the person who attached it has not finished uploading it".into(),
             });
         }

@@ -74,6 +74,14 @@ pub enum ClientError {
     Approval(String),
     #[error("the server refused: {message}")]
     Server { status: u16, message: String },
+    /// The server would not move an attachment for a reason a person can act on (sync
+    /// first, wait for the sender, attach a smaller file): said apart from a bare
+    /// [`ClientError::Server`] so the UI can say which.
+    #[error("the server refused this attachment: {message}")]
+    AttachmentRefused {
+        why: AttachmentRefusal,
+        message: String,
+    },
     #[error("this profile is not logged in: run `luring --profile DIR login --server URL --nip NIP --password-stdin`")]
     NotLoggedIn,
     /// Another copy of this profile syncs with the same identity (see `copies.rs` on the
@@ -109,6 +117,35 @@ pub enum ClientError {
     NotDownloaded(String),
 }
 
+/// Why the server would not move an attachment (its refusal's `code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentRefusal {
+    /// No document the person may read lists it on the server: its document has not been
+    /// synced there yet, or it is not theirs to read (`attachment_forbidden`).
+    Forbidden,
+    /// The server does not have all its bytes: the person who attached it has not finished
+    /// uploading (`attachment_missing`, or a status that is not complete).
+    NotUploaded,
+    /// Larger than the server accepts (`attachment_too_big`).
+    TooBig,
+    /// The bytes sent are not the ones the hash names (`attachment_mismatch`): the file on
+    /// this device changed or is damaged.
+    Damaged,
+}
+
+impl AttachmentRefusal {
+    /// The refusal named by the server's error body `code`, if it is an attachment's.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "attachment_forbidden" => Self::Forbidden,
+            "attachment_missing" => Self::NotUploaded,
+            "attachment_too_big" => Self::TooBig,
+            "attachment_mismatch" => Self::Damaged,
+            _ => return None,
+        })
+    }
+}
+
 impl ClientError {
     /// A stable, machine-readable name of the error, for UIs that translate messages.
     pub fn code(&self) -> &'static str {
@@ -142,6 +179,12 @@ impl ClientError {
             Self::Server { status: 429, .. } => C::Throttled,
             Self::Server { status: 426, .. } => C::UpdateRequired,
             Self::Server { .. } => C::Server,
+            Self::AttachmentRefused { why, .. } => match why {
+                AttachmentRefusal::Forbidden => C::AttachmentForbidden,
+                AttachmentRefusal::NotUploaded => C::AttachmentNotUploaded,
+                AttachmentRefusal::TooBig => C::AttachmentTooBig,
+                AttachmentRefusal::Damaged => C::AttachmentDamaged,
+            },
             Self::NotLoggedIn => C::NotLoggedIn,
             Self::OtherNip(_) => C::OtherNip,
             Self::ProfileCopied => C::ProfileCopied,
@@ -187,7 +230,9 @@ impl ClientError {
         match self {
             Self::Network(_) | Self::NoAnswer { .. } | Self::BadAnswer(_) => true,
             Self::Server { status, .. } => *status >= 500 || *status == 429,
-            Self::Invalid(_)
+            // The sender's upload or a sync must come first: a person's doing, not a retry's.
+            Self::AttachmentRefused { .. }
+            | Self::Invalid(_)
             | Self::NoProfile(_)
             | Self::ProfileExists(_)
             | Self::NotFound { .. }

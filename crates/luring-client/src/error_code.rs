@@ -38,6 +38,14 @@ pub enum ErrorCode {
     /// The server speaks a newer protocol (426): this app must be updated.
     UpdateRequired,
     Server,
+    /// An attachment's document is not on the server yet, or not the person's to read.
+    AttachmentForbidden,
+    /// The person who attached the file has not finished uploading it.
+    AttachmentNotUploaded,
+    /// An attachment larger than the server accepts.
+    AttachmentTooBig,
+    /// An attachment's file on this device is not the one its hash names.
+    AttachmentDamaged,
     NotLoggedIn,
     OtherNip,
     ProfileCopied,
@@ -88,6 +96,10 @@ impl ErrorCode {
         Self::Throttled,
         Self::UpdateRequired,
         Self::Server,
+        Self::AttachmentForbidden,
+        Self::AttachmentNotUploaded,
+        Self::AttachmentTooBig,
+        Self::AttachmentDamaged,
         Self::NotLoggedIn,
         Self::OtherNip,
         Self::ProfileCopied,
@@ -131,6 +143,10 @@ impl ErrorCode {
             Self::Throttled => "throttled",
             Self::UpdateRequired => "update_required",
             Self::Server => "server",
+            Self::AttachmentForbidden => "attachment_forbidden",
+            Self::AttachmentNotUploaded => "attachment_not_uploaded",
+            Self::AttachmentTooBig => "attachment_too_big",
+            Self::AttachmentDamaged => "attachment_damaged",
             Self::NotLoggedIn => "not_logged_in",
             Self::OtherNip => "other_nip",
             Self::ProfileCopied => "profile_copied",

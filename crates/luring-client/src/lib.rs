@@ -56,7 +56,7 @@ pub use attachments::{AttachmentView, ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, NOT
 pub use beranda::{BerandaView, BucketView, DueBucket, NewsItem, NewsKind, NewsView};
 pub use doc_status::DocStatusView;
 pub use documents::{BodySplice, DocListRow, DocumentChanges, NewDocInput};
-pub use error::{ClientError, Result};
+pub use error::{AttachmentRefusal, ClientError, Result};
 pub use error_code::ErrorCode;
 pub use evidence_file::file_name_part;
 pub use link_budget::{LinkMeter, TARGET_ROUND};

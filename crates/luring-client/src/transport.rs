@@ -229,6 +229,12 @@ pub(crate) fn server_error(status: reqwest::StatusCode, body: &[u8]) -> ClientEr
         if b.code == "profile_copied" {
             return ClientError::ProfileCopied;
         }
+        if let Some(why) = crate::error::AttachmentRefusal::from_code(&b.code) {
+            return ClientError::AttachmentRefused {
+                why,
+                message: b.message,
+            };
+        }
     }
     let message = serde_json::from_slice::<ErrorBody>(body)
         .map(|b| b.message)
@@ -324,6 +330,32 @@ pub(crate) fn keep_ca(dir: &Path, ca: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_attachment_refusal_keeps_its_cause_and_other_refusals_stay_the_servers() {
+        let body = |code: &str| format!(r#"{{"code":"{code}","message":"m"}}"#).into_bytes();
+        let code = |status: u16, b: &[u8]| {
+            server_error(reqwest::StatusCode::from_u16(status).unwrap(), b).code()
+        };
+        assert_eq!(
+            code(403, &body("attachment_forbidden")),
+            "attachment_forbidden"
+        );
+        assert_eq!(
+            code(404, &body("attachment_missing")),
+            "attachment_not_uploaded"
+        );
+        assert_eq!(code(413, &body("attachment_too_big")), "attachment_too_big");
+        assert_eq!(
+            code(422, &body("attachment_mismatch")),
+            "attachment_damaged"
+        );
+        // A code of another kind, or none at all, is the server's plain refusal.
+        assert_eq!(code(409, &body("attachment_upload_state")), "server");
+        assert_eq!(code(403, &body("forbidden")), "server");
+        assert_eq!(code(403, b"<html>"), "server");
+        assert_eq!(code(426, &body("update_required")), "update_required");
+    }
 
     #[test]
     fn a_server_that_cannot_be_connected_to_was_sent_nothing() {

@@ -571,3 +571,36 @@ fn no_byte_to_who_may_not_read_and_lies_junk_and_big_files_are_refused() {
     }
     assert_eq!(health(&server.url), 200, "the server still serves");
 }
+
+/// What a colleague is told when an attachment cannot come down yet, by its cause (issue
+/// 15: refusals in plain words): the sender has synced the document but not finished
+/// uploading the file, or the document itself has not reached the server.
+#[test]
+fn an_attachment_that_cannot_come_down_yet_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Server::seeded(&tmp.path().join("server"));
+    let ani = Luring::login(tmp.path(), "ani", &server, ANI);
+    let siti = Luring::login(tmp.path(), "siti", &server, SITI);
+    let (doc, hash) = doc_with_file(&ani, tmp.path(), "scan.pdf", &noise(30_000, 9));
+    // Ani's document reaches the server; its file does not (only the sync rounds ran).
+    sync_rounds(&ani);
+    sync_rounds(&siti);
+    let mut p = ClientProfile::open(&siti.dir).unwrap();
+    let e = p
+        .fetch_attachment(&doc, &hash, None, &mut |_| {})
+        .unwrap_err();
+    assert_eq!(e.code(), "attachment_not_uploaded", "{e}");
+    // Once Ani's device moves the file, the same click brings it.
+    ani.sync();
+    let (view, _) = p.fetch_attachment(&doc, &hash, None, &mut |_| {}).unwrap();
+    assert_eq!(view.bytes, 30_000);
+
+    // A document Siti has but the server has not seen (a bundle, a modified client): the
+    // server will not say whether any such file exists.
+    let (doc2, hash2) = doc_with_file(&siti, tmp.path(), "lain.pdf", &noise(20_000, 10));
+    std::fs::remove_file(siti.dir.join(luring_client::ATTACHMENTS_DIR).join(&hash2)).unwrap();
+    let e = p
+        .fetch_attachment(&doc2, &hash2, None, &mut |_| {})
+        .unwrap_err();
+    assert_eq!(e.code(), "attachment_forbidden", "{e}");
+}
