@@ -8,9 +8,16 @@
 //! attachments called `scan.pdf` apart. The copy is private to the profile's owner, like
 //! everything in a profile, and rewritten at every opening, so a viewer that saved over it
 //! never changes what the next opening shows.
+//!
+//! A colleague's attachment has no name here (names stay on the device that attached the
+//! file), so its copy is `lampiran-<hash>` plus the extension its first bytes show (`infer`,
+//! which Tauri already uses): without one, a viewer picks no application, or the wrong one.
+//! Copies are only for the viewer: each opening removes those not opened for
+//! [`VIEW_KEEP`], so a laptop's disk does not fill with 25 MB scans seen once.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use crate::attachments::{ATTACHMENTS_DIR, NOT_DOWNLOADED};
 use crate::error::{ClientError, Result};
@@ -18,6 +25,9 @@ use crate::profile::Profile;
 
 /// Where copies for the viewer go, inside a profile folder.
 pub const VIEW_DIR: &str = "cache/lampiran";
+
+/// How long a copy for the viewer is kept after its last opening.
+pub const VIEW_KEEP: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Longest file name written, in bytes (most file systems allow 255).
 const NAME_MAX_BYTES: usize = 120;
@@ -73,7 +83,13 @@ impl Profile {
         let source = self.dir().join(ATTACHMENTS_DIR).join(&a.hash);
         let dir = self.dir().join(VIEW_DIR).join(&a.hash[..16]);
         crate::private_files::make_private(&dir)?;
-        let out = dir.join(safe_file_name(&a.name));
+        let mut name = safe_file_name(&a.name);
+        if Path::new(&name).extension().is_none() {
+            if let Ok(Some(kind)) = infer::get_from_path(&source) {
+                name = format!("{name}.{}", kind.extension());
+            }
+        }
+        let out = dir.join(name);
         let mut input =
             std::fs::File::open(&source).map_err(|e| ClientError::file("open", &source, e))?;
         let mut copy = crate::fs::AtomicFile::new_in(&dir, true)
@@ -83,7 +99,26 @@ impl Profile {
             .map_err(|e| ClientError::file("write", &out, e))?;
         copy.commit(&out)
             .map_err(|e| ClientError::file("write", &out, e))?;
+        prune_view_copies(&self.dir().join(VIEW_DIR), SystemTime::now());
         Ok(out)
+    }
+}
+
+/// Removes the viewer's copies not written for [`VIEW_KEEP`] (each hash's folder gets a
+/// new modification time when its copy is rewritten). Best effort: a copy a viewer still
+/// holds open, or a folder that cannot be read, stays for the next time.
+fn prune_view_copies(root: &Path, now: SystemTime) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > VIEW_KEEP));
+        if old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -146,5 +181,31 @@ mod tests {
             .attachment_for_viewing(&doc, &"0".repeat(64))
             .expect_err("not this document's");
         assert_eq!(e.code(), "not_found");
+    }
+
+    #[test]
+    fn copies_not_opened_for_a_day_are_removed_and_fresh_ones_stay() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path();
+        for name in ["lama", "baru"] {
+            std::fs::create_dir_all(root.join(name)).expect("made");
+            std::fs::write(root.join(name).join("scan.pdf"), b"x").expect("written");
+        }
+        let day_later = SystemTime::now() + VIEW_KEEP + Duration::from_secs(60);
+        let old = std::fs::File::open(root.join("lama")).expect("opened");
+        old.set_modified(SystemTime::now() - VIEW_KEEP - Duration::from_secs(120))
+            .expect("dated");
+        prune_view_copies(root, SystemTime::now());
+        assert!(
+            !root.join("lama").exists(),
+            "a copy older than a day is removed"
+        );
+        assert!(
+            root.join("baru").join("scan.pdf").is_file(),
+            "a fresh copy stays"
+        );
+        prune_view_copies(root, day_later);
+        assert!(!root.join("baru").exists());
+        prune_view_copies(&root.join("nowhere"), day_later);
     }
 }

@@ -198,6 +198,60 @@ fn attachments_from_another_device_are_listed_as_not_downloaded() {
     );
 }
 
+/// A colleague's attachment has no name on this device: the viewer's copy is
+/// `lampiran-<hash>` with the extension its bytes show, so the system picks an application.
+#[test]
+fn a_colleagues_attachment_opens_with_the_extension_its_bytes_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ani = profile(tmp.path(), "ani", ANI);
+    let mut siti = profile(tmp.path(), "siti", SITI);
+    let doc = ani
+        .new_document(&NewDocInput {
+            title: "Laporan".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let files: [(&str, &[u8]); 3] = [
+        ("surat.pdf", b"%PDF-1.7\n1 0 obj\n"),
+        ("foto.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        ("catatan.txt", b"rapat jam 9"),
+    ];
+    let mut hashes = Vec::new();
+    for (name, bytes) in files {
+        let f = tmp.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        hashes.push(
+            ani.attach_file(&doc, &f)
+                .unwrap()
+                .last()
+                .unwrap()
+                .hash
+                .clone(),
+        );
+    }
+    exchange(&ani, &mut siti, tmp.path());
+    // The bytes arrive as a download puts them: under their hash, no name.
+    let theirs = siti.dir().join(ATTACHMENTS_DIR);
+    std::fs::create_dir_all(&theirs).unwrap();
+    for h in &hashes {
+        std::fs::copy(ani.dir().join(ATTACHMENTS_DIR).join(h), theirs.join(h)).unwrap();
+    }
+    let opened: Vec<String> = hashes
+        .iter()
+        .map(|h| {
+            let out = siti.attachment_for_viewing(&doc, h).unwrap();
+            out.file_name().unwrap().to_string_lossy().into_owned()
+        })
+        .collect();
+    assert_eq!(opened[0], format!("lampiran-{}.pdf", &hashes[0][..12]));
+    assert_eq!(opened[1], format!("lampiran-{}.png", &hashes[1][..12]));
+    // Bytes of no known kind keep the bare name rather than a guessed extension.
+    assert_eq!(opened[2], format!("lampiran-{}", &hashes[2][..12]));
+    // On Ani's device the file keeps the name it was attached under.
+    let own = ani.attachment_for_viewing(&doc, &hashes[0]).unwrap();
+    assert_eq!(own.file_name().unwrap(), "surat.pdf");
+}
+
 #[test]
 fn folders_missing_files_oversized_files_and_wrong_ids_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
