@@ -52,9 +52,14 @@ impl Profile {
                 .map(|d| (d.id, d.content_hash))
                 .collect(),
         };
-        for id in self.store().request_ids()? {
+        let ids = match only {
+            Some(d) => self.store().request_ids_for_document(d.id.as_str())?,
+            None => self.store().request_ids()?,
+        };
+        for id in ids {
             let f = self.facts(&id)?;
             let doc = f.request.body.document_id.as_str();
+            // The index reads the same bytes `facts` parses; checked all the same.
             if only.is_some_and(|o| o.id.as_str() != doc) {
                 continue;
             }

@@ -254,6 +254,21 @@ CREATE TABLE arrivals (
 CREATE INDEX arrivals_by_kind ON arrivals(kind, seq);
 ",
     },
+    Migration {
+        version: 14,
+        rebuild_derived: false,
+        sql: "
+-- The document an approval request is about, read from the request's own bytes (kept as
+-- received; a record that is not JSON reads as NULL), so a save's frozen check and a
+-- document's status look up that document's requests instead of reading every request
+-- on the device at each key (records.rs, request_ids_for_document).
+ALTER TABLE records ADD COLUMN document_id TEXT GENERATED ALWAYS AS (
+    CASE WHEN kind = 'request' AND json_valid(CAST(bytes AS TEXT))
+         THEN json_extract(CAST(bytes AS TEXT), '$.body.document_id') END
+) VIRTUAL;
+CREATE INDEX records_by_document ON records(document_id) WHERE kind = 'request';
+",
+    },
 ];
 
 /// The schema version this code writes.

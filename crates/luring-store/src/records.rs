@@ -96,6 +96,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The ids of the requests for one document, newest first (as [`Store::request_ids`]).
+    pub fn request_ids_for_document(&self, document_id: &str) -> Result<Vec<String>> {
+        let mut s = self.connection().prepare_cached(
+            "SELECT request_id FROM records WHERE kind = ?1 AND document_id = ?2
+               AND hash NOT IN (SELECT hash FROM refusals)
+             ORDER BY received_at DESC, request_id",
+        )?;
+        let rows = s.query_map([RecordKind::Request.as_str(), document_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Whether a request is known here.
     pub fn has_request(&self, request_id: &str) -> Result<bool> {
         Ok(self
@@ -147,5 +158,59 @@ mod tests {
             )
             .unwrap();
         assert_eq!(stored, "decision");
+    }
+
+    /// A request's bytes as a device files them (only the fields the index reads matter).
+    fn request_for(doc: &str, n: u8) -> Vec<u8> {
+        format!(r#"{{"record":"request","body":{{"document_id":"{doc}","n":{n}}}}}"#).into_bytes()
+    }
+
+    #[test]
+    fn a_documents_requests_are_found_by_its_id_also_for_records_filed_before_the_index() {
+        // Filed under schema 13, before the column existed: migration 14 must see them.
+        let mut c = rusqlite::Connection::open_in_memory().unwrap();
+        crate::migrations::migrate_to(&mut c, 13).unwrap();
+        insert(&c, "a-lama", RecordKind::Request, &request_for("d-1", 0)).unwrap();
+        insert(&c, "a-rusak", RecordKind::Request, b"\xff not json").unwrap();
+        crate::migrations::migrate_to(&mut c, 14).unwrap();
+        let for_doc = |c: &rusqlite::Connection, doc: &str| -> Vec<String> {
+            let mut s = c
+                .prepare("SELECT request_id FROM records WHERE kind = 'request' AND document_id = ?1 ORDER BY request_id")
+                .unwrap();
+            s.query_map([doc], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        };
+        assert_eq!(for_doc(&c, "d-1"), ["a-lama"]);
+
+        let mut s = Store::open_in_memory().unwrap();
+        s.add_local_record("a-1", RecordKind::Request, &request_for("d-1", 1))
+            .unwrap();
+        s.add_local_record("a-2", RecordKind::Request, &request_for("d-2", 2))
+            .unwrap();
+        s.add_local_record("a-3", RecordKind::Request, &request_for("d-1", 3))
+            .unwrap();
+        // A decision naming the document (a forged field) is not a request of it.
+        s.add_local_record("a-2", RecordKind::Decision, &request_for("d-1", 4))
+            .unwrap();
+        s.add_local_record("a-4", RecordKind::Request, b"not json")
+            .unwrap();
+        let mut d1 = s.request_ids_for_document("d-1").unwrap();
+        d1.sort();
+        assert_eq!(d1, ["a-1", "a-3"]);
+        assert_eq!(s.request_ids_for_document("d-2").unwrap(), ["a-2"]);
+        assert!(s.request_ids_for_document("d-9").unwrap().is_empty());
+        assert_eq!(s.request_ids().unwrap().len(), 4);
+        // The lookup uses the index, not a scan of every record.
+        let plan: String = s
+            .connection()
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT request_id FROM records WHERE kind = 'request' AND document_id = 'd-1'",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("records_by_document"), "{plan}");
     }
 }
