@@ -26,6 +26,7 @@ cargo clippy --workspace --all-targets --features luring-desktop-e2e/desktop-e2e
 step "benchmark smoke run (small sizes; real figures: cargo build --release, docs/BENCHMARKS.md)"
 cargo run -q --locked -p luring-bench -- local --tasks 2000 --documents 50 --samples 50 --json
 cargo run -q --locked -p luring-bench -- link --profile 3g --held 10 --tasks 50 --documents 5 --json
+cargo run -q --locked -p luring-bench -- saves --requests 0,50 --samples 20
 
 step "tests"
 cargo test --workspace --locked

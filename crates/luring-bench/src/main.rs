@@ -23,6 +23,7 @@ mod link;
 mod link_report;
 mod measure;
 mod report;
+mod saves;
 mod served;
 mod site;
 mod sync_day;
@@ -68,6 +69,18 @@ enum Command {
     TrainDict(TrainArgs),
     /// Time Beranda's view (counts and the first few per bucket) with N tasks of mine.
     Beranda(BerandaArgs),
+    /// Time one editor save (a typed key) while the device holds N approval requests.
+    Saves(SavesArgs),
+}
+
+#[derive(Debug, Args)]
+struct SavesArgs {
+    /// Approval requests held on the device when saves are timed (for other letters).
+    #[arg(long, value_delimiter = ',', default_value = "0,300,1000,3000")]
+    requests: Vec<u64>,
+    /// Saves timed at each count.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    samples: u64,
 }
 
 #[derive(Debug, Args)]
@@ -195,6 +208,14 @@ fn main() -> ExitCode {
             tasks: args.tasks,
             samples: args.samples,
         }),
+        Command::Saves(args) => {
+            let mut requests = args.requests;
+            requests.sort_unstable();
+            saves::run(&saves::Plan {
+                requests,
+                samples: args.samples,
+            })
+        }
         Command::TrainDict(args) => train_dict::run(&train_dict::Plan {
             days: args.days,
             size: args.size,

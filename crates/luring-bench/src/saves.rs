@@ -1,0 +1,63 @@
+//! `luring-bench saves`: what one editor save costs as the device's approval history grows.
+//! A save checks that the letter is not frozen and answers with its status, both of which
+//! read the letter's approval requests; this times `splice_document_body` (one typed key
+//! appended, as the desktop's editor sends it) on a device holding N requests for other
+//! letters, to show that the save no longer grows with them.
+
+use luring_client::{NewDocInput, Profile};
+use luring_store::MetaKey;
+
+use crate::BoxResult;
+
+pub struct Plan {
+    /// Request counts to measure at, ascending.
+    pub requests: Vec<u64>,
+    pub samples: u64,
+}
+
+/// p50 and p99 (nearest rank) of `v`, in ms.
+fn pct(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let at = |p: f64| v[((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
+    (at(0.50), at(0.99))
+}
+
+pub fn run(plan: &Plan) -> BoxResult<()> {
+    let dir = tempfile::tempdir()?;
+    let mut p = Profile::init(dir.path(), "Ani Lestari", "198703122010011002")?;
+    // Requests need the agency's key on the device (a login stores it); any key will do
+    // here, nothing is sent.
+    p.store().put(MetaKey::AgencyKey, &"11".repeat(32))?;
+    let supervisor = ["198211032008012004".to_owned()];
+    let mut held = 0;
+    println!(
+        "requests held | save p50 | save p99 (ms, {} saves)",
+        plan.samples
+    );
+    for &n in &plan.requests {
+        while held < n {
+            let doc = p.new_document(&NewDocInput {
+                title: format!("Nota dinas {held} tentang rapat koordinasi"),
+                body: "Dengan hormat, mohon persetujuan.".into(),
+                ..Default::default()
+            })?;
+            p.request_approval(&doc, &supervisor)?;
+            held += 1;
+        }
+        let doc = p.new_document(&NewDocInput {
+            title: format!("Konsep yang diketik ({n})"),
+            ..Default::default()
+        })?;
+        let mut body = String::new();
+        let mut times = Vec::new();
+        for k in 0..plan.samples {
+            body.push(char::from(b'a' + (k % 26) as u8));
+            let t = std::time::Instant::now();
+            p.set_document_body(&doc, &body)?;
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        let (p50, p99) = pct(times);
+        println!("{n:>13} | {p50:>8.2} | {p99:>8.2}");
+    }
+    Ok(())
+}
