@@ -2,12 +2,17 @@
 //! A save checks that the letter is not frozen and answers with its status, both of which
 //! read the letter's approval requests; this times `splice_document_body` (one typed key
 //! appended, as the desktop's editor sends it) on a device holding N requests for other
-//! letters, to show that the save no longer grows with them.
+//! letters, to show that the save no longer grows with them. Beside it, the two lists
+//! Beranda also loads whole (every approval request, every document with its status),
+//! which do grow with the history.
 
 use luring_client::{NewDocInput, Profile};
 use luring_store::MetaKey;
 
 use crate::BoxResult;
+
+/// Timed runs of each whole list.
+const LISTS: usize = 10;
 
 pub struct Plan {
     /// Request counts to measure at, ascending.
@@ -31,7 +36,8 @@ pub fn run(plan: &Plan) -> BoxResult<()> {
     let supervisor = ["198211032008012004".to_owned()];
     let mut held = 0;
     println!(
-        "requests held | save p50 | save p99 (ms, {} saves)",
+        "requests held | save p50 | save p99 | list_approvals p50 | list_documents p50 \
+         (ms; {} saves, {LISTS} lists)",
         plan.samples
     );
     for &n in &plan.requests {
@@ -57,7 +63,24 @@ pub fn run(plan: &Plan) -> BoxResult<()> {
             times.push(t.elapsed().as_secs_f64() * 1e3);
         }
         let (p50, p99) = pct(times);
-        println!("{n:>13} | {p50:>8.2} | {p99:>8.2}");
+        let timed = |f: &mut dyn FnMut() -> BoxResult<()>| -> BoxResult<f64> {
+            let mut v = Vec::new();
+            for _ in 0..LISTS {
+                let t = std::time::Instant::now();
+                f()?;
+                v.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+            Ok(pct(v).0)
+        };
+        let approvals = timed(&mut || {
+            p.list_approvals()?;
+            Ok(())
+        })?;
+        let documents = timed(&mut || {
+            p.list_documents(None)?;
+            Ok(())
+        })?;
+        println!("{n:>13} | {p50:>8.2} | {p99:>8.2} | {approvals:>18.2} | {documents:>18.2}");
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Approvals from the user's side: ask for one, decide (sign) offline, see where it stands,
 //! and export the evidence that anyone can verify offline ([`crate::evidence`]).
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use luring_crdt::EntityKind;
@@ -151,7 +152,12 @@ impl Profile {
     }
 
     fn view(&self, f: &Facts) -> Result<ApprovalView> {
-        let ev = self.evaluation(f)?;
+        self.view_with(f, self.evaluation(f)?)
+    }
+
+    /// [`Profile::view`] with the request already evaluated (a whole list evaluates against
+    /// the query table's content hashes instead of loading each document).
+    fn view_with(&self, f: &Facts, ev: Evaluation) -> Result<ApprovalView> {
         let status = request_status(&ev, f.withdrawn);
         let agency = self.agency_key()?;
         let b = &f.request.body;
@@ -357,8 +363,17 @@ impl Profile {
             requested_by_me: vec![],
             decided_by_me: vec![],
         };
+        // Each request is judged against its document's text as it is now; the query table
+        // holds every document's content hash, so no document is loaded for the list.
+        let current: HashMap<String, String> = (self.store().list_documents(None)?)
+            .into_iter()
+            .map(|d| (d.id, d.content_hash))
+            .collect();
         for id in self.store().request_ids()? {
-            let v = self.show_approval(&id)?;
+            let f = self.facts(&id)?;
+            let doc = current.get(f.request.body.document_id.as_str());
+            let ev = self.evaluation_against(&f, doc.map(String::as_str))?;
+            let v = self.view_with(&f, ev)?;
             if v.requester == self.nip() {
                 lists.requested_by_me.push(v.clone());
             }

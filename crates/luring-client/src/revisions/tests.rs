@@ -221,3 +221,50 @@ fn a_rejection_unfreezes_and_the_signer_keeps_her_history() {
     assert!(lists.decided_by_me.is_empty());
     assert_eq!(lists.requested_by_me[0].status, "ditolak");
 }
+
+/// The approvals list judges each request against its letter's text as it is now, as the
+/// request on its own does: a letter changed under an open request (by a modified client
+/// whose change arrived here) makes that request stale in the list too, and only that one.
+#[test]
+fn the_approvals_list_sees_a_letter_changed_under_its_request() {
+    let mut w = world();
+    let mut docs = Vec::new();
+    for title in ["Nota dinas rapat", "Surat undangan"] {
+        let doc = w
+            .ani
+            .new_document(&NewDocInput {
+                title: title.into(),
+                body: "Rapat hari Senin.".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let req = w.ani.request_approval(&doc, &[SITI.into()]).unwrap();
+        docs.push((doc, req));
+    }
+    // Past the client's freeze, straight into the store, as a pulled change would be.
+    let edit = luring_crdt::DocumentEdit {
+        body: Some(luring_model::Document::body("Rapat hari Selasa.").unwrap()),
+        ..Default::default()
+    };
+    w.ani
+        .store_mut()
+        .update_document(&docs[0].0, |d| luring_crdt::update_document(d, &edit))
+        .unwrap();
+    let listed = w.ani.list_approvals().unwrap().requested_by_me;
+    let status_in_list = |req: &str| {
+        listed
+            .iter()
+            .find(|v| v.id == req)
+            .map(|v| v.status.clone())
+            .unwrap()
+    };
+    assert_eq!(status_in_list(&docs[0].1), "kedaluwarsa");
+    assert_eq!(status_in_list(&docs[1].1), "menunggu");
+    for (_, req) in &docs {
+        assert_eq!(
+            w.ani.show_approval(req).unwrap().status,
+            status_in_list(req),
+            "the list and the request agree"
+        );
+    }
+}
