@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use luring_store::ImportSummary;
+use luring_store::{ImportSummary, MetaKey};
 
 use crate::error::{ClientError, Result};
 use crate::profile::{Profile, DB_FILE};
@@ -63,6 +63,13 @@ impl Profile {
             });
         }
         let bytes = std::fs::read(file).map_err(|e| ClientError::file("read", file, e))?;
-        Ok(self.store_mut().import_bundle(&bytes)?)
+        let summary = self.store_mut().import_bundle(&bytes)?;
+        // A profile that never syncs (no server) has no first sync to start its news
+        // (`sync.rs`): its first bundle plays that part. What came in it was already the
+        // person's; what later bundles bring is new to her.
+        if self.store().news_seen()?.is_none() && self.store().get(MetaKey::Server)?.is_none() {
+            self.store().put(MetaKey::NewsSeen, "0")?;
+        }
+        Ok(summary)
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Arrival is counted on this device, not by anyone's clock: each pulled change that makes
 //! something new for the person adds a row to `arrivals` with the next local sequence
-//! number, in the same transaction as the change ([`crate::Store::apply_remote`]). Clocks
+//! number, in the same transaction as the change ([`crate::Store::apply_remote`], and
+//! [`crate::Store::import_bundle`] for tasks carried on a flash disk). Clocks
 //! of other devices may be wrong by days, and a change made offline a week ago arrives
 //! today: today is when it is new here. Edits made on this device never pass through here,
 //! so nothing a person did herself is ever new to her.

@@ -316,6 +316,8 @@ impl Store {
                 entities: body.entities.len(),
                 ..Default::default()
             };
+            // A colleague's bundle brings news as a sync does (arrivals.rs).
+            let news = crate::arrivals::Logger::for_answer(c)?;
             for e in &body.entities {
                 let refuse = |reason: String| {
                     StoreError::Bundle(BundleError::BadEntity {
@@ -335,10 +337,14 @@ impl Store {
                     )));
                 }
                 let existing = entity::kind_of(c, &e.id)?;
+                let mut task_before = None;
                 let (mut doc, before) = match existing {
                     Some(_) => {
                         let mut doc = entity::load(c, &e.id, kind, actor)
                             .map_err(|err| refuse(err.to_string()))?;
+                        if news.is_some() && kind == EntityKind::Task {
+                            task_before = luring_crdt::read_task(&doc).ok();
+                        }
                         let before = doc.get_heads();
                         doc.merge(&mut incoming)
                             .map_err(|err| refuse(format!("cannot be merged ({err})")))?;
@@ -365,7 +371,15 @@ impl Store {
                         sum.changes += n;
                     }
                 }
-                derive::put_any(c, kind, &doc)?;
+                match (&news, kind) {
+                    (Some(news), EntityKind::Task) => {
+                        let task =
+                            luring_crdt::read_task(&doc).map_err(|err| refuse(err.to_string()))?;
+                        derive::put_task(c, &task)?;
+                        news.task(c, task_before.as_ref(), &task)?;
+                    }
+                    _ => derive::put_any(c, kind, &doc)?,
+                }
             }
             Ok(sum)
         })

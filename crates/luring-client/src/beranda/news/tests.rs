@@ -269,3 +269,47 @@ fn a_request_waiting_for_me_and_a_decision_on_my_request_are_new() {
         .unwrap();
     assert_eq!(w.other.news(3).unwrap().waiting, 0);
 }
+
+/// Where there is no signal the work comes on a flash disk: a colleague's bundle brings
+/// news as a sync does. A profile that never syncs starts its news with its first bundle
+/// (what came in it was already the person's), and what later bundles bring is new.
+#[test]
+fn a_task_given_in_a_colleagues_bundle_is_new_on_beranda() {
+    let mut w = two(SITI, "Siti Rahmawati");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("dari-siti.bundle");
+    let given = |w: &mut Two, title: &str| {
+        w.other
+            .add_task(&NewTaskInput {
+                title: title.into(),
+                assignees: vec![ANI.into()],
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let first = given(&mut w, "Rekap data stunting Desa Oelnasi");
+    w.other.export_bundle(&file).unwrap();
+    w.ani.import_bundle(&file).unwrap();
+    assert_eq!(
+        w.ani.news(3).unwrap().total(),
+        0,
+        "the first bundle is the start"
+    );
+
+    let second = given(&mut w, "Laporan Musrenbang kecamatan");
+    w.other.comment_task(&first, "Mohon segera.").unwrap();
+    w.other.export_bundle(&file).unwrap();
+    w.ani.import_bundle(&file).unwrap();
+    let v = w.ani.news(3).unwrap();
+    assert_eq!((v.assigned, v.comments), (1, 1), "{v:?}");
+    let ids: Vec<&str> = v.first.iter().map(|i| i.id.as_str()).collect();
+    assert!(
+        ids.contains(&second.as_str()) && ids.contains(&first.as_str()),
+        "{ids:?}"
+    );
+
+    // The same bundle again brings nothing new.
+    w.ani.mark_news_seen(v.upto).unwrap();
+    w.ani.import_bundle(&file).unwrap();
+    assert_eq!(w.ani.news(3).unwrap().total(), 0);
+}
