@@ -10,18 +10,12 @@ use chrono::{Days, NaiveDate};
 use luring_client::{NewTaskInput, Profile, TaskQuery};
 use luring_store::{InChange, MetaKey, Store};
 
+use crate::measure::p50_p99;
 use crate::BoxResult;
 
 pub struct Plan {
     pub tasks: u64,
     pub samples: u64,
-}
-
-/// p50 and p99 (nearest rank) of `v`, in ms.
-fn pct(mut v: Vec<f64>) -> (f64, f64) {
-    v.sort_by(f64::total_cmp);
-    let at = |p: f64| v[((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
-    (at(0.50), at(0.99))
 }
 
 fn time<T>(samples: u64, mut f: impl FnMut() -> BoxResult<T>) -> BoxResult<(f64, f64, T)> {
@@ -32,7 +26,7 @@ fn time<T>(samples: u64, mut f: impl FnMut() -> BoxResult<T>) -> BoxResult<(f64,
         last = f()?;
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
-    let (p50, p99) = pct(times);
+    let (p50, p99) = p50_p99(times);
     Ok((p50, p99, last))
 }
 

@@ -36,6 +36,12 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+/// The median and 99th percentile (nearest rank) of unsorted samples.
+pub fn p50_p99(mut samples: Vec<f64>) -> (f64, f64) {
+    samples.sort_by(f64::total_cmp);
+    (percentile(&samples, 50.0), percentile(&samples, 99.0))
+}
+
 fn summarise(first: f64, mut samples: Vec<f64>) -> Latency {
     samples.sort_by(f64::total_cmp);
     Latency {

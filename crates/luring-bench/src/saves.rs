@@ -9,6 +9,7 @@
 use luring_client::{NewDocInput, Profile};
 use luring_store::MetaKey;
 
+use crate::measure::p50_p99;
 use crate::BoxResult;
 
 /// Timed runs of each whole list.
@@ -18,13 +19,6 @@ pub struct Plan {
     /// Request counts to measure at, ascending.
     pub requests: Vec<u64>,
     pub samples: u64,
-}
-
-/// p50 and p99 (nearest rank) of `v`, in ms.
-fn pct(mut v: Vec<f64>) -> (f64, f64) {
-    v.sort_by(f64::total_cmp);
-    let at = |p: f64| v[((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1];
-    (at(0.50), at(0.99))
 }
 
 pub fn run(plan: &Plan) -> BoxResult<()> {
@@ -62,7 +56,7 @@ pub fn run(plan: &Plan) -> BoxResult<()> {
             p.set_document_body(&doc, &body)?;
             times.push(t.elapsed().as_secs_f64() * 1e3);
         }
-        let (p50, p99) = pct(times);
+        let (p50, p99) = p50_p99(times);
         let timed = |f: &mut dyn FnMut() -> BoxResult<()>| -> BoxResult<f64> {
             let mut v = Vec::new();
             for _ in 0..LISTS {
@@ -70,7 +64,7 @@ pub fn run(plan: &Plan) -> BoxResult<()> {
                 f()?;
                 v.push(t.elapsed().as_secs_f64() * 1e3);
             }
-            Ok(pct(v).0)
+            Ok(p50_p99(v).0)
         };
         let approvals = timed(&mut || {
             p.list_approvals()?;
