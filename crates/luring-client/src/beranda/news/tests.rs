@@ -313,3 +313,42 @@ fn a_task_given_in_a_colleagues_bundle_is_new_on_beranda() {
     w.ani.import_bundle(&file).unwrap();
     assert_eq!(w.ani.news(3).unwrap().total(), 0);
 }
+
+/// Her own other device (the laptop she takes to the village) is not someone else: a task
+/// she made there for herself, and her comments there, are not new on her office computer;
+/// a task a colleague then adds her to is.
+#[test]
+fn what_she_did_on_her_other_device_is_not_new() {
+    let mut w = two(ANI, "Ani Lestari");
+    first_sync(&mut w.ani);
+    let own = w
+        .other
+        .add_task(&NewTaskInput {
+            title: "Kunjungan posyandu Desa Oelnasi".into(),
+            assignees: vec![ANI.into()],
+            ..Default::default()
+        })
+        .unwrap();
+    w.other.comment_task(&own, "Bawa formulir KMS.").unwrap();
+    pull(&w.other, &mut w.ani);
+    assert_eq!(
+        w.ani.news(3).unwrap().total(),
+        0,
+        "her own task and comment"
+    );
+
+    // Budi's device adds her to a task he made: that one is news.
+    let mut budi = two(BUDI, "Budi Santoso");
+    let his = budi
+        .other
+        .add_task(&NewTaskInput {
+            title: "Rekap hasil kunjungan".into(),
+            assignees: vec![ANI.into()],
+            ..Default::default()
+        })
+        .unwrap();
+    pull(&budi.other, &mut w.ani);
+    let v = w.ani.news(3).unwrap();
+    assert_eq!(kinds(&v), [(NewsKind::Assigned, "Rekap hasil kunjungan")]);
+    assert_eq!(v.first[0].id, his);
+}
