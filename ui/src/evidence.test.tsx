@@ -114,6 +114,25 @@ describe("Lampiran dan nomor surat di editor", () => {
     expect(openedAttachments[0]).toMatch(/\/jadwal piket\.pdf$/);
   });
 
+  it("says why a colleague's attachment cannot be downloaded yet, and keeps Unduh for later", async () => {
+    // The client's refusal as the shell passes it on: the sender has not finished uploading.
+    const hash = "ab".repeat(32);
+    setBackend({
+      ...withDialog,
+      invoke: async <T,>(cmd: string, args?: Record<string, unknown>) => {
+        if (cmd === "list_attachments") return [{ hash, name: "(belum diunduh)", bytes: 0 }] as T;
+        if (cmd === "fetch_attachment") throw { code: "attachment_not_uploaded", message: "the server refused this attachment: not finished" };
+        return withDialog.invoke<T>(cmd, args);
+      },
+    });
+    inApp(<DocEditor id="d-1" onBack={() => {}} />, { screen: "naskah", id: "d-1" });
+    fireEvent.click(await screen.findByRole("button", { name: "Unduh" }));
+    await waitFor(() => expect(document.body.textContent).toContain(t("err.attachment_not_uploaded")));
+    expect(t("err.attachment_not_uploaded")).toContain("pengirimnya belum selesai mengunggah");
+    expect(document.body.textContent).not.toContain("not finished");
+    expect(screen.getByRole("button", { name: "Unduh" })).toBeTruthy();
+  });
+
   it("puts the letter number of an approved letter in the header and on the approval card", async () => {
     inApp(<DocEditor id="d-2" onBack={() => {}} />, { screen: "naskah", id: "d-2" });
     await waitFor(() => expect(screen.getByTestId("editor-letter-number").textContent).toBe("800/012/DKI/2025"));
