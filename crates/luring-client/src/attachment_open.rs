@@ -85,8 +85,8 @@ impl Profile {
         crate::private_files::make_private(&dir)?;
         let mut name = safe_file_name(&a.name);
         if Path::new(&name).extension().is_none() {
-            if let Ok(Some(kind)) = infer::get_from_path(&source) {
-                name = format!("{name}.{}", kind.extension());
+            if let Some(ext) = viewable_extension(&source) {
+                name = format!("{name}.{ext}");
             }
         }
         let out = dir.join(name);
@@ -102,6 +102,23 @@ impl Profile {
         prune_view_copies(&self.dir().join(VIEW_DIR), SystemTime::now());
         Ok(out)
     }
+}
+
+/// The extensions a nameless attachment may be given from its bytes: documents, sheets,
+/// slides, images and archives an office opens every day. Never a program or a script
+/// (`exe`, `msi`, `sh`, `elf`, `jar`, `html`, …): the system would run it on "Buka"
+/// instead of showing it, so bytes of any other kind keep the bare name and the system
+/// asks which application to use.
+const VIEWABLE: &[&str] = &[
+    "pdf", "png", "jpg", "gif", "webp", "tif", "bmp", "heic", "docx", "xlsx", "pptx", "odt", "ods",
+    "odp", "doc", "xls", "ppt", "rtf", "epub", "zip", "7z", "rar", "gz", "mp3", "m4a", "ogg",
+    "wav", "mp4", "webm",
+];
+
+/// The extension the file's first bytes show, if it is one of [`VIEWABLE`].
+fn viewable_extension(path: &Path) -> Option<&'static str> {
+    let kind = infer::get_from_path(path).ok()??;
+    VIEWABLE.iter().copied().find(|e| *e == kind.extension())
 }
 
 /// Removes the viewer's copies not written for [`VIEW_KEEP`] (each hash's folder gets a

@@ -211,10 +211,22 @@ fn a_colleagues_attachment_opens_with_the_extension_its_bytes_show() {
             ..Default::default()
         })
         .unwrap();
-    let files: [(&str, &[u8]); 3] = [
+    // A Windows program, a Linux one and a script: "Buka" must never run them.
+    let mut exe = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0".to_vec();
+    exe.resize(256, 0);
+    exe[0x3c] = 0x80;
+    exe.resize(0x80, 0);
+    exe.extend_from_slice(b"PE\0\0");
+    exe.resize(512, 0);
+    let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0".to_vec();
+    elf.resize(128, 0);
+    let files: [(&str, &[u8]); 6] = [
         ("surat.pdf", b"%PDF-1.7\n1 0 obj\n"),
         ("foto.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
         ("catatan.txt", b"rapat jam 9"),
+        ("setup.exe", &exe),
+        ("alat", &elf),
+        ("pasang.sh", b"#!/bin/sh\nrm -rf ~\n"),
     ];
     let mut hashes = Vec::new();
     for (name, bytes) in files {
@@ -245,8 +257,24 @@ fn a_colleagues_attachment_opens_with_the_extension_its_bytes_show() {
         .collect();
     assert_eq!(opened[0], format!("lampiran-{}.pdf", &hashes[0][..12]));
     assert_eq!(opened[1], format!("lampiran-{}.png", &hashes[1][..12]));
-    // Bytes of no known kind keep the bare name rather than a guessed extension.
-    assert_eq!(opened[2], format!("lampiran-{}", &hashes[2][..12]));
+    // Bytes of no known kind keep the bare name rather than a guessed extension, and so do
+    // programs and scripts, whatever their bytes say.
+    for (i, h) in hashes.iter().enumerate().skip(2) {
+        assert_eq!(opened[i], format!("lampiran-{}", &h[..12]), "file {i}");
+    }
+    let kinds: Vec<_> = hashes[3..]
+        .iter()
+        .map(|h| {
+            infer::get_from_path(theirs.join(h))
+                .unwrap()
+                .map(|k| k.extension())
+        })
+        .collect();
+    assert_eq!(
+        kinds[..2],
+        [Some("exe"), Some("elf")],
+        "the test's bytes are programs"
+    );
     // On Ani's device the file keeps the name it was attached under.
     let own = ani.attachment_for_viewing(&doc, &hashes[0]).unwrap();
     assert_eq!(own.file_name().unwrap(), "surat.pdf");
