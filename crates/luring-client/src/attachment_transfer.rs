@@ -415,8 +415,9 @@ impl Profile {
                     break;
                 }
                 Err(
+                    // 403/413 without an attachment code: a proxy's or an older server's.
                     ClientError::Server {
-                        status: 409 | 429,
+                        status: 403 | 409 | 413 | 429,
                         message,
                     }
                     | ClientError::AttachmentRefused { message, .. },
