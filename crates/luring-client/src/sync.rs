@@ -396,6 +396,12 @@ impl Profile {
         // After a new identity (a copied or restored profile), the server's version is
         // pulled before anything is sent, then the work set aside is re-made on top.
         let mut catching_up = self.store().has_set_aside()?;
+        // The first sync with the server starts "Baru sejak terakhir Anda lihat" afresh: a
+        // marker a bundle set while the profile had no server (`bundles.rs`) must not make
+        // the server's whole history new. It is set again when this first sync completes.
+        if self.store().get(MetaKey::Cursor)?.is_none() && self.store().news_seen()?.is_some() {
+            self.store().remove(MetaKey::NewsSeen)?;
+        }
         // Changes the server asked for in full during this sync.
         let mut ask_full: HashSet<ChangeHash> = HashSet::new();
         for _ in 0..10_000 {
