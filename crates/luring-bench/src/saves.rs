@@ -1,8 +1,9 @@
 //! `luring-bench saves`: what one editor save costs as the device's approval history grows.
 //! A save checks that the letter is not frozen and answers with its status, both of which
-//! read the letter's approval requests; this times `splice_document_body` (one typed key
-//! appended, as the desktop's editor sends it) on a device holding N requests for other
-//! letters, to show that the save no longer grows with them. Beside it, the two lists
+//! read the letter's approval requests; this times `set_document_body` (the editor's
+//! save, `splice_document_body`, without splices), one typed key appended at a time, on a
+//! device holding N requests for other letters, to show that the save no longer grows with
+//! them. Beside it, the two lists
 //! Beranda also loads whole (every approval request, every document with its status),
 //! which do grow with the history.
 

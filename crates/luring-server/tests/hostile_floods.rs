@@ -375,7 +375,8 @@ fn a_flood_of_tasks_does_not_hold_up_other_syncs() {
     // of one push (each takes ~3 s here), so most syncs, not one, would pass a second. The
     // bound is on the 90th percentile: one slow sync on a busy CI machine (the max was
     // 0.56 s idle, above 1 s with other tests beside it) is not a held-up server.
-    let p90 = sorted[sorted.len() * 9 / 10];
+    // Nearest rank: with 10 syncs the 9th, not the slowest.
+    let p90 = sorted[(sorted.len() * 9).div_ceil(10) - 1];
     assert!(
         p90 < Duration::from_secs(1),
         "syncs were held up during the flood: p90 {p90:?}, max {max:?}"
