@@ -154,28 +154,22 @@ pub struct SystemDialog {
 }
 
 impl SystemDialog {
-    /// Waits (up to [`WAIT`]) for a window titled exactly `title` and gives it the keyboard.
-    pub fn wait(title: &str) -> Self {
-        let end = Instant::now() + WAIT;
-        loop {
-            let out = Command::new("xdotool")
-                .args(["search", "--onlyvisible", "--name", &format!("^{title}$")])
-                .output()
-                .expect("xdotool runs (scripts/setup.sh installs it)");
-            let found = String::from_utf8_lossy(&out.stdout);
-            if let Some(window) = found.split_whitespace().last() {
-                let dialog = Self {
-                    window: window.to_owned(),
-                };
-                // No window manager under Xvfb: focus it directly (no "activate").
-                dialog.xdotool(&["windowfocus", "--sync", window]);
-                // GTK puts the focus in the name field once the dialog is mapped.
-                std::thread::sleep(Duration::from_millis(500));
-                return dialog;
-            }
-            assert!(Instant::now() < end, "no window titled {title:?} appeared");
-            std::thread::sleep(Duration::from_millis(200));
-        }
+    /// The visible window titled exactly `title`, given the keyboard, if there is one now.
+    fn find(title: &str) -> Option<Self> {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", &format!("^{title}$")])
+            .output()
+            .expect("xdotool runs (scripts/setup.sh installs it)");
+        let found = String::from_utf8_lossy(&out.stdout);
+        let window = found.split_whitespace().last()?;
+        let dialog = Self {
+            window: window.to_owned(),
+        };
+        // No window manager under Xvfb: focus it directly (no "activate").
+        dialog.xdotool(&["windowfocus", "--sync", window]);
+        // GTK puts the focus in the name field once the dialog is mapped.
+        std::thread::sleep(Duration::from_millis(500));
+        Some(dialog)
     }
 
     fn xdotool(&self, args: &[&str]) {
@@ -239,6 +233,10 @@ pub struct App {
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// How long [`App::open_dialog`] waits for a dialog after a click on a button that is not
+/// busy before it takes the click as lost.
+pub const DIALOG_CLICK_WAIT: Duration = Duration::from_secs(10);
+
 impl App {
     pub async fn el(&self, css: &str) -> Element {
         self.c
@@ -251,6 +249,42 @@ impl App {
 
     pub async fn click(&self, css: &str) {
         self.el(css).await.click().await.unwrap();
+    }
+
+    /// Clicks the button `css` that opens the system dialog titled `title`, and waits for
+    /// the dialog. It normally shows within a second; CI once saw none for 20 s after the
+    /// click (the button was not busy). So while the button is busy (disabled: its action
+    /// is under way) this waits on, and when it is not and no dialog came within
+    /// [`DIALOG_CLICK_WAIT`], the click was lost and is made again, saying so on stderr; a
+    /// busy button is never clicked twice, so two dialogs never open.
+    pub async fn open_dialog(&self, css: &str, title: &str) -> SystemDialog {
+        let began = Instant::now();
+        loop {
+            self.click(css).await;
+            let clicked = Instant::now();
+            loop {
+                if let Some(dialog) = SystemDialog::find(title) {
+                    eprintln!(
+                        "dialog {title:?} appeared after {:.1} s",
+                        began.elapsed().as_secs_f64()
+                    );
+                    return dialog;
+                }
+                let busy = self.el(css).await.attr("disabled").await.unwrap().is_some();
+                if !busy && clicked.elapsed() > DIALOG_CLICK_WAIT {
+                    break;
+                }
+                assert!(
+                    began.elapsed() < 3 * WAIT,
+                    "no window titled {title:?} appeared after clicking {css} (the window says: {:?})",
+                    self.el("body").await.text().await.unwrap_or_default()
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            eprintln!(
+                "no dialog {title:?} {DIALOG_CLICK_WAIT:?} after clicking {css}: clicking again"
+            );
+        }
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {

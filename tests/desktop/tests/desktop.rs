@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fantoccini::key::Key;
-use luring_desktop_e2e::{Driver, SystemDialog, WAIT};
+use luring_desktop_e2e::{Driver, WAIT};
 use luring_testkit::tls::Ca;
 use luring_testkit::{demo_agency, seed, Luring, Server, ANI, MARIA, SITI};
 
@@ -420,9 +420,10 @@ async fn supervisor_signs_in_the_app_and_the_evidence_verifies() {
     )
     .await;
     // Saved where she chooses, in the system's save dialog (desktop/evidence.rs has more).
-    app.click("#evidence-export").await;
     let evidence = root.path().join("bukti-kunjungan.json");
-    let dialog = SystemDialog::wait("Simpan bukti persetujuan");
+    let dialog = app
+        .open_dialog("#evidence-export", "Simpan bukti persetujuan")
+        .await;
     dialog.type_name(evidence.to_str().unwrap());
     dialog.accept();
     app.wait_text(

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use luring_desktop_e2e::{Driver, SystemDialog, WAIT};
+use luring_desktop_e2e::{Driver, WAIT};
 use luring_testkit::{demo_agency, Luring, ANI, SITI};
 
 use super::tempdir;
@@ -103,8 +103,9 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
     let before: Vec<String> = names_in(&home);
 
     // Cancelled: nothing is written and nothing alarming is said.
-    app.click("#evidence-export").await;
-    SystemDialog::wait(SAVE_TITLE).cancel();
+    app.open_dialog("#evidence-export", SAVE_TITLE)
+        .await
+        .cancel();
     // The button is enabled again once the export has ended.
     app.el("#evidence-export:not([disabled])").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -129,8 +130,7 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
     let out_dir = root.path().join("flashdisk");
     std::fs::create_dir_all(&out_dir).unwrap();
     let chosen = out_dir.join("bukti rapat evaluasi.json");
-    app.click("#evidence-export").await;
-    let dialog = SystemDialog::wait(SAVE_TITLE);
+    let dialog = app.open_dialog("#evidence-export", SAVE_TITLE).await;
     dialog.type_name(chosen.to_str().unwrap());
     dialog.accept();
     app.wait_text(
@@ -151,8 +151,9 @@ async fn evidence_is_saved_where_the_person_chooses_in_the_system_dialog() {
 
     // Return on what the dialog offers: the default name, in the home folder.
     let today = chrono::Local::now().date_naive();
-    app.click("#evidence-export").await;
-    SystemDialog::wait(SAVE_TITLE).accept();
+    app.open_dialog("#evidence-export", SAVE_TITLE)
+        .await
+        .accept();
     let shown = app
         .wait_text(
             "[data-testid=\"evidence-path\"]",
