@@ -23,9 +23,12 @@
 //! the table holds only what is still unseen and every read here is a range of a small
 //! table, whatever the number of tasks.
 
+use automerge::AutoCommit;
+use luring_crdt::EntityKind;
 use luring_model::{Record, RecordKind, Task, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::derive;
 use crate::error::Result;
 use crate::meta::{self, MetaKey};
 use crate::queries::{task_row, TaskRow, TASK_ROW_COLUMNS};
@@ -100,6 +103,38 @@ impl Logger {
         Ok(())
     }
 
+    /// What a task is here before changes from elsewhere are merged into `doc`, when news
+    /// is logged at all (`news`) and the entity is a task.
+    pub(crate) fn task_before(
+        news: Option<&Self>,
+        kind: EntityKind,
+        doc: &AutoCommit,
+    ) -> Option<Task> {
+        (news.is_some() && kind == EntityKind::Task)
+            .then(|| luring_crdt::read_task(doc).ok())
+            .flatten()
+    }
+
+    /// Writes an entity's query rows after changes from elsewhere (a sync's pull, a
+    /// bundle) were merged into `doc`, and logs what they made new (`before`: the task as it
+    /// was here, [`Logger::task_before`]).
+    pub(crate) fn put_arrived(
+        news: Option<&Self>,
+        c: &Connection,
+        kind: EntityKind,
+        doc: &AutoCommit,
+        before: Option<&Task>,
+    ) -> Result<()> {
+        match (news, kind) {
+            (Some(news), EntityKind::Task) => {
+                let task = luring_crdt::read_task(doc)?;
+                derive::put_task(c, &task)?;
+                news.task(c, before, &task)
+            }
+            _ => derive::put_any(c, kind, doc),
+        }
+    }
+
     /// Logs a newly received approval record (requests and decisions; receipts and
     /// withdrawals are not news). A request is logged only when the person is in its chain.
     pub(crate) fn record(
@@ -126,6 +161,11 @@ impl Logger {
     }
 }
 
+/// The "seen" marker as `connection` (or a transaction on it) reads it.
+fn news_seen_in(c: &Connection) -> Result<Option<i64>> {
+    Ok(meta::get(c, MetaKey::NewsSeen.as_str())?.and_then(|s| s.parse().ok()))
+}
+
 fn task_arrival(r: &rusqlite::Row<'_>) -> rusqlite::Result<(u64, TaskArrival)> {
     let count: i64 = r.get(9)?;
     Ok((
@@ -141,7 +181,7 @@ fn task_arrival(r: &rusqlite::Row<'_>) -> rusqlite::Result<(u64, TaskArrival)> {
 impl Store {
     /// The person's "seen" marker; `None` before the first complete sync.
     pub fn news_seen(&self) -> Result<Option<i64>> {
-        Ok(self.get(MetaKey::NewsSeen)?.and_then(|s| s.parse().ok()))
+        news_seen_in(self.connection())
     }
 
     /// The latest arrival logged, or the marker when nothing is unseen.
@@ -160,10 +200,7 @@ impl Store {
     /// arrived after `upto` stays new.
     pub fn mark_news_seen(&mut self, upto: i64) -> Result<()> {
         self.write_tx(|c| {
-            let seen: i64 = meta::get(c, MetaKey::NewsSeen.as_str())?
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0);
-            let upto = upto.max(seen);
+            let upto = upto.max(news_seen_in(c)?.unwrap_or(0));
             meta::set(c, MetaKey::NewsSeen.as_str(), &upto.to_string())?;
             c.prepare_cached("DELETE FROM arrivals WHERE seq <= ?1")?
                 .execute([upto])?;

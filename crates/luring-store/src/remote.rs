@@ -11,7 +11,7 @@ use luring_model::{RecordKind, RefusalCode, Timestamp};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::derive;
+use crate::arrivals::Logger;
 use crate::entity;
 use crate::error::{Result, StoreError};
 use crate::store::Store;
@@ -174,7 +174,7 @@ impl Store {
         let actor = self.actor().clone();
         self.write_tx(|c| {
             let mut sum = Applied::default();
-            let news = crate::arrivals::Logger::for_answer(c)?;
+            let news = Logger::for_answer(c)?;
             let mut by_entity: BTreeMap<&str, (EntityKind, Vec<&InChange>)> = BTreeMap::new();
             for p in pulled {
                 by_entity
@@ -192,9 +192,10 @@ impl Store {
                 };
                 let before = doc.get_heads();
                 // What the task was here, to tell what the pulled changes made new.
-                let task_before = match (&news, kind, exists) {
-                    (Some(_), EntityKind::Task, true) => luring_crdt::read_task(&doc).ok(),
-                    _ => None,
+                let task_before = if exists {
+                    Logger::task_before(news.as_ref(), kind, &doc)
+                } else {
+                    None
                 };
                 apply_pulled(&mut doc, &changes)?;
                 if exists {
@@ -203,14 +204,7 @@ impl Store {
                     sum.new_changes += doc.get_changes(&[]).len();
                     entity::insert(c, id, kind, &mut doc)?;
                 }
-                match (&news, kind) {
-                    (Some(news), EntityKind::Task) => {
-                        let task = luring_crdt::read_task(&doc)?;
-                        derive::put_task(c, &task)?;
-                        news.task(c, task_before.as_ref(), &task)?;
-                    }
-                    _ => derive::put_any(c, kind, &doc)?,
-                }
+                Logger::put_arrived(news.as_ref(), c, kind, &doc, task_before.as_ref())?;
             }
             for r in records {
                 if crate::records::insert(c, &r.request_id, r.kind, &r.bytes)? {

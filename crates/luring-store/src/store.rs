@@ -7,6 +7,7 @@ use luring_crdt::{EntityKind, NewDocument, NewTask};
 use luring_model::{Document, Task, Timestamp};
 use rusqlite::{params, Connection, TransactionBehavior};
 
+use crate::arrivals::Logger;
 use crate::bundle::{self, BundleBody, BundleEntity, BundleError, ImportSummary};
 use crate::derive::Entity;
 use crate::error::{Result, StoreError};
@@ -317,7 +318,7 @@ impl Store {
                 ..Default::default()
             };
             // A colleague's bundle brings news as a sync does (arrivals.rs).
-            let news = crate::arrivals::Logger::for_answer(c)?;
+            let news = Logger::for_answer(c)?;
             for e in &body.entities {
                 let refuse = |reason: String| {
                     StoreError::Bundle(BundleError::BadEntity {
@@ -342,9 +343,7 @@ impl Store {
                     Some(_) => {
                         let mut doc = entity::load(c, &e.id, kind, actor)
                             .map_err(|err| refuse(err.to_string()))?;
-                        if news.is_some() && kind == EntityKind::Task {
-                            task_before = luring_crdt::read_task(&doc).ok();
-                        }
+                        task_before = Logger::task_before(news.as_ref(), kind, &doc);
                         let before = doc.get_heads();
                         doc.merge(&mut incoming)
                             .map_err(|err| refuse(format!("cannot be merged ({err})")))?;
@@ -371,15 +370,8 @@ impl Store {
                         sum.changes += n;
                     }
                 }
-                match (&news, kind) {
-                    (Some(news), EntityKind::Task) => {
-                        let task =
-                            luring_crdt::read_task(&doc).map_err(|err| refuse(err.to_string()))?;
-                        derive::put_task(c, &task)?;
-                        news.task(c, task_before.as_ref(), &task)?;
-                    }
-                    _ => derive::put_any(c, kind, &doc)?,
-                }
+                // `read_id` above read the whole entity, so this cannot refuse it any more.
+                Logger::put_arrived(news.as_ref(), c, kind, &doc, task_before.as_ref())?;
             }
             Ok(sum)
         })
