@@ -1,7 +1,6 @@
 //! Approvals from the user's side: ask for one, decide (sign) offline, see where it stands,
 //! and export the evidence that anyone can verify offline ([`crate::evidence`]).
 
-use std::collections::HashMap;
 use std::str::FromStr;
 
 use luring_crdt::EntityKind;
@@ -363,12 +362,8 @@ impl Profile {
             requested_by_me: vec![],
             decided_by_me: vec![],
         };
-        // Each request is judged against its document's text as it is now; the query table
-        // holds every document's content hash, so no document is loaded for the list.
-        let current: HashMap<String, String> = (self.store().list_documents(None)?)
-            .into_iter()
-            .map(|d| (d.id, d.content_hash))
-            .collect();
+        // Each request is judged against its document's text as it is now.
+        let current = self.content_hashes()?;
         for id in self.store().request_ids()? {
             let f = self.facts(&id)?;
             let doc = current.get(f.request.body.document_id.as_str());

@@ -37,6 +37,15 @@ struct Gathered {
 }
 
 impl Profile {
+    /// Every document's current content hash, by id, from the query table: one read for a
+    /// whole list of requests to be judged against their letters, no letter loaded.
+    pub(crate) fn content_hashes(&self) -> Result<HashMap<String, String>> {
+        Ok((self.store().list_documents(None)?)
+            .into_iter()
+            .map(|d| (d.id, d.content_hash))
+            .collect())
+    }
+
     /// Every request's status, by document id. The documents' current content hashes come
     /// from the query table (one read for a whole list, no automerge load per request).
     /// `only`: one document (as already read), else all.
@@ -47,10 +56,7 @@ impl Profile {
         let mut by_doc: HashMap<String, Vec<Gathered>> = HashMap::new();
         let hashes: HashMap<String, String> = match only {
             Some(d) => HashMap::from([(d.id.to_string(), d.content_hash().to_string())]),
-            None => (self.store().list_documents(None)?)
-                .into_iter()
-                .map(|d| (d.id, d.content_hash))
-                .collect(),
+            None => self.content_hashes()?,
         };
         let ids = match only {
             Some(d) => self.store().request_ids_for_document(d.id.as_str())?,
